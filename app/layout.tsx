@@ -1,0 +1,25 @@
+import type { Metadata, Viewport } from 'next';
+import { NextIntlClientProvider } from 'next-intl';
+import { getLocale, getMessages } from 'next-intl/server';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: '邻里 Linli',
+  description: '小区团购保供 · Group buys for residential compounds',
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#b91c1c' };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const locale = await getLocale();
+  const messages = await getMessages();
+  return (
+    <html lang={locale}>
+      <body>
+        <NextIntlClientProvider locale={locale} messages={messages}>
+          {children}
+        </NextIntlClientProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** The one database type services see; both drivers produce it. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle has the same query API as the database. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+export type Driver = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  driver: Driver;
+  /** Publish to other listeners (NOTIFY on PostgreSQL, in-process on PGlite, which is one process). */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Subscribe; returns the unsubscribe function. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = process.env.LINLI_MIGRATIONS_DIR ?? path.join(process.cwd(), 'db/migrations');
+
+export interface OpenOptions {
+  /** postgres:// URL; when absent, embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; `memory://` for an in-memory database. */
+  dataDir?: string;
+  /** A PGlite `dumpDataDir()` tarball to start from (tests clone a migrated database this way). */
+  loadDataDir?: Blob;
+  /** postgres.js pool size. */
+  max?: number;
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.max) : openPglite(options);
+}
+
+async function openPostgres(url: string, max = 10): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'linli' } });
+  const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Db;
+  return {
+    db,
+    driver: 'postgres',
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
+    async listen(channel, onMessage) {
+      const sub = await client.listen(channel, onMessage);
+      return () => sub.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(options: OpenOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const dataDir = options.dataDir ?? process.env.PGLITE_DIR ?? path.join(process.cwd(), '.data/pglite');
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    dataDir: options.loadDataDir ? undefined : dataDir,
+    loadDataDir: options.loadDataDir,
+  });
+  const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Db;
+  // PGlite lives inside this one process, so an in-process emitter is exactly as wide as NOTIFY would be.
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  return {
+    db,
+    driver: 'pglite',
+    async notify(channel, payload) {
+      bus.emit(channel, payload);
+    },
+    async listen(channel, onMessage) {
+      bus.on(channel, onMessage);
+      return async () => {
+        bus.off(channel, onMessage);
+      };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Applies pending migrations; returns how many are recorded. Serialized across instances by an advisory lock. */
+export async function migrateDatabase(database: Database): Promise<number> {
+  const { db, driver } = database;
+  if (driver === 'postgres') {
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    await db.execute(sql`select pg_advisory_lock(727001)`);
+    try {
+      await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await db.execute(sql`select pg_advisory_unlock(727001)`);
+    }
+  } else {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+  return countMigrations(db);
+}
+
+export async function countMigrations(db: DbOrTx): Promise<number> {
+  const result = await queryRows<{ n: number | string }>(
+    db,
+    sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+  );
+  return Number(result[0]?.n ?? 0);
+}
+
+/**
+ * `db.execute()` returns `{ rows }` on PGlite and a plain array on postgres.js; this hides the
+ * difference. Cast counts with `::int` in SQL (postgres.js returns bigint as a string).
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []);
+}
+
+type Holder = { linliDatabase?: Promise<Database> };
+const holder = globalThis as unknown as Holder;
+
+/**
+ * The process-wide database, opened and migrated once (cached on globalThis so Next's dev
+ * reloads do not open a second PGlite on the same data directory).
+ */
+export function getDatabase(): Promise<Database> {
+  holder.linliDatabase ??= (async () => {
+    const database = await openDatabase({ url: process.env.DATABASE_URL || undefined });
+    await migrateDatabase(database);
+    return database;
+  })();
+  return holder.linliDatabase;
+}
+
+/** For tests and scripts that manage their own database. */
+export function setDatabase(database: Database | undefined): void {
+  holder.linliDatabase = database ? Promise.resolve(database) : undefined;
+}
+
+export { schema };

@@ -1,0 +1,5 @@
+export * from './platform';
+export * from './roster';
+export * from './merchant';
+export * from './relay';
+export * from './payment';

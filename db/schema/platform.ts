@@ -1,0 +1,109 @@
+import { relations } from 'drizzle-orm';
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, tenantKey } from './_columns';
+
+export type CommunitySettings = {
+  /** Minutes a disinfected batch must rest before release. */
+  disinfectionDwellMinutes: number;
+  /** Minutes an unpaid order holds its stock. */
+  unpaidHoldMinutes: number;
+};
+
+export const DEFAULT_COMMUNITY_SETTINGS: CommunitySettings = {
+  disinfectionDwellMinutes: 30,
+  unpaidHoldMinutes: 15,
+};
+
+/** Reference table: small (one row per compound) and read by every shard. */
+export const communities = pgTable('communities', {
+  id: uuid().primaryKey().defaultRandom(),
+  slug: text().notNull().unique(),
+  name: text().notNull(),
+  district: text().notNull(),
+  timezone: text().notNull().default('Asia/Shanghai'),
+  currency: text().notNull().default('CNY'),
+  settings: jsonb().$type<CommunitySettings>().notNull().default(DEFAULT_COMMUNITY_SETTINGS),
+  createdAt: createdAt(),
+});
+
+/** Reference table: people are global, their roles are per community (memberships). */
+export const users = pgTable('users', {
+  id: uuid().primaryKey().defaultRandom(),
+  /** E.164, e.g. +8613800138000; null for residents without a phone of their own. */
+  phone: text().unique(),
+  name: text().notNull(),
+  locale: text().notNull().default('zh-CN'),
+  birthYear: integer(),
+  createdAt: createdAt(),
+});
+
+/** Reference table: one-time sign-in codes, keyed by phone, never by community. */
+export const otpChallenges = pgTable(
+  'otp_challenges',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    phone: text().notNull(),
+    codeHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    attempts: integer().notNull().default(0),
+    consumedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.phone, t.createdAt)],
+);
+
+/** Reference table: changes to global records (merchant applications, users). */
+export const globalAuditLog = pgTable('global_audit_log', {
+  id: uuid().primaryKey().defaultRandom(),
+  actorUserId: uuid(),
+  action: text().notNull(),
+  entityType: text().notNull(),
+  entityId: text().notNull(),
+  before: jsonb(),
+  after: jsonb(),
+  at: createdAt(),
+});
+
+/** Tenant table: every change inside a compound, written in the transaction that makes it. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    ...tenantKey,
+    actorUserId: uuid(),
+    action: text().notNull(),
+    entityType: text().notNull(),
+    entityId: text().notNull(),
+    before: jsonb(),
+    after: jsonb(),
+    at: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.communityId, t.id] }),
+    foreignKey({ columns: [t.communityId], foreignColumns: [communities.id] }),
+    index().on(t.communityId, t.entityType, t.entityId),
+  ],
+);
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    ...tenantKey,
+    userId: uuid()
+      .notNull()
+      .references(() => users.id),
+    /** Stable kind, e.g. `order.paid`; the UI translates it with `payload`. */
+    kind: text().notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    readAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.communityId, t.id] }),
+    foreignKey({ columns: [t.communityId], foreignColumns: [communities.id] }),
+    index().on(t.communityId, t.userId, t.createdAt),
+  ],
+);
+
+export const usersRelations = relations(users, ({ many }) => ({
+  notifications: many(notifications),
+}));

@@ -1,0 +1,14 @@
+import createNextIntlPlugin from 'next-intl/plugin';
+
+const withNextIntl = createNextIntlPlugin('./app/i18n/request.ts');
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite ships WASM and data files that must be loaded from node_modules at run time,
+  // and pdfkit reads its AFM fonts from disk: neither survives bundling.
+  serverExternalPackages: ['@electric-sql/pglite', 'pdfkit', 'exceljs', 'postgres'],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default withNextIntl(nextConfig);

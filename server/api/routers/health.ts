@@ -1,0 +1,6 @@
+import { getHealth } from '@/server/services/platform/get-health';
+import { publicProcedure, router } from '../trpc';
+
+export const healthRouter = router({
+  get: publicProcedure.query(({ ctx }) => getHealth({ ctx, input: {} })),
+});

@@ -1,0 +1,129 @@
+/**
+ * tRPC init: the context, the procedure builders and the one place service errors become tRPC
+ * errors. Routers only validate with zod, call one service verb and let errors flow through here.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { z, ZodError } from 'zod';
+import type { Database } from '@/db/client';
+import { membershipsIn, type Role } from '@/server/services/shared/access';
+import type { ServiceContext, SessionUser } from '@/server/services/shared/context';
+import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
+
+export type CreateContextOptions = {
+  database: Database;
+  user: SessionUser | null;
+  headers?: Headers;
+  now?: () => Date;
+};
+
+export function createContext(opts: CreateContextOptions): ServiceContext & { headers: Headers } {
+  return {
+    database: opts.database,
+    db: opts.database.db,
+    user: opts.user,
+    now: opts.now ?? (() => new Date()),
+    headers: opts.headers ?? new Headers(),
+  };
+}
+export type Context = ReturnType<typeof createContext>;
+
+export type AppErrorData = {
+  /** Stable machine code of a service error (`RELAY_SOLD_OUT`), for the UI to translate. */
+  appCode: string | null;
+  field: string | null;
+  details: Record<string, unknown> | null;
+  /** Flattened zod error for BAD_REQUEST from input validation. */
+  zodError: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
+};
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const serviceError = isServiceError(cause) ? cause : null;
+    const zodError = cause instanceof ZodError ? z.flattenError(cause) : null;
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    const data: typeof shape.data & AppErrorData = {
+      ...shape.data,
+      // Never ship a stack trace, nor an unknown error's message.
+      stack: undefined,
+      appCode: serviceError?.code ?? (zodError ? 'INVALID_INPUT' : internal ? 'INTERNAL' : null),
+      field: serviceError?.field ?? (zodError ? (Object.keys(zodError.fieldErrors)[0] ?? null) : null),
+      details: serviceError?.details ?? null,
+      zodError: zodError,
+    };
+    return {
+      ...shape,
+      message: internal ? '服务器出错了，请稍后再试 / Something went wrong on our side, please try again.' : shape.message,
+      data,
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const router = t.router;
+export const middleware = t.middleware;
+
+function toTRPCError(e: ServiceError): TRPCError {
+  return new TRPCError({ code: e.kind, message: e.message, cause: e });
+}
+
+/** Maps service errors to their tRPC code; logs (and hides) everything unexpected. */
+const mapServiceErrors = t.middleware(async function mapServiceErrors({ next, path }) {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (isServiceError(cause)) throw toTRPCError(cause);
+    if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+      console.error(`[trpc] ${path} failed`, result.error.cause ?? result.error);
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapServiceErrors);
+
+const requireSession = t.middleware(function requireSession({ ctx, next }) {
+  if (!ctx.user) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录 / Please sign in first.' });
+  }
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const protectedProcedure = publicProcedure.use(requireSession);
+
+export const CommunityInput = z.object({ communityId: z.uuid({ error: '小区编号无效 / Invalid community id' }) });
+
+/**
+ * A procedure inside one community: the caller must hold one of `roles` there (any membership when
+ * omitted). Adds `ctx.community = { id, roles, householdIds }`. The service still checks scope
+ * (which stairwell, which merchant) on top of this.
+ */
+export function communityProcedure(roles?: readonly Role[]) {
+  return protectedProcedure.input(CommunityInput).use(async function requireCommunityRole({ ctx, input, next }) {
+    const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
+    if (mine.length === 0 || (roles && !mine.some((m) => roles.includes(m.role)))) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: roles
+          ? `此操作需要以下角色之一: ${roles.join(', ')} / This needs one of these roles: ${roles.join(', ')}`
+          : '您不是该小区的成员 / You are not a member of this community.',
+      });
+    }
+    return next({
+      ctx: {
+        ...ctx,
+        community: {
+          id: input.communityId,
+          roles: mine.map((m) => m.role),
+          householdIds: mine.flatMap((m) => (m.householdId ? [m.householdId] : [])),
+        },
+      },
+    });
+  });
+}
+
+export const coordinatorProcedure = communityProcedure(['admin', 'owner']);
+export const volunteerProcedure = communityProcedure(['volunteer', 'admin', 'owner']);
+export const residentProcedure = communityProcedure(['resident']);

@@ -1,0 +1,88 @@
+/**
+ * `npm start`: everything a newcomer needs for the demo on one machine.
+ * 1. builds the app when there is no production build yet;
+ * 2. migrates the database (embedded PGlite under .data/ unless DATABASE_URL is set) and, when it is
+ *    empty, loads the demo compound;
+ * 3. starts the local Stripe mock when no STRIPE_SECRET_KEY is configured;
+ * 4. runs `next start` on PORT (3000) and stops everything on Ctrl-C.
+ * PGlite allows one process per data directory, so step 2 closes it before Next opens it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { migrateDatabase, openDatabase } from '@/db/client';
+import { seedDemoIfEmpty } from '@/db/seed/demo';
+import { DEMO_TEST_OTPS } from '@/db/seed/demo-accounts';
+
+const root = process.cwd();
+const port = Number(process.env.PORT ?? 3000);
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
+
+function persistentSecret(name: string): string {
+  const dir = path.join(root, '.data');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+// The demo signs in with fixed codes for one account per role (README); LINLI_DEMO=0 turns that off.
+if (env.LINLI_DEMO !== '0') {
+  env.AUTH_TEST_OTPS ??= DEMO_TEST_OTPS;
+  env.ALLOW_TEST_OTPS ??= '1';
+  env.LINLI_DEV_OUTBOX ??= '1';
+}
+env.AUTH_SECRET ??= persistentSecret('auth-secret');
+env.NEXTAUTH_SECRET ??= env.AUTH_SECRET;
+env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+env.BAG_CODE_SECRET ??= persistentSecret('bag-code-secret');
+
+if (!existsSync(path.join(root, '.next/BUILD_ID')) || env.LINLI_REBUILD === '1') {
+  console.log('[linli] building the app (first start only, ~1 min)…');
+  const r = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+{
+  const database = await openDatabase({ url: env.DATABASE_URL || undefined });
+  const n = await migrateDatabase(database);
+  console.log(`[linli] database: ${database.driver}, ${n} migrations`);
+  const seeded = await seedDemoIfEmpty(database);
+  if (seeded) console.log(`[linli] loaded the demo compound: ${seeded}`);
+  await database.close();
+}
+
+const children: { kill(sig?: NodeJS.Signals): boolean }[] = [];
+let stopMock: (() => Promise<void>) | undefined;
+if (!env.STRIPE_SECRET_KEY) {
+  const { startStripeMock } = await import('@/server/payments/stripe-mock/server');
+  const mockPort = Number(env.STRIPE_MOCK_PORT ?? 12111);
+  env.STRIPE_WEBHOOK_SECRET ??= `whsec_${persistentSecret('stripe-webhook-secret')}`;
+  const mock = await startStripeMock({
+    port: mockPort,
+    webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+  });
+  stopMock = mock.close;
+  env.STRIPE_SECRET_KEY = 'sk_test_linli_mock';
+  env.STRIPE_API_BASE = `http://127.0.0.1:${mockPort}`;
+  console.log(`[linli] Stripe mock on ${env.STRIPE_API_BASE}`);
+}
+
+const next = spawn(process.execPath, [nextBin, 'start', '-p', String(port)], { stdio: 'inherit', env });
+children.push(next);
+console.log(`[linli] http://localhost:${port}`);
+
+const stop = async () => {
+  for (const c of children) c.kill('SIGTERM');
+  await stopMock?.();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+next.on('exit', async (code) => {
+  await stopMock?.();
+  process.exit(code ?? 0);
+});

@@ -1,0 +1,76 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { memberships, merchantMembers, stairwellAssignments } from '@/db/schema';
+import type { AuthedContext, ServiceContext } from './context';
+import { forbidden, notFound, unauthorized } from './errors';
+
+export type Role = 'resident' | 'volunteer' | 'admin' | 'owner';
+export const COORDINATOR_ROLES: readonly Role[] = ['admin', 'owner'];
+
+export function requireUser(ctx: ServiceContext): asserts ctx is AuthedContext {
+  if (!ctx.user) throw unauthorized('AUTH_REQUIRED', '请先登录 / Please sign in first.');
+}
+
+export type CommunityMembership = { role: Role; householdId: string | null };
+
+export async function membershipsIn(db: DbOrTx, userId: string, communityId: string) {
+  return db
+    .select({ role: memberships.role, householdId: memberships.householdId })
+    .from(memberships)
+    .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId)));
+}
+
+/** The caller's roles in a community; FORBIDDEN unless one of `roles` is among them. */
+export async function requireRole(
+  ctx: ServiceContext,
+  communityId: string,
+  roles: readonly Role[],
+): Promise<CommunityMembership[]> {
+  requireUser(ctx);
+  const mine = await membershipsIn(ctx.db, ctx.user.id, communityId);
+  if (!mine.some((m) => roles.includes(m.role))) {
+    throw forbidden('ROLE_REQUIRED', `需要以下角色之一: ${roles.join(', ')}`, { details: { roles } });
+  }
+  return mine;
+}
+
+export async function isCoordinator(ctx: AuthedContext, communityId: string): Promise<boolean> {
+  const mine = await membershipsIn(ctx.db, ctx.user.id, communityId);
+  return mine.some((m) => COORDINATOR_ROLES.includes(m.role));
+}
+
+/** Stairwells a volunteer is assigned to (leader or volunteer) in a community. */
+export async function assignedStairwellIds(db: DbOrTx, userId: string, communityId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: stairwellAssignments.stairwellId })
+    .from(stairwellAssignments)
+    .where(and(eq(stairwellAssignments.communityId, communityId), eq(stairwellAssignments.userId, userId)));
+  return rows.map((r) => r.id);
+}
+
+/** Scope check for a volunteer's stairwell: out of scope reads as not found (DESIGN.md §6). */
+export async function requireStairwellScope(ctx: AuthedContext, communityId: string, stairwellIds: string[]) {
+  if (await isCoordinator(ctx, communityId)) return;
+  const mine = new Set(await assignedStairwellIds(ctx.db, ctx.user.id, communityId));
+  if (stairwellIds.some((id) => !mine.has(id))) throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
+}
+
+/** Merchant ids the caller is a member of (optionally only as owner). */
+export async function merchantIdsOf(db: DbOrTx, userId: string, roles?: ('owner' | 'staff')[]) {
+  const rows = await db
+    .select({ merchantId: merchantMembers.merchantId })
+    .from(merchantMembers)
+    .where(
+      roles
+        ? and(eq(merchantMembers.userId, userId), inArray(merchantMembers.role, roles))
+        : eq(merchantMembers.userId, userId),
+    );
+  return rows.map((r) => r.merchantId);
+}
+
+/** A merchant's own data: members only; anyone else gets NOT_FOUND. */
+export async function requireMerchantMember(ctx: ServiceContext, merchantId: string, roles?: ('owner' | 'staff')[]) {
+  requireUser(ctx);
+  const ids = await merchantIdsOf(ctx.db, ctx.user.id, roles);
+  if (!ids.includes(merchantId)) throw notFound('MERCHANT_NOT_FOUND', '找不到该商家 / Merchant not found.');
+}
