@@ -1,0 +1,79 @@
+/**
+ * Starts Linli as `npm start` would (production build, demo compound, Stripe mock), on its own
+ * port and a throw-away embedded database, for the browser journeys.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string;
+    artifactsDir: string;
+  }
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`server exited early with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`server at ${url} not healthy after ${timeoutMs} ms`);
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: apt-get install -y chromium');
+  if (!existsSync(path.join(root, '.next/BUILD_ID'))) {
+    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) throw new Error('next build failed');
+  }
+  const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR ?? path.join(root, 'artifacts'));
+  mkdirSync(path.join(artifactsDir, 'screenshots'), { recursive: true });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-browser-'));
+  const port = Number(process.env.BROWSER_PORT ?? 3100);
+  const baseURL = `http://localhost:${port}`;
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.STRIPE_SECRET_KEY;
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'server/cli/start.ts'], {
+    cwd: root,
+    env: {
+      ...env,
+      PORT: String(port),
+      PGLITE_DIR: path.join(dataDir, 'pglite'),
+      STRIPE_MOCK_PORT: String(port + 11),
+      LINLI_DEMO: '1',
+      // Short dwell for the disinfection journey (a test setting).
+      LINLI_TEST_DWELL_SECONDS: process.env.LINLI_TEST_DWELL_SECONDS ?? '3',
+      AUTH_SECRET: 'browser-test-secret',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  await waitForHealth(baseURL, child, 240_000);
+  console.log(`[browser] Linli at ${baseURL}; screenshots in ${path.join(artifactsDir, 'screenshots')}`);
+  project.provide('baseURL', baseURL);
+  project.provide('artifactsDir', artifactsDir);
+  return () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
