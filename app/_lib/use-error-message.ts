@@ -1,0 +1,28 @@
+'use client';
+import { useTranslations } from 'next-intl';
+
+type MaybeTrpcError = {
+  message?: string;
+  data?: { appCode?: string | null; field?: string | null; zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | null;
+};
+
+/**
+ * Turns a tRPC error into a sentence the person can act on: the translation of its stable code
+ * (`errors.<CODE>` in the common namespace) when there is one, else the server's message.
+ */
+export function useErrorMessage() {
+  const t = useTranslations('common.errors');
+  return (error: unknown): string | null => {
+    if (!error) return null;
+    const e = error as MaybeTrpcError;
+    const code = e.data?.appCode;
+    if (code && t.has(code)) return t(code);
+    return e.message ?? t('INTERNAL');
+  };
+}
+
+/** The field an error is about (service `field`, or the first zod field), to show it next to the input. */
+export function errorField(error: unknown): string | null {
+  const e = error as MaybeTrpcError | null;
+  return e?.data?.field ?? null;
+}

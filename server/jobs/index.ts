@@ -1,0 +1,4 @@
+import type { Job } from './registry';
+
+/** Every timed job of the app; each domain adds its own here. */
+export const JOBS: Job[] = [];

@@ -1,0 +1,44 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Signed bag codes, printed as QR codes on bag labels and accepted by check-off.
+ * Format: `LL1.<bagId>.<sig>` where sig = first 16 bytes of HMAC-SHA256(secret, "<communityId>:<bagId>"),
+ * base64url. The community is part of what is signed, so a bag of another compound never verifies.
+ */
+const PREFIX = 'LL1';
+
+function secret(): string {
+  const s = process.env.BAG_CODE_SECRET ?? process.env.AUTH_SECRET;
+  if (s) return s;
+  if (process.env.NODE_ENV === 'production' && process.env.CI !== 'true' && process.env.LINLI_DEMO !== '1') {
+    throw new Error('BAG_CODE_SECRET is not set');
+  }
+  return 'linli-dev-bag-code-secret';
+}
+
+function sign(communityId: string, bagId: string): string {
+  return createHmac('sha256', secret()).update(`${communityId}:${bagId}`).digest().subarray(0, 16).toString('base64url');
+}
+
+export function encodeBagCode(communityId: string, bagId: string): string {
+  return `${PREFIX}.${bagId}.${sign(communityId, bagId)}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The bag id a code names, if it is well-formed; says nothing about the signature. */
+export function parseBagCode(code: string): { bagId: string; sig: string } | null {
+  const parts = code.trim().split('.');
+  if (parts.length !== 3 || parts[0] !== PREFIX || !UUID.test(parts[1]!) || !parts[2]) return null;
+  return { bagId: parts[1]!.toLowerCase(), sig: parts[2] };
+}
+
+/** True when `code` is a genuine code for `bagId` in `communityId`. Constant-time compare. */
+export function verifyBagCode(communityId: string, code: string): { bagId: string } | null {
+  const parsed = parseBagCode(code);
+  if (!parsed) return null;
+  const expected = Buffer.from(sign(communityId, parsed.bagId));
+  const given = Buffer.from(parsed.sig);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  return { bagId: parsed.bagId };
+}
