@@ -82,7 +82,6 @@ const stop = async () => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
-next.on('exit', async (code) => {
-  await stopMock?.();
-  process.exit(code ?? 0);
+next.on('exit', (code) => {
+  void (stopMock?.() ?? Promise.resolve()).finally(() => process.exit(code ?? 0));
 });
