@@ -7,6 +7,8 @@ const nextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time,
   // and pdfkit reads its AFM fonts from disk: neither survives bundling.
   serverExternalPackages: ['@electric-sql/pglite', 'pdfkit', 'exceljs', 'postgres'],
+  // Several people (or agents) building in one checkout each use their own dir: NEXT_DIST_DIR=.next-x.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   typedRoutes: false,
 };

@@ -8,16 +8,19 @@ type MaybeTrpcError = {
 
 /**
  * Turns a tRPC error into a sentence the person can act on: the translation of its stable code
- * (`errors.<CODE>` in the common namespace) when there is one, else the server's message.
+ * (`<namespace>.errors.<CODE>`, then `common.errors.<CODE>`) when there is one, else the server's message.
  */
-export function useErrorMessage() {
-  const t = useTranslations('common.errors');
+export function useErrorMessage(namespace?: string) {
+  const common = useTranslations('common.errors');
+  // A domain keeps its codes under `<namespace>.errors.<CODE>`; the common ones are the fallback.
+  const domain = useTranslations(namespace ? `${namespace}.errors` : 'common.errors');
   return (error: unknown): string | null => {
     if (!error) return null;
     const e = error as MaybeTrpcError;
     const code = e.data?.appCode;
-    if (code && t.has(code)) return t(code);
-    return e.message ?? t('INTERNAL');
+    if (code && domain.has(code)) return domain(code);
+    if (code && common.has(code)) return common(code);
+    return e.message ?? common('INTERNAL');
   };
 }
 

@@ -39,7 +39,7 @@ env.NEXTAUTH_SECRET ??= env.AUTH_SECRET;
 env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 env.BAG_CODE_SECRET ??= persistentSecret('bag-code-secret');
 
-if (!existsSync(path.join(root, '.next/BUILD_ID')) || env.LINLI_REBUILD === '1') {
+if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID')) || env.LINLI_REBUILD === '1') {
   console.log('[linli] building the app (first start only, ~1 min)…');
   const r = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);

@@ -34,7 +34,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 
 export default async function setup(project: TestProject) {
   if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: apt-get install -y chromium');
-  if (!existsSync(path.join(root, '.next/BUILD_ID'))) {
+  if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'))) {
     const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
       cwd: root,
       stdio: 'inherit',

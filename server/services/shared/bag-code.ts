@@ -2,7 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Signed bag codes, printed as QR codes on bag labels and accepted by check-off.
- * Format: `LL1.<bagId>.<sig>` where sig = first 16 bytes of HMAC-SHA256(secret, "<communityId>:<bagId>"),
+ * A bag is one paid order (one bag per paid order), so the id inside the code is the ORDER id:
+ * labels can be printed with the pick list, before any delivery or batch exists.
+ * Format: `LL1.<orderId>.<sig>` where sig = first 16 bytes of HMAC-SHA256(secret, "<communityId>:<orderId>"),
  * base64url. The community is part of what is signed, so a bag of another compound never verifies.
  */
 const PREFIX = 'LL1';
@@ -16,29 +18,29 @@ function secret(): string {
   return 'linli-dev-bag-code-secret';
 }
 
-function sign(communityId: string, bagId: string): string {
-  return createHmac('sha256', secret()).update(`${communityId}:${bagId}`).digest().subarray(0, 16).toString('base64url');
+function sign(communityId: string, orderId: string): string {
+  return createHmac('sha256', secret()).update(`${communityId}:${orderId}`).digest().subarray(0, 16).toString('base64url');
 }
 
-export function encodeBagCode(communityId: string, bagId: string): string {
-  return `${PREFIX}.${bagId}.${sign(communityId, bagId)}`;
+export function encodeBagCode(communityId: string, orderId: string): string {
+  return `${PREFIX}.${orderId}.${sign(communityId, orderId)}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The bag id a code names, if it is well-formed; says nothing about the signature. */
-export function parseBagCode(code: string): { bagId: string; sig: string } | null {
+export function parseBagCode(code: string): { orderId: string; sig: string } | null {
   const parts = code.trim().split('.');
   if (parts.length !== 3 || parts[0] !== PREFIX || !UUID.test(parts[1]!) || !parts[2]) return null;
-  return { bagId: parts[1]!.toLowerCase(), sig: parts[2] };
+  return { orderId: parts[1]!.toLowerCase(), sig: parts[2] };
 }
 
-/** True when `code` is a genuine code for `bagId` in `communityId`. Constant-time compare. */
-export function verifyBagCode(communityId: string, code: string): { bagId: string } | null {
+/** True when `code` is a genuine code for `orderId` in `communityId`. Constant-time compare. */
+export function verifyBagCode(communityId: string, code: string): { orderId: string } | null {
   const parsed = parseBagCode(code);
   if (!parsed) return null;
-  const expected = Buffer.from(sign(communityId, parsed.bagId));
+  const expected = Buffer.from(sign(communityId, parsed.orderId));
   const given = Buffer.from(parsed.sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  return { bagId: parsed.bagId };
+  return { orderId: parsed.orderId };
 }
