@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { admissions, merchants } from '@/db/schema';
 import { preconditionFailed } from '../shared/errors';
@@ -10,9 +10,9 @@ export function shanghaiDate(now: Date): string {
 
 /**
  * The check every relay opening and every join runs: the merchant is admitted to the compound and
- * its food permit and vehicle pass are still valid today. A document found past its date flips the
- * admission to `expired` on the spot (the timed job does the same in bulk), so no sale slips
- * through between two job rounds.
+ * its food permit and vehicle pass are still valid today. A document past its date refuses the sale
+ * at once, even before the timed job has flipped the admission to `expired` (that write would be
+ * rolled back with the caller's failing transaction anyway).
  */
 export async function requireActiveAdmission(
   tx: DbOrTx,
@@ -36,10 +36,6 @@ export async function requireActiveAdmission(
   const today = shanghaiDate(now);
   const lapsed = (d: string | null) => d !== null && d < today;
   if (row.status === 'approved' && (lapsed(row.permit) || lapsed(row.pass))) {
-    await tx
-      .update(admissions)
-      .set({ status: 'expired', updatedAt: sql`now()` })
-      .where(and(eq(admissions.communityId, communityId), eq(admissions.id, row.id), eq(admissions.status, 'approved')));
     throw preconditionFailed(
       'ADMISSION_EXPIRED',
       '商家证照已过期，暂停接单 / The merchant’s permit has expired; it cannot take orders until renewed.',
