@@ -10,6 +10,7 @@ import {
   primaryKey,
   text,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, tenantKey, updatedAt } from './_columns';
@@ -81,6 +82,7 @@ export const households = pgTable(
     }),
     unique().on(t.communityId, t.stairwellId, t.room),
     check('households_headcount_positive', sql`${t.headcount} > 0`),
+    check('households_floor_range', sql`${t.floor} between -5 and 200`),
   ],
 );
 
@@ -129,6 +131,10 @@ export const stairwellAssignments = pgTable(
     }),
     unique().on(t.communityId, t.stairwellId, t.userId),
     index().on(t.communityId, t.userId),
+    // 一楼一组: one leader per stairwell, held by the database so two coordinators cannot both appoint one.
+    uniqueIndex('stairwell_assignments_one_leader')
+      .on(t.communityId, t.stairwellId)
+      .where(sql`${t.role} = 'leader'`),
   ],
 );
 
@@ -154,6 +160,7 @@ export const careProfiles = pgTable(
       foreignColumns: [households.communityId, households.id],
     }),
     unique().on(t.communityId, t.householdId),
+    check('care_profiles_has_category', sql`cardinality(${t.categories}) > 0`),
   ],
 );
 

@@ -1,0 +1,3 @@
+CREATE UNIQUE INDEX "stairwell_assignments_one_leader" ON "stairwell_assignments" USING btree ("community_id","stairwell_id") WHERE "stairwell_assignments"."role" = 'leader';--> statement-breakpoint
+ALTER TABLE "care_profiles" ADD CONSTRAINT "care_profiles_has_category" CHECK (cardinality("care_profiles"."categories") > 0);--> statement-breakpoint
+ALTER TABLE "households" ADD CONSTRAINT "households_floor_range" CHECK ("households"."floor" between -5 and 200);
