@@ -3,3 +3,4 @@ export * from './roster';
 export * from './merchant';
 export * from './relay';
 export * from './payment';
+export * from './distribution';
