@@ -13,6 +13,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, tenantKey, updatedAt } from './_columns';
@@ -73,19 +74,28 @@ export const merchantMembers = pgTable(
     role: merchantMemberRole().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.userId] }), index().on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.userId] }),
+    index().on(t.userId),
+    // Exactly one person answers for a merchant: only the owner manages the team and the application.
+    uniqueIndex('merchant_members_one_owner').on(t.merchantId).where(sql`${t.role} = 'owner'`),
+  ],
 );
 
 /** Reference table: staff health attestations (person, date of last negative test). */
-export const healthAttestations = pgTable('health_attestations', {
-  id: uuid().primaryKey().defaultRandom(),
-  merchantId: uuid()
-    .notNull()
-    .references(() => merchants.id),
-  personName: text().notNull(),
-  lastNegativeTestOn: date({ mode: 'string' }).notNull(),
-  createdAt: createdAt(),
-});
+export const healthAttestations = pgTable(
+  'health_attestations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    merchantId: uuid()
+      .notNull()
+      .references(() => merchants.id),
+    personName: text().notNull(),
+    lastNegativeTestOn: date({ mode: 'string' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.merchantId)],
+);
 
 /** Reference table: stored files (content addressed by sha256, kept behind a storage interface). */
 export const merchantDocuments = pgTable(
@@ -128,6 +138,13 @@ export const admissions = pgTable(
     submittedAt: timestamp({ withTimezone: true }),
     decidedBy: uuid(),
     decidedAt: timestamp({ withTimezone: true }),
+    /** When the timed job (or a relay check) found a required document past its date. */
+    expiredAt: timestamp({ withTimezone: true }),
+    /**
+     * Application fields or documents the merchant changed after the compound's last decision,
+     * so a coordinator sees what an approval no longer covers. Cleared by the next decision.
+     */
+    changedFields: jsonb().$type<string[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -153,10 +170,16 @@ export const products = pgTable(
     unit: text().notNull(),
     priceFen: integer().notNull(),
     category: text().notNull().default(''),
+    /** Storage key of the photo (server-generated) and the type its bytes were sniffed as. */
     imageKey: text(),
+    imageMimeType: text(),
     active: boolean().notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index().on(t.merchantId), check('products_price_nonnegative', sql`${t.priceFen} >= 0`)],
+  (t) => [
+    index().on(t.merchantId),
+    check('products_price_nonnegative', sql`${t.priceFen} >= 0`),
+    check('products_name_present', sql`length(trim(${t.name})) > 0`),
+  ],
 );
