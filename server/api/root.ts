@@ -1,9 +1,13 @@
 import { createCallerFactory, router } from './trpc';
+import { authRouter } from './routers/auth';
 import { healthRouter } from './routers/health';
+import { picklistRouter } from './routers/picklist';
 
 /** One router per domain; each domain's helper registers its router here. */
 export const appRouter = router({
+  auth: authRouter,
   health: healthRouter,
+  picklist: picklistRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,66 @@
+import { requireUser } from '../shared/access';
+import type { ServiceContext } from '../shared/context';
+import { badRequest, forbidden } from '../shared/errors';
+import { getDeliveryPickList, type GetDeliveryPickListInput } from './get-delivery-pick-list';
+import { getRelayPickList, type GetRelayPickListInput } from './get-relay-pick-list';
+import {
+  EXPORT_FORMATS,
+  EXPORT_KINDS,
+  formatSupports,
+  viewerMayExport,
+  type ExportFormat,
+  type ExportKind,
+} from './rules';
+import type { PickList } from './types';
+
+export type PreparePickListExportInput = {
+  target: ({ kind: 'relay' } & GetRelayPickListInput) | ({ kind: 'delivery' } & GetDeliveryPickListInput);
+  /** Raw from the URL: checked here. */
+  view: string;
+  /** Raw from the URL; absent means the view's natural format (PDF for labels, else CSV). */
+  format: string | null;
+};
+
+export type PreparedExport = { pickList: PickList; view: ExportKind; format: ExportFormat };
+
+/**
+ * Everything an export needs, checked: the caller (UNAUTHORIZED), the view and format
+ * (BAD_REQUEST), the relay and the caller's scope (NOT_FOUND / FORBIDDEN), its state
+ * (PRECONDITION_FAILED), and whether this viewer may have this view (volunteers: bags only).
+ * Rendering happens after, so an error is always a clean status, never a half-written file.
+ */
+export async function preparePickListExport({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: PreparePickListExportInput;
+}): Promise<PreparedExport> {
+  requireUser(ctx);
+  const view = input.view as ExportKind;
+  if (!EXPORT_KINDS.includes(view)) {
+    throw badRequest('UNKNOWN_EXPORT_VIEW', `未知的导出内容 / Unknown export: use ${EXPORT_KINDS.join(', ')}.`, {
+      field: 'kind',
+    });
+  }
+  const format = (input.format ?? (view === 'labels' ? 'pdf' : 'csv')) as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) {
+    throw badRequest('UNKNOWN_EXPORT_FORMAT', `未知的导出格式 / Unknown format: use ${EXPORT_FORMATS.join(', ')}.`, {
+      field: 'format',
+    });
+  }
+  if (!formatSupports(view, format)) {
+    throw badRequest('EXPORT_FORMAT_UNSUPPORTED', `${view} 不能导出为 ${format} / ${view} cannot be exported as ${format}.`, {
+      field: 'format',
+    });
+  }
+  const { target } = input;
+  const pickList =
+    target.kind === 'relay'
+      ? await getRelayPickList({ ctx, input: target })
+      : await getDeliveryPickList({ ctx, input: target });
+  if (!viewerMayExport(pickList.viewer, view)) {
+    throw forbidden('EXPORT_FORBIDDEN', '志愿者只能导出自己楼道的袋子清单 / Volunteers can export their own stairwells’ bag list only.');
+  }
+  return { pickList, view, format };
+}

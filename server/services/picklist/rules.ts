@@ -1,0 +1,280 @@
+/**
+ * Pure pick-list rules: which orders count, route order, masking, aggregation. No database here,
+ * so every rule is unit-tested and property-tested on its own.
+ */
+
+/** Relay states in which the merchant packs and the compound receives: a pick list exists. */
+export const PICKABLE_RELAY_STATUSES = ['formed', 'dispatched', 'arrived', 'distributing', 'completed'] as const;
+export type PickableRelayStatus = (typeof PICKABLE_RELAY_STATUSES)[number];
+
+/** Orders that make a bag: paid, and the later outcomes of a paid order. Cancelled / expired / unpaid never do. */
+export const BAG_ORDER_STATUSES = ['paid', 'fulfilled', 'short'] as const;
+export type BagOrderStatus = (typeof BAG_ORDER_STATUSES)[number];
+
+export function isPickable(status: string): status is PickableRelayStatus {
+  return (PICKABLE_RELAY_STATUSES as readonly string[]).includes(status);
+}
+
+export function makesBag(status: string): status is BagOrderStatus {
+  return (BAG_ORDER_STATUSES as readonly string[]).includes(status);
+}
+
+/** Who is looking decides what is shown: a volunteer never sees prices or phones. */
+export type Viewer = 'merchant' | 'coordinator' | 'volunteer';
+
+export type ExportKind = 'totals' | 'bags' | 'stairwells' | 'all' | 'labels';
+export type ExportFormat = 'csv' | 'xlsx' | 'pdf';
+export const EXPORT_KINDS: readonly ExportKind[] = ['totals', 'bags', 'stairwells', 'all', 'labels'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx', 'pdf'];
+
+/**
+ * What a viewer may export. Volunteers carry bags, they do not pick or pay: their own stairwells'
+ * bag list and counts only (no totals with money, no labels, which the packer prints).
+ */
+export function viewerMayExport(viewer: Viewer, kind: ExportKind): boolean {
+  if (viewer === 'volunteer') return kind === 'bags' || kind === 'stairwells';
+  return true;
+}
+
+/** A CSV file holds one table; labels are a print layout. Other combinations are refused. */
+export function formatSupports(kind: ExportKind, format: ExportFormat): boolean {
+  if (kind === 'labels') return format === 'pdf';
+  if (kind === 'all') return format !== 'csv';
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masking (DESIGN.md §5: others are shown as surname only; phones as last 4 digits to the merchant)
+
+/** Two-character surnames common enough that masking after the first character would split them. */
+const COMPOUND_SURNAMES = new Set([
+  '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
+  '轩辕', '令狐', '钟离', '端木', '南宫', '独孤', '西门', '澹台', '公冶', '太史', '申屠', '闻人', '万俟',
+]);
+
+/** `张桂英` → `张*`, `欧阳娜娜` → `欧阳*`, `Alice Smith` → `A*`; empty → `*`. */
+export function maskName(name: string | null | undefined): string {
+  const n = (name ?? '').trim();
+  if (!n) return '*';
+  const chars = Array.from(n);
+  if (/^[\p{Script=Han}]/u.test(n)) {
+    const two = chars.slice(0, 2).join('');
+    if (chars.length > 2 && COMPOUND_SURNAMES.has(two)) return `${two}*`;
+    return `${chars[0]}*`;
+  }
+  return `${chars[0]!.toUpperCase()}*`;
+}
+
+/** Last four digits of a phone number, or null when there is none (residents without a phone). */
+export function phoneLast4(phone: string | null | undefined): string | null {
+  const digits = (phone ?? '').replace(/\D/g, '');
+  return digits.length >= 4 ? digits.slice(-4) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Route order
+
+/** Natural comparison: `2` < `10`, `12A` < `12B`, `3-2` < `3-10`; case- and width-insensitive. */
+const collator = new Intl.Collator('zh-CN', { numeric: true, sensitivity: 'base' });
+export function naturalCompare(a: string, b: string): number {
+  return collator.compare(a, b);
+}
+
+export type RouteKey = {
+  buildingRoute: number;
+  buildingNumber: string;
+  stairwellRoute: number;
+  stairwellNumber: string;
+  floor: number;
+  room: string;
+  seq: number;
+  /** Ties between relays (delivery-date view): earlier relay first. */
+  relayOrder?: number;
+};
+
+/**
+ * The order volunteers walk: building route, stairwell route, then floor and room, then 接龙号.
+ * The numbers break route-order ties so the order is total and stable.
+ */
+export function compareRoute(a: RouteKey, b: RouteKey): number {
+  return (
+    a.buildingRoute - b.buildingRoute ||
+    naturalCompare(a.buildingNumber, b.buildingNumber) ||
+    a.stairwellRoute - b.stairwellRoute ||
+    naturalCompare(a.stairwellNumber, b.stairwellNumber) ||
+    a.floor - b.floor ||
+    naturalCompare(a.room, b.room) ||
+    (a.relayOrder ?? 0) - (b.relayOrder ?? 0) ||
+    a.seq - b.seq
+  );
+}
+
+export function isInRouteOrder(keys: readonly RouteKey[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareRoute(keys[i - 1]!, keys[i]!) > 0) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines, bags and totals
+
+export type PickLine = {
+  productId: string;
+  name: string;
+  spec: string;
+  unit: string;
+  qty: number;
+  unitPriceFen: number;
+  /** Set once a shortfall is recorded; null means "deliver what was ordered". */
+  fulfilledQty: number | null;
+  refundedFen: number;
+};
+
+/** What goes into the bag: the recorded delivered quantity once a shortfall is known, else what was ordered. */
+export function deliverQty(line: Pick<PickLine, 'qty' | 'fulfilledQty'>): number {
+  return line.fulfilledQty ?? line.qty;
+}
+
+export type ProductTotal = {
+  productId: string;
+  name: string;
+  spec: string;
+  unit: string;
+  /** Null when the same product sold at different prices in the relays summed here. */
+  unitPriceFen: number | null;
+  orderedQty: number;
+  deliverQty: number;
+  shortQty: number;
+  amountFen: number;
+  refundedFen: number;
+  /** Bags that hold this product. */
+  bags: number;
+};
+
+export function productKey(l: Pick<PickLine, 'productId' | 'name' | 'spec' | 'unit'>): string {
+  return `${l.productId}\u0000${l.name}\u0000${l.spec}\u0000${l.unit}`;
+}
+
+/**
+ * Totals per product from bag lines: the reference the SQL aggregate is tested against (the
+ * service computes totals in SQL; this is how they must come out).
+ */
+export function totalsFromLines(bags: readonly { lines: readonly PickLine[] }[]): ProductTotal[] {
+  const byKey = new Map<string, ProductTotal>();
+  for (const bag of bags) {
+    const seen = new Set<string>();
+    for (const l of bag.lines) {
+      const key = productKey(l);
+      let t = byKey.get(key);
+      if (!t) {
+        t = {
+          productId: l.productId,
+          name: l.name,
+          spec: l.spec,
+          unit: l.unit,
+          unitPriceFen: l.unitPriceFen,
+          orderedQty: 0,
+          deliverQty: 0,
+          shortQty: 0,
+          amountFen: 0,
+          refundedFen: 0,
+          bags: 0,
+        };
+        byKey.set(key, t);
+      }
+      if (t.unitPriceFen !== l.unitPriceFen) t.unitPriceFen = null;
+      t.orderedQty += l.qty;
+      t.deliverQty += deliverQty(l);
+      t.shortQty += l.qty - deliverQty(l);
+      t.amountFen += l.qty * l.unitPriceFen;
+      t.refundedFen += l.refundedFen;
+      if (!seen.has(key)) {
+        t.bags += 1;
+        seen.add(key);
+      }
+    }
+  }
+  return [...byKey.values()];
+}
+
+export type StairwellCount = {
+  stairwellId: string;
+  buildingNumber: string;
+  stairwellNumber: string;
+  /** Households with at least one bag. */
+  households: number;
+  bags: number;
+  /** Units to deliver (after recorded shortfalls). */
+  items: number;
+  /** Bags for care households (deliver to the door). */
+  doorDelivery: number;
+};
+
+type BagForCount = {
+  stairwellId: string;
+  buildingNumber: string;
+  stairwellNumber: string;
+  householdId: string;
+  doorDelivery: boolean;
+  lines: readonly Pick<PickLine, 'qty' | 'fulfilledQty'>[];
+};
+
+/** Per-stairwell counts, in the order the bags come (route order in, route order out). */
+export function stairwellCounts(bags: readonly BagForCount[]): StairwellCount[] {
+  const byId = new Map<string, StairwellCount & { hh: Set<string> }>();
+  for (const b of bags) {
+    let c = byId.get(b.stairwellId);
+    if (!c) {
+      c = {
+        stairwellId: b.stairwellId,
+        buildingNumber: b.buildingNumber,
+        stairwellNumber: b.stairwellNumber,
+        households: 0,
+        bags: 0,
+        items: 0,
+        doorDelivery: 0,
+        hh: new Set(),
+      };
+      byId.set(b.stairwellId, c);
+    }
+    c.hh.add(b.householdId);
+    c.bags += 1;
+    if (b.doorDelivery) c.doorDelivery += 1;
+    for (const l of b.lines) c.items += deliverQty(l);
+  }
+  return [...byId.values()].map(({ hh, ...c }) => ({ ...c, households: hh.size }));
+}
+
+export type GrandTotal = {
+  bags: number;
+  households: number;
+  orderedQty: number;
+  deliverQty: number;
+  /** Null when the viewer sees no prices (volunteers). */
+  amountFen: number | null;
+  refundedFen: number | null;
+};
+
+export function grandTotal(totals: readonly ProductTotal[] | null, counts: readonly StairwellCount[], orderedQty: number): GrandTotal {
+  return {
+    bags: counts.reduce((s, c) => s + c.bags, 0),
+    households: counts.reduce((s, c) => s + c.households, 0),
+    orderedQty,
+    deliverQty: counts.reduce((s, c) => s + c.items, 0),
+    amountFen: totals ? totals.reduce((s, t) => s + t.amountFen, 0) : null,
+    refundedFen: totals ? totals.reduce((s, t) => s + t.refundedFen, 0) : null,
+  };
+}
+
+/** `12345` fen → `123.45` (exports show yuan with two decimals; the data stays in fen). */
+export function fenToYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** `大米 5kg/袋 ×2` — one line of a bag as people read it; a shortfall shows as `×2→1`. */
+export function lineLabel(l: Pick<PickLine, 'name' | 'spec' | 'qty' | 'fulfilledQty'>): string {
+  const spec = l.spec ? ` ${l.spec}` : '';
+  const d = deliverQty(l);
+  return d === l.qty ? `${l.name}${spec} ×${l.qty}` : `${l.name}${spec} ×${l.qty}→${d}`;
+}
