@@ -1,0 +1,423 @@
+/**
+ * The mock's state and the endpoints' behaviour, without HTTP: PaymentIntents (create, retrieve,
+ * confirm, cancel), Refunds (create, retrieve) and Charges (retrieve, for `latest_charge`).
+ *
+ * State machine of a PaymentIntent (card, automatic capture — what Linli uses):
+ *   requires_payment_method ──(payment_method set)──▶ requires_confirmation
+ *   requires_payment_method | requires_confirmation ──confirm──▶ succeeded
+ *                                                   └─(declined)─▶ requires_payment_method
+ *                                                                  + last_payment_error, 402
+ *   any but succeeded/canceled ──cancel──▶ canceled
+ * Refunds: any number of partial refunds up to the charge's amount, then `charge_already_refunded`.
+ */
+import type Stripe from 'stripe';
+import { executedError, invalidRequest, resourceMissing, type StripeErrorBody } from './errors';
+import type { FormObject } from './form';
+import { buildCharge, buildEvent, buildPaymentIntent, buildPaymentMethod, buildRefund, nowSeconds, TEST_CARDS, type TestCard } from './objects';
+import { Params } from './params';
+
+/** Stripe's maximum for a single amount (8 digits in the smallest unit). */
+const MAX_AMOUNT = 99_999_999;
+
+export type RequestInfo = { requestId: string; idempotencyKey: string | null };
+export type ApiResult = { status: number; body: unknown };
+export type EmitEvent = (event: { type: Stripe.Event['type']; object: Stripe.PaymentIntent | Stripe.Charge | Stripe.Refund; previousAttributes?: Record<string, unknown>; request: RequestInfo }) => void;
+
+const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
+const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+const CANCELABLE: Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
+const CONFIRMABLE: Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+
+type Expandable = Record<string, (id: string) => unknown>;
+
+function formatMoney(amount: number, currency: string): string {
+  const symbol: Record<string, string> = { cny: '¥', usd: '$', eur: '€', gbp: '£', hkd: 'HK$', jpy: '¥' };
+  const zeroDecimal = currency === 'jpy' || currency === 'krw';
+  const value = zeroDecimal ? String(amount) : (amount / 100).toFixed(2);
+  return `${symbol[currency] ?? `${currency.toUpperCase()} `}${value}`;
+}
+
+export class StripeEngine {
+  readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
+  readonly charges = new Map<string, Stripe.Charge>();
+  readonly refunds = new Map<string, Stripe.Refund>();
+  readonly paymentMethods = new Map<string, Stripe.PaymentMethod>();
+  private readonly cardOf = new Map<string, TestCard>();
+
+  constructor(private readonly emit: EmitEvent) {}
+
+  reset(): void {
+    this.paymentIntents.clear();
+    this.charges.clear();
+    this.refunds.clear();
+    this.paymentMethods.clear();
+    this.cardOf.clear();
+  }
+
+  // ── expansion ──────────────────────────────────────────────────────────────
+
+  private render<T extends object>(object: T, expand: string[] | null, expandable: Expandable): T {
+    const out = structuredClone(object) as Record<string, unknown>;
+    for (const path of expand ?? []) {
+      const resolve = expandable[path];
+      if (!resolve) throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });
+      const id = out[path];
+      if (typeof id === 'string') out[path] = resolve(id);
+    }
+    return out as T;
+  }
+
+  private renderPi(pi: Stripe.PaymentIntent, expand: string[] | null): Stripe.PaymentIntent {
+    return this.render(pi, expand, {
+      latest_charge: (id) => structuredClone(this.charges.get(id)),
+      payment_method: (id) => structuredClone(this.paymentMethods.get(id)),
+    });
+  }
+
+  private renderRefund(refund: Stripe.Refund, expand: string[] | null): Stripe.Refund {
+    return this.render(refund, expand, {
+      charge: (id) => structuredClone(this.charges.get(id)),
+      payment_intent: (id) => structuredClone(this.paymentIntents.get(id)),
+    });
+  }
+
+  private renderCharge(charge: Stripe.Charge, expand: string[] | null): Stripe.Charge {
+    return this.render(charge, expand, {
+      payment_intent: (id) => structuredClone(this.paymentIntents.get(id)),
+      payment_method: (id) => structuredClone(this.paymentMethods.get(id)),
+    });
+  }
+
+  // ── lookups ────────────────────────────────────────────────────────────────
+
+  private pi(id: string, param = 'intent'): Stripe.PaymentIntent {
+    const pi = this.paymentIntents.get(id);
+    if (!pi) throw resourceMissing('payment_intent', id, param);
+    return pi;
+  }
+
+  /** A test token (`pm_card_visa`) mints a new PaymentMethod; a `pm_…` minted earlier is reused. */
+  private resolvePaymentMethod(ref: string): Stripe.PaymentMethod {
+    const existing = this.paymentMethods.get(ref);
+    if (existing) return existing;
+    const card = TEST_CARDS[ref];
+    if (!card) throw resourceMissing('PaymentMethod', ref, 'payment_method');
+    const pm = buildPaymentMethod(card);
+    this.paymentMethods.set(pm.id, pm);
+    this.cardOf.set(pm.id, card);
+    return pm;
+  }
+
+  // ── PaymentIntents ─────────────────────────────────────────────────────────
+
+  createPaymentIntent(form: FormObject, req: RequestInfo): ApiResult {
+    const p = new Params(form);
+    const amount = p.integer('amount', { required: true, min: 1 }) as number;
+    const currencyRaw = p.string('currency', { required: true }) as string;
+    const currency = currencyRaw.toLowerCase();
+    if (!/^[a-z]{3}$/.test(currency)) throw invalidRequest(`Invalid currency: ${currencyRaw}.`, { param: 'currency' });
+    if (amount > MAX_AMOUNT) {
+      throw invalidRequest(`Amount must be no more than ${formatMoney(MAX_AMOUNT, currency)}`, { code: 'amount_too_large', param: 'amount' });
+    }
+    const description = p.string('description', { max: 1000 });
+    const metadata = p.metadata() ?? {};
+    const receiptEmail = p.string('receipt_email');
+    const statementDescriptor = p.string('statement_descriptor', { max: 22 });
+    const statementDescriptorSuffix = p.string('statement_descriptor_suffix', { max: 22 });
+    const transferGroup = p.string('transfer_group');
+    const customer = p.string('customer');
+    const setupFutureUsage = p.enumValue('setup_future_usage', ['off_session', 'on_session'] as const);
+    const captureMethod = p.enumValue('capture_method', ['automatic', 'automatic_async', 'manual'] as const) ?? 'automatic_async';
+    if (captureMethod === 'manual') {
+      throw invalidRequest('The local Stripe mock does not implement manual capture (capture_method=manual); Linli captures automatically.', {
+        param: 'capture_method',
+      });
+    }
+    const confirmationMethod = p.enumValue('confirmation_method', ['automatic', 'manual'] as const) ?? 'automatic';
+    const apmParams = p.hash('automatic_payment_methods');
+    let automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null = null;
+    if (apmParams) {
+      const enabled = apmParams.boolean('enabled');
+      if (enabled === null) throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', { code: 'parameter_missing', param: 'automatic_payment_methods[enabled]' });
+      const allowRedirects = apmParams.enumValue('allow_redirects', ['always', 'never'] as const);
+      apmParams.rejectUnknown();
+      automatic = enabled ? { enabled, ...(allowRedirects ? { allow_redirects: allowRedirects } : { allow_redirects: 'always' as const }) } : null;
+    }
+    // The SDK's types dropped it, but the API still takes it; accepted so older callers work.
+    const pmTypes = p.stringArray('payment_method_types');
+    if (pmTypes && apmParams) {
+      throw invalidRequest('You may only specify one of these parameters: automatic_payment_methods, payment_method_types.', {
+        code: 'parameters_exclusive',
+        param: 'automatic_payment_methods',
+      });
+    }
+    if (pmTypes && pmTypes.some((t) => t !== 'card')) {
+      throw invalidRequest(`The local Stripe mock only implements card payments; got payment_method_types ${pmTypes.join(', ')}.`, {
+        param: 'payment_method_types',
+      });
+    }
+    // Since API version 2023-08-16 Stripe enables automatic payment methods unless told otherwise.
+    if (!pmTypes && !apmParams) automatic = { enabled: true, allow_redirects: 'always' };
+    const paymentMethodRef = p.string('payment_method');
+    const confirm = p.boolean('confirm') ?? false;
+    const returnUrl = p.string('return_url');
+    const offSession = p.string('off_session');
+    const expand = p.stringArray('expand');
+    p.string('error_on_requires_action');
+    p.rejectUnknown();
+    if (returnUrl && !confirm) throw invalidRequest('You can only specify return_url when confirm=true.', { param: 'return_url' });
+    if (offSession && !confirm) throw invalidRequest('You can only specify off_session when confirm=true.', { param: 'off_session' });
+    if (confirm && !paymentMethodRef) {
+      throw invalidRequest(
+        "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with a payment method, pass payment_method (for example pm_card_visa).",
+        { code: 'payment_intent_unexpected_state', param: 'payment_method' },
+      );
+    }
+    const pm = paymentMethodRef ? this.resolvePaymentMethod(paymentMethodRef) : null;
+    if (confirm) this.requireReturnUrl(automatic, returnUrl);
+
+    const pi = buildPaymentIntent({
+      amount,
+      currency,
+      description,
+      metadata,
+      receiptEmail,
+      statementDescriptor,
+      statementDescriptorSuffix,
+      automaticPaymentMethods: automatic,
+      paymentMethodTypes: ['card'],
+      captureMethod,
+      confirmationMethod,
+      setupFutureUsage,
+      transferGroup,
+      customer,
+    });
+    if (pm) {
+      pi.payment_method = pm.id;
+      pi.status = 'requires_confirmation';
+    }
+    this.paymentIntents.set(pi.id, pi);
+    this.emit({ type: 'payment_intent.created', object: pi, request: req });
+    if (confirm && pm) return this.runConfirmation(pi, pm, expand, req);
+    return { status: 200, body: this.renderPi(pi, expand) };
+  }
+
+  retrievePaymentIntent(id: string, form: FormObject): ApiResult {
+    const p = new Params(form);
+    const expand = p.stringArray('expand');
+    p.string('client_secret');
+    p.rejectUnknown();
+    return { status: 200, body: this.renderPi(this.pi(id), expand) };
+  }
+
+  confirmPaymentIntent(id: string, form: FormObject, req: RequestInfo): ApiResult {
+    const pi = this.pi(id);
+    const p = new Params(form);
+    const paymentMethodRef = p.string('payment_method');
+    const returnUrl = p.string('return_url');
+    const receiptEmail = p.string('receipt_email');
+    const expand = p.stringArray('expand');
+    p.string('off_session');
+    p.string('error_on_requires_action');
+    p.enumValue('setup_future_usage', ['off_session', 'on_session'] as const);
+    p.rejectUnknown();
+    if (!CONFIRMABLE.includes(pi.status)) {
+      const message =
+        pi.status === 'succeeded'
+          ? 'You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.'
+          : `You cannot confirm this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be confirmed: ${CONFIRMABLE.join(', ')}.`;
+      throw executedError(400, {
+        type: 'invalid_request_error',
+        code: 'payment_intent_unexpected_state',
+        doc_url: 'https://stripe.com/docs/error-codes/payment-intent-unexpected-state',
+        message,
+        payment_intent: this.renderPi(pi, null),
+      });
+    }
+    const ref = paymentMethodRef ?? (typeof pi.payment_method === 'string' ? pi.payment_method : null);
+    if (!ref) {
+      throw invalidRequest(
+        "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
+        { code: 'payment_intent_unexpected_state' },
+      );
+    }
+    const pm = this.resolvePaymentMethod(ref);
+    this.requireReturnUrl(pi.automatic_payment_methods, returnUrl);
+    if (receiptEmail) pi.receipt_email = receiptEmail;
+    return this.runConfirmation(pi, pm, expand, req);
+  }
+
+  /**
+   * Stripe refuses a server-side confirm that might need a redirect unless it knows where to send
+   * the customer back: the app must pass return_url, or create the intent with
+   * automatic_payment_methods[allow_redirects]=never.
+   */
+  private requireReturnUrl(apm: Stripe.PaymentIntent.AutomaticPaymentMethods | null, returnUrl: string | null) {
+    if (apm?.enabled && apm.allow_redirects !== 'never' && !returnUrl) {
+      throw invalidRequest(
+        'This PaymentIntent is configured to accept payment methods enabled in your Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents. If you do want to accept redirect-based payment methods, set the `return_url` parameter when confirming the Intent.',
+        { param: 'return_url' },
+      );
+    }
+  }
+
+  private runConfirmation(pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod, expand: string[] | null, req: RequestInfo): ApiResult {
+    const card = this.cardOf.get(pm.id) as TestCard;
+    const charge = buildCharge({ pi, pm, card, receiptEmail: pi.receipt_email });
+    this.charges.set(charge.id, charge);
+    pi.latest_charge = charge.id;
+    if (card.decline) {
+      pi.status = 'requires_payment_method';
+      pi.payment_method = null;
+      pi.last_payment_error = {
+        ...(card.decline.advice_code ? { advice_code: card.decline.advice_code } : {}),
+        charge: charge.id,
+        code: card.decline.code,
+        decline_code: card.decline.decline_code,
+        doc_url: `https://stripe.com/docs/error-codes/${card.decline.code.replace(/_/g, '-')}`,
+        message: card.decline.message,
+        payment_method: structuredClone(pm),
+        type: 'card_error',
+      };
+      this.emit({ type: 'charge.failed', object: charge, request: req });
+      this.emit({ type: 'payment_intent.payment_failed', object: pi, request: req });
+      const body: StripeErrorBody = {
+        type: 'card_error',
+        ...(card.decline.advice_code ? { advice_code: card.decline.advice_code } : {}),
+        charge: charge.id,
+        code: card.decline.code,
+        decline_code: card.decline.decline_code,
+        doc_url: `https://stripe.com/docs/error-codes/${card.decline.code.replace(/_/g, '-')}`,
+        message: card.decline.message,
+        payment_intent: this.renderPi(pi, null),
+        payment_method: structuredClone(pm),
+        request_log_url: `https://dashboard.stripe.com/test/logs/${req.requestId}?t=${nowSeconds()}`,
+      };
+      throw executedError(402, body);
+    }
+    pi.status = 'succeeded';
+    pi.payment_method = pm.id;
+    pi.amount_received = pi.amount;
+    pi.last_payment_error = null;
+    this.emit({ type: 'charge.succeeded', object: charge, request: req });
+    this.emit({ type: 'payment_intent.succeeded', object: pi, request: req });
+    return { status: 200, body: this.renderPi(pi, expand) };
+  }
+
+  cancelPaymentIntent(id: string, form: FormObject, req: RequestInfo): ApiResult {
+    const pi = this.pi(id);
+    const p = new Params(form);
+    const reason = p.enumValue('cancellation_reason', CANCELLATION_REASONS);
+    const expand = p.stringArray('expand');
+    p.rejectUnknown();
+    if (!CANCELABLE.includes(pi.status)) {
+      throw executedError(400, {
+        type: 'invalid_request_error',
+        code: 'payment_intent_unexpected_state',
+        doc_url: 'https://stripe.com/docs/error-codes/payment-intent-unexpected-state',
+        message: `You cannot cancel this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be canceled: ${CANCELABLE.join(', ')}.`,
+        payment_intent: this.renderPi(pi, null),
+      });
+    }
+    pi.status = 'canceled';
+    pi.canceled_at = nowSeconds();
+    pi.cancellation_reason = reason;
+    this.emit({ type: 'payment_intent.canceled', object: pi, request: req });
+    return { status: 200, body: this.renderPi(pi, expand) };
+  }
+
+  // ── Charges ────────────────────────────────────────────────────────────────
+
+  retrieveCharge(id: string, form: FormObject): ApiResult {
+    const p = new Params(form);
+    const expand = p.stringArray('expand');
+    p.rejectUnknown();
+    const charge = this.charges.get(id);
+    if (!charge) throw resourceMissing('charge', id, 'id');
+    return { status: 200, body: this.renderCharge(charge, expand) };
+  }
+
+  // ── Refunds ────────────────────────────────────────────────────────────────
+
+  createRefund(form: FormObject, req: RequestInfo): ApiResult {
+    const p = new Params(form);
+    const piId = p.string('payment_intent');
+    const chargeId = p.string('charge');
+    const amountParam = p.integer('amount', { min: 1 });
+    const reason = p.enumValue('reason', REFUND_REASONS);
+    const metadata = p.metadata() ?? {};
+    const expand = p.stringArray('expand');
+    p.rejectUnknown();
+    if (!piId && !chargeId) {
+      throw invalidRequest('One of the following params should be provided for this request: charge or payment_intent.', {
+        code: 'parameter_missing',
+        param: 'charge',
+      });
+    }
+    let charge: Stripe.Charge | undefined;
+    if (chargeId) {
+      charge = this.charges.get(chargeId);
+      if (!charge) throw resourceMissing('charge', chargeId, 'charge');
+      if (piId && charge.payment_intent !== piId) {
+        throw invalidRequest(`The charge ${chargeId} does not belong to PaymentIntent ${piId}.`, { param: 'payment_intent' });
+      }
+    } else if (piId) {
+      const pi = this.pi(piId, 'payment_intent');
+      const latest = typeof pi.latest_charge === 'string' ? this.charges.get(pi.latest_charge) : undefined;
+      if (pi.status !== 'succeeded' || !latest || latest.status !== 'succeeded') {
+        throw invalidRequest(`This PaymentIntent (${pi.id}) does not have a successful charge to refund.`, {
+          code: 'charge_not_refundable',
+          param: 'payment_intent',
+        });
+      }
+      charge = latest;
+    }
+    if (!charge) throw resourceMissing('charge', chargeId ?? '', 'charge');
+    if (charge.status !== 'succeeded') {
+      throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, { code: 'charge_not_refundable', param: 'charge' });
+    }
+    const remaining = charge.amount - charge.amount_refunded;
+    if (remaining <= 0) {
+      throw executedError(400, {
+        type: 'invalid_request_error',
+        code: 'charge_already_refunded',
+        doc_url: 'https://stripe.com/docs/error-codes/charge-already-refunded',
+        message: `Charge ${charge.id} has already been refunded.`,
+        charge: charge.id,
+      });
+    }
+    const amount = amountParam ?? remaining;
+    if (amount > remaining) {
+      throw executedError(400, {
+        type: 'invalid_request_error',
+        code: 'amount_too_large',
+        doc_url: 'https://stripe.com/docs/error-codes/amount-too-large',
+        message: `Refund amount (${formatMoney(amount, charge.currency)}) is greater than unrefunded amount on charge (${formatMoney(remaining, charge.currency)})`,
+        param: 'amount',
+        charge: charge.id,
+      });
+    }
+    const refund = buildRefund({ charge, amount, reason, metadata });
+    this.refunds.set(refund.id, refund);
+    const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded, refunds: structuredClone(charge.refunds) };
+    charge.amount_refunded += amount;
+    charge.refunded = charge.amount_refunded === charge.amount;
+    if (charge.refunds) {
+      charge.refunds.data = [structuredClone(refund), ...charge.refunds.data];
+    }
+    this.emit({ type: 'refund.created', object: refund, request: req });
+    this.emit({ type: 'charge.refunded', object: charge, previousAttributes: previous, request: req });
+    return { status: 200, body: this.renderRefund(refund, expand) };
+  }
+
+  retrieveRefund(id: string, form: FormObject): ApiResult {
+    const p = new Params(form);
+    const expand = p.stringArray('expand');
+    p.rejectUnknown();
+    const refund = this.refunds.get(id);
+    if (!refund) throw resourceMissing('refund', id, 'id');
+    return { status: 200, body: this.renderRefund(refund, expand) };
+  }
+}
+
+export { buildEvent };
