@@ -183,7 +183,9 @@ export function planMerchants(opts: {
         reason: '食品经营许可证已于 2022-05-31 到期 / The food business permit expired on 2022-05-31',
         submittedAt: new Date('2022-04-20T10:05:00+08:00'),
         decidedBy,
-        decidedAt: new Date('2022-06-01T00:05:00+08:00'),
+        decidedAt: new Date('2022-04-20T16:20:00+08:00'),
+        // Approved in April; the timed job found the lapsed permit the night it expired.
+        expiredAt: new Date('2022-06-01T00:05:00+08:00'),
       },
     ],
     ids,

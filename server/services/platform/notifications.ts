@@ -1,0 +1,130 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { communities, notifications } from '@/db/schema';
+import { requireUser } from '../shared/access';
+import type { ServiceContext } from '../shared/context';
+import { badRequest, notFound } from '../shared/errors';
+
+/**
+ * The signed-in person's own notifications, across every compound. Writers use
+ * `server/services/shared/notify.ts` inside the transaction of the change they report.
+ */
+
+export type NotificationItem = {
+  communityId: string;
+  communityName: string;
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  readAt: Date | null;
+  createdAt: Date;
+};
+export type NotificationPage = { items: NotificationItem[]; nextCursor: string | null };
+
+/** Cursor: `<createdAt ISO>|<id>` of the last item of the previous page (newest first). */
+function parseCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = cursor.split('|');
+  const date = new Date(at ?? '');
+  if (!id || Number.isNaN(date.getTime())) throw badRequest('INVALID_CURSOR', '翻页参数无效 / Invalid page cursor.', { field: 'cursor' });
+  return { at: date, id };
+}
+
+export async function listNotifications({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { limit: number; cursor?: string | null; unreadOnly?: boolean };
+}): Promise<NotificationPage> {
+  requireUser(ctx);
+  const after = input.cursor ? parseCursor(input.cursor) : null;
+  const rows = await ctx.db
+    .select({
+      communityId: notifications.communityId,
+      communityName: communities.name,
+      id: notifications.id,
+      kind: notifications.kind,
+      payload: notifications.payload,
+      readAt: notifications.readAt,
+      createdAt: notifications.createdAt,
+    })
+    .from(notifications)
+    .innerJoin(communities, eq(communities.id, notifications.communityId))
+    .where(
+      and(
+        eq(notifications.userId, ctx.user.id),
+        input.unreadOnly ? isNull(notifications.readAt) : undefined,
+        after
+          ? or(lt(notifications.createdAt, after.at), and(eq(notifications.createdAt, after.at), lt(notifications.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(input.limit + 1);
+  const items = rows.slice(0, input.limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > input.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+  };
+}
+
+export async function countUnreadNotifications({ ctx }: { ctx: ServiceContext; input: Record<string, never> }): Promise<number> {
+  requireUser(ctx);
+  return unreadIn(ctx.db, ctx.user.id);
+}
+
+export type MarkReadInput = { all: true } | { items: { communityId: string; id: string }[] };
+
+/**
+ * Marks the person's own notifications read (given ones, or all). Idempotent: an already read one
+ * stays read with its first time. Another person's notification reads as not found.
+ */
+export async function markNotificationsRead({ ctx, input }: { ctx: ServiceContext; input: MarkReadInput }): Promise<{ marked: number; unread: number }> {
+  requireUser(ctx);
+  const userId = ctx.user.id;
+  const now = ctx.now();
+  return ctx.db.transaction(async (tx) => {
+    let marked: number;
+    if ('all' in input) {
+      const r = await tx
+        .update(notifications)
+        .set({ readAt: now })
+        .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+        .returning({ id: notifications.id });
+      marked = r.length;
+    } else {
+      if (input.items.length === 0) return { marked: 0, unread: await unreadIn(tx, userId) };
+      const byCommunity = new Map<string, string[]>();
+      for (const it of input.items) byCommunity.set(it.communityId, [...(byCommunity.get(it.communityId) ?? []), it.id]);
+      const match = or(
+        ...[...byCommunity].map(([communityId, ids]) =>
+          and(eq(notifications.communityId, communityId), inArray(notifications.id, ids)),
+        ),
+      );
+      const mine = await tx
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), match));
+      const distinct = new Set(input.items.map((i) => `${i.communityId}|${i.id}`));
+      if (mine.length < distinct.size) {
+        throw notFound('NOTIFICATION_NOT_FOUND', '找不到该通知 / Notification not found.');
+      }
+      const r = await tx
+        .update(notifications)
+        .set({ readAt: now })
+        .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), match))
+        .returning({ id: notifications.id });
+      marked = r.length;
+    }
+    return { marked, unread: await unreadIn(tx, userId) };
+  });
+}
+
+async function unreadIn(db: DbOrTx, userId: string) {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return Number(row?.n ?? 0);
+}
