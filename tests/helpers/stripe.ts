@@ -22,8 +22,11 @@
  * Then `await stripe.mock.waitForWebhooks()` before asserting (never sleep). Other controls:
  * `mock.pauseWebhooks(true)` (events are created but lost), `mock.redeliver(eventId)` (the same
  * event again), `mock.events`, `mock.deliveries()`, `mock.paymentIntents()`, `mock.refunds()`,
- * `mock.charges()`, `mock.requestLog()`, `mock.requestCount`, `mock.reset()`.
+ * `mock.charges()`, `mock.requestLog()`, `mock.requestCount`, `mock.failRequests(n)` (Stripe
+ * unreachable for the next n requests; the SDK retries twice by itself), `mock.reset()`.
  * Test cards: 'pm_card_visa' succeeds, 'pm_card_chargeDeclined' declines (StripeCardError).
+ * As on Stripe, confirming server-side needs `return_url`, or the intent created with
+ * `automatic_payment_methods: { enabled: true, allow_redirects: 'never' }`.
  */
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';

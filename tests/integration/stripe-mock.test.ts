@@ -342,3 +342,144 @@ describe('authentication and routing', () => {
     expect(pi).toMatchObject({ amount: 100, currency: 'cny', metadata: { order_id: 'a b' }, automatic_payment_methods: { enabled: true, allow_redirects: 'never' } });
   });
 });
+
+describe('webhooks over HTTP', () => {
+  it('POSTs signed JSON to the webhook URL and retries after a 500', async () => {
+    const { createServer } = await import('node:http');
+    const got: { status: number; body: string; signature: string; contentType: string }[] = [];
+    let failFirst = true;
+    const app = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const status = failFirst ? 500 : 200;
+        failFirst = false;
+        got.push({ status, body, signature: String(req.headers['stripe-signature']), contentType: String(req.headers['content-type']) });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const { port } = app.address() as import('node:net').AddressInfo;
+    t.mock.setWebhookUrl(`http://127.0.0.1:${port}/api/stripe/webhook`);
+    try {
+      const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+      await t.mock.waitForWebhooks();
+      expect(got.map((g) => g.status)).toEqual([500, 200]);
+      const last = got[1]!;
+      expect(last.contentType).toContain('application/json');
+      const event = stripe.webhooks.constructEvent(last.body, last.signature, webhookSecret());
+      expect(event.type).toBe('payment_intent.succeeded');
+      expect((event.data.object as Stripe.PaymentIntent).id).toBe(pi.id);
+      expect(JSON.parse(got[0]!.body)).toMatchObject({ id: event.id });
+      expect(t.mock.deliveries().at(-1)).toMatchObject({ eventId: event.id, outcome: 'delivered', attempts: 2, lastStatus: 200 });
+    } finally {
+      t.mock.setWebhookHandler((payload, signature) => {
+        received.push({ payload, signature });
+      });
+      await new Promise((r) => app.close(r));
+    }
+  });
+
+  it('an unknown event id cannot be redelivered', async () => {
+    await expect(t.mock.redeliver('evt_nope')).rejects.toThrow(/no event evt_nope/);
+  });
+});
+
+describe('more of Stripe’s rules', () => {
+  const raw = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.mock.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+
+  it('an idempotency key reused on another endpoint is an idempotency_error', async () => {
+    const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS }, { idempotencyKey: 'shared-key-1' });
+    const err = await expectStripeError(stripe.refunds.create({ payment_intent: pi.id }, { idempotencyKey: 'shared-key-1' }), Stripe.errors.StripeIdempotencyError);
+    expect(err.message).toContain('same endpoint');
+    expect(t.mock.refunds().filter((r) => r.payment_intent === pi.id)).toHaveLength(0);
+  });
+
+  it('a confirm retried with its key is replayed: one charge', async () => {
+    const created = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
+    const before = t.mock.charges().length;
+    const a = await stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' }, { idempotencyKey: `c-${created.id}` });
+    const b = await stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' }, { idempotencyKey: `c-${created.id}` });
+    expect(b.latest_charge).toBe(a.latest_charge);
+    expect(t.mock.charges().length).toBe(before + 1);
+  });
+
+  it('a request refused while validating its parameters is not saved: the key can be used again once the request is fixed', async () => {
+    const bad = await raw('/v1/payment_intents', 'amount=-5&currency=cny', { 'idempotency-key': 'validate-1' });
+    expect(bad.status).toBe(400);
+    const again = await raw('/v1/payment_intents', 'amount=-5&currency=cny', { 'idempotency-key': 'validate-1' });
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    const fixed = await raw('/v1/payment_intents', 'amount=500&currency=cny&payment_method_types[]=card', { 'idempotency-key': 'validate-1' });
+    expect(fixed.status).toBe(200);
+  });
+
+  it('refuses an expansion it cannot do, naming expand', async () => {
+    const pi = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
+    const err = await expectStripeError(stripe.paymentIntents.retrieve(pi.id, { expand: ['customer'] }), Stripe.errors.StripeInvalidRequestError);
+    expect(err.param).toBe('expand');
+  });
+
+  it('enforces Stripe’s metadata limits', async () => {
+    const err = await expectStripeError(
+      stripe.paymentIntents.create({ ...ORDER, metadata: { note: 'x'.repeat(501) }, automatic_payment_methods: NO_REDIRECTS }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
+    expect(err.param).toBe('metadata[note]');
+  });
+
+  it('survives hostile form bodies without touching Object.prototype', async () => {
+    const res = await raw('/v1/payment_intents', 'amount=100&currency=cny&__proto__[polluted]=1');
+    expect(res.status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const nested = await raw('/v1/payment_intents', 'amount=100&currency=cny&metadata[a][b]=1');
+    expect(nested.status).toBe(400);
+    const conflicting = await raw('/v1/payment_intents', 'amount=100&amount[x]=1&currency=cny');
+    expect(conflicting.status).toBe(400);
+  });
+
+  it('accepts HTTP Basic auth with the key as user name (curl -u sk_test_…:)', async () => {
+    const res = await fetch(`${t.mock.url}/v1/payment_intents/pi_missing`, {
+      headers: { authorization: `Basic ${Buffer.from(`${t.secretKey}:`).toString('base64')}` },
+    });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('resource_missing');
+  });
+
+  it('during an outage the SDK retries with the same key and creates one intent; a long outage surfaces as StripeAPIError', async () => {
+    const before = t.mock.paymentIntents().length;
+    t.mock.failRequests(1);
+    const pi = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
+    expect(pi.id).toMatch(/^pi_/);
+    expect(t.mock.paymentIntents().length).toBe(before + 1);
+    const log = t.mock.requestLog().slice(-2);
+    expect(log.map((l) => l.status)).toEqual([500, 200]);
+    expect(log[0]!.idempotencyKey).toBe(log[1]!.idempotencyKey);
+
+    t.mock.failRequests(3);
+    await expectStripeError(stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS }), Stripe.errors.StripeAPIError);
+    expect(t.mock.paymentIntents().length).toBe(before + 1);
+    t.mock.failRequests(0);
+  });
+});
+
+describe('client factory', () => {
+  it('getStripe follows the environment set by startTestStripe', async () => {
+    const pi = await getStripe().paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
+    expect(t.mock.paymentIntents().some((p) => p.id === pi.id)).toBe(true);
+  });
+
+  it('parses STRIPE_API_BASE and refuses what the SDK would silently ignore', async () => {
+    const { parseApiBase } = await import('@/server/payments/stripe');
+    expect(parseApiBase('http://127.0.0.1:12111')).toEqual({ host: '127.0.0.1', port: 12111, protocol: 'http' });
+    expect(parseApiBase('https://api.example.test')).toEqual({ host: 'api.example.test', port: 443, protocol: 'https' });
+    expect(parseApiBase('http://[::1]:9')).toEqual({ host: '::1', port: 9, protocol: 'http' });
+    expect(() => parseApiBase('http://127.0.0.1:12111/v1')).toThrow(/path/);
+    expect(() => parseApiBase('ftp://x')).toThrow(/http/);
+    expect(() => parseApiBase('not a url')).toThrow(/not a URL/);
+  });
+});

@@ -89,6 +89,12 @@ export type StripeMock = {
   /** API requests received (every status, replays included). */
   readonly requestCount: number;
   requestLog(): MockRequestLogEntry[];
+  /**
+   * The next `count` API requests (after routing and auth) answer 500 `api_error` without doing
+   * anything, like Stripe being unreachable behind its load balancer; nothing is saved for
+   * idempotency, so the SDK's automatic retries (same key) then succeed. 0 stops it.
+   */
+  failRequests(count: number): void;
   /** Forget every object, event, idempotency key and log entry. */
   reset(): void;
 };
@@ -164,6 +170,7 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
   const idempotency = new Map<string, SavedResponse & { at: number }>();
   const log: MockRequestLogEntry[] = [];
   let requestCount = 0;
+  let failuresLeft = 0;
 
   const engine = new StripeEngine((e) => {
     const deliver = enabled === '*' || enabled.includes(e.type);
@@ -234,6 +241,11 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
       const match = route ? path.match(route.pattern) : null;
       if (!route || !match) throw unknownRoute(method, path);
       const apiKey = authenticate(req.headers.authorization, options.apiKeys);
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        reply(500, JSON.stringify({ error: { type: 'api_error', message: 'Simulated outage of the local Stripe mock (failRequests).' } }, null, 2));
+        return;
+      }
 
       let form: FormObject;
       try {
@@ -286,6 +298,7 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
       }
       if (useIdempotency && executed) {
         idempotency.set(scope, { method, path, params, status, body: out, requestId, at: Date.now() });
+        if (idempotency.size % 1000 === 0) pruneIdempotency();
       }
       reply(status, out, useIdempotency ? { 'idempotency-key': idemKey, 'original-request': requestId } : {});
     } catch (err) {
@@ -296,6 +309,11 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
       console.error('[stripe-mock] internal error', err);
       reply(500, JSON.stringify({ error: { type: 'api_error', message: `The local Stripe mock failed: ${err instanceof Error ? err.message : String(err)}` } }));
     }
+  }
+
+  function pruneIdempotency() {
+    const cutoff = Date.now() - IDEMPOTENCY_TTL_MS;
+    for (const [k, v] of idempotency) if (v.at < cutoff) idempotency.delete(k);
   }
 
   const server = http.createServer((req, res) => void handle(req, res));
@@ -351,7 +369,11 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
       return requestCount;
     },
     requestLog: () => log.map((e) => ({ ...e })),
+    failRequests(count) {
+      failuresLeft = Math.max(0, Math.floor(count));
+    },
     reset() {
+      failuresLeft = 0;
       engine.reset();
       events.length = 0;
       idempotency.clear();
