@@ -1,4 +1,5 @@
+import { admissionExpiryJob } from './admission-expiry';
 import type { Job } from './registry';
 
 /** Every timed job of the app; each domain adds its own here. */
-export const JOBS: Job[] = [];
+export const JOBS: Job[] = [admissionExpiryJob];

@@ -1,0 +1,87 @@
+/**
+ * Reading uploads without trusting the client: the declared size is checked before a byte is read,
+ * and the body is counted while it streams in, so a 30 MB upload (or one that lies about its
+ * length, or sends no length at all) is cut off at the limit instead of being buffered whole.
+ */
+import { createHash } from 'node:crypto';
+
+/** Documents and photos: 10 MB (a phone photo of a licence is 2-5 MB; a scanned PDF rarely more). */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Room for the multipart boundaries and the small text fields next to the file. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+export class UploadTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`upload larger than ${limit} bytes`);
+    this.name = 'UploadTooLargeError';
+  }
+}
+
+export class UploadMalformedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UploadMalformedError';
+  }
+}
+
+/** A stream that errors as soon as more than `limit` bytes have passed through it. */
+export function limitStream(body: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+  let seen = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) controller.error(new UploadTooLargeError(limit));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+/**
+ * Parses a multipart/form-data request whose file part may hold at most `fileLimit` bytes.
+ * Throws UploadTooLargeError (→ 413) or UploadMalformedError (→ 400).
+ */
+export async function readMultipart(req: Request, fileLimit = MAX_FILE_BYTES): Promise<FormData> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('multipart/form-data')) {
+    throw new UploadMalformedError('expected multipart/form-data');
+  }
+  const limit = fileLimit + MULTIPART_OVERHEAD_BYTES;
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw new UploadTooLargeError(fileLimit);
+  if (!req.body) throw new UploadMalformedError('empty body');
+  const counted = limitStream(req.body, limit);
+  const reader = new Request(req.url, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: counted,
+    // Node's fetch needs this to accept a stream body.
+    duplex: 'half',
+  } as RequestInit & { duplex: 'half' });
+  try {
+    return await reader.formData();
+  } catch (e) {
+    // undici wraps the stream's error in a TypeError; look one level down.
+    const cause = (e as { cause?: unknown })?.cause;
+    if (e instanceof UploadTooLargeError || cause instanceof UploadTooLargeError)
+      throw new UploadTooLargeError(fileLimit);
+    throw new UploadMalformedError('could not read the form');
+  }
+}
+
+/** The file part of a form, as bytes, with its client-given name; checks the exact size limit. */
+export async function fileFromForm(
+  form: FormData,
+  name = 'file',
+  fileLimit = MAX_FILE_BYTES,
+): Promise<{ bytes: Uint8Array; fileName: string }> {
+  const part = form.get(name);
+  if (!part || typeof part === 'string') throw new UploadMalformedError(`missing file part "${name}"`);
+  if (part.size > fileLimit) throw new UploadTooLargeError(fileLimit);
+  return { bytes: new Uint8Array(await part.arrayBuffer()), fileName: part.name || 'file' };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

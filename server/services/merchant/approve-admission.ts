@@ -1,0 +1,36 @@
+import { COORDINATOR_ROLES, requireRole } from '../shared/access';
+import type { ServiceContext } from '../shared/context';
+import { requireValidPapers, transitionAdmission } from './transition';
+
+export type AdmissionDecisionInput = { communityId: string; admissionId: string };
+
+/** submitted → approved (准入). Only with the required documents on file and in date. */
+export async function approveAdmission({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: AdmissionDecisionInput;
+}) {
+  await requireRole(ctx, input.communityId, COORDINATOR_ROLES);
+  const now = ctx.now();
+  const row = await ctx.db.transaction((tx) =>
+    transitionAdmission(tx, {
+      ...input,
+      action: 'approve',
+      actorUserId: ctx.user!.id,
+      now,
+      set: {
+        reason: null,
+        fieldRequests: {},
+        changedFields: [],
+        decidedBy: ctx.user!.id,
+        decidedAt: now,
+        expiredAt: null,
+      },
+      check: (a) => requireValidPapers(tx, a.merchantId, now),
+      notify: 'merchant',
+    }),
+  );
+  return { id: row.id, status: row.status };
+}

@@ -1,0 +1,54 @@
+import { count, eq } from 'drizzle-orm';
+import { products } from '@/db/schema';
+import { writeGlobalAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { preconditionFailed } from '../shared/errors';
+import { checkProductFields, publicProduct, type ProductFields } from './catalog';
+import { requireMerchantRole } from './scope';
+
+export type CreateProductInput = { merchantId: string; active?: boolean } & ProductFields;
+
+export const MAX_PRODUCTS = 500;
+
+/** Owner or staff add a product to the catalog (price in integer fen). */
+export async function createProduct({ ctx, input }: { ctx: ServiceContext; input: CreateProductInput }) {
+  await requireMerchantRole(ctx, input.merchantId);
+  const user = ctx.user!;
+  const fields = checkProductFields({
+    name: input.name,
+    spec: input.spec,
+    unit: input.unit,
+    priceFen: input.priceFen,
+    category: input.category,
+  });
+  const now = ctx.now();
+  return ctx.db.transaction(async (tx) => {
+    const [{ n }] = (await tx
+      .select({ n: count() })
+      .from(products)
+      .where(eq(products.merchantId, input.merchantId))) as [{ n: number }];
+    if (n >= MAX_PRODUCTS)
+      throw preconditionFailed(
+        'TOO_MANY_PRODUCTS',
+        `最多 ${MAX_PRODUCTS} 件商品 / At most ${MAX_PRODUCTS} products.`,
+      );
+    const [row] = await tx
+      .insert(products)
+      .values({
+        merchantId: input.merchantId,
+        ...fields,
+        active: input.active ?? true,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await writeGlobalAudit(tx, {
+      actorUserId: user.id,
+      action: 'product.created',
+      entityType: 'product',
+      entityId: row!.id,
+      after: { merchantId: input.merchantId, ...fields },
+    });
+    return publicProduct(row!, false);
+  });
+}

@@ -1,0 +1,27 @@
+import { and, eq } from 'drizzle-orm';
+import { products } from '@/db/schema';
+import type { ServiceContext } from '../shared/context';
+import { productOrder, productsInUse, publicProduct } from './catalog';
+import { requireMerchantRole } from './scope';
+
+export type ListProductsInput = { merchantId: string; includeInactive?: boolean };
+
+/** The merchant's catalog (members only), active first, by category and name. */
+export async function listProducts({ ctx, input }: { ctx: ServiceContext; input: ListProductsInput }) {
+  await requireMerchantRole(ctx, input.merchantId);
+  const rows = await ctx.db
+    .select()
+    .from(products)
+    .where(
+      and(
+        eq(products.merchantId, input.merchantId),
+        input.includeInactive === false ? eq(products.active, true) : undefined,
+      ),
+    )
+    .orderBy(productOrder);
+  const used = await productsInUse(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((p) => publicProduct(p, used.has(p.id)));
+}

@@ -1,0 +1,32 @@
+import { asc, eq } from 'drizzle-orm';
+import { merchantMembers, users } from '@/db/schema';
+import type { ServiceContext } from '../shared/context';
+import { maskPhone } from './rules';
+import { requireMerchantRole } from './scope';
+
+export type ListTeamInput = { merchantId: string };
+
+/** The merchant's people. The owner sees full phones (to reach their own staff); staff see the last four digits. */
+export async function listTeam({ ctx, input }: { ctx: ServiceContext; input: ListTeamInput }) {
+  const myRole = await requireMerchantRole(ctx, input.merchantId);
+  const rows = await ctx.db
+    .select({
+      userId: users.id,
+      name: users.name,
+      phone: users.phone,
+      role: merchantMembers.role,
+      since: merchantMembers.createdAt,
+    })
+    .from(merchantMembers)
+    .innerJoin(users, eq(users.id, merchantMembers.userId))
+    .where(eq(merchantMembers.merchantId, input.merchantId))
+    .orderBy(asc(merchantMembers.role), asc(merchantMembers.createdAt));
+  return {
+    myRole,
+    members: rows.map((r) => ({
+      ...r,
+      phone: myRole === 'owner' ? r.phone : maskPhone(r.phone),
+      isMe: r.userId === ctx.user!.id,
+    })),
+  };
+}

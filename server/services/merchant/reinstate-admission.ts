@@ -1,0 +1,34 @@
+import { COORDINATOR_ROLES, requireRole } from '../shared/access';
+import type { ServiceContext } from '../shared/context';
+import { requireValidPapers, transitionAdmission } from './transition';
+
+export type ReinstateAdmissionInput = { communityId: string; admissionId: string; note?: string };
+
+/**
+ * suspended → approved. Refused while the merchant's papers are out of date: reinstating would
+ * admit a merchant the relay guard turns away at once; they renew first.
+ */
+export async function reinstateAdmission({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ReinstateAdmissionInput;
+}) {
+  await requireRole(ctx, input.communityId, COORDINATOR_ROLES);
+  const now = ctx.now();
+  const row = await ctx.db.transaction((tx) =>
+    transitionAdmission(tx, {
+      communityId: input.communityId,
+      admissionId: input.admissionId,
+      action: 'reinstate',
+      actorUserId: ctx.user!.id,
+      now,
+      set: { reason: null, fieldRequests: {}, changedFields: [], decidedBy: ctx.user!.id, decidedAt: now },
+      check: (a) => requireValidPapers(tx, a.merchantId, now),
+      notify: 'merchant',
+      payload: input.note?.trim() ? { note: input.note.trim().slice(0, 1000) } : undefined,
+    }),
+  );
+  return { id: row.id, status: row.status };
+}

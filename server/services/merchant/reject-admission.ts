@@ -1,0 +1,26 @@
+import { COORDINATOR_ROLES, requireRole } from '../shared/access';
+import type { ServiceContext } from '../shared/context';
+import { badRequest } from '../shared/errors';
+import { transitionAdmission } from './transition';
+
+export type RejectAdmissionInput = { communityId: string; admissionId: string; reason: string };
+
+/** submitted | changes_requested → rejected (final for this compound). The reason is required: the merchant is told why. */
+export async function rejectAdmission({ ctx, input }: { ctx: ServiceContext; input: RejectAdmissionInput }) {
+  await requireRole(ctx, input.communityId, COORDINATOR_ROLES);
+  const reason = input.reason.trim();
+  if (!reason) throw badRequest('REASON_REQUIRED', '请写明原因 / Please give a reason.', { field: 'reason' });
+  const now = ctx.now();
+  const row = await ctx.db.transaction((tx) =>
+    transitionAdmission(tx, {
+      communityId: input.communityId,
+      admissionId: input.admissionId,
+      action: 'reject',
+      actorUserId: ctx.user!.id,
+      now,
+      set: { reason: reason.slice(0, 1000), changedFields: [], decidedBy: ctx.user!.id, decidedAt: now },
+      notify: 'merchant',
+    }),
+  );
+  return { id: row.id, status: row.status };
+}

@@ -1,0 +1,40 @@
+import { and, eq } from 'drizzle-orm';
+import { healthAttestations } from '@/db/schema';
+import { writeGlobalAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { notFound } from '../shared/errors';
+import { recordApplicationChange, requireMerchantRole } from './scope';
+
+export type RemoveHealthAttestationInput = { merchantId: string; attestationId: string };
+
+export async function removeHealthAttestation({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: RemoveHealthAttestationInput;
+}) {
+  await requireMerchantRole(ctx, input.merchantId, ['owner']);
+  const user = ctx.user!;
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(healthAttestations)
+      .where(
+        and(
+          eq(healthAttestations.merchantId, input.merchantId),
+          eq(healthAttestations.id, input.attestationId),
+        ),
+      )
+      .returning();
+    if (!row) throw notFound('ATTESTATION_NOT_FOUND', '找不到这条记录 / That attestation was not found.');
+    await writeGlobalAudit(tx, {
+      actorUserId: user.id,
+      action: 'merchant.attestation_removed',
+      entityType: 'merchant',
+      entityId: input.merchantId,
+      before: { personName: row.personName, lastNegativeTestOn: row.lastNegativeTestOn },
+    });
+    await recordApplicationChange(tx, { ...ctx, user }, input.merchantId, ['healthAttestations']);
+    return { removed: row.id };
+  });
+}

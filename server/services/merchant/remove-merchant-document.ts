@@ -1,0 +1,46 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { merchantDocuments } from '@/db/schema';
+import { writeGlobalAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { notFound } from '../shared/errors';
+import { recordApplicationChange, requireMerchantRole } from './scope';
+
+export type RemoveMerchantDocumentInput = { merchantId: string; documentId: string };
+
+/**
+ * Takes a document off the application. The file and its row are kept (marked superseded): a
+ * compound that reviewed it must still be able to see what it approved.
+ */
+export async function removeMerchantDocument({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: RemoveMerchantDocumentInput;
+}) {
+  await requireMerchantRole(ctx, input.merchantId, ['owner']);
+  const user = ctx.user!;
+  return ctx.db.transaction(async (tx) => {
+    const [doc] = await tx
+      .update(merchantDocuments)
+      .set({ supersededAt: ctx.now() })
+      .where(
+        and(
+          eq(merchantDocuments.merchantId, input.merchantId),
+          eq(merchantDocuments.id, input.documentId),
+          isNull(merchantDocuments.supersededAt),
+        ),
+      )
+      .returning();
+    if (!doc) throw notFound('DOCUMENT_NOT_FOUND', '找不到该文件 / Document not found.');
+    await writeGlobalAudit(tx, {
+      actorUserId: user.id,
+      action: 'merchant.document_removed',
+      entityType: 'merchant',
+      entityId: input.merchantId,
+      before: { documentId: doc.id, kind: doc.kind, sha256: doc.sha256 },
+    });
+    await recordApplicationChange(tx, { ...ctx, user }, input.merchantId, [`documents.${doc.kind}`]);
+    return { removed: doc.id };
+  });
+}

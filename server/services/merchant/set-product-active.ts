@@ -1,0 +1,38 @@
+import { and, eq } from 'drizzle-orm';
+import { products } from '@/db/schema';
+import { writeGlobalAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { loadProduct, productsInUse, publicProduct } from './catalog';
+import { requireMerchantRole } from './scope';
+
+export type SetProductActiveInput = { merchantId: string; productId: string; active: boolean };
+
+/** Deactivate (下架) or reactivate a product; an inactive product cannot be added to new relays. */
+export async function setProductActive({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: SetProductActiveInput;
+}) {
+  await requireMerchantRole(ctx, input.merchantId);
+  const user = ctx.user!;
+  return ctx.db.transaction(async (tx) => {
+    const before = await loadProduct(tx, input.merchantId, input.productId, true);
+    const [row] = await tx
+      .update(products)
+      .set({ active: input.active, updatedAt: ctx.now() })
+      .where(and(eq(products.merchantId, input.merchantId), eq(products.id, input.productId)))
+      .returning();
+    if (before.active !== input.active) {
+      await writeGlobalAudit(tx, {
+        actorUserId: user.id,
+        action: input.active ? 'product.activated' : 'product.deactivated',
+        entityType: 'product',
+        entityId: input.productId,
+      });
+    }
+    const used = await productsInUse(tx, [input.productId]);
+    return publicProduct(row!, used.has(input.productId));
+  });
+}

@@ -1,0 +1,36 @@
+import { and, eq } from 'drizzle-orm';
+import { products } from '@/db/schema';
+import { writeGlobalAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { checkProductFields, loadProduct, productsInUse, publicProduct, type ProductFields } from './catalog';
+import { requireMerchantRole } from './scope';
+
+export type UpdateProductInput = { merchantId: string; productId: string; patch: Partial<ProductFields> };
+
+/**
+ * Edits a product. Relays keep their own snapshot of name, spec and price (relay_items), so an
+ * edit never changes what residents already ordered.
+ */
+export async function updateProduct({ ctx, input }: { ctx: ServiceContext; input: UpdateProductInput }) {
+  await requireMerchantRole(ctx, input.merchantId);
+  const user = ctx.user!;
+  const patch = checkProductFields(input.patch);
+  return ctx.db.transaction(async (tx) => {
+    const before = await loadProduct(tx, input.merchantId, input.productId, true);
+    const [row] = await tx
+      .update(products)
+      .set({ ...patch, updatedAt: ctx.now() })
+      .where(and(eq(products.merchantId, input.merchantId), eq(products.id, input.productId)))
+      .returning();
+    await writeGlobalAudit(tx, {
+      actorUserId: user.id,
+      action: 'product.updated',
+      entityType: 'product',
+      entityId: input.productId,
+      before: Object.fromEntries(Object.keys(patch).map((k) => [k, before[k as keyof typeof before]])),
+      after: patch,
+    });
+    const used = await productsInUse(tx, [input.productId]);
+    return publicProduct(row!, used.has(input.productId));
+  });
+}
