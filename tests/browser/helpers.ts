@@ -47,3 +47,37 @@ export async function shot(page: Page, journey: string, step: string): Promise<s
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Signs in through the real sign-in page: asks for a code, types it, submits and waits until the
+ * browser has left /signin. Demo accounts have fixed codes (db/seed/demo-accounts.ts); for any other
+ * phone leave `code` out and it is read from the dev outbox (/dev/outbox), as a developer would.
+ * Works in both languages (it finds the fields by name, not by label).
+ */
+export async function signIn(page: Page, phone: string, code?: string, opts: { callbackUrl?: string } = {}): Promise<void> {
+  const target = opts.callbackUrl ? `/signin?callbackUrl=${encodeURIComponent(opts.callbackUrl)}` : '/signin';
+  if (!new URL(page.url(), 'http://x').pathname.startsWith('/signin') || opts.callbackUrl) await page.goto(target);
+  await page.locator('input[name="phone"]').fill(phone);
+  await page.locator('button[data-action="request-code"]').click();
+  const codeInput = page.locator('input[name="code"]');
+  await codeInput.waitFor({ state: 'visible', timeout: 15_000 });
+  const theCode = code ?? (await readOutboxCode(page, phone));
+  await codeInput.fill(theCode);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+}
+
+/** The newest code the dev outbox shows for a phone (E.164), read in a second tab. */
+export async function readOutboxCode(page: Page, phone: string): Promise<string> {
+  const tab = await page.context().newPage();
+  try {
+    await tab.goto(`/dev/outbox?phone=${encodeURIComponent(phone)}`);
+    const first = tab.locator(`[data-testid="outbox"] li[data-phone="${phone}"]`).first();
+    await first.waitFor({ timeout: 10_000 });
+    const value = await first.getAttribute('data-code');
+    if (!value) throw new Error(`no code in the dev outbox for ${phone}`);
+    return value;
+  } finally {
+    await tab.close();
+  }
+}

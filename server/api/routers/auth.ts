@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { requestOtp } from '@/server/services/auth/request-otp';
+import { publicProcedure, router } from '../trpc';
+
+export const RequestOtpInput = z.object({
+  phone: z
+    .string({ error: '请输入手机号 / Please enter your phone number.' })
+    .trim()
+    .min(1, { error: '请输入手机号 / Please enter your phone number.' })
+    .max(40, { error: '手机号码太长了 / That phone number is too long.' }),
+});
+export type RequestOtpInput = z.infer<typeof RequestOtpInput>;
+
+/**
+ * Sign-in itself goes through next-auth (`signIn('phone-otp', { phone, code })`), which sets the
+ * session cookie; this router only asks for the code and tells the page who is signed in.
+ */
+export const authRouter = router({
+  requestOtp: publicProcedure.input(RequestOtpInput).mutation(({ ctx, input }) => requestOtp({ ctx, input })),
+  /** The signed-in person (id, phone, name), or null. */
+  session: publicProcedure.query(({ ctx }) => ctx.user),
+});

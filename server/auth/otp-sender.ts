@@ -1,0 +1,40 @@
+/**
+ * How a one-time code reaches a phone. `OTP_SENDER` picks the implementation (default `log`).
+ * A real SMS gateway is a drop-in: implement `OtpSender` in its own file and add one line to
+ * SENDERS; nothing else changes (requestOtp only sees the interface).
+ */
+import { devOutboxEnabled, recordDevOutbox } from './dev-outbox';
+
+export interface OtpSender {
+  readonly name: string;
+  /** Deliver `code` to `phone` (E.164). Reject when delivery failed; the caller then withdraws the code. */
+  send(phone: string, code: string): Promise<void>;
+}
+
+/** Development and demo: the code goes to the server log and, when enabled, the /dev/outbox page. */
+export const logOtpSender: OtpSender = {
+  name: 'log',
+  async send(phone, code) {
+    console.info(`[auth] one-time code for ${phone}: ${code} (log sender; set OTP_SENDER for real SMS)`);
+    if (devOutboxEnabled()) recordDevOutbox({ phone, code, sentAt: new Date() });
+  },
+};
+
+const SENDERS: Record<string, () => OtpSender> = {
+  log: () => logOtpSender,
+};
+
+let warnedLogInProduction = false;
+
+export function getOtpSender(env: Record<string, string | undefined> = process.env): OtpSender {
+  const name = env.OTP_SENDER || 'log';
+  const make = SENDERS[name];
+  if (!make) {
+    throw new Error(`[auth] OTP_SENDER=${name} is unknown; known senders: ${Object.keys(SENDERS).join(', ')}`);
+  }
+  if (name === 'log' && env.NODE_ENV === 'production' && env.LINLI_DEV_OUTBOX !== '1' && !warnedLogInProduction) {
+    warnedLogInProduction = true;
+    console.warn('[auth] OTP_SENDER=log in production: sign-in codes are only written to the server log.');
+  }
+  return make();
+}
