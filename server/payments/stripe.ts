@@ -51,6 +51,9 @@ export function createStripeClient(baseUrl: string | null | undefined, key: stri
     maxNetworkRetries: MAX_NETWORK_RETRIES,
     timeout: TIMEOUT_MS,
     appInfo: { name: 'Linli' },
+    // Telemetry piggybacks latency of earlier requests on later ones; when a relay opens and
+    // hundreds of households pay at once its buffer overflows and logs a warning per request.
+    telemetry: false,
   });
 }
 

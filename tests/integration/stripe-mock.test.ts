@@ -440,6 +440,15 @@ describe('more of Stripe’s rules', () => {
     expect(nested.status).toBe(400);
     const conflicting = await raw('/v1/payment_intents', 'amount=100&amount[x]=1&currency=cny');
     expect(conflicting.status).toBe(400);
+    const builtin = await raw('/v1/payment_intents', 'amount=100&currency=cny&toString[x]=1');
+    expect(builtin.status).toBe(400);
+    expect((Object.prototype.toString as unknown as Record<string, unknown>).x).toBeUndefined();
+    const notACard = await raw('/v1/payment_intents', 'amount=100&currency=cny&payment_method=constructor');
+    expect(((await notACard.json()) as { error: { code: string } }).error.code).toBe('resource_missing');
+    const count = t.mock.paymentIntents().length;
+    const badExpand = await raw('/v1/payment_intents', 'amount=100&currency=cny&expand[]=constructor');
+    expect(badExpand.status).toBe(400);
+    expect(t.mock.paymentIntents().length).toBe(count);
   });
 
   it('accepts HTTP Basic auth with the key as user name (curl -u sk_test_…:)', async () => {

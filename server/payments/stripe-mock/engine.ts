@@ -30,6 +30,19 @@ const CONFIRMABLE: Stripe.PaymentIntent.Status[] = ['requires_payment_method', '
 
 type Expandable = Record<string, (id: string) => unknown>;
 
+const PI_EXPANDABLE = ['latest_charge', 'payment_method'] as const;
+const CHARGE_EXPANDABLE = ['payment_intent', 'payment_method'] as const;
+const REFUND_EXPANDABLE = ['charge', 'payment_intent'] as const;
+
+/** Reads `expand` and refuses what cannot be expanded before the endpoint does anything. */
+function expandParam(p: Params, allowed: readonly string[]): string[] | null {
+  const expand = p.stringArray('expand');
+  for (const path of expand ?? []) {
+    if (!allowed.includes(path)) throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });
+  }
+  return expand;
+}
+
 function formatMoney(amount: number, currency: string): string {
   const symbol: Record<string, string> = { cny: '¥', usd: '$', eur: '€', gbp: '£', hkd: 'HK$', jpy: '¥' };
   const zeroDecimal = currency === 'jpy' || currency === 'krw';
@@ -59,7 +72,7 @@ export class StripeEngine {
   private render<T extends object>(object: T, expand: string[] | null, expandable: Expandable): T {
     const out = structuredClone(object) as Record<string, unknown>;
     for (const path of expand ?? []) {
-      const resolve = expandable[path];
+      const resolve = Object.hasOwn(expandable, path) ? expandable[path] : undefined;
       if (!resolve) throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });
       const id = out[path];
       if (typeof id === 'string') out[path] = resolve(id);
@@ -100,7 +113,7 @@ export class StripeEngine {
   private resolvePaymentMethod(ref: string): Stripe.PaymentMethod {
     const existing = this.paymentMethods.get(ref);
     if (existing) return existing;
-    const card = TEST_CARDS[ref];
+    const card = Object.hasOwn(TEST_CARDS, ref) ? TEST_CARDS[ref] : undefined;
     if (!card) throw resourceMissing('PaymentMethod', ref, 'payment_method');
     const pm = buildPaymentMethod(card);
     this.paymentMethods.set(pm.id, pm);
@@ -162,7 +175,7 @@ export class StripeEngine {
     const confirm = p.boolean('confirm') ?? false;
     const returnUrl = p.string('return_url');
     const offSession = p.string('off_session');
-    const expand = p.stringArray('expand');
+    const expand = expandParam(p, PI_EXPANDABLE);
     p.string('error_on_requires_action');
     p.rejectUnknown();
     if (returnUrl && !confirm) throw invalidRequest('You can only specify return_url when confirm=true.', { param: 'return_url' });
@@ -173,8 +186,8 @@ export class StripeEngine {
         { code: 'payment_intent_unexpected_state', param: 'payment_method' },
       );
     }
-    const pm = paymentMethodRef ? this.resolvePaymentMethod(paymentMethodRef) : null;
     if (confirm) this.requireReturnUrl(automatic, returnUrl);
+    const pm = paymentMethodRef ? this.resolvePaymentMethod(paymentMethodRef) : null;
 
     const pi = buildPaymentIntent({
       amount,
@@ -204,7 +217,7 @@ export class StripeEngine {
 
   retrievePaymentIntent(id: string, form: FormObject): ApiResult {
     const p = new Params(form);
-    const expand = p.stringArray('expand');
+    const expand = expandParam(p, PI_EXPANDABLE);
     p.string('client_secret');
     p.rejectUnknown();
     return { status: 200, body: this.renderPi(this.pi(id), expand) };
@@ -216,7 +229,7 @@ export class StripeEngine {
     const paymentMethodRef = p.string('payment_method');
     const returnUrl = p.string('return_url');
     const receiptEmail = p.string('receipt_email');
-    const expand = p.stringArray('expand');
+    const expand = expandParam(p, PI_EXPANDABLE);
     p.string('off_session');
     p.string('error_on_requires_action');
     p.enumValue('setup_future_usage', ['off_session', 'on_session'] as const);
@@ -241,8 +254,8 @@ export class StripeEngine {
         { code: 'payment_intent_unexpected_state' },
       );
     }
-    const pm = this.resolvePaymentMethod(ref);
     this.requireReturnUrl(pi.automatic_payment_methods, returnUrl);
+    const pm = this.resolvePaymentMethod(ref);
     if (receiptEmail) pi.receipt_email = receiptEmail;
     return this.runConfirmation(pi, pm, expand, req);
   }
@@ -308,7 +321,7 @@ export class StripeEngine {
     const pi = this.pi(id);
     const p = new Params(form);
     const reason = p.enumValue('cancellation_reason', CANCELLATION_REASONS);
-    const expand = p.stringArray('expand');
+    const expand = expandParam(p, PI_EXPANDABLE);
     p.rejectUnknown();
     if (!CANCELABLE.includes(pi.status)) {
       throw executedError(400, {
@@ -330,7 +343,7 @@ export class StripeEngine {
 
   retrieveCharge(id: string, form: FormObject): ApiResult {
     const p = new Params(form);
-    const expand = p.stringArray('expand');
+    const expand = expandParam(p, CHARGE_EXPANDABLE);
     p.rejectUnknown();
     const charge = this.charges.get(id);
     if (!charge) throw resourceMissing('charge', id, 'id');
@@ -346,7 +359,7 @@ export class StripeEngine {
     const amountParam = p.integer('amount', { min: 1 });
     const reason = p.enumValue('reason', REFUND_REASONS);
     const metadata = p.metadata() ?? {};
-    const expand = p.stringArray('expand');
+    const expand = expandParam(p, REFUND_EXPANDABLE);
     p.rejectUnknown();
     if (!piId && !chargeId) {
       throw invalidRequest('One of the following params should be provided for this request: charge or payment_intent.', {
@@ -412,7 +425,7 @@ export class StripeEngine {
 
   retrieveRefund(id: string, form: FormObject): ApiResult {
     const p = new Params(form);
-    const expand = p.stringArray('expand');
+    const expand = expandParam(p, REFUND_EXPANDABLE);
     p.rejectUnknown();
     const refund = this.refunds.get(id);
     if (!refund) throw resourceMissing('refund', id, 'id');

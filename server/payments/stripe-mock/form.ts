@@ -57,8 +57,13 @@ function finish(node: Node | string): FormValue {
   return out;
 }
 
+/** Prototype-free, so a parameter named `toString[x]` cannot reach a shared built-in. */
+function newNode(): Node {
+  return Object.create(null) as Node;
+}
+
 export function parseForm(body: string): FormObject {
-  const root: Node = {};
+  const root: Node = newNode();
   for (const [rawKey, value] of new URLSearchParams(body)) {
     if (rawKey === '') continue;
     const path = splitKey(rawKey);
@@ -73,13 +78,13 @@ export function parseForm(body: string): FormObject {
         key = String(n);
       }
       if (last) {
-        if (typeof node[key] === 'object') throw new FormParseError(`Conflicting values for parameter ${rawKey}`);
+        if (Object.hasOwn(node, key) && typeof node[key] === 'object') throw new FormParseError(`Conflicting values for parameter ${rawKey}`);
         node[key] = value;
       } else {
-        const next = node[key];
+        const next = Object.hasOwn(node, key) ? node[key] : undefined;
         if (typeof next === 'string') throw new FormParseError(`Conflicting values for parameter ${rawKey}`);
         if (next === undefined) {
-          const created: Node = {};
+          const created: Node = newNode();
           node[key] = created;
           node = created;
         } else {
