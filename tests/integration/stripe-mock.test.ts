@@ -343,6 +343,36 @@ describe('authentication and routing', () => {
   });
 });
 
+describe('webhook retries do not hold back other events', () => {
+  it('while one event keeps failing, the next one is delivered; the failed one arrives on retry', async () => {
+    const seen: string[] = [];
+    t.mock.setWebhookHandler((payload) => {
+      const event = JSON.parse(payload) as Stripe.Event;
+      seen.push(event.type);
+      // The endpoint chokes on refund.created until it has seen charge.refunded.
+      if (event.type === 'refund.created' && !seen.includes('charge.refunded')) throw new Error('busy');
+    });
+    try {
+      const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+      await t.mock.waitForWebhooks();
+      seen.length = 0;
+      const refund = await stripe.refunds.create({ payment_intent: pi.id });
+      await t.mock.waitForWebhooks();
+      expect(seen).toEqual(['refund.created', 'charge.refunded', 'refund.created']);
+      const log = t.mock.deliveries().slice(-2);
+      expect(log).toEqual([
+        expect.objectContaining({ type: 'charge.refunded', outcome: 'delivered', attempts: 1 }),
+        expect.objectContaining({ type: 'refund.created', outcome: 'delivered', attempts: 2 }),
+      ]);
+      expect(t.mock.events.find((e) => e.id === log[1]!.eventId)?.data.object).toMatchObject({ id: refund.id });
+    } finally {
+      t.mock.setWebhookHandler((payload, signature) => {
+        received.push({ payload, signature });
+      });
+    }
+  });
+});
+
 describe('webhooks over HTTP', () => {
   it('POSTs signed JSON to the webhook URL and retries after a 500', async () => {
     const { createServer } = await import('node:http');

@@ -4,8 +4,9 @@
  * runs), after the API response has gone out, retried with backoff on failure (bounded here:
  * Stripe retries for three days, a dev tool should not).
  *
- * Events go out one at a time in creation order, which Stripe does not promise but which keeps
- * demos and tests readable; the app must not rely on it (it handles each event by id, once).
+ * First attempts go out one at a time in creation order, which Stripe does not promise but which
+ * keeps demos and tests readable; retries run in the background and so arrive out of order, as
+ * on Stripe. The app must not rely on order: it handles each event by id, once.
  */
 import Stripe from 'stripe';
 
@@ -44,7 +45,8 @@ export class WebhookDispatcher {
   private running = false;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private retrying = 0;
+  private readonly sleepers = new Map<NodeJS.Timeout, () => void>();
 
   constructor(private readonly options: WebhookOptions) {
     this.url = options.url;
@@ -68,24 +70,32 @@ export class WebhookDispatcher {
     });
   }
 
-  /** Resolves once every queued event has been delivered, failed or dropped. */
+  /** Resolves once every queued event has been delivered, failed (retries included) or dropped. */
   idle(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   close(): void {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    // Wake every retry that is waiting: it sees `closed` and records the event as dropped.
+    for (const [t, wake] of this.sleepers) {
+      clearTimeout(t);
+      wake();
+    }
+    this.sleepers.clear();
     for (const job of this.queue.splice(0)) {
       job.done(this.record(job, 'dropped', 0, null, 'mock closed'));
     }
     this.settleIdle();
   }
 
+  private isIdle(): boolean {
+    return !this.running && this.queue.length === 0 && this.retrying === 0;
+  }
+
   private settleIdle() {
-    if (this.running || this.queue.length > 0) return;
+    if (!this.isIdle()) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
@@ -97,13 +107,34 @@ export class WebhookDispatcher {
     return d;
   }
 
+  /**
+   * First attempts go out one at a time in creation order; an event whose first attempt fails is
+   * retried in the background, so an endpoint that is down does not hold back the events behind it.
+   */
   private async pump(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
       let job: Job | undefined;
       while (!this.closed && (job = this.queue.shift())) {
-        job.done(await this.deliver(job));
+        if ((this.paused && !job.force) || !this.hasEndpoint()) {
+          job.done(this.record(job, 'dropped', 0, null, this.paused ? 'webhooks paused' : 'no webhook endpoint configured'));
+          continue;
+        }
+        // Stripe pretty-prints its payloads; the signature covers these exact bytes.
+        const payload = JSON.stringify(job.event, null, 2);
+        const first = await this.attempt(payload);
+        if (first.error === null) {
+          job.done(this.record(job, 'delivered', 1, first.status, null));
+        } else if (this.options.retryDelaysMs.length === 0) {
+          job.done(this.record(job, 'failed', 1, first.status, first.error));
+        } else {
+          this.retrying++;
+          void this.retry(job, payload, first).finally(() => {
+            this.retrying--;
+            this.settleIdle();
+          });
+        }
       }
     } finally {
       this.running = false;
@@ -111,41 +142,43 @@ export class WebhookDispatcher {
     }
   }
 
+  private async retry(job: Job, payload: string, first: { status: number | null; error: string | null }): Promise<void> {
+    let last = first;
+    const delays = this.options.retryDelaysMs;
+    for (let i = 0; i < delays.length; i++) {
+      await this.sleep(delays[i] as number);
+      if (this.closed) {
+        job.done(this.record(job, 'dropped', i + 1, last.status, 'mock closed'));
+        return;
+      }
+      last = await this.attempt(payload);
+      if (last.error === null) {
+        job.done(this.record(job, 'delivered', i + 2, last.status, null));
+        return;
+      }
+    }
+    job.done(this.record(job, 'failed', delays.length + 1, last.status, last.error));
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(() => {
-        this.timers.delete(t);
+        this.sleepers.delete(t);
         resolve();
       }, ms);
-      this.timers.add(t);
+      this.sleepers.set(t, resolve);
     });
   }
 
-  private async deliver(job: Job): Promise<WebhookDelivery> {
-    if ((this.paused && !job.force) || !this.hasEndpoint()) {
-      return this.record(job, 'dropped', 0, null, this.paused ? 'webhooks paused' : 'no webhook endpoint configured');
+  private async attempt(payload: string): Promise<{ status: number | null; error: string | null }> {
+    // A fresh timestamp per attempt, as Stripe does, so a late retry still passes the tolerance.
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: this.options.secret });
+    try {
+      const status = await this.send(payload, signature);
+      return { status, error: status >= 200 && status < 300 ? null : `HTTP ${status}` };
+    } catch (err) {
+      return { status: null, error: err instanceof Error ? err.message : String(err) };
     }
-    // Stripe pretty-prints its payloads; the signature covers these exact bytes.
-    const payload = JSON.stringify(job.event, null, 2);
-    const maxAttempts = this.options.retryDelaysMs.length + 1;
-    let lastStatus: number | null = null;
-    let lastError: string | null = null;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (this.closed) return this.record(job, 'dropped', attempt - 1, lastStatus, 'mock closed');
-      // A fresh timestamp per attempt, as Stripe does, so a slow retry still passes the tolerance.
-      const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: this.options.secret });
-      try {
-        lastStatus = await this.send(payload, signature);
-        lastError = lastStatus >= 200 && lastStatus < 300 ? null : `HTTP ${lastStatus}`;
-      } catch (err) {
-        lastStatus = null;
-        lastError = err instanceof Error ? err.message : String(err);
-      }
-      if (lastError === null) return this.record(job, 'delivered', attempt, lastStatus, null);
-      const delay = this.options.retryDelaysMs[attempt - 1];
-      if (delay !== undefined) await this.sleep(delay);
-    }
-    return this.record(job, 'failed', maxAttempts, lastStatus, lastError);
   }
 
   private async send(payload: string, signature: string): Promise<number> {
