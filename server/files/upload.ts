@@ -85,3 +85,9 @@ export async function fileFromForm(
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
+
+/** A text field of a form ('' when missing or when a file was sent in its place). */
+export function textField(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+}

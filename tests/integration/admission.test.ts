@@ -742,13 +742,9 @@ describe('refusals', () => {
       'BAD_REQUEST',
     );
     expect((await caught(c.admission.requestChanges({ ...s.ref, fields: {} }))).code).toBe('BAD_REQUEST');
-    expect(
-      (
-        await caught(
-          c.admission.requestChanges({ ...s.ref, fields: { notAField: 'x' } }),
-        )
-      ).code,
-    ).toBe('BAD_REQUEST');
+    expect((await caught(c.admission.requestChanges({ ...s.ref, fields: { notAField: 'x' } }))).code).toBe(
+      'BAD_REQUEST',
+    );
     expect((await caught(c.admission.list({ communityId: A.id, filter: 'bogus' as 'all' }))).code).toBe(
       'BAD_REQUEST',
     );

@@ -175,7 +175,12 @@ export async function recordApplicationChange(
           communityId: a.communityId,
           userId,
           kind: 'admission.application_changed',
-          payload: { admissionId: a.id, merchantId, fields: merged },
+          payload: {
+            admissionId: a.id,
+            merchantId,
+            fields: merged,
+            href: `/c/${a.communityId}/admissions/${a.id}`,
+          },
         })),
       );
     }

@@ -7,7 +7,7 @@
  */
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { admissions, merchantDocuments } from '@/db/schema';
+import { admissions, communities, merchantDocuments, merchants } from '@/db/schema';
 import { writeAudit } from '../shared/audit';
 import { notFound, preconditionFailed } from '../shared/errors';
 import { notifyUsers } from '../shared/notify';
@@ -107,6 +107,15 @@ export async function transitionAdmission(tx: DbOrTx, args: TransitionArgs): Pro
     args.notify === 'merchant'
       ? await memberUserIds(tx, after.merchantId)
       : await coordinatorUserIds(tx, communityId);
+  const [names] = await tx
+    .select({
+      merchantName: merchants.displayName,
+      legalName: merchants.legalName,
+      communityName: communities.name,
+    })
+    .from(merchants)
+    .innerJoin(communities, eq(communities.id, communityId))
+    .where(eq(merchants.id, after.merchantId));
   await notifyUsers(
     tx,
     recipients.map((userId) => ({
@@ -116,9 +125,16 @@ export async function transitionAdmission(tx: DbOrTx, args: TransitionArgs): Pro
       payload: {
         admissionId,
         merchantId: after.merchantId,
+        merchantName: names?.merchantName || names?.legalName || '',
+        communityName: names?.communityName ?? '',
         status: to,
-        reason: after.reason,
+        reason: after.reason ?? '',
         fieldRequests: after.fieldRequests,
+        // Where the notice leads: the merchant's status page, or the coordinator's review page.
+        href:
+          args.notify === 'merchant'
+            ? `/m/${after.merchantId}`
+            : `/c/${communityId}/admissions/${admissionId}`,
         ...args.payload,
       },
     })),
