@@ -1,0 +1,64 @@
+import { and, eq } from 'drizzle-orm';
+import { careProfiles } from '@/db/schema';
+import { writeAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest } from '@/server/services/shared/errors';
+import { householdNotFound, loadHouseholdPlace, requireCoordinator } from './access';
+import { CARE_CATEGORIES, LIMITS, type CareCategory } from './rules';
+
+/**
+ * Puts a household on the care registry (特殊人群信息库) or updates its entry. The audit row records
+ * that the notes changed, not what they say: health details stay in one restricted place.
+ */
+export async function saveCareProfile({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: {
+    communityId: string;
+    householdId: string;
+    categories: CareCategory[];
+    notes?: string;
+    doorDelivery?: boolean;
+  };
+}): Promise<{ householdId: string; categories: CareCategory[]; doorDelivery: boolean; notes: string }> {
+  const authed = await requireCoordinator(ctx, input.communityId);
+  const categories = [...new Set(input.categories)].filter((x) => CARE_CATEGORIES.includes(x));
+  if (categories.length === 0)
+    throw badRequest('CATEGORY_REQUIRED', '请至少选择一个类别 / Choose at least one category.', {
+      field: 'categories',
+    });
+  const notes = (input.notes ?? '').trim();
+  if (notes.length > LIMITS.notesLength)
+    throw badRequest('NOTES_TOO_LONG', '备注太长 / Notes are too long.', { field: 'notes' });
+  const c = input.communityId;
+  return authed.db.transaction(async (tx) => {
+    if (!(await loadHouseholdPlace(tx, c, input.householdId))) throw householdNotFound();
+    const [before] = await tx
+      .select({
+        categories: careProfiles.categories,
+        doorDelivery: careProfiles.doorDelivery,
+        notes: careProfiles.notes,
+      })
+      .from(careProfiles)
+      .where(and(eq(careProfiles.communityId, c), eq(careProfiles.householdId, input.householdId)))
+      .for('update');
+    const doorDelivery = input.doorDelivery ?? before?.doorDelivery ?? true;
+    const values = { categories, notes, doorDelivery, updatedBy: authed.user.id, updatedAt: ctx.now() };
+    await tx
+      .insert(careProfiles)
+      .values({ communityId: c, householdId: input.householdId, ...values })
+      .onConflictDoUpdate({ target: [careProfiles.communityId, careProfiles.householdId], set: values });
+    await writeAudit(tx, {
+      communityId: c,
+      actorUserId: authed.user.id,
+      action: 'care_profile.save',
+      entityType: 'household',
+      entityId: input.householdId,
+      before: before ? { categories: before.categories, doorDelivery: before.doorDelivery } : null,
+      after: { categories, doorDelivery, notesChanged: (before?.notes ?? '') !== notes },
+    });
+    return { householdId: input.householdId, categories, doorDelivery, notes };
+  });
+}

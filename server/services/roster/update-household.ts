@@ -1,0 +1,53 @@
+import { and, eq } from 'drizzle-orm';
+import { households } from '@/db/schema';
+import { writeAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { householdNotFound, requireCoordinator } from './access';
+import { floorOrThrow, headcountOrThrow, roomExists, roomOrThrow } from './create-household';
+import { guardWrite } from './write';
+
+/** Corrects a household's room, floor or headcount. */
+export async function updateHousehold({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { communityId: string; householdId: string; room?: string; floor?: number; headcount?: number };
+}): Promise<{ id: string; room: string; floor: number; headcount: number }> {
+  const authed = await requireCoordinator(ctx, input.communityId);
+  const c = input.communityId;
+  const room = input.room === undefined ? undefined : roomOrThrow(input.room);
+  const headcount = input.headcount === undefined ? undefined : headcountOrThrow(input.headcount);
+  return guardWrite(
+    () =>
+      authed.db.transaction(async (tx) => {
+        const where = and(eq(households.communityId, c), eq(households.id, input.householdId));
+        const cols = {
+          id: households.id,
+          room: households.room,
+          floor: households.floor,
+          headcount: households.headcount,
+        };
+        const [before] = await tx.select(cols).from(households).where(where).for('update');
+        if (!before) throw householdNotFound();
+        const nextRoom = room ?? before.room;
+        const floor = input.floor === undefined ? before.floor : floorOrThrow(input.floor, nextRoom);
+        const [after] = await tx
+          .update(households)
+          .set({ room: nextRoom, floor, headcount: headcount ?? before.headcount })
+          .where(where)
+          .returning(cols);
+        await writeAudit(tx, {
+          communityId: c,
+          actorUserId: authed.user.id,
+          action: 'household.update',
+          entityType: 'household',
+          entityId: input.householdId,
+          before,
+          after,
+        });
+        return after!;
+      }),
+    () => roomExists(room ?? ''),
+  );
+}
