@@ -7,6 +7,7 @@ import {
   canRelease,
   canTransitionBag,
   canTransitionBatch,
+  effectiveCheckoffTime,
   isBatchComplete,
   maskName,
   maskRoom,
@@ -178,5 +179,21 @@ describe('masking', () => {
   it('shows residents only a surname and the first digit of a room', () => {
     expect(maskName('张桂英')).toBe('张*');
     expect(maskRoom('201')).toBe('2**');
+  });
+});
+
+describe('check-off time', () => {
+  const now = new Date('2022-04-12T16:00:00Z');
+  const released = new Date('2022-04-12T15:00:00Z');
+
+  it('keeps the phone’s time of an offline check-off', () => {
+    const offline = new Date('2022-04-12T15:20:00Z');
+    expect(effectiveCheckoffTime(offline, now, released)).toEqual(offline);
+  });
+
+  it('never in the server’s future, never before release, not from a clock days off', () => {
+    expect(effectiveCheckoffTime(new Date('2022-04-12T17:00:00Z'), now, released)).toEqual(now);
+    expect(effectiveCheckoffTime(new Date('2022-04-12T14:00:00Z'), now, released)).toEqual(released);
+    expect(effectiveCheckoffTime(new Date('2022-03-01T00:00:00Z'), now, null)).toEqual(now);
   });
 });

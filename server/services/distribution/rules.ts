@@ -213,3 +213,19 @@ export function maskRoom(room: string): string {
   const chars = Array.from(room);
   return chars.length <= 1 ? room : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
 }
+
+// ─── Check-off time ────────────────────────────────────────────────────────────────────────────
+
+const CLIENT_CLOCK_WINDOW_MS = 7 * 86_400_000;
+
+/**
+ * When a bag counts as delivered: the phone's own time of the check-off (it may sync hours later
+ * after being offline), but never in the future of the server, never before the batch was
+ * released, and not from a phone whose clock is days off (then the server's time).
+ */
+export function effectiveCheckoffTime(clientAt: Date, now: Date, releasedAt: Date | null): Date {
+  const c = clientAt.getTime();
+  let t = Number.isFinite(c) && c <= now.getTime() && c >= now.getTime() - CLIENT_CLOCK_WINDOW_MS ? c : now.getTime();
+  if (releasedAt && t < releasedAt.getTime()) t = releasedAt.getTime();
+  return new Date(t);
+}

@@ -1,0 +1,58 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { bags, batches, deliveryRelays, relays } from '@/db/schema';
+import type { BatchStatus } from './rules';
+
+/**
+ * After bags of a released batch changed: released → distributing on the first check-off, and
+ * → completed (with its relays) once every bag is delivered or refunded.
+ * Takes the batch row lock AFTER the bag locks (the order every verb uses, so no deadlock), and
+ * counts open bags under it: two check-offs of the last two bags cannot both miss the completion.
+ */
+export async function advanceBatch(
+  tx: DbOrTx,
+  communityId: string,
+  batchId: string,
+  now: Date,
+): Promise<BatchStatus> {
+  const [batch] = await tx
+    .select({ status: batches.status, deliveryId: batches.deliveryId })
+    .from(batches)
+    .where(and(eq(batches.communityId, communityId), eq(batches.id, batchId)))
+    .for('update');
+  if (!batch) return 'received';
+  let status: BatchStatus = batch.status;
+  if (status !== 'released' && status !== 'distributing') return status;
+  const [open] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(bags)
+    .where(and(eq(bags.communityId, communityId), eq(bags.batchId, batchId), inArray(bags.status, ['pending', 'exception'])));
+  const done = Number(open?.n ?? 0) === 0;
+  if (status === 'released') {
+    await tx
+      .update(batches)
+      .set({ status: 'distributing', distributingAt: now, updatedAt: now })
+      .where(and(eq(batches.communityId, communityId), eq(batches.id, batchId), eq(batches.status, 'released')));
+    status = 'distributing';
+  }
+  if (done) {
+    await tx
+      .update(batches)
+      .set({ status: 'completed', completedAt: now, updatedAt: now })
+      .where(and(eq(batches.communityId, communityId), eq(batches.id, batchId), eq(batches.status, 'distributing')));
+    status = 'completed';
+    const relayIds = (
+      await tx
+        .select({ id: deliveryRelays.relayId })
+        .from(deliveryRelays)
+        .where(and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)))
+    ).map((r) => r.id);
+    if (relayIds.length > 0) {
+      await tx
+        .update(relays)
+        .set({ status: 'completed', updatedAt: now })
+        .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'distributing')));
+    }
+  }
+  return status;
+}

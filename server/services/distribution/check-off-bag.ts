@@ -1,0 +1,202 @@
+import { and, eq } from 'drizzle-orm';
+import { bagEvents, bags, batches, orders, relays } from '@/db/schema';
+import { requireRole } from '../shared/access';
+import { writeAudit } from '../shared/audit';
+import { verifyBagCode } from '../shared/bag-code';
+import type { ServiceContext } from '../shared/context';
+import { badRequest, conflict, PG_UNIQUE_VIOLATION, pgErrorCode, preconditionFailed } from '../shared/errors';
+import { advanceBatch } from './batch-progress';
+import { publishDistribution } from './events';
+import { BAG_NOT_FOUND, inScope, notifyHouseholds, stairwellScope } from './internal';
+import { canTransitionBag, effectiveCheckoffTime, maskName, type BagStatus, type ExceptionKind } from './rules';
+
+export type CheckOffBagInput = {
+  communityId: string;
+  /** Made by the phone for this check-off; a replay with the same id changes nothing. */
+  checkoffId: string;
+  /** Tapped in the list… */
+  bagId?: string | null;
+  /** …or scanned from the label (`LL1.<orderId>.<sig>`). */
+  code?: string | null;
+  outcome: 'delivered' | 'exception';
+  exceptionKind?: ExceptionKind | null;
+  note?: string | null;
+  /** The phone's clock at the check-off. */
+  clientAt: Date;
+  via?: 'scan' | 'tap' | 'manual';
+  photoKey?: string | null;
+};
+
+export type CheckOffBagResult = {
+  bagId: string;
+  status: BagStatus;
+  /** True when this check-off id was already applied (an offline replay): nothing changed. */
+  replayed: boolean;
+  deliveredAt: Date | null;
+};
+
+/**
+ * A volunteer checks a bag off at the door: delivered, or an exception with its reason.
+ * Refused before the batch is released, and outside the volunteer's stairwells (as not found).
+ * Idempotent by the phone's check-off id, so an offline queue can replay freely.
+ */
+export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: CheckOffBagInput }): Promise<CheckOffBagResult> {
+  await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
+  const user = ctx.user!;
+  const { communityId } = input;
+  if (input.outcome === 'exception' && !input.exceptionKind) {
+    throw badRequest('EXCEPTION_KIND_REQUIRED', '请选择异常原因 / Choose what went wrong.', { field: 'exceptionKind' });
+  }
+  if (!input.bagId && !input.code) {
+    throw badRequest('BAG_REQUIRED', '请扫码或选择袋子 / Scan a label or pick a bag.', { field: 'code' });
+  }
+  let orderId: string | null = null;
+  if (input.code) {
+    const verified = verifyBagCode(communityId, input.code);
+    // A forged code, a typo, or another compound's label: none of them names a bag here.
+    if (!verified) throw badRequest('BAG_CODE_INVALID', '这不是本小区的有效袋签 / This is not a valid bag label of this compound.', { field: 'code' });
+    orderId = verified.orderId;
+  }
+  const scope = await stairwellScope({ ...ctx, user }, communityId);
+  const now = ctx.now();
+
+  const result = await ctx.db.transaction(async (tx) => {
+    const [bag] = await tx
+      .select()
+      .from(bags)
+      .where(
+        and(
+          eq(bags.communityId, communityId),
+          input.bagId ? eq(bags.id, input.bagId) : eq(bags.orderId, orderId!),
+          input.bagId && orderId ? eq(bags.orderId, orderId) : undefined,
+        ),
+      )
+      .for('update');
+    if (!bag || !inScope(scope, bag.stairwellId)) throw BAG_NOT_FOUND();
+
+    const [previous] = await tx
+      .select({ bagId: bagEvents.bagId })
+      .from(bagEvents)
+      .where(and(eq(bagEvents.communityId, communityId), eq(bagEvents.id, input.checkoffId)));
+    if (previous) {
+      if (previous.bagId !== bag.id) {
+        throw conflict('CHECKOFF_ID_REUSED', '这次登记的编号已用于另一个袋子 / This check-off id was used for another bag.');
+      }
+      return { bag, replayed: true as const, batchStatus: null };
+    }
+
+    const [batch] = await tx
+      .select({ status: batches.status, releasedAt: batches.releasedAt })
+      .from(batches)
+      .where(and(eq(batches.communityId, communityId), eq(batches.id, bag.batchId)));
+    if (!batch || batch.status === 'received' || batch.status === 'disinfecting') {
+      throw preconditionFailed(
+        'BATCH_NOT_RELEASED',
+        '这一批还没有消杀放行，不能派送 / This batch has not been released after disinfection yet.',
+      );
+    }
+    const to: BagStatus = input.outcome === 'delivered' ? 'delivered' : 'exception';
+    if (!canTransitionBag(bag.status, to)) {
+      const code =
+        bag.status === 'delivered'
+          ? 'BAG_ALREADY_DELIVERED'
+          : bag.status === 'refunded'
+            ? 'BAG_ALREADY_REFUNDED'
+            : 'BAG_ALREADY_EXCEPTION';
+      throw preconditionFailed(code, '这个袋子的状态已经变了，请刷新 / This bag has already been handled; refresh the list.', {
+        details: { status: bag.status },
+      });
+    }
+    const at = effectiveCheckoffTime(input.clientAt, now, batch.releasedAt);
+    const [updated] = await tx
+      .update(bags)
+      .set(
+        to === 'delivered'
+          ? { status: 'delivered', deliveredAt: at, deliveredBy: user.id, clientAt: input.clientAt, photoKey: input.photoKey ?? bag.photoKey, updatedAt: now }
+          : {
+              status: 'exception',
+              exceptionKind: input.exceptionKind!,
+              exceptionNote: input.note?.trim() || null,
+              exceptionAt: at,
+              exceptionBy: user.id,
+              clientAt: input.clientAt,
+              photoKey: input.photoKey ?? bag.photoKey,
+              updatedAt: now,
+            },
+      )
+      .where(and(eq(bags.communityId, communityId), eq(bags.id, bag.id), eq(bags.status, bag.status)))
+      .returning();
+    try {
+      await tx.insert(bagEvents).values({
+        communityId,
+        id: input.checkoffId,
+        bagId: bag.id,
+        actorUserId: user.id,
+        outcome: input.outcome,
+        exceptionKind: input.outcome === 'exception' ? input.exceptionKind! : null,
+        note: input.note?.trim() || null,
+        fromStatus: bag.status,
+        toStatus: to,
+        via: input.via ?? (input.code ? 'scan' : 'tap'),
+        clientAt: input.clientAt,
+        receivedAt: now,
+      });
+    } catch (e) {
+      // The same id for another bag raced this one in; the bag lock serializes same-bag replays.
+      if (pgErrorCode(e) === PG_UNIQUE_VIOLATION) {
+        throw conflict('CHECKOFF_ID_REUSED', '这次登记的编号已用于另一个袋子 / This check-off id was used for another bag.');
+      }
+      throw e;
+    }
+    if (to === 'delivered') {
+      await tx
+        .update(orders)
+        .set({ status: 'fulfilled', updatedAt: now })
+        .where(and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')));
+    }
+    const batchStatus = await advanceBatch(tx, communityId, bag.batchId, now);
+    await writeAudit(tx, {
+      communityId,
+      actorUserId: user.id,
+      action: to === 'delivered' ? 'bag.delivered' : 'bag.exception',
+      entityType: 'bag',
+      entityId: bag.id,
+      before: { status: bag.status },
+      after: {
+        status: to,
+        at: at.toISOString(),
+        clientAt: input.clientAt.toISOString(),
+        exceptionKind: input.exceptionKind ?? null,
+        checkoffId: input.checkoffId,
+      },
+    });
+    const [relay] = await tx
+      .select({ title: relays.title })
+      .from(relays)
+      .where(and(eq(relays.communityId, communityId), eq(relays.id, bag.relayId)));
+    await notifyHouseholds(tx, communityId, [
+      {
+        householdId: bag.householdId,
+        orderId: bag.orderId,
+        kind: to === 'delivered' ? 'distribution.bag_delivered' : 'distribution.bag_exception',
+        payload: {
+          bagId: bag.id,
+          relayTitle: relay?.title ?? '',
+          at: at.toISOString(),
+          by: maskName(user.name),
+          exceptionKind: input.exceptionKind ?? null,
+        },
+      },
+    ]);
+    return { bag: updated!, replayed: false as const, batchStatus };
+  });
+
+  if (!result.replayed) {
+    const events: Parameters<typeof publishDistribution>[2] = [
+      { kind: 'bag', bagId: result.bag.id, batchId: result.bag.batchId, stairwellId: result.bag.stairwellId, householdId: result.bag.householdId },
+    ];
+    if (result.batchStatus === 'completed') events.push({ kind: 'batch', batchId: result.bag.batchId });
+    await publishDistribution(ctx, communityId, events);
+  }
+  return { bagId: result.bag.id, status: result.bag.status, replayed: result.replayed, deliveredAt: result.bag.deliveredAt };
+}

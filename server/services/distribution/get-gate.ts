@@ -1,0 +1,133 @@
+import { and, asc, desc, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
+import { bags, batches, deliveries, deliveryRelays, merchants, orders, relays } from '@/db/schema';
+import { requireRole } from '../shared/access';
+import type { ServiceContext } from '../shared/context';
+import { communitySettings, LIVE_ORDER_STATUSES, userNames } from './internal';
+import { releasableAt, testDwellSeconds } from './rules';
+
+export type GetGateInput = { communityId: string };
+
+const KEEP_COMPLETED_MS = 12 * 3_600_000;
+
+/**
+ * What the gate volunteer needs: trucks on their way (to record arrival), and the batches at the
+ * gate with their disinfection record and countdown (`serverNow` lets the phone correct its clock).
+ */
+export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetGateInput }) {
+  await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
+  const { communityId } = input;
+  const now = ctx.now();
+  const { settings } = await communitySettings(ctx.db, communityId);
+  const testSeconds = testDwellSeconds(process.env.LINLI_TEST_DWELL_SECONDS);
+
+  const enRoute = await ctx.db
+    .select({
+      deliveryId: deliveries.id,
+      merchantName: merchants.displayName,
+      eta: deliveries.eta,
+      vehiclePlate: deliveries.vehiclePlate,
+      driverName: deliveries.driverName,
+      driverPhone: deliveries.driverPhone,
+      dispatchedAt: deliveries.dispatchedAt,
+    })
+    .from(deliveries)
+    .innerJoin(merchants, eq(merchants.id, deliveries.merchantId))
+    .where(and(eq(deliveries.communityId, communityId), eq(deliveries.status, 'dispatched')))
+    .orderBy(asc(deliveries.eta));
+
+  const batchRows = await ctx.db
+    .select({
+      batchId: batches.id,
+      deliveryId: batches.deliveryId,
+      merchantName: merchants.displayName,
+      status: batches.status,
+      receivedAt: batches.receivedAt,
+      receivedBy: batches.receivedBy,
+      receivedByName: deliveries.receivedByName,
+      packageCount: deliveries.packageCount,
+      eta: deliveries.eta,
+      vehiclePlate: deliveries.vehiclePlate,
+      agent: batches.disinfectionAgent,
+      concentration: batches.concentration,
+      method: batches.method,
+      startedAt: batches.disinfectionStartedAt,
+      dwellSeconds: batches.dwellSeconds,
+      operatorName: batches.operatorName,
+      releasedAt: batches.releasedAt,
+      releasedBy: batches.releasedBy,
+      completedAt: batches.completedAt,
+    })
+    .from(batches)
+    .innerJoin(deliveries, and(eq(deliveries.communityId, batches.communityId), eq(deliveries.id, batches.deliveryId)))
+    .innerJoin(merchants, eq(merchants.id, deliveries.merchantId))
+    .where(
+      and(
+        eq(batches.communityId, communityId),
+        or(ne(batches.status, 'completed'), gte(batches.completedAt, new Date(now.getTime() - KEEP_COMPLETED_MS))),
+      ),
+    )
+    .orderBy(desc(batches.receivedAt));
+
+  const deliveryIds = [...enRoute.map((d) => d.deliveryId), ...batchRows.map((b) => b.deliveryId)];
+  const relayRows = deliveryIds.length
+    ? await ctx.db
+        .select({
+          deliveryId: deliveryRelays.deliveryId,
+          relayId: relays.id,
+          title: relays.title,
+          orders: sql<number>`(select count(*)::int from ${orders} o
+              where o.community_id = ${relays.communityId} and o.relay_id = ${relays.id}
+                and o.status in (${sql.join(
+                  LIVE_ORDER_STATUSES.map((s) => sql`${s}`),
+                  sql`, `,
+                )}))`,
+        })
+        .from(deliveryRelays)
+        .innerJoin(relays, and(eq(relays.communityId, deliveryRelays.communityId), eq(relays.id, deliveryRelays.relayId)))
+        .where(and(eq(deliveryRelays.communityId, communityId), inArray(deliveryRelays.deliveryId, deliveryIds)))
+    : [];
+  const relaysByDelivery = new Map<string, { relayId: string; title: string; orders: number }[]>();
+  for (const r of relayRows) {
+    const list = relaysByDelivery.get(r.deliveryId) ?? [];
+    list.push({ relayId: r.relayId, title: r.title, orders: Number(r.orders) });
+    relaysByDelivery.set(r.deliveryId, list);
+  }
+
+  const batchIds = batchRows.map((b) => b.batchId);
+  const counts = batchIds.length
+    ? await ctx.db
+        .select({ batchId: bags.batchId, status: bags.status, n: sql<number>`count(*)::int` })
+        .from(bags)
+        .where(and(eq(bags.communityId, communityId), inArray(bags.batchId, batchIds)))
+        .groupBy(bags.batchId, bags.status)
+    : [];
+  const bagCounts = new Map<string, { total: number; pending: number; delivered: number; exception: number; refunded: number }>();
+  for (const c of counts) {
+    const entry = bagCounts.get(c.batchId) ?? { total: 0, pending: 0, delivered: 0, exception: 0, refunded: 0 };
+    entry[c.status] += Number(c.n);
+    entry.total += Number(c.n);
+    bagCounts.set(c.batchId, entry);
+  }
+  const names = await userNames(ctx.db, batchRows.flatMap((b) => [b.receivedBy, b.releasedBy]));
+
+  return {
+    serverNow: now,
+    dwell: testSeconds != null ? { seconds: testSeconds, minimumMinutes: 0, testSetting: true } : {
+      seconds: settings.disinfectionDwellMinutes * 60,
+      minimumMinutes: settings.disinfectionDwellMinutes,
+      testSetting: false,
+    },
+    enRoute: enRoute.map((d) => {
+      const rs = relaysByDelivery.get(d.deliveryId) ?? [];
+      return { ...d, relays: rs, orders: rs.reduce((n, r) => n + r.orders, 0) };
+    }),
+    batches: batchRows.map((b) => ({
+      ...b,
+      receivedByName: b.receivedByName ?? names.get(b.receivedBy) ?? '',
+      releasedByName: b.releasedBy ? (names.get(b.releasedBy) ?? '') : null,
+      releasableAt: b.startedAt && b.dwellSeconds != null ? releasableAt(b.startedAt, b.dwellSeconds) : null,
+      relays: relaysByDelivery.get(b.deliveryId) ?? [],
+      bags: bagCounts.get(b.batchId) ?? { total: 0, pending: 0, delivered: 0, exception: 0, refunded: 0 },
+    })),
+  };
+}

@@ -1,0 +1,167 @@
+import { and, asc, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
+import { bags, batches, buildings, households, merchants, orderLines, orders, relayItems, relays, stairwells } from '@/db/schema';
+import { requireRole } from '../shared/access';
+import type { ServiceContext } from '../shared/context';
+import { careFlags, residentNames, stairwellScope, userNames } from './internal';
+import { maskName, type BagStatus, type BatchStatus } from './rules';
+
+export type ListCheckoffBagsInput = { communityId: string; stairwellId?: string | null };
+
+/** How long delivered bags of a finished batch stay on a volunteer's list. */
+const KEEP_COMPLETED_MS = 12 * 3_600_000;
+
+export type CheckoffBag = {
+  bagId: string;
+  orderId: string;
+  status: BagStatus;
+  batchId: string;
+  batchStatus: BatchStatus;
+  releasedAt: Date | null;
+  relayTitle: string;
+  merchantName: string;
+  seq: number;
+  stairwellId: string;
+  building: string;
+  stairwell: string;
+  floor: number;
+  room: string;
+  /** Surname only, as the neighbours' chain shows it. */
+  residentName: string;
+  care: { categories: string[]; doorDelivery: boolean } | null;
+  items: { name: string; spec: string; unit: string; qty: number }[];
+  deliveredAt: Date | null;
+  deliveredByName: string | null;
+  exceptionKind: string | null;
+  exceptionNote: string | null;
+};
+
+/**
+ * The bags a volunteer carries: their stairwells' bags of current batches, in route order
+ * (stairwell, floor, room), care households flagged. No prices and no phone numbers.
+ * Coordinators may look at any stairwell.
+ */
+export async function listCheckoffBags({ ctx, input }: { ctx: ServiceContext; input: ListCheckoffBagsInput }) {
+  await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
+  const user = ctx.user!;
+  const { communityId } = input;
+  const scope = await stairwellScope({ ...ctx, user }, communityId);
+  const now = ctx.now();
+
+  let stairwellIds: string[] | null;
+  if (input.stairwellId) {
+    stairwellIds = scope.all || scope.stairwellIds.has(input.stairwellId) ? [input.stairwellId] : [];
+  } else {
+    stairwellIds = scope.all ? null : [...scope.stairwellIds];
+  }
+
+  const stairwellRows = await ctx.db
+    .select({ id: stairwells.id, number: stairwells.number, building: buildings.number, routeOrder: stairwells.routeOrder })
+    .from(stairwells)
+    .innerJoin(buildings, and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)))
+    .where(
+      and(
+        eq(stairwells.communityId, communityId),
+        stairwellIds === null ? undefined : stairwellIds.length ? inArray(stairwells.id, stairwellIds) : sql`false`,
+      ),
+    )
+    .orderBy(asc(stairwells.routeOrder));
+  // A coordinator without a filter gets the stairwell list only: 1,506 bags are the board's job.
+  if (stairwellIds === null || stairwellIds.length === 0) {
+    return { serverNow: now, scopeAll: scope.all, stairwells: stairwellRows, bags: [] as CheckoffBag[] };
+  }
+
+  const rows = await ctx.db
+    .select({
+      bagId: bags.id,
+      orderId: bags.orderId,
+      status: bags.status,
+      batchId: bags.batchId,
+      batchStatus: batches.status,
+      releasedAt: batches.releasedAt,
+      relayTitle: relays.title,
+      merchantName: merchants.displayName,
+      seq: orders.seq,
+      householdId: bags.householdId,
+      stairwellId: bags.stairwellId,
+      building: buildings.number,
+      stairwell: stairwells.number,
+      stairwellRoute: stairwells.routeOrder,
+      floor: households.floor,
+      room: households.room,
+      deliveredAt: bags.deliveredAt,
+      deliveredBy: bags.deliveredBy,
+      exceptionKind: bags.exceptionKind,
+      exceptionNote: bags.exceptionNote,
+    })
+    .from(bags)
+    .innerJoin(batches, and(eq(batches.communityId, bags.communityId), eq(batches.id, bags.batchId)))
+    .innerJoin(orders, and(eq(orders.communityId, bags.communityId), eq(orders.id, bags.orderId)))
+    .innerJoin(relays, and(eq(relays.communityId, bags.communityId), eq(relays.id, bags.relayId)))
+    .innerJoin(merchants, eq(merchants.id, relays.merchantId))
+    .innerJoin(households, and(eq(households.communityId, bags.communityId), eq(households.id, bags.householdId)))
+    .innerJoin(stairwells, and(eq(stairwells.communityId, bags.communityId), eq(stairwells.id, bags.stairwellId)))
+    .innerJoin(buildings, and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)))
+    .where(
+      and(
+        eq(bags.communityId, communityId),
+        inArray(bags.stairwellId, stairwellIds),
+        or(ne(batches.status, 'completed'), gte(batches.completedAt, new Date(now.getTime() - KEEP_COMPLETED_MS))),
+      ),
+    )
+    .orderBy(asc(stairwells.routeOrder), asc(households.floor), asc(households.room), asc(orders.seq));
+
+  const orderIds = rows.map((r) => r.orderId);
+  const householdIds = [...new Set(rows.map((r) => r.householdId))];
+  const lines = orderIds.length
+    ? await ctx.db
+        .select({
+          orderId: orderLines.orderId,
+          name: relayItems.name,
+          spec: relayItems.spec,
+          unit: relayItems.unit,
+          qty: sql<number>`coalesce(${orderLines.fulfilledQty}, ${orderLines.qty})`,
+          position: relayItems.position,
+        })
+        .from(orderLines)
+        .innerJoin(relayItems, and(eq(relayItems.communityId, orderLines.communityId), eq(relayItems.id, orderLines.relayItemId)))
+        .where(and(eq(orderLines.communityId, communityId), inArray(orderLines.orderId, orderIds)))
+        .orderBy(asc(relayItems.position))
+    : [];
+  const itemsByOrder = new Map<string, CheckoffBag['items']>();
+  for (const l of lines) {
+    if (Number(l.qty) <= 0) continue;
+    const list = itemsByOrder.get(l.orderId) ?? [];
+    list.push({ name: l.name, spec: l.spec, unit: l.unit, qty: Number(l.qty) });
+    itemsByOrder.set(l.orderId, list);
+  }
+  const [names, care, deliverers] = await Promise.all([
+    residentNames(ctx.db, communityId, householdIds),
+    careFlags(ctx.db, communityId, householdIds),
+    userNames(ctx.db, rows.map((r) => r.deliveredBy)),
+  ]);
+
+  const list: CheckoffBag[] = rows.map((r) => ({
+    bagId: r.bagId,
+    orderId: r.orderId,
+    status: r.status,
+    batchId: r.batchId,
+    batchStatus: r.batchStatus,
+    releasedAt: r.releasedAt,
+    relayTitle: r.relayTitle,
+    merchantName: r.merchantName,
+    seq: r.seq,
+    stairwellId: r.stairwellId,
+    building: r.building,
+    stairwell: r.stairwell,
+    floor: r.floor,
+    room: r.room,
+    residentName: maskName(names.get(r.householdId)),
+    care: care.get(r.householdId) ?? null,
+    items: itemsByOrder.get(r.orderId) ?? [],
+    deliveredAt: r.deliveredAt,
+    deliveredByName: r.deliveredBy ? (deliverers.get(r.deliveredBy) ?? null) : null,
+    exceptionKind: r.exceptionKind,
+    exceptionNote: r.exceptionNote,
+  }));
+  return { serverNow: now, scopeAll: scope.all, stairwells: stairwellRows, bags: list };
+}

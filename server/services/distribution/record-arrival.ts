@@ -1,0 +1,117 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { queryRows } from '@/db/client';
+import { batches, deliveries, deliveryRelays, relays } from '@/db/schema';
+import { requireRole } from '../shared/access';
+import { writeAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { badRequest, preconditionFailed } from '../shared/errors';
+import { publishDistribution } from './events';
+import { DELIVERY_NOT_FOUND } from './internal';
+
+export type RecordArrivalInput = {
+  communityId: string;
+  deliveryId: string;
+  packageCount: number;
+  /** Who physically took the goods, when not the volunteer recording it (a guard, say). */
+  receivedByName?: string | null;
+  remarks?: string | null;
+};
+
+/**
+ * The truck is at the gate (到货交接): the delivery becomes arrived, its relays arrived, and one
+ * batch is created holding one bag per bought order of those relays — except orders the merchant
+ * already settled as wholly undelivered (nothing to carry). One transaction with its audit row.
+ */
+export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input: RecordArrivalInput }) {
+  await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
+  const user = ctx.user!;
+  if (!Number.isInteger(input.packageCount) || input.packageCount < 0 || input.packageCount > 100_000) {
+    throw badRequest('PACKAGE_COUNT_INVALID', '件数必须是 0 或正整数 / The package count must be a whole number.', {
+      field: 'packageCount',
+    });
+  }
+  const now = ctx.now();
+  const { communityId } = input;
+
+  const result = await ctx.db.transaction(async (tx) => {
+    const [arrived] = await tx
+      .update(deliveries)
+      .set({
+        status: 'arrived',
+        arrivedAt: now,
+        packageCount: input.packageCount,
+        receivedBy: user.id,
+        receivedByName: input.receivedByName?.trim() || user.name,
+        remarks: input.remarks?.trim() ?? '',
+        updatedAt: now,
+      })
+      .where(and(eq(deliveries.communityId, communityId), eq(deliveries.id, input.deliveryId), eq(deliveries.status, 'dispatched')))
+      .returning();
+    if (!arrived) {
+      const [existing] = await tx
+        .select({ status: deliveries.status })
+        .from(deliveries)
+        .where(and(eq(deliveries.communityId, communityId), eq(deliveries.id, input.deliveryId)));
+      if (!existing) throw DELIVERY_NOT_FOUND();
+      throw preconditionFailed('DELIVERY_ALREADY_ARRIVED', '这趟货已经登记到达 / This delivery has already been received.');
+    }
+    const relayRows = await tx
+      .select({ relayId: deliveryRelays.relayId })
+      .from(deliveryRelays)
+      .where(and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, arrived.id)));
+    const relayIds = relayRows.map((r) => r.relayId);
+    if (relayIds.length > 0) {
+      await tx
+        .update(relays)
+        .set({ status: 'arrived', updatedAt: now })
+        .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'dispatched')));
+    }
+    const [batch] = await tx
+      .insert(batches)
+      .values({ communityId, deliveryId: arrived.id, status: 'received', receivedAt: now, receivedBy: user.id })
+      .returning();
+    // One bag per bought order. An order the merchant settled as wholly undelivered gets none.
+    const bagRows = relayIds.length
+      ? await queryRows<{ n: number }>(
+          tx,
+          sql`with inserted as (
+                insert into bags (community_id, batch_id, order_id, relay_id, household_id, stairwell_id, status, created_at, updated_at)
+                select o.community_id, ${batch!.id}::uuid, o.id, o.relay_id, o.household_id, h.stairwell_id, 'pending'::bag_status, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+                  from orders o
+                  join households h on h.community_id = o.community_id and h.id = o.household_id
+                 where o.community_id = ${communityId}
+                   and o.relay_id in (${sql.join(
+                     relayIds.map((id) => sql`${id}`),
+                     sql`, `,
+                   )})
+                   and o.status in ('paid', 'fulfilled', 'short')
+                   and exists (
+                     select 1 from order_lines l
+                      where l.community_id = o.community_id and l.order_id = o.id
+                        and coalesce(l.fulfilled_qty, l.qty) > 0)
+                on conflict do nothing
+                returning 1)
+              select count(*)::int as n from inserted`,
+        )
+      : [{ n: 0 }];
+    const bagCount = Number(bagRows[0]?.n ?? 0);
+    await writeAudit(tx, {
+      communityId,
+      actorUserId: user.id,
+      action: 'delivery.arrived',
+      entityType: 'delivery',
+      entityId: arrived.id,
+      before: { status: 'dispatched' },
+      after: {
+        status: 'arrived',
+        packageCount: input.packageCount,
+        receivedByName: arrived.receivedByName,
+        batchId: batch!.id,
+        bags: bagCount,
+      },
+    });
+    return { deliveryId: arrived.id, batchId: batch!.id, bags: bagCount, relayIds };
+  });
+  await publishDistribution(ctx, communityId, [{ kind: 'delivery' }, { kind: 'batch', batchId: result.batchId }]);
+  return result;
+}

@@ -1,0 +1,105 @@
+import { and, eq } from 'drizzle-orm';
+import { batches } from '@/db/schema';
+import { requireRole } from '../shared/access';
+import { writeAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { badRequest, preconditionFailed } from '../shared/errors';
+import { publishDistribution } from './events';
+import { BATCH_NOT_FOUND, communitySettings } from './internal';
+import { releasableAt, resolveDwellSeconds, testDwellSeconds } from './rules';
+
+export type RecordDisinfectionInput = {
+  communityId: string;
+  batchId: string;
+  /** e.g. 含氯消毒剂, 75% 酒精 */
+  agent: string;
+  /** e.g. 500 mg/L */
+  concentration: string;
+  method: 'spray' | 'wipe' | 'uv';
+  /** Longer than the compound's minimum if the agent needs it; the minimum when omitted. */
+  dwellMinutes?: number | null;
+  /** Who sprayed, when not the volunteer recording it. */
+  operatorName?: string | null;
+  photoKey?: string | null;
+};
+
+/**
+ * The disinfection record (消杀记录) of a batch: received → disinfecting. Recorded once: a second
+ * record is refused, so the dwell clock cannot be restarted or shortened. The dwell counts from the
+ * server's clock, never from a time a phone claims.
+ */
+export async function recordDisinfection({ ctx, input }: { ctx: ServiceContext; input: RecordDisinfectionInput }) {
+  await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
+  const user = ctx.user!;
+  const agent = input.agent.trim();
+  if (!agent) throw badRequest('AGENT_REQUIRED', '请填写消毒剂 / Enter the disinfectant used.', { field: 'agent' });
+  const { settings } = await communitySettings(ctx.db, input.communityId);
+  const dwellSeconds = resolveDwellSeconds({
+    compoundMinutes: settings.disinfectionDwellMinutes,
+    requestedMinutes: input.dwellMinutes,
+    testSeconds: testDwellSeconds(process.env.LINLI_TEST_DWELL_SECONDS),
+  });
+  const now = ctx.now();
+
+  const batch = await ctx.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(batches)
+      .set({
+        status: 'disinfecting',
+        disinfectionAgent: agent,
+        concentration: input.concentration.trim(),
+        method: input.method,
+        disinfectionStartedAt: now,
+        dwellSeconds,
+        operatorUserId: user.id,
+        operatorName: input.operatorName?.trim() || user.name,
+        disinfectionPhotoKey: input.photoKey ?? null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(batches.communityId, input.communityId),
+          eq(batches.id, input.batchId),
+          eq(batches.status, 'received'),
+        ),
+      )
+      .returning();
+    if (!updated) {
+      const [existing] = await tx
+        .select({ status: batches.status })
+        .from(batches)
+        .where(and(eq(batches.communityId, input.communityId), eq(batches.id, input.batchId)));
+      if (!existing) throw BATCH_NOT_FOUND();
+      throw preconditionFailed(
+        'DISINFECTION_ALREADY_RECORDED',
+        '这一批已有消杀记录，不能再记一次 / This batch already has its disinfection record.',
+      );
+    }
+    await writeAudit(tx, {
+      communityId: input.communityId,
+      actorUserId: user.id,
+      action: 'batch.disinfection_recorded',
+      entityType: 'batch',
+      entityId: updated.id,
+      before: { status: 'received' },
+      after: {
+        status: 'disinfecting',
+        agent,
+        concentration: updated.concentration,
+        method: updated.method,
+        startedAt: now.toISOString(),
+        dwellSeconds,
+        operatorName: updated.operatorName,
+      },
+    });
+    return updated;
+  });
+  await publishDistribution(ctx, input.communityId, [{ kind: 'batch', batchId: batch.id }]);
+  return {
+    batchId: batch.id,
+    status: batch.status,
+    startedAt: now,
+    dwellSeconds,
+    releasableAt: releasableAt(now, dwellSeconds),
+  };
+}

@@ -1,0 +1,93 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { bags, batches, deliveryRelays, relays } from '@/db/schema';
+import { requireRole } from '../shared/access';
+import { writeAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { preconditionFailed } from '../shared/errors';
+import { publishDistribution } from './events';
+import { BATCH_NOT_FOUND } from './internal';
+import { canRelease, releasableAt } from './rules';
+
+export type ReleaseBatchInput = { communityId: string; batchId: string };
+
+/**
+ * disinfecting → released, only once the dwell has passed by the SERVER's clock (a CHECK
+ * constraint backs it). The relays on the truck start distributing; bags may now be checked off.
+ */
+export async function releaseBatch({ ctx, input }: { ctx: ServiceContext; input: ReleaseBatchInput }) {
+  await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
+  const user = ctx.user!;
+  const now = ctx.now();
+  const { communityId } = input;
+
+  const result = await ctx.db.transaction(async (tx) => {
+    const [batch] = await tx
+      .select()
+      .from(batches)
+      .where(and(eq(batches.communityId, communityId), eq(batches.id, input.batchId)))
+      .for('update');
+    if (!batch) throw BATCH_NOT_FOUND();
+    if (batch.status === 'received') {
+      throw preconditionFailed('BATCH_NOT_DISINFECTED', '请先登记消杀 / Record the disinfection first.');
+    }
+    if (batch.status !== 'disinfecting') {
+      throw preconditionFailed('BATCH_ALREADY_RELEASED', '这一批已经放行 / This batch has already been released.');
+    }
+    if (!canRelease(now, batch.disinfectionStartedAt, batch.dwellSeconds)) {
+      const at = releasableAt(batch.disinfectionStartedAt!, batch.dwellSeconds!);
+      throw preconditionFailed(
+        'DWELL_NOT_PASSED',
+        `消杀作用时间未到，${at.toISOString()} 后才能放行 / The dwell time has not passed yet.`,
+        { details: { releasableAt: at.toISOString(), secondsLeft: Math.ceil((at.getTime() - now.getTime()) / 1000) } },
+      );
+    }
+    const [open] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(bags)
+      .where(and(eq(bags.communityId, communityId), eq(bags.batchId, batch.id), inArray(bags.status, ['pending', 'exception'])));
+    // A batch with nothing left to carry (every order wholly undelivered) is done at release.
+    const done = Number(open?.n ?? 0) === 0;
+    const [released] = await tx
+      .update(batches)
+      .set({
+        status: done ? 'completed' : 'released',
+        releasedAt: now,
+        releasedBy: user.id,
+        completedAt: done ? now : null,
+        updatedAt: now,
+      })
+      .where(and(eq(batches.communityId, communityId), eq(batches.id, batch.id), eq(batches.status, 'disinfecting')))
+      .returning();
+    if (!released) throw preconditionFailed('BATCH_ALREADY_RELEASED', '这一批已经放行 / This batch has already been released.');
+    const relayIds = (
+      await tx
+        .select({ id: deliveryRelays.relayId })
+        .from(deliveryRelays)
+        .where(and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)))
+    ).map((r) => r.id);
+    if (relayIds.length > 0) {
+      await tx
+        .update(relays)
+        .set({ status: 'distributing', updatedAt: now })
+        .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'arrived')));
+      if (done) {
+        await tx
+          .update(relays)
+          .set({ status: 'completed', updatedAt: now })
+          .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'distributing')));
+      }
+    }
+    await writeAudit(tx, {
+      communityId,
+      actorUserId: user.id,
+      action: 'batch.released',
+      entityType: 'batch',
+      entityId: batch.id,
+      before: { status: 'disinfecting' },
+      after: { status: released.status, releasedAt: now.toISOString() },
+    });
+    return { batchId: batch.id, status: released.status, releasedAt: now };
+  });
+  await publishDistribution(ctx, communityId, [{ kind: 'batch', batchId: result.batchId }]);
+  return result;
+}

@@ -1,0 +1,147 @@
+import { and, eq } from 'drizzle-orm';
+import { bags, merchantMembers, orderLines, problemReports, relays } from '@/db/schema';
+import { requireRole } from '../shared/access';
+import { writeAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { badRequest, preconditionFailed } from '../shared/errors';
+import { notifyUsers } from '../shared/notify';
+import { publishDistribution } from './events';
+import { BAG_NOT_FOUND } from './internal';
+
+export type ReportProblemInput = {
+  communityId: string;
+  bagId: string;
+  kind: 'missing_item' | 'damaged_item' | 'other';
+  relayItemId?: string | null;
+  qty?: number | null;
+  description?: string | null;
+  photoKey?: string | null;
+  /** Made by the phone per report: a retried submit files one report. */
+  idempotencyKey: string;
+};
+
+/**
+ * A resident reports a problem with a bag that reached them (an item missing or damaged), for the
+ * merchant to accept (refund) or reject. The merchant's people are told.
+ */
+export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input: ReportProblemInput }) {
+  const mine = await requireRole(ctx, input.communityId, ['resident']);
+  const user = ctx.user!;
+  const householdIds = new Set(mine.flatMap((m) => (m.householdId ? [m.householdId] : [])));
+  const { communityId } = input;
+  const description = input.description?.trim() ?? '';
+  if (input.kind !== 'other' && !input.relayItemId) {
+    throw badRequest('PROBLEM_ITEM_REQUIRED', '请选择是哪件商品 / Choose which item.', { field: 'relayItemId' });
+  }
+  if (input.kind === 'other' && !description) {
+    throw badRequest('PROBLEM_DESCRIPTION_REQUIRED', '请说明遇到了什么问题 / Describe the problem.', { field: 'description' });
+  }
+  const now = ctx.now();
+
+  const result = await ctx.db.transaction(async (tx) => {
+    const [bag] = await tx
+      .select({ id: bags.id, orderId: bags.orderId, householdId: bags.householdId, status: bags.status, relayId: bags.relayId, stairwellId: bags.stairwellId, batchId: bags.batchId })
+      .from(bags)
+      .where(and(eq(bags.communityId, communityId), eq(bags.id, input.bagId)));
+    if (!bag || !householdIds.has(bag.householdId)) throw BAG_NOT_FOUND();
+    const [already] = await tx
+      .select()
+      .from(problemReports)
+      .where(
+        and(
+          eq(problemReports.communityId, communityId),
+          eq(problemReports.reportedBy, user.id),
+          eq(problemReports.idempotencyKey, input.idempotencyKey),
+        ),
+      );
+    if (already) return { report: already, created: false, bag };
+    if (bag.status !== 'delivered' && bag.status !== 'exception') {
+      throw preconditionFailed('BAG_NOT_DELIVERED', '袋子送到后才能报告问题 / You can report a problem once the bag has reached you.');
+    }
+    let qty: number | null = null;
+    if (input.relayItemId) {
+      const [line] = await tx
+        .select({ qty: orderLines.qty, fulfilledQty: orderLines.fulfilledQty })
+        .from(orderLines)
+        .where(
+          and(
+            eq(orderLines.communityId, communityId),
+            eq(orderLines.orderId, bag.orderId),
+            eq(orderLines.relayItemId, input.relayItemId),
+          ),
+        );
+      if (!line) throw badRequest('ITEM_NOT_IN_ORDER', '您的订单里没有这件商品 / This item is not in your order.', { field: 'relayItemId' });
+      const max = line.fulfilledQty ?? line.qty;
+      qty = input.qty ?? 1;
+      if (!Number.isInteger(qty) || qty < 1 || qty > max) {
+        throw badRequest('PROBLEM_QTY_INVALID', `数量应在 1 到 ${max} 之间 / The quantity must be between 1 and ${max}.`, {
+          field: 'qty',
+          details: { max },
+        });
+      }
+    }
+    const [report] = await tx
+      .insert(problemReports)
+      .values({
+        communityId,
+        bagId: bag.id,
+        orderId: bag.orderId,
+        householdId: bag.householdId,
+        reportedBy: user.id,
+        kind: input.kind,
+        relayItemId: input.relayItemId ?? null,
+        qty,
+        description,
+        photoKey: input.photoKey ?? null,
+        idempotencyKey: input.idempotencyKey,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!report) {
+      const [raced] = await tx
+        .select()
+        .from(problemReports)
+        .where(
+          and(
+            eq(problemReports.communityId, communityId),
+            eq(problemReports.reportedBy, user.id),
+            eq(problemReports.idempotencyKey, input.idempotencyKey),
+          ),
+        );
+      return { report: raced!, created: false, bag };
+    }
+    const [relay] = await tx
+      .select({ merchantId: relays.merchantId, title: relays.title })
+      .from(relays)
+      .where(and(eq(relays.communityId, communityId), eq(relays.id, bag.relayId)));
+    const staff = relay
+      ? await tx.select({ userId: merchantMembers.userId }).from(merchantMembers).where(eq(merchantMembers.merchantId, relay.merchantId))
+      : [];
+    await notifyUsers(
+      tx,
+      staff.map((s) => ({
+        communityId,
+        userId: s.userId,
+        kind: 'distribution.problem_reported',
+        payload: { reportId: report.id, relayId: bag.relayId, relayTitle: relay?.title ?? '', kind: input.kind },
+      })),
+    );
+    await writeAudit(tx, {
+      communityId,
+      actorUserId: user.id,
+      action: 'problem.reported',
+      entityType: 'problem_report',
+      entityId: report.id,
+      after: { bagId: bag.id, kind: input.kind, relayItemId: input.relayItemId ?? null, qty },
+    });
+    return { report, created: true, bag };
+  });
+  if (result.created) {
+    await publishDistribution(ctx, communityId, [
+      { kind: 'problem', bagId: result.bag.id, relayId: result.bag.relayId, householdId: result.bag.householdId, stairwellId: result.bag.stairwellId },
+    ]);
+  }
+  return { reportId: result.report.id, status: result.report.status, created: result.created };
+}
