@@ -10,6 +10,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, tenantKey, updatedAt } from './_columns';
@@ -24,7 +25,11 @@ export const paymentStatus = pgEnum('payment_status', [
 ]);
 export const refundStatus = pgEnum('refund_status', ['pending', 'succeeded', 'failed']);
 
-/** One Stripe PaymentIntent per order. */
+/**
+ * One live Stripe PaymentIntent per order. When an unpaid order's quantities drop, its intent is
+ * cancelled and a new one made for the new amount; the old row stays (status `canceled`) so a
+ * webhook about it is still recognised.
+ */
 export const payments = pgTable(
   'payments',
   {
@@ -34,14 +39,19 @@ export const payments = pgTable(
     amountFen: integer().notNull(),
     currency: text().notNull().default('cny'),
     status: paymentStatus().notNull().default('requires_payment_method'),
+    /** Stripe's decline code or message of the last failed attempt. */
     lastError: text(),
+    succeededAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.communityId, t.id] }),
     foreignKey({ columns: [t.communityId, t.orderId], foreignColumns: [orders.communityId, orders.id] }),
-    unique().on(t.communityId, t.orderId),
+    uniqueIndex('payments_one_live_per_order')
+      .on(t.communityId, t.orderId)
+      .where(sql`${t.status} <> 'canceled'`),
+    index().on(t.communityId, t.orderId),
     unique().on(t.communityId, t.stripePaymentIntentId),
     check('payments_amount_positive', sql`${t.amountFen} > 0`),
   ],
@@ -60,14 +70,23 @@ export const refunds = pgTable(
     idempotencyKey: text().notNull(),
     stripeRefundId: text(),
     status: refundStatus().notNull().default('pending'),
+    /** Who asked (null for the system: a failed relay, an expired hold). */
+    requestedBy: uuid(),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    succeededAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.communityId, t.id] }),
     foreignKey({ columns: [t.communityId, t.orderId], foreignColumns: [orders.communityId, orders.id] }),
+    foreignKey({ columns: [t.communityId, t.paymentId], foreignColumns: [payments.communityId, payments.id] }),
     unique().on(t.communityId, t.idempotencyKey),
     index().on(t.communityId, t.orderId),
+    index()
+      .on(t.status, t.updatedAt)
+      .where(sql`${t.status} = 'pending'`),
     check('refunds_amount_positive', sql`${t.amountFen} > 0`),
   ],
 );
@@ -78,4 +97,6 @@ export const stripeEvents = pgTable('stripe_events', {
   type: text().notNull(),
   receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   processedAt: timestamp({ withTimezone: true }),
+  /** The compound the event concerned, when it named one (metadata.community_id). */
+  communityId: uuid(),
 });

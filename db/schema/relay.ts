@@ -64,8 +64,20 @@ export const relays = pgTable(
     thresholdValue: integer().notNull().default(0),
     /** Next 接龙号; only ever incremented, so a number is never reused. */
     nextSeq: integer().notNull().default(1),
+    /**
+     * Bumped by every change to the chain (join, change, cancel, payment, expiry) in the same
+     * transaction; orders carry the version of their last change, so "what changed since N" is one
+     * indexed query and the live chain can resume from the last event a phone saw.
+     */
+    chainVersion: integer().notNull().default(0),
+    openedAt: timestamp({ withTimezone: true }),
     closedAt: timestamp({ withTimezone: true }),
+    /** `cutoff` | `sold_out` | `manual` */
     closeReason: text(),
+    /** When the relay became formed, failed or cancelled. */
+    decidedAt: timestamp({ withTimezone: true }),
+    /** Why it failed or was cancelled, in the merchant's words or a stable code (`threshold_not_met`). */
+    outcomeReason: text(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -77,6 +89,7 @@ export const relays = pgTable(
     check('relays_window', sql`${t.closesAt} > ${t.opensAt}`),
     check('relays_threshold_nonnegative', sql`${t.thresholdValue} >= 0`),
     check('relays_next_seq_positive', sql`${t.nextSeq} >= 1`),
+    check('relays_threshold_value', sql`(${t.thresholdKind} = 'none') = (${t.thresholdValue} = 0)`),
   ],
 );
 
@@ -152,6 +165,8 @@ export const orders = pgTable(
       .references(() => users.id),
     /** 代下单: a volunteer ordered for the household. */
     onBehalf: boolean().notNull().default(false),
+    /** 代送上门: a care household; volunteers carry the bag to the door. */
+    doorDelivery: boolean().notNull().default(false),
     status: orderStatus().notNull().default('pending_payment'),
     totalFen: integer().notNull(),
     idempotencyKey: text().notNull(),
@@ -159,6 +174,12 @@ export const orders = pgTable(
     holdUntil: timestamp({ withTimezone: true }),
     paidAt: timestamp({ withTimezone: true }),
     cancelledAt: timestamp({ withTimezone: true }),
+    /** `resident` | `relay_failed` | `relay_cancelled` | `unpaid_hold_ended` */
+    cancelReason: text(),
+    /** Increases with every change of quantities; names the refund of that change. */
+    revision: integer().notNull().default(0),
+    /** `relays.chain_version` when this order last changed. */
+    chainVersion: integer().notNull().default(0),
     note: text().notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -173,6 +194,7 @@ export const orders = pgTable(
     unique('orders_relay_seq').on(t.communityId, t.relayId, t.seq),
     unique('orders_idempotency').on(t.communityId, t.placedBy, t.idempotencyKey),
     index().on(t.communityId, t.relayId, t.status),
+    index().on(t.communityId, t.relayId, t.chainVersion),
     index().on(t.communityId, t.householdId),
     index()
       .on(t.communityId, t.holdUntil)

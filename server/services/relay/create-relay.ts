@@ -1,0 +1,105 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { products, relayItems, relays } from '@/db/schema';
+import { requireActiveAdmission } from '@/server/services/merchant/admission-guard';
+import { requireMerchantMember } from '@/server/services/shared/access';
+import { writeAudit } from '@/server/services/shared/audit';
+import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
+import { badRequest } from '@/server/services/shared/errors';
+import { publishChainChange } from './chain-bus';
+import { openRelayTx } from './transitions';
+import { validateRelayDraft, type Threshold } from './rules';
+
+export type CreateRelayInput = {
+  merchantId: string;
+  communityId: string;
+  title: string;
+  description?: string;
+  items: { productId: string; stockCap: number | null; perHouseholdLimit: number | null }[];
+  threshold: Threshold;
+  opensAt: Date;
+  closesAt: Date;
+  /** YYYY-MM-DD, Shanghai. */
+  deliveryDate: string;
+  /** Open at once instead of waiting for `opensAt` (which then becomes now). */
+  openNow?: boolean;
+};
+
+/**
+ * A merchant's member starts a relay for one compound the merchant is admitted to. Prices are
+ * snapshotted from the catalog, so a later price change never alters what residents agreed to.
+ * It is a draft until `opensAt` (the open job) or `openNow`.
+ */
+export async function createRelay({ ctx, input }: { ctx: ServiceContext; input: CreateRelayInput }) {
+  await requireMerchantMember(ctx, input.merchantId);
+  const authed = ctx as AuthedContext;
+  const now = ctx.now();
+  const opensAt = input.openNow ? now : input.opensAt;
+  validateRelayDraft({ ...input, opensAt }, now);
+  await requireActiveAdmission(ctx.db, input.communityId, input.merchantId, now);
+
+  const ids = input.items.map((i) => i.productId);
+  const catalog = await ctx.db
+    .select()
+    .from(products)
+    .where(and(eq(products.merchantId, input.merchantId), inArray(products.id, ids)));
+  const byId = new Map(catalog.map((p) => [p.id, p]));
+  input.items.forEach((i, index) => {
+    const p = byId.get(i.productId);
+    if (!p) {
+      throw badRequest('PRODUCT_NOT_IN_CATALOG', '商品不在本商家的目录中 / That product is not in this merchant’s catalog.', {
+        field: `items.${index}.productId`,
+      });
+    }
+    if (!p.active) {
+      throw badRequest('PRODUCT_INACTIVE', `「${p.name}」已下架 / ${p.name} is not on sale.`, { field: `items.${index}.productId` });
+    }
+  });
+
+  const relay = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(relays)
+      .values({
+        communityId: input.communityId,
+        merchantId: input.merchantId,
+        leaderUserId: authed.user.id,
+        title: input.title.trim(),
+        description: (input.description ?? '').trim(),
+        opensAt,
+        closesAt: input.closesAt,
+        deliveryDate: input.deliveryDate,
+        thresholdKind: input.threshold.kind,
+        thresholdValue: input.threshold.kind === 'none' ? 0 : input.threshold.value,
+      })
+      .returning();
+    await tx.insert(relayItems).values(
+      input.items.map((i, position) => {
+        const p = byId.get(i.productId)!;
+        return {
+          communityId: input.communityId,
+          relayId: row!.id,
+          productId: p.id,
+          name: p.name,
+          spec: p.spec,
+          unit: p.unit,
+          unitPriceFen: p.priceFen,
+          stockCap: i.stockCap,
+          perHouseholdLimit: i.perHouseholdLimit,
+          position,
+        };
+      }),
+    );
+    await writeAudit(tx, {
+      communityId: input.communityId,
+      actorUserId: authed.user.id,
+      action: 'relay.created',
+      entityType: 'relay',
+      entityId: row!.id,
+      after: { title: row!.title, merchantId: input.merchantId, items: input.items, threshold: input.threshold },
+    });
+    return input.openNow ? openRelayTx(tx, row!, now, authed.user.id) : row!;
+  });
+  if (relay.status === 'open') {
+    await publishChainChange(ctx.database, { communityId: relay.communityId, relayId: relay.id, version: relay.chainVersion });
+  }
+  return { relayId: relay.id, status: relay.status, opensAt: relay.opensAt, closesAt: relay.closesAt };
+}

@@ -1,0 +1,47 @@
+import { eq, sql } from 'drizzle-orm';
+import { queryRows } from '@/db/client';
+import { communities } from '@/db/schema';
+import { requireMerchantMember } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { buildRelayView, type RelayView } from './get-relay';
+import { requireMerchantRelay } from './load';
+
+/** One of the merchant's relays: the masked chain, progress, money and order counts. */
+export type MerchantRelayView = RelayView & {
+  communityName: string;
+  money: { paidFen: number; refundedFen: number; pendingFen: number };
+  orderCounts: Record<string, number>;
+};
+
+export async function getMerchantRelay({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { merchantId: string; communityId: string; relayId: string };
+}): Promise<MerchantRelayView> {
+  await requireMerchantMember(ctx, input.merchantId);
+  const relay = await requireMerchantRelay(ctx.db, input.communityId, input.relayId, input.merchantId);
+  const view = await buildRelayView(ctx.db, relay, [], ctx.now());
+  const [money] = await queryRows<{ paid: number; refunded: number; pending: number }>(
+    ctx.db,
+    sql`select
+          coalesce((select sum(p.amount_fen) from payments p join orders o on o.community_id = p.community_id and o.id = p.order_id
+                     where o.community_id = ${relay.communityId}::uuid and o.relay_id = ${relay.id}::uuid and p.status = 'succeeded'), 0)::int as paid,
+          coalesce((select sum(f.amount_fen) from refunds f join orders o on o.community_id = f.community_id and o.id = f.order_id
+                     where o.community_id = ${relay.communityId}::uuid and o.relay_id = ${relay.id}::uuid and f.status = 'succeeded'), 0)::int as refunded,
+          coalesce((select sum(o.total_fen) from orders o
+                     where o.community_id = ${relay.communityId}::uuid and o.relay_id = ${relay.id}::uuid and o.status = 'pending_payment'), 0)::int as pending`,
+  );
+  const counts = await queryRows<{ status: string; n: number }>(
+    ctx.db,
+    sql`select status, count(*)::int as n from orders where community_id = ${relay.communityId}::uuid and relay_id = ${relay.id}::uuid group by status`,
+  );
+  const [c] = await ctx.db.select({ name: communities.name }).from(communities).where(eq(communities.id, relay.communityId));
+  return {
+    ...view,
+    communityName: c?.name ?? '',
+    money: { paidFen: Number(money?.paid ?? 0), refundedFen: Number(money?.refunded ?? 0), pendingFen: Number(money?.pending ?? 0) },
+    orderCounts: Object.fromEntries(counts.map((r) => [r.status, Number(r.n)])),
+  };
+}

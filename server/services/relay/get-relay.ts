@@ -1,0 +1,134 @@
+import type { DbOrTx } from '@/db/client';
+import { membershipsIn, requireUser } from '@/server/services/shared/access';
+import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
+import { notFound } from '@/server/services/shared/errors';
+import {
+  chainRows,
+  merchantName,
+  relayItemsOf,
+  requireRelay,
+  tallyRelay,
+  toChainEntry,
+  type ChainEntry,
+  type RelayRow,
+  type Tally,
+} from './load';
+import { evaluateThreshold, remaining, type RelayStatus } from './rules';
+
+export type RelayItemView = {
+  id: string;
+  name: string;
+  spec: string;
+  unit: string;
+  unitPriceFen: number;
+  stockCap: number | null;
+  sold: number;
+  remaining: number | null;
+  perHouseholdLimit: number | null;
+  /** Units the caller's household already holds in live orders (for the limit). */
+  mine: number;
+};
+
+export type RelayProgress = {
+  kind: 'none' | 'households' | 'units';
+  target: number;
+  /** Households / units in live orders (paid or still paying). */
+  current: number;
+  paid: number;
+  ratio: number;
+  met: boolean;
+};
+
+export type RelayView = {
+  id: string;
+  communityId: string;
+  merchantId: string;
+  merchantName: string;
+  title: string;
+  description: string;
+  status: RelayStatus;
+  opensAt: Date;
+  closesAt: Date;
+  closedAt: Date | null;
+  deliveryDate: string;
+  outcomeReason: string | null;
+  items: RelayItemView[];
+  progress: RelayProgress;
+  tally: Tally;
+  chain: ChainEntry[];
+  version: number;
+  serverNow: Date;
+};
+
+export function progressOf(relay: Pick<RelayRow, 'thresholdKind' | 'thresholdValue'>, tally: Tally): RelayProgress {
+  const t = { kind: relay.thresholdKind, value: relay.thresholdValue };
+  const live = evaluateThreshold(t, { households: tally.activeHouseholds, units: tally.activeUnits });
+  const paid = evaluateThreshold(t, { households: tally.paidHouseholds, units: tally.paidUnits });
+  return { kind: t.kind, target: live.target, current: live.current, paid: paid.current, ratio: live.ratio, met: paid.met };
+}
+
+/** The whole relay as one person sees it: items with stock left, progress, the masked chain. */
+export async function buildRelayView(db: DbOrTx, relay: RelayRow, myHouseholdIds: string[], now: Date): Promise<RelayView> {
+  const [items, tally, rows, merchant] = await Promise.all([
+    relayItemsOf(db, relay.communityId, relay.id),
+    tallyRelay(db, relay.communityId, relay.id),
+    chainRows(db, relay.communityId, relay.id, 0),
+    merchantName(db, relay.merchantId),
+  ]);
+  const mine = new Set(myHouseholdIds);
+  const myUnits = new Map<string, number>();
+  for (const r of rows) {
+    if (!mine.has(r.householdId) || (r.status !== 'pending_payment' && r.status !== 'paid')) continue;
+    for (const l of r.lines) myUnits.set(l.relayItemId, (myUnits.get(l.relayItemId) ?? 0) + l.qty);
+  }
+  return {
+    id: relay.id,
+    communityId: relay.communityId,
+    merchantId: relay.merchantId,
+    merchantName: merchant,
+    title: relay.title,
+    description: relay.description,
+    status: relay.status,
+    opensAt: relay.opensAt,
+    closesAt: relay.closesAt,
+    closedAt: relay.closedAt,
+    deliveryDate: relay.deliveryDate,
+    outcomeReason: relay.outcomeReason,
+    items: items.map((i) => ({
+      id: i.id,
+      name: i.name,
+      spec: i.spec,
+      unit: i.unit,
+      unitPriceFen: i.unitPriceFen,
+      stockCap: i.stockCap,
+      sold: i.sold,
+      remaining: remaining(i),
+      perHouseholdLimit: i.perHouseholdLimit,
+      mine: myUnits.get(i.id) ?? 0,
+    })),
+    progress: progressOf(relay, tally),
+    tally,
+    chain: rows.map((r) => toChainEntry(r, mine)),
+    version: relay.chainVersion,
+    serverNow: now,
+  };
+}
+
+export type GetRelayInput = { communityId: string; relayId: string };
+
+/** The relay page for anyone of the compound (residents, volunteers, coordinators). */
+export async function getRelay({ ctx, input }: { ctx: ServiceContext; input: GetRelayInput }): Promise<RelayView> {
+  requireUser(ctx);
+  const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
+  if (mine.length === 0) throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
+  const relay = await requireRelay(ctx.db, input.communityId, input.relayId);
+  return buildRelayView(ctx.db, relay, householdIdsOf(mine), ctx.now());
+}
+
+export function householdIdsOf(memberships: { role: string; householdId: string | null }[]): string[] {
+  return [...new Set(memberships.filter((m) => m.role === 'resident' && m.householdId).map((m) => m.householdId!))];
+}
+
+export async function myHouseholdIds(ctx: AuthedContext, communityId: string): Promise<string[]> {
+  return householdIdsOf(await membershipsIn(ctx.db, ctx.user.id, communityId));
+}

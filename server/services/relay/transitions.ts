@@ -1,0 +1,250 @@
+/**
+ * The relay's state transitions. Each is one guarded UPDATE (`… WHERE status IN <the states it
+ * leaves>`) with its audit row in the same transaction; a guard that matches nothing is an
+ * illegal transition (someone else moved the relay first), never a silent no-op. Used by the
+ * merchant's verbs and by the timed jobs alike.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { queryRows, type Database, type Tx } from '@/db/client';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { orders, relays } from '@/db/schema';
+import { requireActiveAdmission } from '@/server/services/merchant/admission-guard';
+import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
+import { executeRefunds, type RefundRow } from '@/server/services/payment/refunds';
+import { reserveFullRefund } from './refund-keys';
+import { writeAudit } from '@/server/services/shared/audit';
+import { notifyUsers } from '@/server/services/shared/notify';
+import { publishChainChange } from './chain-bus';
+import { tallyRelay, type RelayRow } from './load';
+import { evaluateThreshold, illegalTransition, RELAY_TRANSITIONS, type RelayAction } from './rules';
+
+async function guarded(
+  tx: Tx,
+  relay: { communityId: string; id: string },
+  action: RelayAction,
+  set: PgUpdateSetSource<typeof relays>,
+): Promise<RelayRow> {
+  const { from, to } = RELAY_TRANSITIONS[action];
+  const [row] = await tx
+    .update(relays)
+    .set({ ...set, status: to })
+    .where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id), inArray(relays.status, [...from])))
+    .returning();
+  if (!row) {
+    const [cur] = await tx
+      .select({ status: relays.status })
+      .from(relays)
+      .where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id)));
+    throw illegalTransition(action, cur?.status);
+  }
+  return row;
+}
+
+/** draft → open. The merchant must still be admitted; opening early moves `opens_at` to now. */
+export async function openRelayTx(tx: Tx, relay: RelayRow, now: Date, actorUserId: string | null): Promise<RelayRow> {
+  await requireActiveAdmission(tx, relay.communityId, relay.merchantId, now);
+  const row = await guarded(tx, relay, 'open', {
+    openedAt: now,
+    opensAt: relay.opensAt > now ? now : relay.opensAt,
+    outcomeReason: null,
+    updatedAt: now,
+  });
+  await writeAudit(tx, {
+    communityId: relay.communityId,
+    actorUserId,
+    action: 'relay.opened',
+    entityType: 'relay',
+    entityId: relay.id,
+    before: { status: relay.status, opensAt: relay.opensAt },
+    after: { status: row.status, opensAt: row.opensAt },
+  });
+  return row;
+}
+
+export type CloseReason = 'cutoff' | 'sold_out' | 'manual';
+
+/** open → closed: no more joins, changes or cancellations. Unpaid holds may still pay until they end. */
+export async function closeRelayTx(
+  tx: Tx,
+  relay: { communityId: string; id: string },
+  now: Date,
+  reason: CloseReason,
+  actorUserId: string | null,
+): Promise<RelayRow> {
+  const row = await guarded(tx, relay, 'close', {
+    closedAt: now,
+    closeReason: reason,
+    chainVersion: sql`${relays.chainVersion} + 1`,
+    updatedAt: now,
+  });
+  await writeAudit(tx, {
+    communityId: relay.communityId,
+    actorUserId,
+    action: 'relay.closed',
+    entityType: 'relay',
+    entityId: relay.id,
+    before: { status: 'open' },
+    after: { status: 'closed', reason },
+  });
+  return row;
+}
+
+/** Users to tell about a set of orders: each order's household residents and whoever placed it. */
+async function audienceOf(tx: Tx, communityId: string, orderIds: string[]) {
+  if (orderIds.length === 0) return [] as { userId: string; orderId: string; seq: number }[];
+  const rows = await queryRows<{ user_id: string; order_id: string; seq: number }>(
+    tx,
+    sql`
+      select distinct x.user_id, x.order_id, x.seq from (
+        select m.user_id, o.id as order_id, o.seq
+          from orders o join memberships m
+            on m.community_id = o.community_id and m.household_id = o.household_id and m.role = 'resident'
+         where o.community_id = ${communityId}::uuid and o.id in (${sql.join(orderIds.map((id) => sql`${id}::uuid`), sql`, `)})
+        union
+        select o.placed_by as user_id, o.id as order_id, o.seq
+          from orders o
+         where o.community_id = ${communityId}::uuid and o.id in (${sql.join(orderIds.map((id) => sql`${id}::uuid`), sql`, `)})
+      ) x`,
+  );
+  return rows.map((r) => ({ userId: r.user_id, orderId: r.order_id, seq: Number(r.seq) }));
+}
+
+export type SettleOutcome = 'formed' | 'failed' | 'waiting' | 'skipped';
+
+/**
+ * closed → formed | failed, once every unpaid hold has ended (paid or expired): the decision is
+ * taken on money actually collected. Claimed with `FOR UPDATE SKIP LOCKED`, so when two instances
+ * (or a job and a merchant's button) settle at once, one does the work and the other skips; the
+ * guarded UPDATE makes a second, later run a no-op. A failed relay cancels every paid order and
+ * refunds it in full under the key `relay-failed:<orderId>`; the refunds are sent after commit.
+ */
+export async function settleRelay(
+  database: Database,
+  relay: { communityId: string; id: string },
+  now: Date,
+  actorUserId: string | null = null,
+): Promise<SettleOutcome> {
+  const { communityId } = relay;
+  const result = await database.db.transaction(async (tx) => {
+    const [claimed] = await queryRows<{ id: string }>(
+      tx,
+      sql`select id from relays where community_id = ${communityId}::uuid and id = ${relay.id}::uuid and status = 'closed'
+          for update skip locked`,
+    );
+    if (!claimed) return { outcome: 'skipped' as const, refunds: [] as RefundRow[], version: 0 };
+    const [pending] = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from orders where community_id = ${communityId}::uuid and relay_id = ${relay.id}::uuid
+            and status = 'pending_payment'`,
+    );
+    if (Number(pending?.n ?? 0) > 0) return { outcome: 'waiting' as const, refunds: [], version: 0 };
+
+    const [row] = await tx.select().from(relays).where(and(eq(relays.communityId, communityId), eq(relays.id, relay.id)));
+    const tally = await tallyRelay(tx, communityId, relay.id);
+    const verdict = evaluateThreshold(
+      { kind: row!.thresholdKind, value: row!.thresholdValue },
+      { households: tally.paidHouseholds, units: tally.paidUnits },
+    );
+    const paidOrders = await tx
+      .select({ id: orders.id, seq: orders.seq, totalFen: orders.totalFen })
+      .from(orders)
+      .where(and(eq(orders.communityId, communityId), eq(orders.relayId, relay.id), eq(orders.status, 'paid')));
+
+    if (verdict.met) {
+      const formed = await guarded(tx, relay, 'form', { decidedAt: now, updatedAt: now, chainVersion: sql`${relays.chainVersion} + 1` });
+      await writeAudit(tx, {
+        communityId,
+        actorUserId,
+        action: 'relay.formed',
+        entityType: 'relay',
+        entityId: relay.id,
+        before: { status: 'closed' },
+        after: { status: 'formed', ...tally, threshold: { kind: row!.thresholdKind, value: row!.thresholdValue } },
+      });
+      const audience = await audienceOf(tx, communityId, paidOrders.map((o) => o.id));
+      await notifyUsers(
+        tx,
+        audience.map((a) => ({
+          communityId,
+          userId: a.userId,
+          kind: 'relay.formed',
+          payload: { relayId: relay.id, relayTitle: row!.title, orderId: a.orderId, seq: a.seq, deliveryDate: row!.deliveryDate },
+        })),
+      );
+      return { outcome: 'formed' as const, refunds: [], version: formed.chainVersion };
+    }
+
+    const reason = 'threshold_not_met';
+    const failed = await guarded(tx, relay, 'fail', {
+      decidedAt: now,
+      updatedAt: now,
+      outcomeReason: reason,
+      chainVersion: sql`${relays.chainVersion} + 1`,
+    });
+    const refunds = await cancelOrdersOfDeadRelay(tx, communityId, relay.id, failed.chainVersion, now, 'relay_failed');
+    await writeAudit(tx, {
+      communityId,
+      actorUserId,
+      action: 'relay.failed',
+      entityType: 'relay',
+      entityId: relay.id,
+      before: { status: 'closed' },
+      after: { status: 'failed', reason, ...tally, refunds: refunds.length },
+    });
+    const audience = await audienceOf(tx, communityId, paidOrders.map((o) => o.id));
+    await notifyUsers(
+      tx,
+      audience.map((a) => ({
+        communityId,
+        userId: a.userId,
+        kind: 'relay.failed',
+        payload: { relayId: relay.id, relayTitle: row!.title, orderId: a.orderId, seq: a.seq, reason },
+      })),
+    );
+    return { outcome: 'failed' as const, refunds, version: failed.chainVersion };
+  });
+  if (result.version) await publishChainChange(database, { communityId, relayId: relay.id, version: result.version });
+  if (result.refunds.length) await executeRefunds(database, result.refunds);
+  return result.outcome;
+}
+
+/**
+ * Cancels every live order of a relay that failed or was cancelled, inside the transaction that
+ * ended the relay: paid orders get a full refund reserved (key `<cause>:<orderId>`, so a second
+ * run can never refund again). Stock is left as it was: the relay takes no more orders.
+ */
+export async function cancelOrdersOfDeadRelay(
+  tx: Tx,
+  communityId: string,
+  relayId: string,
+  version: number,
+  now: Date,
+  cause: 'relay_failed' | 'relay_cancelled',
+): Promise<RefundRow[]> {
+  const cancelled = await tx
+    .update(orders)
+    .set({ status: 'cancelled', cancelReason: cause, cancelledAt: now, holdUntil: null, chainVersion: version, updatedAt: now })
+    .where(and(eq(orders.communityId, communityId), eq(orders.relayId, relayId), inArray(orders.status, ['pending_payment', 'paid'])))
+    .returning({ id: orders.id, paidAt: orders.paidAt, totalFen: orders.totalFen });
+  const keyPrefix = cause === 'relay_failed' ? 'relay-failed' : 'relay-cancelled';
+  const refunds: RefundRow[] = [];
+  for (const o of cancelled) {
+    if (!o.paidAt) continue;
+    refunds.push(...(await reserveFullRefund(tx, { communityId, orderId: o.id, keyPrefix, reason: cause, requestedBy: null })));
+  }
+  return refunds;
+}
+
+/** After a dead relay's transaction: pending intents cancelled at Stripe so nobody pays into it. */
+export async function cancelIntentsOfOrders(database: Database, communityId: string, orderIds: string[]): Promise<void> {
+  for (const orderId of orderIds) {
+    const live = await livePayment(database.db, communityId, orderId);
+    if (live && live.status !== 'succeeded') {
+      try {
+        await cancelPaymentIntent(database, live, 'relay_ended');
+      } catch (e) {
+        console.error('[relay] could not cancel an intent; a late payment would be refunded', e);
+      }
+    }
+  }
+}

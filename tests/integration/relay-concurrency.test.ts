@@ -1,0 +1,146 @@
+/**
+ * The moment of highest load: a relay opens and hundreds of households join at once. Runs on
+ * PGlite and on PostgreSQL (DATABASE_URL): same assertions, real concurrency on the server.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows, type Database } from '@/db/client';
+import { householdItemTotals, orders, relayItems } from '@/db/schema';
+import { joinRelay } from '@/server/services/relay/join-relay';
+import { isServiceError } from '@/server/services/shared/errors';
+import { createTestDatabase } from '../helpers/db';
+import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '../helpers/relay-world';
+import { startTestStripe, type TestStripe } from '../helpers/stripe';
+
+let database: Database;
+let stripe: TestStripe;
+let w: RelayWorld;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  stripe = await startTestStripe();
+  // 5 buildings × 4 stairwells × 10 households = 200 households, one resident each.
+  w = await makeRelayWorld(database, { buildings: 5, stairwellsPerBuilding: 4, householdsPerStairwell: 10 });
+}, 180_000);
+
+afterAll(async () => {
+  await stripe?.close();
+  await database?.close();
+});
+
+type Outcome = { ok: true; seq: number; orderId: string } | { ok: false; code: string; kind: string };
+
+async function attempt(p: Promise<Awaited<ReturnType<typeof joinRelay>>>): Promise<Outcome> {
+  try {
+    const r = await p;
+    return { ok: true, seq: r.order.seq, orderId: r.order.orderId };
+  } catch (e) {
+    if (isServiceError(e)) return { ok: false, code: e.code, kind: e.kind };
+    throw e;
+  }
+}
+
+describe('200 households join at once for 50 capped units', () => {
+  it('sells exactly 50, tells 150 "sold out", and numbers the accepted orders 1..50', async () => {
+    const relayId = await openTestRelay(w, { items: [{ product: 'eggs', stockCap: 50 }] });
+    const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+    const households = w.community.households;
+    expect(households).toHaveLength(200);
+    stripe.mock.reset();
+
+    const outcomes = await Promise.all(
+      households.map((h) =>
+        attempt(
+          joinRelay({
+            ctx: w.ctx(w.residents.get(h.id)!),
+            input: { communityId: w.community.id, relayId, householdId: h.id, lines: [{ relayItemId: item!.id, qty: 1 }], idempotencyKey: newKey() },
+          }),
+        ),
+      ),
+    );
+
+    const accepted = outcomes.filter((o): o is Extract<Outcome, { ok: true }> => o.ok);
+    const refused = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
+    expect(accepted).toHaveLength(50);
+    expect(refused).toHaveLength(150);
+    expect(new Set(refused.map((r) => `${r.kind}:${r.code}`))).toEqual(new Set(['CONFLICT:RELAY_SOLD_OUT']));
+
+    const [after] = await database.db.select().from(relayItems).where(eq(relayItems.id, item!.id));
+    expect(after!.sold).toBe(50);
+    expect(after!.stockCap! - after!.sold).toBeGreaterThanOrEqual(0);
+
+    // Unique and gap-free among accepted orders: exactly 1..50.
+    const seqs = accepted.map((a) => a.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const rows = await database.db.select({ seq: orders.seq }).from(orders).where(eq(orders.relayId, relayId));
+    expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(seqs);
+    const [units] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select coalesce(sum(ol.qty), 0)::int as n from order_lines ol join orders o on o.id = ol.order_id where o.relay_id = ${relayId}::uuid`,
+    );
+    expect(Number(units!.n)).toBe(50);
+    // One PaymentIntent per accepted order.
+    expect(stripe.mock.paymentIntents()).toHaveLength(50);
+  });
+});
+
+describe('one household joining 20 times at once with a limit of 2', () => {
+  it('gets exactly 2 units; the other attempts hear the limit', async () => {
+    const relayId = await openTestRelay(w, { items: [{ product: 'rice', stockCap: 100, perHouseholdLimit: 2 }] });
+    const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+    const h = w.community.households[7]!;
+    const user = w.residents.get(h.id)!;
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        attempt(
+          joinRelay({
+            ctx: w.ctx(user),
+            input: { communityId: w.community.id, relayId, householdId: h.id, lines: [{ relayItemId: item!.id, qty: 1 }], idempotencyKey: newKey() },
+          }),
+        ),
+      ),
+    );
+    const accepted = outcomes.filter((o) => o.ok);
+    expect(accepted).toHaveLength(2);
+    const refusedCodes = new Set(outcomes.filter((o) => !o.ok).map((o) => (o as { code: string }).code));
+    expect(refusedCodes).toEqual(new Set(['RELAY_HOUSEHOLD_LIMIT']));
+    const [total] = await database.db
+      .select()
+      .from(householdItemTotals)
+      .where(and(eq(householdItemTotals.relayItemId, item!.id), eq(householdItemTotals.householdId, h.id)));
+    expect(total!.qty).toBe(2);
+    const [after] = await database.db.select().from(relayItems).where(eq(relayItems.id, item!.id));
+    expect(after!.sold).toBe(2);
+  });
+});
+
+describe('a phone retrying one submit 10 times at once', () => {
+  it('makes one order and one PaymentIntent', async () => {
+    const relayId = await openTestRelay(w, { items: [{ product: 'veg', stockCap: 10 }] });
+    const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+    const h = w.community.households[11]!;
+    const user = w.residents.get(h.id)!;
+    const key = newKey('retry');
+    stripe.mock.reset();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        joinRelay({
+          ctx: w.ctx(user),
+          input: { communityId: w.community.id, relayId, householdId: h.id, lines: [{ relayItemId: item!.id, qty: 3 }], idempotencyKey: key },
+        }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.order.orderId)).size).toBe(1);
+    expect(results.filter((r) => !r.replayed).length).toBe(1);
+    const rows = await database.db.select().from(orders).where(eq(orders.relayId, relayId));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.seq).toBe(1);
+    const [after] = await database.db.select().from(relayItems).where(eq(relayItems.id, item!.id));
+    expect(after!.sold).toBe(3);
+    const intents = stripe.mock.paymentIntents().filter((pi) => pi.metadata.order_id === rows[0]!.id);
+    expect(intents).toHaveLength(1);
+    expect(stripe.mock.paymentIntents()).toHaveLength(1);
+    expect(intents[0]!.amount).toBe(3 * 6800);
+    expect(new Set(results.map((r) => r.payment?.paymentIntentId))).toEqual(new Set([intents[0]!.id]));
+  });
+});
