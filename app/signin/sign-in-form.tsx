@@ -23,6 +23,11 @@ function formatPhone(e164: string): string {
   return m ? `+86 ${m[1]} ${m[2]} ${m[3]}` : e164;
 }
 
+/** Full-width digits (some Chinese keyboards) → ASCII. */
+function toAsciiDigits(s: string): string {
+  return s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+}
+
 const CODE_ERRORS = new Set(['OTP_WRONG', 'OTP_CODE_FORMAT', 'OTP_EXPIRED', 'OTP_LOCKED', 'OTP_USED', 'OTP_NOT_REQUESTED', 'CredentialsSignin']);
 /** After these the current code is dead: clear the field so nobody retypes it. */
 const DEAD_CODE = new Set(['OTP_EXPIRED', 'OTP_LOCKED', 'OTP_USED']);
@@ -184,7 +189,7 @@ export function SignInForm({
             maxLength={6}
             placeholder="••••••"
             value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
+            onChange={(e) => setCode(toAsciiDigits(e.target.value).replace(/\D/g, '').slice(0, 6))}
             aria-invalid={codeError ? true : undefined}
             aria-describedby={codeError ? 'signin-error' : 'signin-code-hint'}
             className="signin-big signin-code"

@@ -1,3 +1,4 @@
+import { redirect } from 'next/navigation';
 import { getServerSession } from 'next-auth/next';
 import { cache } from 'react';
 import { getDatabase } from '@/db/client';
@@ -19,3 +20,13 @@ export const getSessionUser = cache(async function getSessionUser(): Promise<Ses
     input: { userId },
   });
 });
+
+/**
+ * For pages that need a signed-in person: returns them, or sends the browser to /signin and back to
+ * `returnTo` (this page's path, e.g. `/coordinator/roster?q=3-2-201`) afterwards.
+ */
+export async function requireSessionUser(returnTo: string): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}

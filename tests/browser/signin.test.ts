@@ -28,8 +28,8 @@ describe('sign-in with a phone number and a one-time code', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     const s = await session(phone);
     expect(s.user?.phone).toBe(resident.phone);
-    // The seed names her; before the seed exists, first sign-in creates her with a placeholder.
-    expect([resident.name, `用户${resident.phone.slice(-4)}`]).toContain(s.user?.name);
+    // The demo seed put her on the roster: she signs in as herself, not as a new person.
+    expect(s.user?.name).toBe(resident.name);
     await shot(page, 'signin', '03-signed-in');
 
     // Signed in, /signin sends her on instead of asking again.
@@ -106,6 +106,9 @@ describe('a number that is not a demo account', () => {
       expect(s.user?.name).toBe(`用户${number.slice(-4)}`);
       // Its code stays listed in the outbox (it was used, so it signs nobody in again).
       expect(await readOutboxCode(p.page, number)).toMatch(/^\d{6}$/);
+      await p.page.goto('/dev/outbox');
+      expect(await p.page.locator(`[data-testid="outbox"] li[data-phone="${number}"]`).count()).toBe(1);
+      await shot(p.page, 'signin', '05-dev-outbox');
     } finally {
       await p.close();
     }
