@@ -35,9 +35,20 @@ export function pdfStream(doc: Pdf, draw: (doc: Pdf) => Promise<void>): Readable
   return Readable.toWeb(node) as ReadableStream<Uint8Array>;
 }
 
-/** Text on one line, cut with an ellipsis to `width`. */
-export function fit(doc: Pdf, s: string, x: number, y: number, width: number, size: number) {
-  doc.fontSize(size).text(s, x, y, { width, height: size * 1.3, lineBreak: false, ellipsis: true });
+/**
+ * Text on one line within `width`: placed directly when it fits (the common case, and much faster:
+ * pdfkit's line wrapper is skipped and the measured layout is cached by the font), cut with an
+ * ellipsis when it does not.
+ */
+export function fit(doc: Pdf, s: string, x: number, y: number, width: number, size: number, align: 'left' | 'right' | 'center' = 'left') {
+  doc.fontSize(size);
+  const w = doc.widthOfString(s);
+  if (w <= width) {
+    const dx = align === 'right' ? width - w : align === 'center' ? (width - w) / 2 : 0;
+    doc.text(s, x + dx, y, { lineBreak: false });
+  } else {
+    doc.text(s, x, y, { width, height: size * 1.3, lineBreak: false, ellipsis: true });
+  }
 }
 
 /** Draws outside the bottom margin (footers) without pdfkit starting a new page. */

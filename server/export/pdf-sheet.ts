@@ -117,13 +117,8 @@ function rule(doc: Pdf, y: number, color = '#d1d5db') {
 function row(doc: Pdf, cols: Col[], cells: string[], y: number, size = BODY) {
   let x = doc.page.margins.left;
   cols.forEach((c, i) => {
-    doc.fontSize(size).text(cells[i] ?? '', x + 2, y + 2.5, {
-      width: c.width - 4,
-      height: size * 1.3,
-      lineBreak: false,
-      ellipsis: true,
-      align: c.align ?? 'left',
-    });
+    const v = cells[i];
+    if (v) fit(doc, v, x + 2, y + 2.5, c.width - 4, size, c.align);
     x += c.width;
   });
 }

@@ -139,22 +139,36 @@ export type TotalsRow = {
   bags: number;
 };
 
-/** Totals per product: one aggregate over the paid lines of the relays. */
+/**
+ * Totals per product: one aggregate over the paid lines of the relays. Lines are summed per relay
+ * item first (grouping on a uuid is cheap; on PGlite, sorting thousands of rows by text is not),
+ * then the few item rows are folded per product. An order holds an item at most once (unique
+ * index), so counting lines per item counts bags.
+ */
 export function totalsQuery(communityId: string, relayIds: readonly string[]): SQL {
   return sql`
+    with per_item as (
+      select ol.relay_item_id,
+        min(ol.unit_price_fen) as min_price, max(ol.unit_price_fen) as max_price,
+        sum(ol.qty) as ordered_qty,
+        sum(coalesce(ol.fulfilled_qty, ol.qty)) as deliver_qty,
+        sum(ol.qty::bigint * ol.unit_price_fen) as amount_fen,
+        sum(ol.refunded_fen) as refunded_fen,
+        count(*) as bags
+      from order_lines ol
+      join orders o on o.community_id = ol.community_id and o.id = ol.order_id
+      where ol.community_id = ${communityId}::uuid
+        and o.relay_id in (${list(relayIds)})
+        and o.status in (${BAG_STATUSES})
+      group by ol.relay_item_id
+    )
     select ri.product_id, ri.name, ri.spec, ri.unit,
-      min(ol.unit_price_fen)::int as min_price, max(ol.unit_price_fen)::int as max_price,
-      sum(ol.qty)::int as ordered_qty,
-      sum(coalesce(ol.fulfilled_qty, ol.qty))::int as deliver_qty,
-      sum(ol.qty::bigint * ol.unit_price_fen)::bigint as amount_fen,
-      sum(ol.refunded_fen)::bigint as refunded_fen,
-      count(distinct ol.order_id)::int as bags
-    from order_lines ol
-    join orders o on o.community_id = ol.community_id and o.id = ol.order_id
-    join relay_items ri on ri.community_id = ol.community_id and ri.id = ol.relay_item_id
-    where ol.community_id = ${communityId}::uuid
-      and o.relay_id in (${list(relayIds)})
-      and o.status in (${BAG_STATUSES})
+      min(p.min_price)::int as min_price, max(p.max_price)::int as max_price,
+      sum(p.ordered_qty)::int as ordered_qty, sum(p.deliver_qty)::int as deliver_qty,
+      sum(p.amount_fen)::bigint as amount_fen, sum(p.refunded_fen)::bigint as refunded_fen,
+      sum(p.bags)::int as bags
+    from per_item p
+    join relay_items ri on ri.community_id = ${communityId}::uuid and ri.id = p.relay_item_id
     group by ri.product_id, ri.name, ri.spec, ri.unit
     order by min(ri.position), ri.name, ri.spec`;
 }
@@ -182,8 +196,10 @@ export type BagRow = {
 
 /**
  * One row per bag (= paid order) with its lines folded into JSON. The name on the bag is the
- * household's resident who ordered, or for an order placed on the household's behalf
- * (代下单) the household's first resident, so the label names who lives there, not the volunteer.
+ * resident who ordered, or for an order placed on the household's behalf (代下单) the household's
+ * first resident, so the label names who lives there, not the volunteer (the lookup runs for
+ * those orders only). Unordered: the route order is the pure rule's (`compareRoute`), applied
+ * once in memory, which also sorts room numbers naturally.
  */
 export function bagsQuery(communityId: string, relayIds: readonly string[], stairwellIds: readonly string[] | null): SQL {
   const scope = stairwellIds ? sql`and h.stairwell_id in (${list(stairwellIds)})` : sql``;
@@ -193,7 +209,7 @@ export function bagsQuery(communityId: string, relayIds: readonly string[], stai
         json_agg(json_build_object(
           'p', ri.product_id, 'n', ri.name, 's', ri.spec, 'u', ri.unit,
           'q', ol.qty, 'f', ol.fulfilled_qty, 'pr', ol.unit_price_fen, 'rf', ol.refunded_fen
-        ) order by ri.position, ri.name) as lines
+        ) order by ri.position) as lines
       from order_lines ol
       join relay_items ri on ri.community_id = ol.community_id and ri.id = ol.relay_item_id
       where ol.community_id = ${communityId}::uuid and ri.relay_id in (${list(relayIds)})
@@ -203,7 +219,7 @@ export function bagsQuery(communityId: string, relayIds: readonly string[], stai
       h.floor, h.room, s.id as stairwell_id, s.number as stairwell_number, s.route_order as stairwell_route,
       b.number as building_number, b.route_order as building_route,
       coalesce(cp.door_delivery, false) as door_delivery,
-      coalesce(res.name, pu.name) as recipient_name,
+      case when res.name is not null then res.name else pu.name end as recipient_name,
       case when res.name is not null then res.phone else pu.phone end as recipient_phone,
       coalesce(l.lines, '[]'::json) as lines
     from orders o
@@ -214,16 +230,15 @@ export function bagsQuery(communityId: string, relayIds: readonly string[], stai
     left join care_profiles cp on cp.community_id = o.community_id and cp.household_id = o.household_id
     left join lateral (
       select u.name, u.phone from memberships m join users u on u.id = m.user_id
-      where m.community_id = o.community_id and m.household_id = o.household_id and m.role = 'resident'
-      order by (m.user_id = o.placed_by) desc, m.created_at, m.id
+      where o.on_behalf and m.community_id = o.community_id and m.household_id = o.household_id and m.role = 'resident'
+      order by m.created_at, m.id
       limit 1
     ) res on true
     left join l on l.order_id = o.id
     where o.community_id = ${communityId}::uuid
       and o.relay_id in (${list(relayIds)})
       and o.status in (${BAG_STATUSES})
-      ${scope}
-    order by b.route_order, s.route_order, h.floor, h.room, o.seq`;
+      ${scope}`;
 }
 
 function toTotal(r: TotalsRow): ProductTotal {

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench [-- name …]`: runs the benchmarks listed below (all by default), prints one JSON
+ * line per measure (`{"bench": "...", "measure": "...", "ms": …}`) and then a readable table.
+ * Benchmarks print ratios against a baseline measured in the same run, so figures from different
+ * machines stay comparable. Runs on PGlite by default, on PostgreSQL when DATABASE_URL is set.
+ */
+import { performance } from 'node:perf_hooks';
+
+export type Measure = { bench: string; measure: string; ms: number } & Record<string, string | number | boolean | null>;
+export type Bench = { name: string; description: string; run: () => Promise<Measure[]> };
+
+/** Add a benchmark with one line. */
+const BENCHES: Bench[] = [
+  {
+    name: 'pick-list',
+    description: 'pick list and exports for 1,506 households × 3 lines, beside the bare SQL aggregate',
+    run: async () => (await import('./pick-list')).runPickListBench(),
+  },
+];
+
+function table(rows: Measure[]): string {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cell = (v: string | number | boolean | null | undefined) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v == null ? '' : String(v);
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => cell(r[k]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => cell(r[k]))))].join('\n');
+}
+
+async function main() {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
+  if (unknown.length) {
+    console.error(`unknown bench: ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+    process.exit(2);
+  }
+  const selected = wanted.length ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
+  const all: Measure[] = [];
+  for (const b of selected) {
+    const started = performance.now();
+    console.error(`[bench] ${b.name}: ${b.description}`);
+    const measures = await b.run();
+    for (const m of measures) console.log(JSON.stringify(m));
+    all.push(...measures);
+    console.error(`[bench] ${b.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  console.log(`\n${table(all)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
