@@ -1,5 +1,6 @@
 import { admissionExpiryJob } from './admission-expiry';
+import { otpCleanupJob } from './otp-cleanup';
 import type { Job } from './registry';
 
 /** Every timed job of the app; each domain adds its own here. */
-export const JOBS: Job[] = [admissionExpiryJob];
+export const JOBS: Job[] = [otpCleanupJob, admissionExpiryJob];

@@ -31,6 +31,11 @@ describe('sign-in with a phone number and a one-time code', () => {
     // The demo seed put her on the roster: she signs in as herself, not as a new person.
     expect(s.user?.name).toBe(resident.name);
     await shot(page, 'signin', '03-signed-in');
+    // The API sees her too: tRPC's context reads the same session cookie.
+    const trpc = (await (await phone.context.request.get('/api/trpc/auth.session')).json()) as {
+      result: { data: { json: { id: string; phone: string } | null } };
+    };
+    expect(trpc.result.data.json).toMatchObject({ id: s.user!.id, phone: resident.phone });
 
     // Signed in, /signin sends her on instead of asking again.
     await page.goto('/signin?callbackUrl=%2F%3Fsignedin%3D1');

@@ -6,6 +6,7 @@ import { globalAuditLog, otpChallenges, users } from '@/db/schema';
 import { readDevOutbox } from '@/server/auth/dev-outbox';
 import type { OtpSender } from '@/server/auth/otp-sender';
 import type { AuthConfig } from '@/server/services/auth/config';
+import { pruneOtpChallenges } from '@/server/services/auth/prune-otp-challenges';
 import { requestOtp } from '@/server/services/auth/request-otp';
 import { verifyOtp } from '@/server/services/auth/verify-otp';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
@@ -325,5 +326,20 @@ describe('through the API (auth.requestOtp) with the environment configuration',
     const empty: unknown = await caller.auth.requestOtp({ phone: '  ' }).catch((e: unknown) => e);
     expect((empty as TRPCError).code).toBe('BAD_REQUEST');
     expect((empty as TRPCError).message).toMatch(/请输入手机号/);
+  });
+});
+
+describe('old challenges', () => {
+  it('are pruned after a day, newer ones stay (the throttle still sees them)', async () => {
+    const h = harness();
+    const oldPhone = nextPhone();
+    const newPhone = nextPhone();
+    await h.request(oldPhone);
+    h.advance(23 * 3600_000);
+    await h.request(newPhone);
+    const removed = await pruneOtpChallenges({ ctx: serviceCtx(database, null, () => new Date(T0.getTime() + 24 * 3600_000 + 1)) });
+    expect(removed).toBeGreaterThanOrEqual(1);
+    expect(await database.db.$count(otpChallenges, eq(otpChallenges.phone, oldPhone))).toBe(0);
+    expect(await database.db.$count(otpChallenges, eq(otpChallenges.phone, newPhone))).toBe(1);
   });
 });
