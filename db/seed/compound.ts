@@ -47,7 +47,12 @@ const BIRTH_YEARS: Record<Member | 'infant', [number, number]> = {
   child: [2008, 2024],
   infant: [2025, 2025],
 };
-const GENERATION: Record<Member, Generation> = { elder: 'elder', adult: 'adult', young: 'young', child: 'young' };
+const GENERATION: Record<Member, Generation> = {
+  elder: 'elder',
+  adult: 'adult',
+  young: 'young',
+  child: 'young',
+};
 
 export type BuildingSpec = { number: string; stairwells: number; floors: number };
 
@@ -60,7 +65,14 @@ export type CompoundSpec = {
   /** Exact number of households of each kind; they are shuffled over the rooms. */
   kinds: Record<HouseholdKind, number>;
   /** Care registry rates: share of qualifying households (infant: share of children under one). */
-  care: { noSmartphone: number; chronic: number; disability: number; infant: number; pregnant: number; other: number };
+  care: {
+    noSmartphone: number;
+    chronic: number;
+    disability: number;
+    infant: number;
+    pregnant: number;
+    other: number;
+  };
   /** Volunteers without a stairwell (gate, disinfection). */
   gateVolunteers: number;
   coordinators: { owner: string; admins: string[] };
@@ -71,6 +83,7 @@ export type CompoundSpec = {
  * 670 are 60 or older. 30 walk-up buildings of 4 or 5 stairwells, 5 or 6 floors, two flats per
  * landing (x01, x02): 78 six-floor stairwells × 12 + 57 five-floor stairwells × 10 = 1,506.
  */
+// prettier-ignore
 const ZHONGLOU_BUILDINGS: [number, number][] = [
   [5, 6], [4, 6], [5, 6], [4, 5], [5, 6], [4, 6], [5, 5], [4, 6], [5, 6], [4, 5],
   [5, 6], [4, 6], [5, 5], [4, 5], [5, 6], [4, 6], [5, 6], [4, 5], [5, 5], [4, 6],
@@ -160,7 +173,10 @@ export type PlanOptions = {
   leaders?: Record<string, string>;
   volunteers?: Record<string, string>;
   /** Coordinators given by hand (the demo owner and admin) instead of generated people. */
-  coordinators?: { owner?: { id: string; name: string; phone: string }; admins?: { id: string; name: string; phone: string }[] };
+  coordinators?: {
+    owner?: { id: string; name: string; phone: string };
+    admins?: { id: string; name: string; phone: string }[];
+  };
   /** Care profiles given by hand. */
   careFixed?: Record<string, { categories: CareCategory[]; notes: string; doorDelivery?: boolean }>;
 };
@@ -187,7 +203,12 @@ const NOTES: Record<CareCategory, string[]> = {
 };
 
 /** Builds one compound's rows. `rng` is the compound's own stream, so compounds do not disturb each other. */
-export function planCompound(spec: CompoundSpec, rng: Prng, phones: PhoneBook, opts: PlanOptions = {}): CompoundPlan {
+export function planCompound(
+  spec: CompoundSpec,
+  rng: Prng,
+  phones: PhoneBook,
+  opts: PlanOptions = {},
+): CompoundPlan {
   const k = spec.key;
   const communityId = demoId(`community:${k}`);
   const plan: CompoundPlan = {
@@ -216,14 +237,31 @@ export function planCompound(spec: CompoundSpec, rng: Prng, phones: PhoneBook, o
       const label = `${b.number}-${s}`;
       const stairwellId = demoId(`stairwell:${k}:${label}`);
       plan.stairwellIds.set(label, stairwellId);
-      plan.stairwells.push({ id: stairwellId, communityId, buildingId, number: String(s), routeOrder: route, label, buildingNumber: b.number });
+      plan.stairwells.push({
+        id: stairwellId,
+        communityId,
+        buildingId,
+        number: String(s),
+        routeOrder: route,
+        label,
+        buildingNumber: b.number,
+      });
       for (let floor = 1; floor <= b.floors; floor++) {
         for (const flat of ['01', '02']) {
           const room = `${floor}${flat}`;
           const key = `${label}-${room}`;
           const id = demoId(`household:${k}:${key}`);
           plan.householdIds.set(key, id);
-          plan.households.push({ id, key, communityId, stairwellId, floor, room, headcount: 1, kind: 'singleAdult' });
+          plan.households.push({
+            id,
+            key,
+            communityId,
+            stairwellId,
+            floor,
+            room,
+            headcount: 1,
+            kind: 'singleAdult',
+          });
         }
       }
     }
@@ -279,7 +317,13 @@ export function planCompound(spec: CompoundSpec, rng: Prng, phones: PhoneBook, o
       // A couple's second member usually has another surname; children take the family name.
       const surname = mi === 1 && (member === 'elder' || member === 'adult') ? pickSurname(rng) : familyName;
       const hasPhone =
-        member === 'child' ? false : noSmartphoneHomes.has(hi) ? rng.chance(0.4) : member === 'elder' ? rng.chance(0.9) : true;
+        member === 'child'
+          ? false
+          : noSmartphoneHomes.has(hi)
+            ? rng.chance(0.4)
+            : member === 'elder'
+              ? rng.chance(0.9)
+              : true;
       const userId = demoId(`user:${k}:${h.key}:${mi}`);
       people.push({
         userId,
@@ -310,11 +354,18 @@ export function planCompound(spec: CompoundSpec, rng: Prng, phones: PhoneBook, o
   // (working-age adults, and the fit "young old" born 1955 or later: the team was 老中青).
   const volunteerIds = new Set<string>();
   const assign = (stairwellId: string, label: string, userId: string, role: 'leader' | 'volunteer') => {
-    plan.assignments.push({ id: demoId(`assignment:${k}:${label}:${role}`), communityId, stairwellId, userId, role });
+    plan.assignments.push({
+      id: demoId(`assignment:${k}:${label}:${role}`),
+      communityId,
+      stairwellId,
+      userId,
+      role,
+    });
     volunteerIds.add(userId);
   };
   const canServe = (p: Person) =>
-    p.phone !== null && (p.member === 'adult' || p.member === 'young' || (p.member === 'elder' && p.birthYear >= 1955));
+    p.phone !== null &&
+    (p.member === 'adult' || p.member === 'young' || (p.member === 'elder' && p.birthYear >= 1955));
   const byStairwell = new Map<string, Person[]>();
   for (const p of people) {
     const sw = plan.households[p.householdIndex]!.stairwellId;
@@ -323,7 +374,9 @@ export function planCompound(spec: CompoundSpec, rng: Prng, phones: PhoneBook, o
   }
   const handPicked = new Set([...Object.values(opts.leaders ?? {}), ...Object.values(opts.volunteers ?? {})]);
   for (const sw of plan.stairwells) {
-    const pool = (byStairwell.get(sw.id) ?? []).filter((p) => canServe(p) && !handPicked.has(p.userId) && !volunteerIds.has(p.userId));
+    const pool = (byStairwell.get(sw.id) ?? []).filter(
+      (p) => canServe(p) && !handPicked.has(p.userId) && !volunteerIds.has(p.userId),
+    );
     const takeFromPool = () => {
       if (pool.length === 0) throw new Error(`${spec.name}: nobody to serve stairwell ${sw.label}`);
       return pool.splice(Math.floor(rng.next() * pool.length), 1)[0]!.userId;
@@ -338,15 +391,38 @@ export function planCompound(spec: CompoundSpec, rng: Prng, phones: PhoneBook, o
     volunteerIds.add(p.userId);
   }
   for (const userId of [...volunteerIds].sort()) {
-    plan.memberships.push({ id: demoId(`membership:${k}:${userId}:volunteer`), communityId, userId, role: 'volunteer', householdId: null });
+    plan.memberships.push({
+      id: demoId(`membership:${k}:${userId}:volunteer`),
+      communityId,
+      userId,
+      role: 'volunteer',
+      householdId: null,
+    });
   }
   plan.stats.volunteers = volunteerIds.size;
 
   // Coordinators: the group owner (群主) and admins (管理员), "1+X+N".
-  const coordinator = (name: string, role: 'owner' | 'admin', i: number, given?: { id: string; name: string; phone: string }) => {
+  const coordinator = (
+    name: string,
+    role: 'owner' | 'admin',
+    i: number,
+    given?: { id: string; name: string; phone: string },
+  ) => {
     const id = given?.id ?? demoId(`user:${k}:${role}:${i}`);
-    plan.users.push({ id, name: given?.name ?? name, phone: given?.phone ?? phones.next(), birthYear: 1975 + i * 4, locale: 'zh-CN' });
-    plan.memberships.push({ id: demoId(`membership:${k}:${id}:${role}`), communityId, userId: id, role, householdId: null });
+    plan.users.push({
+      id,
+      name: given?.name ?? name,
+      phone: given?.phone ?? phones.next(),
+      birthYear: 1975 + i * 4,
+      locale: 'zh-CN',
+    });
+    plan.memberships.push({
+      id: demoId(`membership:${k}:${id}:${role}`),
+      communityId,
+      userId: id,
+      role,
+      householdId: null,
+    });
     return id;
   };
   plan.coordinatorIds.owner = coordinator(spec.coordinators.owner, 'owner', 0, opts.coordinators?.owner);
@@ -369,7 +445,8 @@ export function planCompound(spec: CompoundSpec, rng: Prng, phones: PhoneBook, o
       if (hasElder && rng.chance(spec.care.chronic)) categories.push('chronic_illness');
       if (rng.chance(spec.care.disability)) categories.push('disability');
       if (members.some((p) => p.birthYear >= BIRTH_YEARS.infant[0])) categories.push('infant');
-      if ((h.kind === 'couple' || h.kind === 'family3') && rng.chance(spec.care.pregnant)) categories.push('pregnant');
+      if ((h.kind === 'couple' || h.kind === 'family3') && rng.chance(spec.care.pregnant))
+        categories.push('pregnant');
       if (rng.chance(spec.care.other)) categories.push('other');
     }
     if (categories.length === 0) return;

@@ -52,8 +52,14 @@ export function planDemo(existing: ReadonlyMap<string, string> = new Map()): Dem
 
   const zhonglou = planCompound(ZHONGLOU, new Prng('linli-demo:zhonglou'), phones, {
     fixed: {
-      '3-2-201': { kind: 'elderlyCouple', people: [{ userId: resident.id, name: resident.name, phone: resident.phone, birthYear: 1956 }] },
-      '3-2-502': { kind: 'couple', people: [{ userId: volunteer.id, name: volunteer.name, phone: volunteer.phone, birthYear: 1976 }] },
+      '3-2-201': {
+        kind: 'elderlyCouple',
+        people: [{ userId: resident.id, name: resident.name, phone: resident.phone, birthYear: 1956 }],
+      },
+      '3-2-502': {
+        kind: 'couple',
+        people: [{ userId: volunteer.id, name: volunteer.name, phone: volunteer.phone, birthYear: 1976 }],
+      },
       '3-2-101': { kind: 'elderlyAlone', people: [] },
     },
     careFixed: {
@@ -110,7 +116,10 @@ async function insertChunked<T extends PgTable>(tx: Tx, table: T, rows: readonly
  * transaction, then runs the EXTRA_SEEDS of other domains. Returns a one-line summary of what was
  * created, or null when there was data already (so running it twice is a no-op).
  */
-export async function seedDemoIfEmpty(database: Database, extras: readonly ExtraSeed[] = EXTRA_SEEDS): Promise<string | null> {
+export async function seedDemoIfEmpty(
+  database: Database,
+  extras: readonly ExtraSeed[] = EXTRA_SEEDS,
+): Promise<string | null> {
   const started = performance.now();
   const plan = await database.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
@@ -118,12 +127,21 @@ export async function seedDemoIfEmpty(database: Database, extras: readonly Extra
     if (Number(n) > 0) return null;
 
     const demoPhones = Object.values(DEMO_ACCOUNTS).map((a) => a.phone);
-    const existing = await tx.select({ id: users.id, phone: users.phone }).from(users).where(inArray(users.phone, demoPhones));
+    const existing = await tx
+      .select({ id: users.id, phone: users.phone })
+      .from(users)
+      .where(inArray(users.phone, demoPhones));
     const plan = planDemo(new Map(existing.map((u) => [u.phone!, u.id])));
     const taken = new Set(existing.map((u) => u.id));
-    const newUsers = [...plan.compounds.flatMap((c) => c.users), ...plan.merchants.users].filter((u) => !taken.has(u.id!));
+    const newUsers = [...plan.compounds.flatMap((c) => c.users), ...plan.merchants.users].filter(
+      (u) => !taken.has(u.id!),
+    );
 
-    await insertChunked(tx, communities, plan.compounds.map((c) => c.community));
+    await insertChunked(
+      tx,
+      communities,
+      plan.compounds.map((c) => c.community),
+    );
     await insertChunked(tx, users, newUsers);
     for (const c of plan.compounds) {
       await insertChunked(tx, buildings, c.buildings);

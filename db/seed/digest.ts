@@ -25,7 +25,11 @@ const TABLES: [string, PgTable, ReturnType<typeof asc>[]][] = [
   ['stairwells', stairwells, [asc(stairwells.communityId), asc(stairwells.id)]],
   ['households', households, [asc(households.communityId), asc(households.id)]],
   ['memberships', memberships, [asc(memberships.communityId), asc(memberships.id)]],
-  ['stairwell_assignments', stairwellAssignments, [asc(stairwellAssignments.communityId), asc(stairwellAssignments.id)]],
+  [
+    'stairwell_assignments',
+    stairwellAssignments,
+    [asc(stairwellAssignments.communityId), asc(stairwellAssignments.id)],
+  ],
   ['care_profiles', careProfiles, [asc(careProfiles.communityId), asc(careProfiles.id)]],
   ['merchants', merchants, [asc(merchants.id)]],
   ['merchant_members', merchantMembers, [asc(merchantMembers.merchantId), asc(merchantMembers.userId)]],
@@ -58,7 +62,10 @@ export async function demoDigest(db: DbOrTx): Promise<{ digest: string; rows: Re
   const hash = createHash('sha256');
   const rows: Record<string, number> = {};
   for (const [name, table, order] of TABLES) {
-    const result = (await db.select().from(table).orderBy(...order)) as unknown[];
+    const result = (await db
+      .select()
+      .from(table)
+      .orderBy(...order)) as unknown[];
     rows[name] = result.length;
     hash.update(`${name}\n`);
     for (const row of result) hash.update(`${JSON.stringify(canonical(row))}\n`);

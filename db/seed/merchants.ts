@@ -55,7 +55,13 @@ export const ADMITTED_CATALOG: Record<ProductKey, ProductSeed> = {
   tomatoes: { name: '西红柿', spec: '1kg/份', unit: '份', priceFen: 1200, category: '蔬菜' },
   oil: { name: '大豆油', spec: '5L/桶', unit: '桶', priceFen: 7990, category: '粮油' },
   driedNoodles: { name: '挂面', spec: '1kg/袋', unit: '袋', priceFen: 990, category: '粮油' },
-  vegBox: { name: '保供蔬菜套餐', spec: '约5kg/箱（8种时令蔬菜）', unit: '箱', priceFen: 8800, category: '套餐' },
+  vegBox: {
+    name: '保供蔬菜套餐',
+    spec: '约5kg/箱（8种时令蔬菜）',
+    unit: '箱',
+    priceFen: 8800,
+    category: '套餐',
+  },
 };
 
 const PENDING_CATALOG: ProductSeed[] = [
@@ -89,7 +95,11 @@ export function planMerchants(opts: {
   phone: () => string;
 }): MerchantPlan {
   const { communityId, decidedBy } = opts;
-  const ids = { admitted: demoId('merchant:admitted'), pending: demoId('merchant:pending'), expired: demoId('merchant:expired') };
+  const ids = {
+    admitted: demoId('merchant:admitted'),
+    pending: demoId('merchant:pending'),
+    expired: demoId('merchant:expired'),
+  };
   const staff = { id: demoId('user:merchant:admitted:staff'), name: '刘建军', phone: opts.phone() };
   const pendingOwner = { id: demoId('user:merchant:pending:owner'), name: '沈国华', phone: opts.phone() };
   const expiredOwner = { id: demoId('user:merchant:expired:owner'), name: '钱永良', phone: opts.phone() };

@@ -74,7 +74,9 @@ describe('me.get', () => {
     const v = await callerFor(database, people.volunteer).me.get();
     expect(v.communities).toHaveLength(1);
     expect(v.communities[0]!.roles).toEqual(['volunteer']);
-    expect(v.communities[0]!.stairwells).toEqual([{ id: c.stairwells[0]!.id, building: '1', stairwell: '1', role: 'leader' }]);
+    expect(v.communities[0]!.stairwells).toEqual([
+      { id: c.stairwells[0]!.id, building: '1', stairwell: '1', role: 'leader' },
+    ]);
     const a = await callerFor(database, people.admin).me.get();
     expect(a.communities.map((x) => [x.id, x.roles])).toEqual([[c.id, ['admin']]]);
   });
@@ -82,7 +84,9 @@ describe('me.get', () => {
   it('lists the merchants a person works for, and nothing for an outsider', async () => {
     const m = await callerFor(database, merchantOwner).me.get();
     expect(m.communities).toEqual([]);
-    expect(m.merchants).toEqual([{ id: merchantId, displayName: '测试超市', legalName: '上海测试超市有限公司', role: 'owner' }]);
+    expect(m.merchants).toEqual([
+      { id: merchantId, displayName: '测试超市', legalName: '上海测试超市有限公司', role: 'owner' },
+    ]);
     const o = await callerFor(database, people.outsider).me.get();
     expect(o.communities).toEqual([]);
     expect(o.merchants).toEqual([]);
@@ -90,9 +94,14 @@ describe('me.get', () => {
 
   it('remembers the language a person chose', async () => {
     await callerFor(database, people.resident).me.setLocale({ locale: 'en' });
-    const [u] = await database.db.select({ locale: users.locale }).from(users).where(eq(users.id, people.resident.id));
+    const [u] = await database.db
+      .select({ locale: users.locale })
+      .from(users)
+      .where(eq(users.id, people.resident.id));
     expect(u!.locale).toBe('en');
-    expect(await code(callerFor(database, people.resident).me.setLocale({ locale: 'fr' as 'en' }))).toBe('BAD_REQUEST');
+    expect(await code(callerFor(database, people.resident).me.setLocale({ locale: 'fr' as 'en' }))).toBe(
+      'BAD_REQUEST',
+    );
   });
 });
 
@@ -100,10 +109,16 @@ describe('notifications', () => {
   it('counts, lists newest first in pages, and marks read only the person’s own', async () => {
     // Written one by one so their times differ; the other resident's must never show up.
     for (let i = 0; i < 5; i++) {
-      await notifyUsers(database.db, [{ communityId: c.id, userId: people.volunteer.id, kind: 'test.item', payload: { n: i } }]);
+      await notifyUsers(database.db, [
+        { communityId: c.id, userId: people.volunteer.id, kind: 'test.item', payload: { n: i } },
+      ]);
     }
-    await notifyUsers(database.db, [{ communityId: other.id, userId: people.volunteer.id, kind: 'test.item', payload: { n: 5 } }]);
-    await notifyUsers(database.db, [{ communityId: other.id, userId: otherPeople.resident.id, kind: 'test.item', payload: { n: 99 } }]);
+    await notifyUsers(database.db, [
+      { communityId: other.id, userId: people.volunteer.id, kind: 'test.item', payload: { n: 5 } },
+    ]);
+    await notifyUsers(database.db, [
+      { communityId: other.id, userId: otherPeople.resident.id, kind: 'test.item', payload: { n: 99 } },
+    ]);
 
     const me = callerFor(database, people.volunteer);
     expect(await me.me.unreadCount()).toBe(6);
@@ -123,14 +138,25 @@ describe('notifications', () => {
     // Another person's notification reads as not found, and nothing is marked.
     const theirs = (await callerFor(database, otherPeople.resident).me.notifications({})).items[0]!;
     expect(
-      await code(me.me.markNotificationsRead({ items: [{ communityId: all[0]!.communityId, id: all[0]!.id }, { communityId: theirs.communityId, id: theirs.id }] })),
+      await code(
+        me.me.markNotificationsRead({
+          items: [
+            { communityId: all[0]!.communityId, id: all[0]!.id },
+            { communityId: theirs.communityId, id: theirs.id },
+          ],
+        }),
+      ),
     ).toBe('NOT_FOUND');
     expect(await me.me.unreadCount()).toBe(6);
 
-    const r = await me.me.markNotificationsRead({ items: [{ communityId: all[0]!.communityId, id: all[0]!.id }] });
+    const r = await me.me.markNotificationsRead({
+      items: [{ communityId: all[0]!.communityId, id: all[0]!.id }],
+    });
     expect(r).toEqual({ marked: 1, unread: 5 });
     // Marking it again changes nothing.
-    expect(await me.me.markNotificationsRead({ items: [{ communityId: all[0]!.communityId, id: all[0]!.id }] })).toEqual({ marked: 0, unread: 5 });
+    expect(
+      await me.me.markNotificationsRead({ items: [{ communityId: all[0]!.communityId, id: all[0]!.id }] }),
+    ).toEqual({ marked: 0, unread: 5 });
     expect((await me.me.notifications({ unreadOnly: true })).items).toHaveLength(5);
 
     expect(await me.me.markNotificationsRead({ all: true })).toEqual({ marked: 5, unread: 0 });
@@ -139,7 +165,9 @@ describe('notifications', () => {
   });
 
   it('rejects a malformed cursor as bad input', async () => {
-    expect(await code(callerFor(database, people.volunteer).me.notifications({ cursor: 'nonsense' }))).toBe('BAD_REQUEST');
+    expect(await code(callerFor(database, people.volunteer).me.notifications({ cursor: 'nonsense' }))).toBe(
+      'BAD_REQUEST',
+    );
   });
 });
 
@@ -147,7 +175,14 @@ describe('me.communityOverview', () => {
   it('gives coordinators their compound’s figures', async () => {
     const o = await callerFor(database, people.owner).me.communityOverview({ communityId: c.id });
     expect(o.community.name).toBe('钟楼新村(测)');
-    expect(o.roster).toMatchObject({ buildings: 2, stairwells: 4, households: 16, residents: 1, volunteers: 1, coordinators: 2 });
+    expect(o.roster).toMatchObject({
+      buildings: 2,
+      stairwells: 4,
+      households: 16,
+      residents: 1,
+      volunteers: 1,
+      coordinators: 2,
+    });
     expect(o.roster.emptyHouseholds).toBe(15);
     // Stairwell 0 has a leader and no volunteer; the other three have neither.
     expect(o.gaps).toEqual({ withoutLeader: 3, withoutVolunteer: 4 });
@@ -156,7 +191,9 @@ describe('me.communityOverview', () => {
 
   it('refuses volunteers, residents, outsiders and the coordinators of another compound', async () => {
     for (const u of [people.volunteer, people.resident, people.outsider, otherPeople.owner, merchantOwner]) {
-      expect(await code(callerFor(database, u).me.communityOverview({ communityId: c.id }))).toBe('FORBIDDEN');
+      expect(await code(callerFor(database, u).me.communityOverview({ communityId: c.id }))).toBe(
+        'FORBIDDEN',
+      );
     }
   });
 });

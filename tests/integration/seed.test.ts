@@ -24,17 +24,26 @@ afterAll(async () => {
   await database.close();
 });
 
-const one = async <T extends Record<string, unknown>>(q: ReturnType<typeof sql>) => (await queryRows<T>(database.db, q))[0]!;
+const one = async <T extends Record<string, unknown>>(q: ReturnType<typeof sql>) =>
+  (await queryRows<T>(database.db, q))[0]!;
 
 describe(`demo seed (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   it('reports what it created in one line', () => {
-    expect(summary).toMatch(/^钟楼新村: 135 stairwells, 1,506 households, 3,\d{3} residents \(670 aged 60\+\)/);
+    expect(summary).toMatch(
+      /^钟楼新村: 135 stairwells, 1,506 households, 3,\d{3} residents \(670 aged 60\+\)/,
+    );
     expect(summary).not.toContain('\n');
     expect(summary).toContain(testDriver());
   });
 
   it('builds 钟楼新村 as the article tells it: 135 stairwells, 1,506 households, 3,400+ residents, 670 aged 60+', async () => {
-    const c = await one<{ stairwells: number; households: number; headcount: number; residents: number; elderly: number }>(sql`
+    const c = await one<{
+      stairwells: number;
+      households: number;
+      headcount: number;
+      residents: number;
+      elderly: number;
+    }>(sql`
       select
         (select count(*)::int from stairwells where community_id = ${zhonglou}) as stairwells,
         (select count(*)::int from households where community_id = ${zhonglou}) as households,
@@ -104,9 +113,17 @@ describe(`demo seed (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =
 
   it('has three merchants: one admitted with a priced catalog, one awaiting review, one with an expired permit', async () => {
     const rows = await database.db
-      .select({ id: merchants.id, name: merchants.displayName, status: admissions.status, permit: merchants.foodPermitExpiresOn })
+      .select({
+        id: merchants.id,
+        name: merchants.displayName,
+        status: admissions.status,
+        permit: merchants.foodPermitExpiresOn,
+      })
       .from(merchants)
-      .innerJoin(admissions, and(eq(admissions.merchantId, merchants.id), eq(admissions.communityId, zhonglou)));
+      .innerJoin(
+        admissions,
+        and(eq(admissions.merchantId, merchants.id), eq(admissions.communityId, zhonglou)),
+      );
     expect(rows.map((r) => r.status).sort()).toEqual(['approved', 'expired', 'submitted']);
     const admitted = rows.find((r) => r.status === 'approved')!;
     const pending = rows.find((r) => r.status === 'submitted')!;
@@ -114,11 +131,19 @@ describe(`demo seed (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =
     expect(expired.permit! < '2023-01-01').toBe(true);
 
     // What the relay domain will check before a merchant may sell today.
-    await expect(requireActiveAdmission(database.db, zhonglou, admitted.id, new Date())).resolves.toBeUndefined();
-    await expect(requireActiveAdmission(database.db, zhonglou, pending.id, new Date())).rejects.toMatchObject({ code: 'ADMISSION_NOT_APPROVED' });
-    await expect(requireActiveAdmission(database.db, zhonglou, expired.id, new Date())).rejects.toMatchObject({ code: 'ADMISSION_EXPIRED' });
+    await expect(
+      requireActiveAdmission(database.db, zhonglou, admitted.id, new Date()),
+    ).resolves.toBeUndefined();
+    await expect(requireActiveAdmission(database.db, zhonglou, pending.id, new Date())).rejects.toMatchObject(
+      { code: 'ADMISSION_NOT_APPROVED' },
+    );
+    await expect(requireActiveAdmission(database.db, zhonglou, expired.id, new Date())).rejects.toMatchObject(
+      { code: 'ADMISSION_EXPIRED' },
+    );
     // Not admitted in the other compound.
-    await expect(requireActiveAdmission(database.db, dongyuan, admitted.id, new Date())).rejects.toMatchObject({ code: 'ADMISSION_NOT_APPROVED' });
+    await expect(
+      requireActiveAdmission(database.db, dongyuan, admitted.id, new Date()),
+    ).rejects.toMatchObject({ code: 'ADMISSION_NOT_APPROVED' });
 
     const catalog = await database.db.select().from(products).where(eq(products.merchantId, admitted.id));
     expect(catalog.length).toBeGreaterThanOrEqual(10);
@@ -126,7 +151,9 @@ describe(`demo seed (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =
       expect(Number.isInteger(p.priceFen)).toBe(true);
       expect(p.priceFen).toBeGreaterThan(0);
     }
-    expect(catalog).toContainEqual(expect.objectContaining({ name: '东北大米', spec: '5kg/袋', priceFen: 3990 }));
+    expect(catalog).toContainEqual(
+      expect.objectContaining({ name: '东北大米', spec: '5kg/袋', priceFen: 3990 }),
+    );
     expect(catalog).toContainEqual(expect.objectContaining({ spec: '30枚/盒' }));
   });
 
@@ -166,7 +193,10 @@ describe(`demo seed (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =
     const owned = await database.db
       .select({ status: admissions.status, role: merchantMembers.role })
       .from(merchantMembers)
-      .innerJoin(admissions, and(eq(admissions.merchantId, merchantMembers.merchantId), eq(admissions.communityId, zhonglou)))
+      .innerJoin(
+        admissions,
+        and(eq(admissions.merchantId, merchantMembers.merchantId), eq(admissions.communityId, zhonglou)),
+      )
       .innerJoin(sql`users`, sql`users.id = ${merchantMembers.userId}`)
       .where(sql`users.phone = ${DEMO_ACCOUNTS.merchant.phone}`);
     expect(owned).toEqual([{ status: 'approved', role: 'owner' }]);
@@ -196,7 +226,10 @@ describe(`demo seed (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =
         async (db, refs) => {
           seen.push(refs);
           // An extra sees the committed demo data.
-          const n = await queryRows<{ n: number }>(db.db, sql`select count(*)::int as n from households where id = ${refs.households.demoResident}`);
+          const n = await queryRows<{ n: number }>(
+            db.db,
+            sql`select count(*)::int as n from households where id = ${refs.households.demoResident}`,
+          );
           expect(n[0]!.n).toBe(1);
         },
       ]);

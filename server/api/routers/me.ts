@@ -19,7 +19,10 @@ export type ListNotificationsInput = z.infer<typeof ListNotificationsInput>;
 export const MarkNotificationsReadInput = z.union([
   z.object({ all: z.literal(true) }),
   z.object({
-    items: z.array(z.object({ communityId: z.uuid(), id: z.uuid() })).min(1).max(200),
+    items: z
+      .array(z.object({ communityId: z.uuid(), id: z.uuid() }))
+      .min(1)
+      .max(200),
   }),
 ]);
 export type MarkNotificationsReadInput = z.infer<typeof MarkNotificationsReadInput>;

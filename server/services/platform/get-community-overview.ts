@@ -41,7 +41,9 @@ export async function getCommunityOverview({
     .from(communities)
     .where(eq(communities.id, communityId));
   if (!community) throw notFound('COMMUNITY_NOT_FOUND', '找不到该小区 / Compound not found.');
-  const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(ctx.now()));
+  const year = Number(
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(ctx.now()),
+  );
 
   // One round trip of scalar subqueries, each filtered by the compound (one shard on Citus).
   const [r] = await queryRows<Record<string, number>>(

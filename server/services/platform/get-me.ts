@@ -64,9 +64,18 @@ export async function getMe({ ctx }: { ctx: ServiceContext; input: Record<string
     })
     .from(memberships)
     .innerJoin(communities, eq(communities.id, memberships.communityId))
-    .leftJoin(households, and(eq(households.communityId, memberships.communityId), eq(households.id, memberships.householdId)))
-    .leftJoin(stairwells, and(eq(stairwells.communityId, households.communityId), eq(stairwells.id, households.stairwellId)))
-    .leftJoin(buildings, and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)))
+    .leftJoin(
+      households,
+      and(eq(households.communityId, memberships.communityId), eq(households.id, memberships.householdId)),
+    )
+    .leftJoin(
+      stairwells,
+      and(eq(stairwells.communityId, households.communityId), eq(stairwells.id, households.stairwellId)),
+    )
+    .leftJoin(
+      buildings,
+      and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)),
+    )
     .where(eq(memberships.userId, userId))
     .orderBy(asc(communities.name));
 
@@ -74,12 +83,25 @@ export async function getMe({ ctx }: { ctx: ServiceContext; input: Record<string
   for (const r of rows) {
     let c = byId.get(r.communityId);
     if (!c) {
-      c = { id: r.communityId, name: r.name, district: r.district, roles: [], household: null, stairwells: [] };
+      c = {
+        id: r.communityId,
+        name: r.name,
+        district: r.district,
+        roles: [],
+        household: null,
+        stairwells: [],
+      };
       byId.set(r.communityId, c);
     }
     if (!c.roles.includes(r.role)) c.roles.push(r.role);
     if (r.householdId && !c.household) {
-      c.household = { id: r.householdId, building: r.building!, stairwell: r.stairwell!, floor: r.floor!, room: r.room! };
+      c.household = {
+        id: r.householdId,
+        building: r.building!,
+        stairwell: r.stairwell!,
+        floor: r.floor!,
+        room: r.room!,
+      };
     }
   }
   for (const c of byId.values()) c.roles.sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
@@ -98,18 +120,33 @@ export async function getMe({ ctx }: { ctx: ServiceContext; input: Record<string
       .from(stairwellAssignments)
       .innerJoin(
         stairwells,
-        and(eq(stairwells.communityId, stairwellAssignments.communityId), eq(stairwells.id, stairwellAssignments.stairwellId)),
+        and(
+          eq(stairwells.communityId, stairwellAssignments.communityId),
+          eq(stairwells.id, stairwellAssignments.stairwellId),
+        ),
       )
-      .innerJoin(buildings, and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)))
-      .where(and(inArray(stairwellAssignments.communityId, communityIds), eq(stairwellAssignments.userId, userId)))
+      .innerJoin(
+        buildings,
+        and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)),
+      )
+      .where(
+        and(inArray(stairwellAssignments.communityId, communityIds), eq(stairwellAssignments.userId, userId)),
+      )
       .orderBy(asc(stairwells.routeOrder));
     for (const a of assigned) {
-      byId.get(a.communityId)?.stairwells.push({ id: a.id, building: a.building, stairwell: a.stairwell, role: a.role });
+      byId
+        .get(a.communityId)
+        ?.stairwells.push({ id: a.id, building: a.building, stairwell: a.stairwell, role: a.role });
     }
   }
 
   const mine = await ctx.db
-    .select({ id: merchants.id, displayName: merchants.displayName, legalName: merchants.legalName, role: merchantMembers.role })
+    .select({
+      id: merchants.id,
+      displayName: merchants.displayName,
+      legalName: merchants.legalName,
+      role: merchantMembers.role,
+    })
     .from(merchantMembers)
     .innerJoin(merchants, eq(merchants.id, merchantMembers.merchantId))
     .where(eq(merchantMembers.userId, userId))

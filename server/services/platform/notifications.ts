@@ -25,7 +25,8 @@ export type NotificationPage = { items: NotificationItem[]; nextCursor: string |
 function parseCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = cursor.split('|');
   const date = new Date(at ?? '');
-  if (!id || Number.isNaN(date.getTime())) throw badRequest('INVALID_CURSOR', '翻页参数无效 / Invalid page cursor.', { field: 'cursor' });
+  if (!id || Number.isNaN(date.getTime()))
+    throw badRequest('INVALID_CURSOR', '翻页参数无效 / Invalid page cursor.', { field: 'cursor' });
   return { at: date, id };
 }
 
@@ -55,7 +56,10 @@ export async function listNotifications({
         eq(notifications.userId, ctx.user.id),
         input.unreadOnly ? isNull(notifications.readAt) : undefined,
         after
-          ? or(lt(notifications.createdAt, after.at), and(eq(notifications.createdAt, after.at), lt(notifications.id, after.id)))
+          ? or(
+              lt(notifications.createdAt, after.at),
+              and(eq(notifications.createdAt, after.at), lt(notifications.id, after.id)),
+            )
           : undefined,
       ),
     )
@@ -69,7 +73,12 @@ export async function listNotifications({
   };
 }
 
-export async function countUnreadNotifications({ ctx }: { ctx: ServiceContext; input: Record<string, never> }): Promise<number> {
+export async function countUnreadNotifications({
+  ctx,
+}: {
+  ctx: ServiceContext;
+  input: Record<string, never>;
+}): Promise<number> {
   requireUser(ctx);
   return unreadIn(ctx.db, ctx.user.id);
 }
@@ -80,7 +89,13 @@ export type MarkReadInput = { all: true } | { items: { communityId: string; id: 
  * Marks the person's own notifications read (given ones, or all). Idempotent: an already read one
  * stays read with its first time. Another person's notification reads as not found.
  */
-export async function markNotificationsRead({ ctx, input }: { ctx: ServiceContext; input: MarkReadInput }): Promise<{ marked: number; unread: number }> {
+export async function markNotificationsRead({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: MarkReadInput;
+}): Promise<{ marked: number; unread: number }> {
   requireUser(ctx);
   const userId = ctx.user.id;
   const now = ctx.now();
@@ -96,7 +111,8 @@ export async function markNotificationsRead({ ctx, input }: { ctx: ServiceContex
     } else {
       if (input.items.length === 0) return { marked: 0, unread: await unreadIn(tx, userId) };
       const byCommunity = new Map<string, string[]>();
-      for (const it of input.items) byCommunity.set(it.communityId, [...(byCommunity.get(it.communityId) ?? []), it.id]);
+      for (const it of input.items)
+        byCommunity.set(it.communityId, [...(byCommunity.get(it.communityId) ?? []), it.id]);
       const match = or(
         ...[...byCommunity].map(([communityId, ids]) =>
           and(eq(notifications.communityId, communityId), inArray(notifications.id, ids)),

@@ -1,0 +1,53 @@
+import type { IconName } from './icons';
+
+/**
+ * The bottom navigation of each role's area, in order. ONE place: add your page with one line.
+ * - `href`: path pattern; `[communityId]` and `[merchantId]` are filled in from the URL
+ *   (`/c/[communityId]/roster`, `/m/[merchantId]/catalog`).
+ * - `label`: a full message key (`<namespace>.<path>`), so each domain labels its own items.
+ * - `icon`: a name from app/_components/icons.tsx.
+ * - `exact`: highlight only on that exact path (role homes), instead of the whole subtree.
+ * A phone shows the first four items and a "more" button for the rest, so put the daily ones first.
+ */
+export type NavRole = 'coordinator' | 'volunteer' | 'resident' | 'merchant';
+export type NavItem = { href: string; label: string; icon: IconName; exact?: boolean };
+
+export const NAV_ITEMS: Record<NavRole, NavItem[]> = {
+  coordinator: [
+    { href: '/c/[communityId]', label: 'shell.nav.dashboard', icon: 'dashboard', exact: true },
+    { href: '/c/[communityId]/roster', label: 'shell.nav.roster', icon: 'people' },
+    { href: '/c/[communityId]/assignments', label: 'shell.nav.assignments', icon: 'assign' },
+    { href: '/c/[communityId]/care', label: 'shell.nav.care', icon: 'care' },
+    { href: '/c/[communityId]/admissions', label: 'merchant.nav.admissions', icon: 'shield' },
+  ],
+  volunteer: [{ href: '/v/[communityId]', label: 'shell.nav.volunteerHome', icon: 'home', exact: true }],
+  resident: [{ href: '/r/[communityId]', label: 'shell.nav.residentHome', icon: 'home', exact: true }],
+  merchant: [{ href: '/m/[merchantId]', label: 'shell.nav.merchantHome', icon: 'store', exact: true }],
+};
+
+/** The URL prefix of each role's area. */
+export const ROLE_HOME: Record<NavRole, (id: string) => string> = {
+  coordinator: (communityId) => `/c/${communityId}`,
+  volunteer: (communityId) => `/v/${communityId}`,
+  resident: (communityId) => `/r/${communityId}`,
+  merchant: (merchantId) => `/m/${merchantId}`,
+};
+
+export type NavParams = { communityId?: string; merchantId?: string };
+
+/** The pattern with its ids filled in; null when an id it needs is unknown here. */
+export function resolveHref(pattern: string, params: NavParams): string | null {
+  let href = pattern;
+  for (const key of ['communityId', 'merchantId'] as const) {
+    if (!href.includes(`[${key}]`)) continue;
+    const value = params[key];
+    if (!value) return null;
+    href = href.replace(`[${key}]`, value);
+  }
+  return href;
+}
+
+export function isActive(item: NavItem, href: string, pathname: string): boolean {
+  if (item.exact) return pathname === href;
+  return pathname === href || pathname.startsWith(`${href}/`);
+}
