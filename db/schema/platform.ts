@@ -1,4 +1,4 @@
-import { relations } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, tenantKey } from './_columns';
 
@@ -101,6 +101,10 @@ export const notifications = pgTable(
     primaryKey({ columns: [t.communityId, t.id] }),
     foreignKey({ columns: [t.communityId], foreignColumns: [communities.id] }),
     index().on(t.communityId, t.userId, t.createdAt),
+    // The bell and the list read one person's notifications across compounds (a merchant hears from
+    // every compound it applied to), newest first; unread ones are the hot part.
+    index('notifications_user_unread').on(t.userId, t.createdAt).where(sql`${t.readAt} is null`),
+    index('notifications_user_created').on(t.userId, t.createdAt),
   ],
 );
 

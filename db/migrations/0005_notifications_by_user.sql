@@ -1,0 +1,2 @@
+CREATE INDEX "notifications_user_unread" ON "notifications" USING btree ("user_id","created_at") WHERE "notifications"."read_at" is null;--> statement-breakpoint
+CREATE INDEX "notifications_user_created" ON "notifications" USING btree ("user_id","created_at");
