@@ -20,7 +20,10 @@ export const NAV_ITEMS: Record<NavRole, NavItem[]> = {
     { href: '/c/[communityId]/care', label: 'shell.nav.care', icon: 'care' },
     { href: '/c/[communityId]/admissions', label: 'merchant.nav.admissions', icon: 'shield' },
   ],
-  volunteer: [{ href: '/v/[communityId]', label: 'shell.nav.volunteerHome', icon: 'home', exact: true }],
+  volunteer: [
+    { href: '/v/[communityId]', label: 'shell.nav.volunteerHome', icon: 'home', exact: true },
+    { href: '/v/[communityId]/bags', label: 'picklist.nav.bags', icon: 'box' },
+  ],
   resident: [{ href: '/r/[communityId]', label: 'shell.nav.residentHome', icon: 'home', exact: true }],
   merchant: [{ href: '/m/[merchantId]', label: 'shell.nav.merchantHome', icon: 'store', exact: true }],
 };
