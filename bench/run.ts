@@ -2,7 +2,10 @@
  * `npm run bench [-- name …]`: runs the benchmarks listed below (all by default), prints one JSON
  * line per measure (`{"bench": "...", "measure": "...", "ms": …}`) and then a readable table.
  * Benchmarks print ratios against a baseline measured in the same run, so figures from different
- * machines stay comparable. Runs on PGlite by default, on PostgreSQL when DATABASE_URL is set.
+ * machines stay comparable. `pick-list` runs in-process (PGlite, or PostgreSQL when DATABASE_URL is
+ * set); `postgres` and `pglite` build and start the production server on a fresh database of that
+ * driver and drive it over HTTP (bench/relay.ts; docs/PERFORMANCE.md has the figures and how to read
+ * them).
  */
 import { performance } from 'node:perf_hooks';
 
@@ -15,6 +18,16 @@ const BENCHES: Bench[] = [
     name: 'pick-list',
     description: 'pick list and exports for 1,506 households × 3 lines, beside the bare SQL aggregate',
     run: async () => (await import('./pick-list')).runPickListBench(),
+  },
+  {
+    name: 'postgres',
+    description: 'relay flash crowd vs bare SQL, scale curve, SSE fan-out and fault drills, production server on PostgreSQL',
+    run: async () => (await import('./relay')).runRelayBench('postgres'),
+  },
+  {
+    name: 'pglite',
+    description: 'the same on the embedded PGlite (one process owns the database)',
+    run: async () => (await import('./relay')).runRelayBench('pglite'),
   },
 ];
 
@@ -44,7 +57,8 @@ async function main() {
     all.push(...measures);
     console.error(`[bench] ${b.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  console.log(`\n${table(all)}`);
+  // One table per bench: their columns differ.
+  for (const name of [...new Set(all.map((m) => m.bench))]) console.log(`\n${name}\n${table(all.filter((m) => m.bench === name))}`);
 }
 
 main().then(
