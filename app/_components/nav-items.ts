@@ -19,12 +19,18 @@ export const NAV_ITEMS: Record<NavRole, NavItem[]> = {
     { href: '/c/[communityId]/assignments', label: 'shell.nav.assignments', icon: 'assign' },
     { href: '/c/[communityId]/care', label: 'shell.nav.care', icon: 'care' },
     { href: '/c/[communityId]/admissions', label: 'merchant.nav.admissions', icon: 'shield' },
+    { href: '/c/[communityId]/board', label: 'distribution.nav.board', icon: 'chart' },
   ],
   volunteer: [
     { href: '/v/[communityId]', label: 'shell.nav.volunteerHome', icon: 'home', exact: true },
     { href: '/v/[communityId]/bags', label: 'picklist.nav.bags', icon: 'box' },
+    { href: '/v/[communityId]/checkoff', label: 'distribution.nav.checkoff', icon: 'qr' },
+    { href: '/v/[communityId]/gate', label: 'distribution.nav.gate', icon: 'spray' },
   ],
-  resident: [{ href: '/r/[communityId]', label: 'shell.nav.residentHome', icon: 'home', exact: true }],
+  resident: [
+    { href: '/r/[communityId]', label: 'shell.nav.residentHome', icon: 'home', exact: true },
+    { href: '/r/[communityId]/bag', label: 'distribution.nav.bag', icon: 'box' },
+  ],
   merchant: [{ href: '/m/[merchantId]', label: 'shell.nav.merchantHome', icon: 'store', exact: true }],
 };
 

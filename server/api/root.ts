@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from './trpc';
 import { admissionRouter } from './routers/admission';
 import { authRouter } from './routers/auth';
+import { distributionRouter } from './routers/distribution';
 import { healthRouter } from './routers/health';
 import { meRouter } from './routers/me';
 import { merchantRouter } from './routers/merchant';
@@ -11,6 +12,7 @@ import { rosterRouter } from './routers/roster';
 export const appRouter = router({
   admission: admissionRouter,
   auth: authRouter,
+  distribution: distributionRouter,
   health: healthRouter,
   me: meRouter,
   merchant: merchantRouter,

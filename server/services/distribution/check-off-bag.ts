@@ -8,7 +8,7 @@ import { badRequest, conflict, PG_UNIQUE_VIOLATION, pgErrorCode, preconditionFai
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
 import { BAG_NOT_FOUND, inScope, notifyHouseholds, stairwellScope } from './internal';
-import { canTransitionBag, effectiveCheckoffTime, maskName, type BagStatus, type ExceptionKind } from './rules';
+import { canTransitionBag, effectiveCheckoffTime, hhmm, maskName, type BagStatus, type ExceptionKind } from './rules';
 
 export type CheckOffBagInput = {
   communityId: string;
@@ -184,7 +184,9 @@ export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: 
           relayTitle: relay?.title ?? '',
           at: at.toISOString(),
           by: maskName(user.name),
+          time: hhmm(at),
           exceptionKind: input.exceptionKind ?? null,
+          href: `/r/${communityId}/bag`,
         },
       },
     ]);

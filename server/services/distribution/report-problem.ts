@@ -125,7 +125,13 @@ export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input
         communityId,
         userId: s.userId,
         kind: 'distribution.problem_reported',
-        payload: { reportId: report.id, relayId: bag.relayId, relayTitle: relay?.title ?? '', kind: input.kind },
+        payload: {
+          reportId: report.id,
+          relayId: bag.relayId,
+          relayTitle: relay?.title ?? '',
+          kind: input.kind,
+          href: relay ? `/m/${relay.merchantId}/relays/${bag.relayId}/delivery` : '',
+        },
       })),
     );
     await writeAudit(tx, {

@@ -229,3 +229,18 @@ export function effectiveCheckoffTime(clientAt: Date, now: Date, releasedAt: Dat
   if (releasedAt && t < releasedAt.getTime()) t = releasedAt.getTime();
   return new Date(t);
 }
+
+/** Fen as a yuan amount for messages: 3990 → "39.90". */
+export function yuan(fen: number): string {
+  return (fen / 100).toFixed(2);
+}
+
+/** "东北大米 ×1袋、土鸡蛋 ×1盒": what a household did not get, for its notification. */
+export function describeShort(lines: readonly { name: string; unit: string; shortQty: number }[]): string {
+  return lines.map((l) => `${l.name} ×${l.shortQty}${l.unit}`).join('、');
+}
+
+/** HH:MM in the compounds' time zone (Asia/Shanghai), for messages. */
+export function hhmm(at: Date, timeZone = 'Asia/Shanghai'): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(at);
+}

@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+import { BoardPage } from './board-page';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('distribution.board');
+  return { title: t('title') };
+}
+
+export default async function Page({ params }: { params: Promise<{ communityId: string }> }) {
+  const { communityId } = await params;
+  return <BoardPage communityId={communityId} />;
+}

@@ -1,0 +1,154 @@
+'use client';
+import { useTranslations } from 'next-intl';
+import { useEffect, useRef, useState } from 'react';
+import { Icon } from '@/app/_components/icons';
+import { decodeQrFromFile, decodeQrFromVideo } from './_kit/qr';
+
+/**
+ * Three ways to read a bag label: the phone camera (getUserMedia + jsQR on video frames), a photo
+ * or picture of the label (an image file decoded the same way), or typing the code printed under
+ * the QR. Each hands the code text to `onCode`.
+ */
+export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manual') => void }) {
+  const t = useTranslations('distribution.checkoff.scanner');
+  const [cameraOn, setCameraOn] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [manual, setManual] = useState('');
+  const [reading, setReading] = useState(false);
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const onCodeRef = useRef(onCode);
+  useEffect(() => {
+    onCodeRef.current = onCode;
+  }, [onCode]);
+
+  useEffect(() => {
+    if (!cameraOn) return;
+    let stream: MediaStream | null = null;
+    let frame = 0;
+    let stopped = false;
+    let last = 0;
+    const canvas = (canvasRef.current ??= document.createElement('canvas'));
+    const loop = (ts: number) => {
+      if (stopped) return;
+      const video = videoRef.current;
+      // ~6 decodes a second is plenty and spares an old phone's battery.
+      if (video && video.readyState >= 2 && ts - last > 160) {
+        last = ts;
+        const code = decodeQrFromVideo(video, canvas);
+        if (code) {
+          if (navigator.vibrate) navigator.vibrate(80);
+          setCameraOn(false);
+          onCodeRef.current(code, 'scan');
+          return;
+        }
+      }
+      frame = requestAnimationFrame(loop);
+    };
+    void (async () => {
+      try {
+        if (!navigator.mediaDevices?.getUserMedia) throw new Error('unsupported');
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false });
+        if (stopped) return;
+        const video = videoRef.current!;
+        video.srcObject = stream;
+        await video.play();
+        frame = requestAnimationFrame(loop);
+      } catch {
+        setMessage(t('cameraUnavailable'));
+        setCameraOn(false);
+      }
+    })();
+    return () => {
+      stopped = true;
+      cancelAnimationFrame(frame);
+      stream?.getTracks().forEach((tr) => tr.stop());
+    };
+  }, [cameraOn, t]);
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    setReading(true);
+    setMessage(null);
+    try {
+      const code = await decodeQrFromFile(file);
+      if (code) onCode(code, 'scan');
+      else setMessage(t('noCodeInImage'));
+    } catch {
+      setMessage(t('noCodeInImage'));
+    } finally {
+      setReading(false);
+    }
+  };
+
+  return (
+    <section className="card dist-scanner" aria-labelledby="scan-title">
+      <h2 id="scan-title" style={{ marginTop: 0 }}>
+        {t('title')}
+      </h2>
+      {cameraOn ? (
+        <>
+          <video ref={videoRef} playsInline muted aria-label={t('cameraView')} />
+          <p className="muted">{t('pointAtLabel')}</p>
+          <button type="button" onClick={() => setCameraOn(false)} style={{ width: '100%' }}>
+            {t('stopCamera')}
+          </button>
+        </>
+      ) : (
+        <div className="dist-grid2">
+          <button type="button" className="primary" onClick={() => setCameraOn(true)} data-testid="scan-camera">
+            <Icon name="qr" /> {t('useCamera')}
+          </button>
+          <label className="button dist-file" style={{ margin: 0, fontWeight: 400 }}>
+            <Icon name="doc" /> {reading ? t('reading') : t('fromPhoto')}
+            <input
+              type="file"
+              accept="image/*"
+              capture="environment"
+              data-testid="scan-image-input"
+              aria-label={t('fromPhoto')}
+              onChange={(e) => {
+                void onFile(e.target.files?.[0]);
+                e.target.value = '';
+              }}
+            />
+          </label>
+        </div>
+      )}
+      <form
+        className="dist-row"
+        style={{ marginTop: 12 }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (manual.trim()) {
+            onCode(manual.trim(), 'manual');
+            setManual('');
+          }
+        }}
+      >
+        <label htmlFor="manual-code" className="muted" style={{ flexBasis: '100%', margin: 0, fontWeight: 400 }}>
+          {t('manualLabel')}
+        </label>
+        <input
+          id="manual-code"
+          data-testid="manual-code"
+          value={manual}
+          onChange={(e) => setManual(e.target.value)}
+          placeholder="LL1.…"
+          autoCapitalize="off"
+          autoCorrect="off"
+          spellCheck={false}
+          style={{ flex: '1 1 60%' }}
+        />
+        <button type="submit" data-testid="manual-submit" style={{ flex: '0 0 auto' }}>
+          {t('manualSubmit')}
+        </button>
+      </form>
+      {message && (
+        <p className="error" role="alert">
+          {message}
+        </p>
+      )}
+    </section>
+  );
+}

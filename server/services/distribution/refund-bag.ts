@@ -1,0 +1,111 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { bags, orderLines, orders, payments, refunds } from '@/db/schema';
+import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
+import { writeAudit } from '../shared/audit';
+import type { ServiceContext } from '../shared/context';
+import { preconditionFailed } from '../shared/errors';
+import { advanceBatch } from './batch-progress';
+import { publishDistribution } from './events';
+import { BAG_NOT_FOUND, notifyHouseholds, requireMerchantRelay } from './internal';
+import { canTransitionBag, yuan } from './rules';
+
+export type RefundBagInput = { merchantId: string; relayId: string; bagId: string };
+
+export function bagRefundKey(bagId: string): string {
+  return `bag:${bagId}`;
+}
+
+/**
+ * A bag the volunteers could not deliver as it should be (damaged, wrong bag, item missing) and the
+ * merchant will not replace: exception → refunded, with one refund of everything still unrefunded
+ * on the order. Idempotent by the bag (a second call finds it refunded and re-sends nothing new).
+ */
+export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: RefundBagInput }) {
+  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId);
+  const user = ctx.user!;
+  const { communityId } = relay;
+  const now = ctx.now();
+
+  const outcome = await ctx.db.transaction(async (tx) => {
+    const [bag] = await tx
+      .select()
+      .from(bags)
+      .where(and(eq(bags.communityId, communityId), eq(bags.id, input.bagId), eq(bags.relayId, relay.id)))
+      .for('update');
+    if (!bag) throw BAG_NOT_FOUND();
+    if (bag.status === 'refunded') {
+      const [existing] = await tx
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.communityId, communityId), eq(refunds.idempotencyKey, bagRefundKey(bag.id))));
+      return { bag, refund: existing ?? null, replayed: true };
+    }
+    if (!canTransitionBag(bag.status, 'refunded') || bag.status !== 'exception') {
+      throw preconditionFailed(
+        'BAG_NOT_EXCEPTION',
+        '只有登记了异常的袋子才能整袋退款 / Only a bag with a recorded exception can be refunded whole.',
+      );
+    }
+    const [paid] = await tx
+      .select({ amountFen: payments.amountFen, id: payments.id })
+      .from(payments)
+      .where(and(eq(payments.communityId, communityId), eq(payments.orderId, bag.orderId), eq(payments.status, 'succeeded')));
+    const [{ taken } = { taken: 0 }] = paid
+      ? await tx
+          .select({ taken: sql<number>`coalesce(sum(${refunds.amountFen}), 0)::int` })
+          .from(refunds)
+          .where(and(eq(refunds.communityId, communityId), eq(refunds.paymentId, paid.id), ne(refunds.status, 'failed')))
+      : [{ taken: 0 }];
+    const amountFen = paid ? paid.amountFen - Number(taken) : 0;
+    await tx
+      .update(bags)
+      .set({ status: 'refunded', updatedAt: now })
+      .where(and(eq(bags.communityId, communityId), eq(bags.id, bag.id), eq(bags.status, 'exception')));
+    await tx
+      .update(orderLines)
+      .set({ fulfilledQty: 0 })
+      .where(and(eq(orderLines.communityId, communityId), eq(orderLines.orderId, bag.orderId)));
+    await tx
+      .update(orders)
+      .set({ status: 'short', updatedAt: now })
+      .where(and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')));
+    let refund: RefundRow | null = null;
+    if (amountFen > 0) {
+      ({ refund } = await reserveRefund(tx, {
+        communityId,
+        orderId: bag.orderId,
+        amountFen,
+        reason: 'bag_refunded',
+        idempotencyKey: bagRefundKey(bag.id),
+        requestedBy: user.id,
+      }));
+    }
+    await advanceBatch(tx, communityId, bag.batchId, now);
+    await notifyHouseholds(tx, communityId, [
+      {
+        householdId: bag.householdId,
+        orderId: bag.orderId,
+        kind: 'distribution.bag_refunded',
+        payload: { bagId: bag.id, relayTitle: relay.title, refundFen: amountFen, refundYuan: yuan(amountFen), exceptionKind: bag.exceptionKind ?? '', href: `/r/${communityId}/bag` },
+      },
+    ]);
+    await writeAudit(tx, {
+      communityId,
+      actorUserId: user.id,
+      action: 'bag.refunded',
+      entityType: 'bag',
+      entityId: bag.id,
+      before: { status: 'exception', exceptionKind: bag.exceptionKind },
+      after: { status: 'refunded', refundFen: amountFen },
+    });
+    return { bag: { ...bag, status: 'refunded' as const }, refund, replayed: false };
+  });
+  let refund = outcome.refund;
+  if (refund && refund.status === 'pending') refund = (await executeRefunds(ctx.database, [refund]))[0] ?? refund;
+  if (!outcome.replayed) {
+    await publishDistribution(ctx, communityId, [
+      { kind: 'bag', bagId: outcome.bag.id, batchId: outcome.bag.batchId, stairwellId: outcome.bag.stairwellId, householdId: outcome.bag.householdId },
+    ]);
+  }
+  return { bagId: outcome.bag.id, status: outcome.bag.status, refundFen: refund?.amountFen ?? 0, refundStatus: refund?.status ?? null };
+}
