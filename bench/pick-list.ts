@@ -89,7 +89,7 @@ export async function makeDemoRelay(database: Database) {
     db,
     sql`select count(distinct o.id)::int as orders, count(l.id)::int as lines from orders o join order_lines l on l.community_id = o.community_id and l.order_id = o.id where o.relay_id = ${relay!.id}::uuid`,
   );
-  return { communityId: m.community_id, relayId: relay!.id, owner: { id: m.owner_id, phone: null, name: 'bench' }, ...counts! };
+  return { communityId: m.community_id, merchantId: m.merchant_id, relayId: relay!.id, owner: { id: m.owner_id, phone: null, name: 'bench' }, ...counts! };
 }
 
 async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
