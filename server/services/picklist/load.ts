@@ -319,14 +319,14 @@ export async function buildPickList(
     scope.viewer === 'volunteer' ? Promise.resolve(null) : queryRows<TotalsRow>(db, totalsQuery(first.communityId, relayIds)),
     emptyScope ? Promise.resolve([]) : queryRows<BagRow>(db, bagsQuery(first.communityId, relayIds, stairwellIds)),
   ]);
-  const bags = bagRows.map((r) => toBag(r, scope.viewer));
-  // The database sorts by route numbers; the final order (natural room numbers, relay ties) is the pure rule's.
-  bags.sort((a, b) =>
-    compareRoute(
-      { ...a, relayOrder: relayOrder.get(a.relayId) ?? 0 },
-      { ...b, relayOrder: relayOrder.get(b.relayId) ?? 0 },
-    ),
-  );
+  // Route order is the pure rule's (natural room numbers, relay ties), keyed once per bag.
+  const bags = bagRows
+    .map((r) => {
+      const bag = toBag(r, scope.viewer);
+      return { bag, key: { ...bag, relayOrder: relayOrder.get(bag.relayId) ?? 0 } };
+    })
+    .sort((a, b) => compareRoute(a.key, b.key))
+    .map((x) => x.bag);
   const totals = totalRows ? totalRows.map(toTotal) : null;
   const stairwells = stairwellCounts(bags);
   const orderedQty = bags.reduce((s, b) => s + b.lines.reduce((t, l) => t + l.qty, 0), 0);

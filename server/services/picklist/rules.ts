@@ -77,7 +77,8 @@ export function phoneLast4(phone: string | null | undefined): string | null {
 /** Natural comparison: `2` < `10`, `12A` < `12B`, `3-2` < `3-10`; case- and width-insensitive. */
 const collator = new Intl.Collator('zh-CN', { numeric: true, sensitivity: 'base' });
 export function naturalCompare(a: string, b: string): number {
-  return collator.compare(a, b);
+  // Most comparisons while sorting a route are within one building or stairwell: skip the collator.
+  return a === b ? 0 : collator.compare(a, b);
 }
 
 export type RouteKey = {
