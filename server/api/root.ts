@@ -5,7 +5,9 @@ import { distributionRouter } from './routers/distribution';
 import { healthRouter } from './routers/health';
 import { meRouter } from './routers/me';
 import { merchantRouter } from './routers/merchant';
+import { paymentRouter } from './routers/payment';
 import { picklistRouter } from './routers/picklist';
+import { relayRouter } from './routers/relay';
 import { rosterRouter } from './routers/roster';
 
 /** One router per domain; each domain's helper registers its router here. */
@@ -16,7 +18,9 @@ export const appRouter = router({
   health: healthRouter,
   me: meRouter,
   merchant: merchantRouter,
+  payment: paymentRouter,
   picklist: picklistRouter,
+  relay: relayRouter,
   roster: rosterRouter,
 });
 

@@ -1,0 +1,144 @@
+import { and, eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import type { Database, Tx } from '@/db/client';
+import { orders, payments, refunds, stripeEvents } from '@/db/schema';
+import { getStripe, webhookSecret } from '@/server/payments/stripe';
+import { writeAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest } from '@/server/services/shared/errors';
+import { notifyUsers } from '@/server/services/shared/notify';
+import { householdUserIds } from '@/server/services/relay/load';
+import { afterApply, applyInTx } from './intents';
+import { recordStripeRefund } from './refunds';
+
+export type HandleStripeWebhookInput = { payload: string; signature: string | null };
+export type WebhookResult = { eventId: string; type: string; duplicate: boolean; handled: boolean };
+
+/**
+ * The Stripe webhook. The signature is verified first (a bad or missing one: BAD_REQUEST, and
+ * nothing is written). Each event id is handled once: `stripe_events` is inserted with ON CONFLICT
+ * DO NOTHING in the same transaction as the event's effect, so a redelivered or replayed event
+ * changes nothing, and an effect that fails rolls the marker back so Stripe's retry runs it again.
+ */
+export async function handleStripeWebhook({ ctx, input }: { ctx: ServiceContext; input: HandleStripeWebhookInput }): Promise<WebhookResult> {
+  const database = ctx.database;
+  if (!input.signature) {
+    throw badRequest('WEBHOOK_SIGNATURE_MISSING', 'Missing Stripe-Signature header.');
+  }
+  let event: Stripe.Event;
+  try {
+    event = getStripe().webhooks.constructEvent(input.payload, input.signature, webhookSecret());
+  } catch {
+    throw badRequest('WEBHOOK_SIGNATURE_INVALID', 'The Stripe signature does not match this payload.');
+  }
+
+  const outcome = await database.db.transaction(async (tx) => {
+    const communityId = metadataOf(event)?.community_id ?? null;
+    const [fresh] = await tx
+      .insert(stripeEvents)
+      .values({ id: event.id, type: event.type, communityId: isUuid(communityId) ? communityId : null })
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id });
+    if (!fresh) return { duplicate: true, handled: false, after: null };
+
+    let after: Awaited<ReturnType<typeof applyInTx>> | null = null;
+    let handled = true;
+    switch (event.type) {
+      case 'payment_intent.succeeded':
+      case 'payment_intent.canceled':
+        after = await applyInTx(tx, event.data.object);
+        break;
+      case 'payment_intent.payment_failed': {
+        const pi = event.data.object;
+        after = await applyInTx(tx, pi);
+        await tellPaymentFailed(tx, pi);
+        break;
+      }
+      case 'charge.refunded':
+        // Refund rows are settled after commit (they may need a Stripe read); see below.
+        break;
+      default:
+        handled = false;
+    }
+    await tx.update(stripeEvents).set({ processedAt: new Date() }).where(eq(stripeEvents.id, event.id));
+    return { duplicate: false, handled, after };
+  });
+
+  if (outcome.after) await afterApply(database, outcome.after);
+  if (!outcome.duplicate && event.type === 'charge.refunded') await settleChargeRefunds(database, event.data.object);
+  return { eventId: event.id, type: event.type, duplicate: outcome.duplicate, handled: outcome.handled };
+}
+
+function metadataOf(event: Stripe.Event): Record<string, string> | undefined {
+  const obj = event.data.object as { metadata?: Record<string, string> };
+  return obj.metadata;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isUuid(s: string | null): s is string {
+  return !!s && UUID.test(s);
+}
+
+/** A declined card: the household hears it (the payer saw it on the pay page already). */
+async function tellPaymentFailed(tx: Tx, pi: Stripe.PaymentIntent) {
+  const communityId = pi.metadata?.community_id;
+  const orderId = pi.metadata?.order_id;
+  if (!isUuid(communityId ?? null) || !orderId) return;
+  const [pay] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.communityId, communityId!), eq(payments.stripePaymentIntentId, pi.id)));
+  if (!pay) return;
+  const [order] = await tx
+    .select({ householdId: orders.householdId, placedBy: orders.placedBy, relayId: orders.relayId, seq: orders.seq, status: orders.status })
+    .from(orders)
+    .where(and(eq(orders.communityId, communityId!), eq(orders.id, orderId)));
+  if (!order || order.status !== 'pending_payment') return;
+  const userIds = await householdUserIds(tx, communityId!, order.householdId, order.placedBy);
+  await notifyUsers(
+    tx,
+    userIds.map((userId) => ({
+      communityId: communityId!,
+      userId,
+      kind: 'order.payment_failed',
+      payload: {
+        orderId,
+        relayId: order.relayId,
+        seq: order.seq,
+        declineCode: pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? null,
+      },
+    })),
+  );
+  await writeAudit(tx, {
+    communityId: communityId!,
+    actorUserId: null,
+    action: 'payment.failed',
+    entityType: 'order',
+    entityId: orderId,
+    after: { paymentIntentId: pi.id, code: pi.last_payment_error?.code ?? null },
+  });
+}
+
+/**
+ * `charge.refunded`: marks our refunds of that payment succeeded. Refunds Stripe lists in the
+ * charge are matched by id. A pending refund whose Stripe id is not recorded yet is either being
+ * recorded by the call that sent it (the event can outrun Stripe's answer) or, if that process
+ * died, finished by the refunds job with its own idempotency key.
+ */
+async function settleChargeRefunds(database: Database, charge: Stripe.Charge) {
+  const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+  if (!piId) return;
+  const [pay] = await database.db.select().from(payments).where(eq(payments.stripePaymentIntentId, piId));
+  if (!pay) return;
+  const listed = new Map((charge.refunds?.data ?? []).map((r) => [r.id, r]));
+  const pending = await database.db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.communityId, pay.communityId), eq(refunds.paymentId, pay.id), eq(refunds.status, 'pending')));
+  for (const r of pending) {
+    if (!r.stripeRefundId) continue;
+    let sr: Pick<Stripe.Refund, 'id' | 'status'> | undefined = listed.get(r.stripeRefundId);
+    if (!sr) sr = await getStripe().refunds.retrieve(r.stripeRefundId);
+    await recordStripeRefund(database, pay.communityId, r.id, sr);
+  }
+}

@@ -1,0 +1,35 @@
+import { and, eq } from 'drizzle-orm';
+import { orders, payments } from '@/db/schema';
+import { getStripe } from '@/server/payments/stripe';
+import { requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { requireOrderAccess } from '@/server/services/relay/load';
+import { applyPaymentIntent } from './intents';
+
+export type ReconcilePaymentInput = { communityId: string; orderId: string };
+
+/**
+ * The return page asks Stripe directly what became of the order's intents and applies it, so a
+ * lost or late webhook never leaves a paid order unpaid (the webhook, arriving later, is then a
+ * no-op). Returns the order's status afterwards.
+ */
+export async function reconcilePayment({ ctx, input }: { ctx: ServiceContext; input: ReconcilePaymentInput }) {
+  requireUser(ctx);
+  const order = await requireOrderAccess(ctx, ctx.db, input.communityId, input.orderId);
+  const rows = await ctx.db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.communityId, input.communityId), eq(payments.orderId, order.id)));
+  let changed = false;
+  for (const p of rows) {
+    if (p.status === 'succeeded') continue;
+    const pi = await getStripe().paymentIntents.retrieve(p.stripePaymentIntentId);
+    const outcome = await applyPaymentIntent(ctx.database, pi);
+    changed ||= outcome.paid || outcome.refunds.length > 0;
+  }
+  const [now] = await ctx.db
+    .select({ status: orders.status, paidAt: orders.paidAt })
+    .from(orders)
+    .where(and(eq(orders.communityId, input.communityId), eq(orders.id, order.id)));
+  return { orderId: order.id, status: now!.status, paidAt: now!.paidAt, changed };
+}

@@ -1,0 +1,92 @@
+import { membershipsIn, requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { notFound } from '@/server/services/shared/errors';
+import { subscribeChain } from './chain-bus';
+import { householdIdsOf, progressOf, type RelayProgress } from './get-relay';
+import { chainRows, findRelay, relayItemsOf, requireRelay, tallyRelay, toChainEntry, type ChainEntry } from './load';
+import { remaining, type RelayStatus } from './rules';
+
+export type WatchRelayChainInput = { communityId: string; relayId: string; lastEventId?: string | null };
+
+export type ChainUpdate = {
+  version: number;
+  /** Entries that changed since the version the phone last saw (all of them on a fresh start). */
+  entries: ChainEntry[];
+  items: { id: string; sold: number; remaining: number | null }[];
+  progress: RelayProgress;
+  status: RelayStatus;
+  closedAt: Date | null;
+};
+
+/** A phone that missed every signal still catches up this often. */
+const SAFETY_POLL_MS = 20_000;
+/** Bursts of joins (hundreds a minute) are sent as one update per this window. */
+const COALESCE_MS = 250;
+
+/**
+ * The live chain: yields what changed whenever anyone joins, changes, cancels, pays or expires,
+ * starting after `lastEventId` (the version the phone last saw, which the SSE link resends on
+ * reconnect). Woken by the chain bus (LISTEN/NOTIFY), never by the writer's data: each update is
+ * read from the database, masked for this caller, so several instances agree.
+ */
+export async function* watchRelayChain({
+  ctx,
+  input,
+  signal,
+}: {
+  ctx: ServiceContext;
+  input: WatchRelayChainInput;
+  signal?: AbortSignal;
+}): AsyncGenerator<ChainUpdate> {
+  requireUser(ctx);
+  const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
+  if (mine.length === 0) throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
+  const relay = await requireRelay(ctx.db, input.communityId, input.relayId);
+  const myHouseholds = new Set(householdIdsOf(mine));
+  const parsed = input.lastEventId ? Number.parseInt(input.lastEventId, 10) : NaN;
+  let seen = Number.isFinite(parsed) && parsed >= 0 ? parsed : -1;
+
+  let dirty = true;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    dirty = true;
+    wake?.();
+  };
+  const unsubscribe = await subscribeChain(ctx.database, relay.id, (s) => {
+    if (s.version > seen) poke();
+  });
+  const poll = setInterval(poke, SAFETY_POLL_MS);
+  signal?.addEventListener('abort', poke);
+  try {
+    while (!signal?.aborted) {
+      if (!dirty) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+        continue;
+      }
+      dirty = false;
+      const current = await findRelay(ctx.db, input.communityId, relay.id);
+      if (!current) return;
+      if (current.chainVersion > seen) {
+        const rows = await chainRows(ctx.db, input.communityId, relay.id, Math.max(0, seen));
+        const [items, tally] = await Promise.all([relayItemsOf(ctx.db, input.communityId, relay.id), tallyRelay(ctx.db, input.communityId, relay.id)]);
+        seen = Math.max(current.chainVersion, ...rows.map((r) => r.chainVersion));
+        yield {
+          version: seen,
+          entries: rows.map((r) => toChainEntry(r, myHouseholds)),
+          items: items.map((i) => ({ id: i.id, sold: i.sold, remaining: remaining(i) })),
+          progress: progressOf(current, tally),
+          status: current.status,
+          closedAt: current.closedAt,
+        };
+      }
+      await new Promise((r) => setTimeout(r, COALESCE_MS));
+    }
+  } finally {
+    clearInterval(poll);
+    signal?.removeEventListener('abort', poke);
+    unsubscribe();
+  }
+}
