@@ -6,11 +6,12 @@ import type { Cell, Column, Table } from './tables';
 export const UTF8_BOM = '\uFEFF';
 const ROWS_PER_CHUNK = 250;
 
-function render(columns: Column[], row: Cell[]): string[] {
+/** Numbers stay numbers, so a basement floor `-1` is not mistaken for a formula and escaped. */
+function render(columns: Column[], row: Cell[]): (string | number)[] {
   return row.map((v, i) => {
     if (v === null || v === undefined) return '';
     if (columns[i]?.kind === 'money' && typeof v === 'number') return fenToYuan(v);
-    return String(v);
+    return v;
   });
 }
 
@@ -22,7 +23,7 @@ function render(columns: Column[], row: Cell[]): string[] {
 export function csvStream(table: Table): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const it = table.rows[Symbol.iterator]();
-  const unparse = (rows: string[][]) =>
+  const unparse = (rows: (string | number)[][]) =>
     Papa.unparse(rows, { header: false, newline: '\r\n', escapeFormulae: true, quotes: false }) + '\r\n';
   let started = false;
   let done = false;
@@ -34,7 +35,7 @@ export function csvStream(table: Table): ReadableStream<Uint8Array> {
         return;
       }
       if (done) return;
-      const chunk: string[][] = [];
+      const chunk: (string | number)[][] = [];
       while (chunk.length < ROWS_PER_CHUNK) {
         const next = it.next();
         if (next.done) {

@@ -21,7 +21,7 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<{ text: string;
 
 describe('CSV stream', () => {
   it('writes the BOM once, every row in chunks, money in yuan, and the totals row last', async () => {
-    const rows = Array.from({ length: 600 }, (_, i) => [`商品${i}`, i, 1234 + i]);
+    const rows = Array.from({ length: 600 }, (_, i) => [`商品${i}`, i - 1, 1234 + i]);
     const table: Table = {
       name: 't',
       columns: [
@@ -39,8 +39,9 @@ describe('CSV stream', () => {
     expect(csv.indexOf(UTF8_BOM, 1)).toBe(-1);
     const parsed = Papa.parse<string[]>(csv.slice(1), { skipEmptyLines: true }).data;
     expect(parsed).toHaveLength(602);
-    expect(parsed[1]).toEqual(['商品0', '0', '12.34']);
-    expect(parsed[600]).toEqual(['商品599', '599', '18.33']);
+    // A basement floor (-1) is a number, not a formula: no quote prefix.
+    expect(parsed[1]).toEqual(['商品0', '-1', '12.34']);
+    expect(parsed[600]).toEqual(['商品599', '598', '18.33']);
     expect(parsed[601]).toEqual(['合计', '600', '']);
   });
 });

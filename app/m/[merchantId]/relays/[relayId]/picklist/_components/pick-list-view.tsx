@@ -16,7 +16,7 @@ const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 /**
  * One relay's pick list (or, for the merchant and coordinators, the whole delivery day): figures,
  * exports, totals per product, per-stairwell counts and the bags in route order. Read live from
- * the server and refreshed every minute, so cancellations and shortfalls show without a reload.
+ * the server and refreshed every two minutes (and on return to the page), so cancellations and shortfalls show without a reload.
  */
 export function PickListView({
   mode,
@@ -35,7 +35,7 @@ export function PickListView({
   const [scope, setScope] = useState<'relay' | 'day'>('relay');
   const relay = useQuery({
     ...trpc.picklist.relay.queryOptions({ relayId, merchantId, communityId }),
-    refetchInterval: 60_000,
+    refetchInterval: 120_000,
   });
   const head = relay.data;
   const day = useQuery({
@@ -45,7 +45,7 @@ export function PickListView({
       deliveryDate: head?.deliveryDate ?? '',
     }),
     enabled: scope === 'day' && !!head,
-    refetchInterval: 60_000,
+    refetchInterval: 120_000,
   });
   const current = scope === 'day' ? day : relay;
   const pl = current.data;
