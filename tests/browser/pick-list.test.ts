@@ -72,7 +72,8 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-picklist-browser-'));
   const database = await openDatabase({ dataDir: path.join(dataDir, 'pglite') });
   await migrateDatabase(database);
-  await seedDemoIfEmpty(database);
+  // The plain demo (no other domain's extra seeds, which may need services this process does not run).
+  await seedDemoIfEmpty(database, []);
   const r = await makeDemoRelay(database);
   await database.close();
   relay = { relayId: r.relayId, communityId: r.communityId, merchantId: r.merchantId };
