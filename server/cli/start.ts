@@ -49,7 +49,8 @@ if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'
   const database = await openDatabase({ url: env.DATABASE_URL || undefined });
   const n = await migrateDatabase(database);
   console.log(`[linli] database: ${database.driver}, ${n} migrations`);
-  const seeded = await seedDemoIfEmpty(database);
+  // A real deployment (LINLI_DEMO=0) starts empty; the demo loads the compound of the article.
+  const seeded = env.LINLI_DEMO === '0' ? null : await seedDemoIfEmpty(database);
   if (seeded) console.log(`[linli] loaded the demo compound: ${seeded}`);
   await database.close();
 }
@@ -65,7 +66,7 @@ if (!env.STRIPE_SECRET_KEY) {
     webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
   });
-  stopMock = mock.close;
+  stopMock = () => mock.close();
   env.STRIPE_SECRET_KEY = 'sk_test_linli_mock';
   env.STRIPE_API_BASE = `http://127.0.0.1:${mockPort}`;
   console.log(`[linli] Stripe mock on ${env.STRIPE_API_BASE}`);
