@@ -35,8 +35,12 @@ export async function downloadExport(
 ): Promise<string> {
   const res = await fetch(url, { signal: opts.signal, credentials: 'same-origin' });
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new ExportError(body?.error?.message ?? res.statusText, { appCode: body?.error?.code ?? 'DOWNLOAD_FAILED' });
+    const body = (await res.json().catch(() => null)) as {
+      error?: { code?: string; message?: string };
+    } | null;
+    throw new ExportError(body?.error?.message ?? res.statusText, {
+      appCode: body?.error?.code ?? 'DOWNLOAD_FAILED',
+    });
   }
   const chunks: BlobPart[] = [];
   let received = 0;

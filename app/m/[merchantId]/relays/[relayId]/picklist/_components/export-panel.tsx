@@ -80,7 +80,8 @@ export function ExportPanel({ target, volunteer }: { target: ExportTarget; volun
         <div className="picklist-progress" role="status" aria-live="polite">
           <progress aria-label={t('downloading', { what: busy.label })} />
           <span>
-            {t('downloading', { what: busy.label })} {busy.bytes > 0 && t('received', { size: formatBytes(busy.bytes) })}
+            {t('downloading', { what: busy.label })}{' '}
+            {busy.bytes > 0 && t('received', { size: formatBytes(busy.bytes) })}
           </span>
           <button type="button" onClick={() => abort.current?.abort()}>
             {t('cancel')}

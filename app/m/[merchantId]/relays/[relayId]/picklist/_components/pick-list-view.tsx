@@ -50,19 +50,35 @@ export function PickListView({
   const current = scope === 'day' ? day : relay;
   const pl = current.data;
 
-  if (relay.isPending) return <main className="picklist"><p className="muted" role="status">{t('title')} …</p></main>;
+  if (relay.isPending)
+    return (
+      <main className="picklist">
+        <p className="muted" role="status">
+          {t('title')} …
+        </p>
+      </main>
+    );
   if (relay.isError) {
     return (
       <main className="picklist">
         <h1>{t('title')}</h1>
-        <p className="card error" role="alert">{errorMessage(relay.error)}</p>
-        <button type="button" onClick={() => void relay.refetch()}>{t('refresh')}</button>
+        <p className="card error" role="alert">
+          {errorMessage(relay.error)}
+        </p>
+        <button type="button" onClick={() => void relay.refetch()}>
+          {t('refresh')}
+        </button>
       </main>
     );
   }
   return (
     <main className="picklist" data-page="picklist">
-      <Header pl={pl ?? head!} scope={scope} fetching={current.isFetching} onRefresh={() => void current.refetch()} />
+      <Header
+        pl={pl ?? head!}
+        scope={scope}
+        fetching={current.isFetching}
+        onRefresh={() => void current.refetch()}
+      />
       {mode !== 'volunteer' && (
         <div className="shell-segmented picklist-scope" role="group" aria-label={t('title')}>
           {(['relay', 'day'] as const).map((s) => (
@@ -72,32 +88,69 @@ export function PickListView({
           ))}
         </div>
       )}
-      {current.isError && <p className="card error" role="alert">{errorMessage(current.error)}</p>}
+      {current.isError && (
+        <p className="card error" role="alert">
+          {errorMessage(current.error)}
+        </p>
+      )}
       {pl && <Body pl={pl} mode={mode} target={targetOf(pl, scope)} />}
-      {!pl && current.isPending && <p className="muted" role="status">…</p>}
+      {!pl && current.isPending && (
+        <p className="muted" role="status">
+          …
+        </p>
+      )}
     </main>
   );
 }
 
 function targetOf(pl: PickList, scope: 'relay' | 'day'): ExportTarget {
   return scope === 'day'
-    ? { kind: 'delivery', merchantId: pl.merchantId, deliveryDate: pl.deliveryDate, communityId: pl.communityId }
+    ? {
+        kind: 'delivery',
+        merchantId: pl.merchantId,
+        deliveryDate: pl.deliveryDate,
+        communityId: pl.communityId,
+      }
     : { kind: 'relay', relayId: pl.relays[0]!.id, communityId: pl.communityId };
 }
 
-function Header({ pl, scope, fetching, onRefresh }: { pl: PickList; scope: 'relay' | 'day'; fetching: boolean; onRefresh: () => void }) {
+function Header({
+  pl,
+  scope,
+  fetching,
+  onRefresh,
+}: {
+  pl: PickList;
+  scope: 'relay' | 'day';
+  fetching: boolean;
+  onRefresh: () => void;
+}) {
   const t = useTranslations('picklist');
   const format = useFormatter();
   const relay = pl.relays[0]!;
   return (
     <header className="picklist-header">
-      <p className="muted picklist-kicker">{t('title')} · {pl.merchantName}</p>
+      <p className="muted picklist-kicker">
+        {t('title')} · {pl.merchantName}
+      </p>
       <h1>{scope === 'day' ? t('dayTitle', { date: pl.deliveryDate }) : relay.title}</h1>
       <p className="picklist-meta">
-        {scope === 'relay' && <span className="picklist-chip">{t.has(`status.${relay.status}`) ? t(`status.${relay.status}`) : relay.status}</span>}
+        {scope === 'relay' && (
+          <span className="picklist-chip">
+            {t.has(`status.${relay.status}`) ? t(`status.${relay.status}`) : relay.status}
+          </span>
+        )}
         <span>{t('deliveryDate', { date: pl.deliveryDate })}</span>
-        <span className="muted">{t('updatedAt', { time: format.dateTime(pl.generatedAt, { hour: '2-digit', minute: '2-digit' }) })}</span>
-        <button type="button" className="picklist-refresh" onClick={onRefresh} aria-busy={fetching} disabled={fetching}>
+        <span className="muted">
+          {t('updatedAt', { time: format.dateTime(pl.generatedAt, { hour: '2-digit', minute: '2-digit' }) })}
+        </span>
+        <button
+          type="button"
+          className="picklist-refresh"
+          onClick={onRefresh}
+          aria-busy={fetching}
+          disabled={fetching}
+        >
           {t('refresh')}
         </button>
       </p>
@@ -111,20 +164,41 @@ function Body({ pl, mode, target }: { pl: PickList; mode: PickListMode; target: 
   const tabs: Tab[] = mode === 'volunteer' ? ['bags', 'stairwells'] : ['totals', 'stairwells', 'bags'];
   return (
     <>
-      {pl.pendingRelays > 0 && <p className="card picklist-note">{t('pending', { count: pl.pendingRelays })}</p>}
+      {pl.pendingRelays > 0 && (
+        <p className="card picklist-note">{t('pending', { count: pl.pendingRelays })}</p>
+      )}
       {pl.viewer === 'volunteer' && <p className="muted">{t('volunteerScope')}</p>}
       <dl className="shell-figures picklist-figures">
-        <div className="card"><dt>{t('figures.bags')}</dt><dd data-figure="bags">{pl.grand.bags}</dd></div>
-        <div className="card"><dt>{t('figures.households')}</dt><dd>{pl.grand.households}</dd></div>
-        <div className="card"><dt>{t('figures.items')}</dt><dd>{pl.grand.deliverQty}</dd></div>
+        <div className="card">
+          <dt>{t('figures.bags')}</dt>
+          <dd data-figure="bags">{pl.grand.bags}</dd>
+        </div>
+        <div className="card">
+          <dt>{t('figures.households')}</dt>
+          <dd>{pl.grand.households}</dd>
+        </div>
+        <div className="card">
+          <dt>{t('figures.items')}</dt>
+          <dd>{pl.grand.deliverQty}</dd>
+        </div>
         {pl.grand.amountFen !== null && (
-          <div className="card"><dt>{t('figures.amount')}</dt><dd>{yuan(pl.grand.amountFen)}</dd></div>
+          <div className="card">
+            <dt>{t('figures.amount')}</dt>
+            <dd>{yuan(pl.grand.amountFen)}</dd>
+          </div>
         )}
       </dl>
       <ExportPanel target={target} volunteer={pl.viewer === 'volunteer'} />
       <div className="shell-segmented picklist-tabs" role="tablist">
         {tabs.map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={tab === k} aria-pressed={tab === k} onClick={() => setTab(k)}>
+          <button
+            key={k}
+            type="button"
+            role="tab"
+            aria-selected={tab === k}
+            aria-pressed={tab === k}
+            onClick={() => setTab(k)}
+          >
             {t(`tabs.${k}`)}
           </button>
         ))}
@@ -150,7 +224,9 @@ function Totals({ pl }: { pl: PickList }) {
             <strong>{x.name}</strong> <span className="muted">{x.spec}</span>
             <p className="muted picklist-sub">
               {t('ordered', { count: x.orderedQty })}
-              {x.shortQty > 0 && <span className="picklist-short"> · {t('short', { count: x.shortQty })}</span>}
+              {x.shortQty > 0 && (
+                <span className="picklist-short"> · {t('short', { count: x.shortQty })}</span>
+              )}
               {' · '}
               {t('bags', { count: x.bags })} · {yuan(x.amountFen)}
               {x.refundedFen > 0 && ` · ${t('refunded', { amount: yuan(x.refundedFen) })}`}
@@ -179,7 +255,9 @@ function Stairwells({ pl }: { pl: PickList }) {
         <li key={s.stairwellId} className="card picklist-stairwell">
           <strong>{t('name', { building: s.buildingNumber, stairwell: s.stairwellNumber })}</strong>
           <span>{t('line', { households: s.households, bags: s.bags, items: s.items })}</span>
-          {s.doorDelivery > 0 && <span className="picklist-door">{t('door', { count: s.doorDelivery })}</span>}
+          {s.doorDelivery > 0 && (
+            <span className="picklist-door">{t('door', { count: s.doorDelivery })}</span>
+          )}
         </li>
       ))}
     </ul>
@@ -189,7 +267,32 @@ function Stairwells({ pl }: { pl: PickList }) {
 function matches(b: Bag, q: string): boolean {
   const s = q.trim().replace(/^#/, '');
   if (!s) return true;
-  return b.room.includes(s) || String(b.seq) === s || b.maskedName.startsWith(s) || `${b.buildingNumber}-${b.stairwellNumber}-${b.room}`.includes(s);
+  return (
+    b.room.includes(s) ||
+    String(b.seq) === s ||
+    b.maskedName.startsWith(s) ||
+    `${b.buildingNumber}-${b.stairwellNumber}-${b.room}`.includes(s)
+  );
+}
+
+/**
+ * A stairwell's bags, folded. Closed groups render no rows, so a 1,500-bag list stays light on a
+ * phone; the summary (first child) is always shown.
+ */
+function Group({
+  defaultOpen,
+  children,
+}: {
+  defaultOpen: boolean;
+  children: [React.ReactNode, React.ReactNode];
+}) {
+  const [open, setOpen] = useState(defaultOpen);
+  return (
+    <details className="picklist-group" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      {children[0]}
+      {open && children[1]}
+    </details>
+  );
 }
 
 function Bags({ pl }: { pl: PickList }) {
@@ -206,14 +309,25 @@ function Bags({ pl }: { pl: PickList }) {
       list.push(b);
       by.set(b.stairwellId, list);
     }
-    return pl.stairwells.filter((s) => by.has(s.stairwellId)).map((s) => ({ s, bags: by.get(s.stairwellId)! }));
+    return pl.stairwells
+      .filter((s) => by.has(s.stairwellId))
+      .map((s) => ({ s, bags: by.get(s.stairwellId)! }));
   }, [pl, q]);
   if (pl.bags.length === 0) return <p className="card">{t('bags.empty')}</p>;
   const openByDefault = q.trim() !== '' || groups.length <= 2;
   return (
     <section data-list="bags">
-      <label htmlFor="picklist-search" className="picklist-search-label">{t('bags.searchLabel')}</label>
-      <input id="picklist-search" type="search" inputMode="search" placeholder={t('bags.search')} value={q} onChange={(e) => setQ(e.target.value)} />
+      <label htmlFor="picklist-search" className="picklist-search-label">
+        {t('bags.searchLabel')}
+      </label>
+      <input
+        id="picklist-search"
+        type="search"
+        inputMode="search"
+        placeholder={t('bags.search')}
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
       <p>
         <button type="button" onClick={() => setAllOpen(!(allOpen ?? openByDefault))}>
           {(allOpen ?? openByDefault) ? t('bags.collapse') : t('bags.expand')}
@@ -221,14 +335,23 @@ function Bags({ pl }: { pl: PickList }) {
       </p>
       {groups.length === 0 && <p className="card">{t('bags.none')}</p>}
       {groups.map(({ s, bags }) => (
-        <details key={`${s.stairwellId}-${String(allOpen)}`} className="picklist-group" open={allOpen ?? openByDefault}>
+        <Group key={`${s.stairwellId}-${String(allOpen)}`} defaultOpen={allOpen ?? openByDefault}>
           <summary>
-            <strong>{t('stairwells.name', { building: s.buildingNumber, stairwell: s.stairwellNumber })}</strong>
-            <span className="muted"> · {t('stairwells.line', { households: s.households, bags: s.bags, items: s.items })}</span>
+            <strong>
+              {t('stairwells.name', { building: s.buildingNumber, stairwell: s.stairwellNumber })}
+            </strong>
+            <span className="muted">
+              {' '}
+              · {t('stairwells.line', { households: s.households, bags: s.bags, items: s.items })}
+            </span>
           </summary>
           <ol className="picklist-bags">
             {bags.map((b) => (
-              <li key={b.orderId} className={b.doorDelivery ? 'picklist-bag door' : 'picklist-bag'} data-bag={b.seq}>
+              <li
+                key={b.orderId}
+                className={b.doorDelivery ? 'picklist-bag door' : 'picklist-bag'}
+                data-bag={b.seq}
+              >
                 <div className="picklist-bag-head">
                   <span className="picklist-seq">{t('bags.seq', { seq: b.seq })}</span>
                   <strong>{t('bags.room', { room: b.room })}</strong>
@@ -248,19 +371,22 @@ function Bags({ pl }: { pl: PickList }) {
                       <strong>×{l.deliverQty}</strong>
                       {l.deliverQty !== l.qty && (
                         <span className="picklist-short">
-                          {' '}({t('bags.short')} {l.qty - l.deliverQty})
+                          {' '}
+                          ({t('bags.short')} {l.qty - l.deliverQty})
                         </span>
                       )}
                     </li>
                   ))}
                 </ul>
                 {(multi || b.note) && (
-                  <p className="muted picklist-sub">{[multi ? relayTitle.get(b.relayId) : '', b.note].filter(Boolean).join(' · ')}</p>
+                  <p className="muted picklist-sub">
+                    {[multi ? relayTitle.get(b.relayId) : '', b.note].filter(Boolean).join(' · ')}
+                  </p>
                 )}
               </li>
             ))}
           </ol>
-        </details>
+        </Group>
       ))}
     </section>
   );
