@@ -17,7 +17,13 @@ import { JOBS } from '@/server/jobs';
 import { callerFor } from '../helpers/context';
 import { createTestDatabase } from '../helpers/db';
 import { makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '../helpers/fixtures';
-import { makeApplication, TestClock, uploadDoc, useTempFileStorage } from '../helpers/merchant-fixtures';
+import {
+  COMPLETE_FIELDS,
+  makeApplication,
+  TestClock,
+  uploadDoc,
+  useTempFileStorage,
+} from '../helpers/merchant-fixtures';
 
 let database: Database;
 let files: ReturnType<typeof useTempFileStorage>;
@@ -444,6 +450,41 @@ describe('submission checks', () => {
       callerFor(database, app.owner, clock.now).merchant.submit({ merchantId: app.merchantId }),
     );
     expect(e.cause).toMatchObject({ code: 'APPLICATION_INCOMPLETE', field: 'foodPermitExpiresOn' });
+  });
+});
+
+describe('the vehicle pass can follow the application', () => {
+  it('submits with licence and permit only; approval waits for the pass, which the coordinator asks for', async () => {
+    const owner = await makeUser(database.db);
+    const api = callerFor(database, owner, clock.now);
+    const { merchantId } = await api.merchant.start({ requestId: crypto.randomUUID() });
+    const { vehiclePassExpiresOn: _later, ...fields } = COMPLETE_FIELDS();
+    await api.merchant.update({ merchantId, patch: fields });
+    await uploadDoc(database, owner, merchantId, 'business_licence', clock);
+    await uploadDoc(database, owner, merchantId, 'food_permit', clock);
+    await api.merchant.addAttestation({ merchantId, personName: '刘建军', lastNegativeTestOn: '2026-04-10' });
+    await api.merchant.applyTo({ merchantId, communityIds: [A.id] });
+    await api.merchant.submit({ merchantId });
+    const { id } = await admissionOf(merchantId, A.id);
+    const ref = { communityId: A.id, admissionId: id };
+
+    const review = await coordinator().admission.get(ref);
+    expect(review.checklist.find((c) => c.key === 'vehiclePass')).toMatchObject({
+      ok: false,
+      problem: 'MISSING',
+    });
+    const e = await caught(coordinator().admission.approve(ref));
+    expect(appCode(e)).toBe('ADMISSION_DOCUMENTS_MISSING');
+
+    await coordinator().admission.requestChanges({
+      ...ref,
+      fields: { 'documents.vehicle_pass': '请上传车辆通行证' },
+    });
+    await uploadDoc(database, owner, merchantId, 'vehicle_pass', clock);
+    await api.merchant.update({ merchantId, patch: { vehiclePassExpiresOn: '2026-05-31' } });
+    await api.merchant.submit({ merchantId });
+    await coordinator().admission.approve(ref);
+    await expect(requireActiveAdmission(database.db, A.id, merchantId, clock.now())).resolves.toBeUndefined();
   });
 });
 

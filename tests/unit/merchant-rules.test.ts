@@ -111,7 +111,7 @@ describe('what a submission lacks', () => {
   it('every empty field, every missing document, no attestations, a permit that lapsed since it was typed', () => {
     const m = missingForSubmit(
       { ...complete, legalName: '', creditCode: null, foodPermitExpiresOn: '2026-04-01' },
-      docs.slice(0, 1),
+      [],
       [],
       '2026-04-10',
     );
@@ -119,9 +119,27 @@ describe('what a submission lacks', () => {
       legalName: 'REQUIRED',
       creditCode: 'REQUIRED',
       foodPermitExpiresOn: 'FOOD_PERMIT_EXPIRED',
+      'documents.business_licence': 'DOCUMENT_REQUIRED',
       'documents.food_permit': 'DOCUMENT_REQUIRED',
-      'documents.vehicle_pass': 'DOCUMENT_REQUIRED',
       healthAttestations: 'ATTESTATION_REQUIRED',
+    });
+  });
+
+  it('the vehicle pass and its date may follow later (approval waits for them), but a lapsed date is still wrong', () => {
+    const licenceAndPermit = docs.filter((d) => d.kind !== 'vehicle_pass');
+    const att = [{ personName: '刘', lastNegativeTestOn: '2026-04-09' }];
+    expect(
+      missingForSubmit({ ...complete, vehiclePassExpiresOn: null }, licenceAndPermit, att, '2026-04-10'),
+    ).toEqual({});
+    expect(
+      missingForSubmit(
+        { ...complete, vehiclePassExpiresOn: '2026-04-01' },
+        licenceAndPermit,
+        att,
+        '2026-04-10',
+      ),
+    ).toEqual({
+      vehiclePassExpiresOn: 'VEHICLE_PASS_EXPIRED',
     });
   });
 });

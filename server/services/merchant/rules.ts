@@ -108,12 +108,20 @@ export type MerchantKind = (typeof MERCHANT_KINDS)[number];
 
 export const DOCUMENT_KINDS = ['business_licence', 'food_permit', 'vehicle_pass', 'other'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-/** Documents a compound needs to see before it can decide. */
+/** Documents an admission needs on file (and in date) to be approved or reinstated. */
 export const REQUIRED_DOCUMENT_KINDS: readonly DocumentKind[] = [
   'business_licence',
   'food_permit',
   'vehicle_pass',
 ];
+/**
+ * Documents needed to send an application for review. The vehicle pass (车辆通行证) is issued by
+ * the district for a named vehicle and often arrives after the licence and permit; review can start
+ * without it, the reviewer's checklist flags it, and approval waits for it.
+ */
+export const SUBMIT_DOCUMENT_KINDS: readonly DocumentKind[] = ['business_licence', 'food_permit'];
+/** Fields that may stay empty on submission: the vehicle pass's date comes with the pass. */
+const OPTIONAL_ON_SUBMIT: readonly ApplicationField[] = ['vehiclePassExpiresOn'];
 
 /** Text fields of the application, saved one by one as the applicant goes. */
 export const TEXT_FIELDS = [
@@ -260,13 +268,13 @@ export function missingForSubmit(
   for (const f of [...TEXT_FIELDS, ...DATE_FIELDS]) {
     const v = app[f];
     if (v === null || v.trim() === '') {
-      missing[f] = 'REQUIRED';
+      if (!OPTIONAL_ON_SUBMIT.includes(f)) missing[f] = 'REQUIRED';
       continue;
     }
     const r = checkField(f, v, today);
     if (!r.ok) missing[f] = r.code;
   }
-  for (const kind of REQUIRED_DOCUMENT_KINDS) {
+  for (const kind of SUBMIT_DOCUMENT_KINDS) {
     if (!documents.some((d) => d.kind === kind)) missing[`documents.${kind}`] = 'DOCUMENT_REQUIRED';
   }
   if (attestations.length === 0) missing.healthAttestations = 'ATTESTATION_REQUIRED';
@@ -434,32 +442,8 @@ export function expiresWithin(
 
 // ───────────────────────── prices ─────────────────────────
 
-/** The largest price a product may have: ¥100,000.00. */
-export const MAX_PRICE_FEN = 10_000_000;
-
-/**
- * "12.5" → 1250 fen, exactly: the digits are read as a string, never through a float
- * (0.1 + 0.2 is not 0.3 in binary). Null for anything that is not a yuan amount with at most
- * two decimals, or is out of range.
- */
-export function yuanToFen(input: string): number | null {
-  const s = input
-    .normalize('NFKC')
-    .trim()
-    .replace(/^[¥￥]\s*/, '')
-    .replace(/,/g, '');
-  const m = /^(\d{1,6})(?:\.(\d{0,2}))?$/.exec(s) ?? /^()\.(\d{1,2})$/.exec(s);
-  if (!m) return null;
-  const fen = Number(m[1] || '0') * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  return fen <= MAX_PRICE_FEN ? fen : null;
-}
-
-/** 1250 → "12.50" */
-export function fenToYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(fen));
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
+// In their own module so the browser can convert prices without loading the phone metadata.
+export { fenToYuan, MAX_PRICE_FEN, yuanToFen } from './price';
 
 // ───────────────────────── masking ─────────────────────────
 
