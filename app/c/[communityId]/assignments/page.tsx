@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+import { AssignmentsPage } from './assignments-page';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('roster.assignments');
+  return { title: t('metaTitle') };
+}
+
+export default async function Page({ params }: { params: Promise<{ communityId: string }> }) {
+  const { communityId } = await params;
+  return <AssignmentsPage communityId={communityId} />;
+}

@@ -1,0 +1,19 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+import { ResidentHome } from './resident-home';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('roster.resident');
+  return { title: t('metaTitle') };
+}
+
+/** The resident's home: my household, and (from the relays engineer) the relays to come. */
+export default async function Page({ params }: { params: Promise<{ communityId: string }> }) {
+  const { communityId } = await params;
+  return (
+    <main data-page="resident-home">
+      <ResidentHome communityId={communityId} />
+      {/* relays: UpcomingRelays */}
+    </main>
+  );
+}

@@ -1,0 +1,14 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+import { VolunteerHome } from './volunteer-home';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('roster.volunteer');
+  return { title: t('metaTitle') };
+}
+
+/** The volunteer's home: my stairwells and their households, care households marked. */
+export default async function Page({ params }: { params: Promise<{ communityId: string }> }) {
+  const { communityId } = await params;
+  return <VolunteerHome communityId={communityId} />;
+}
