@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
 import { bags, batches, buildings, households, merchants, orderLines, orders, relayItems, relays, stairwells } from '@/db/schema';
 import { requireRole } from '../shared/access';
+import { encodeBagCode } from '../shared/bag-code';
 import type { ServiceContext } from '../shared/context';
 import { careFlags, residentNames, stairwellScope, userNames } from './internal';
 import { maskName, type BagStatus, type BatchStatus } from './rules';
@@ -13,6 +14,8 @@ const KEEP_COMPLETED_MS = 12 * 3_600_000;
 export type CheckoffBag = {
   bagId: string;
   orderId: string;
+  /** The label's code, so the phone can match a scan without the network. */
+  code: string;
   status: BagStatus;
   batchId: string;
   batchStatus: BatchStatus;
@@ -143,6 +146,7 @@ export async function listCheckoffBags({ ctx, input }: { ctx: ServiceContext; in
   const list: CheckoffBag[] = rows.map((r) => ({
     bagId: r.bagId,
     orderId: r.orderId,
+    code: encodeBagCode(communityId, r.orderId),
     status: r.status,
     batchId: r.batchId,
     batchStatus: r.batchStatus,

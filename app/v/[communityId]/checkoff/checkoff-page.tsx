@@ -220,7 +220,7 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
             <p style={{ margin: 0 }}>
               {t('checkoff.progress', { done: counts.done, total: counts.total })}
             </p>
-            <div className="dist-choice" style={{ flex: '0 0 auto' }}>
+            <div className="dist-choice" style={{ flex: '0 0 auto', gridTemplateColumns: 'auto auto' }}>
               <button type="button" aria-pressed={!showAll} onClick={() => setShowAll(false)}>
                 {t('checkoff.toDo')}
               </button>
