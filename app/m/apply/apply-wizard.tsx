@@ -152,6 +152,9 @@ function Wizard({ merchantId }: { merchantId: string }) {
             <a
               href={`/m/apply?merchantId=${merchantId}&step=${s}`}
               aria-current={s === step ? 'step' : undefined}
+              ref={
+                s === step ? (el) => el?.scrollIntoView({ block: 'nearest', inline: 'center' }) : undefined
+              }
               className={stepsWithProblems.has(s) && s !== step ? 'ob-step-bad' : undefined}
               onClick={(e) => {
                 e.preventDefault();

@@ -106,8 +106,6 @@ export function AdmissionDetail({ communityId, admissionId }: { communityId: str
         </p>
       )}
 
-      <Decisions detail={d} communityId={communityId} admissionId={admissionId} />
-
       <section className="card" aria-labelledby="checklist">
         <h2 id="checklist" style={{ marginTop: 0 }}>
           {t('checklistTitle')}
@@ -189,6 +187,9 @@ export function AdmissionDetail({ communityId, admissionId }: { communityId: str
           </ul>
         )}
       </section>
+
+      {/* Decide after seeing the papers: the checklist sums them up, the documents are above. */}
+      <Decisions detail={d} communityId={communityId} admissionId={admissionId} />
 
       <section className="card" aria-labelledby="history">
         <h2 id="history" style={{ marginTop: 0 }}>
