@@ -130,7 +130,7 @@ export async function bulkOrders(database: Database, w: World, r: RelayRef, coun
   const hh = w.households;
   await db.execute(sql`
     insert into orders (community_id, relay_id, seq, household_id, placed_by, status, total_fen, idempotency_key, paid_at, chain_version)
-    select ${w.communityId}::uuid, ${r.relayId}::uuid, g.n, h.household_id, h.user_id, 'paid', 0, 'bench-bulk-' || g.n, now(), g.n
+    select ${w.communityId}::uuid, ${r.relayId}::uuid, g.n, h.household_id, h.user_id, 'paid', 0, 'bench-bulk-' || ${r.relayId}::text || '-' || g.n, now(), g.n
       from generate_series(1, ${count}) g(n)
       join (select household_id, user_id, (row_number() over (order by household_id)) - 1 as k
               from json_to_recordset(${JSON.stringify(hh.map((h) => ({ household_id: h.householdId, user_id: h.userId })))}::json)
