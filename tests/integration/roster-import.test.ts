@@ -233,6 +233,22 @@ describe('importing the whole compound (1,506 households)', () => {
   });
 });
 
+describe('two commits of one file at once (a double tap, a retry after a lost answer)', () => {
+  it('imports it once: the second finds everything there and creates nothing', async () => {
+    const communityId = await emptyCompound();
+    const rows = compoundRows('+86133').rows.slice(0, 40);
+    const fileBase64 = csvBase64(EN, rows);
+    const caller = callerFor(database, owner);
+    const results = await Promise.all([
+      caller.roster.commitImport({ communityId, fileName: 'a.csv', fileBase64 }),
+      caller.roster.commitImport({ communityId, fileName: 'a.csv', fileBase64 }),
+    ]);
+    const created = results.map((r) => r.summary.residentsToAdd).sort((a, b) => a - b);
+    expect(created).toEqual([0, rows.length]);
+    expect((await counts(communityId)).residents).toBe(rows.length);
+  });
+});
+
 describe('importing an XLSX with Chinese headers', () => {
   it('imports the whole compound from a spreadsheet, numbers as numbers', async () => {
     const communityId = await emptyCompound();

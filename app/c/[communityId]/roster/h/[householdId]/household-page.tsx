@@ -174,58 +174,68 @@ function AddResident({ communityId, householdId }: { communityId: string; househ
     }),
   );
   return (
-    <form
-      className="roster-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        add.mutate({
-          communityId,
-          householdId,
-          phone: phone.trim() || undefined,
-          name: name.trim() || undefined,
-        });
-      }}
-    >
-      <h3>{t('household.addResident')}</h3>
-      <label htmlFor={`${id}-phone`}>{t('household.phone')}</label>
-      <input
-        id={`${id}-phone`}
-        type="tel"
-        inputMode="tel"
-        autoComplete="off"
-        value={phone}
-        onChange={(e) => setPhone(e.target.value)}
-        aria-describedby={`${id}-phone-hint`}
-        maxLength={32}
-      />
-      <p id={`${id}-phone-hint`} className="roster-hint muted">
-        {t('household.phoneHint')}
-      </p>
-      <label htmlFor={`${id}-name`}>{t('household.name')}</label>
-      <input
-        id={`${id}-name`}
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        maxLength={LIMITS.nameLength}
-        aria-describedby={`${id}-name-hint`}
-      />
-      <p id={`${id}-name-hint`} className="roster-hint muted">
-        {t('household.nameHint')}
-      </p>
-      <MutationError error={add.error} />
-      {add.isSuccess && (
-        <p className="roster-ok" role="status">
-          {add.data.nameKept
-            ? t('household.nameKept', { name: add.data.person.name })
-            : t('household.added', { name: add.data.person.name })}
+    <details>
+      <summary
+        style={{ minHeight: 48, display: 'flex', alignItems: 'center', cursor: 'pointer', fontWeight: 600 }}
+      >
+        {t('household.addResident')}
+      </summary>
+      <form
+        className="roster-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          add.mutate({
+            communityId,
+            householdId,
+            phone: phone.trim() || undefined,
+            name: name.trim() || undefined,
+          });
+        }}
+      >
+        <label htmlFor={`${id}-phone`}>{t('household.phone')}</label>
+        <input
+          id={`${id}-phone`}
+          type="tel"
+          inputMode="tel"
+          autoComplete="off"
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+          aria-describedby={`${id}-phone-hint`}
+          maxLength={32}
+        />
+        <p id={`${id}-phone-hint`} className="roster-hint muted">
+          {t('household.phoneHint')}
         </p>
-      )}
-      <div className="roster-actions">
-        <button type="submit" className="primary" disabled={add.isPending || (!phone.trim() && !name.trim())}>
-          {add.isPending ? t('saving') : t('household.addResident')}
-        </button>
-      </div>
-    </form>
+        <label htmlFor={`${id}-name`}>{t('household.name')}</label>
+        <input
+          id={`${id}-name`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={LIMITS.nameLength}
+          aria-describedby={`${id}-name-hint`}
+        />
+        <p id={`${id}-name-hint`} className="roster-hint muted">
+          {t('household.nameHint')}
+        </p>
+        <MutationError error={add.error} />
+        {add.isSuccess && (
+          <p className="roster-ok" role="status">
+            {add.data.nameKept
+              ? t('household.nameKept', { name: add.data.person.name })
+              : t('household.added', { name: add.data.person.name })}
+          </p>
+        )}
+        <div className="roster-actions">
+          <button
+            type="submit"
+            className="primary"
+            disabled={add.isPending || (!phone.trim() && !name.trim())}
+          >
+            {add.isPending ? t('saving') : t('household.addResident')}
+          </button>
+        </div>
+      </form>
+    </details>
   );
 }
 
