@@ -119,22 +119,18 @@ describe('merchant onboarding journey', () => {
     await fillAndSave(page, 'driverPhone', '13912340000');
 
     await next(page, 'licence');
-    await page
-      .locator('[data-upload="documents.business_licence"] input[type="file"]')
-      .setInputFiles({
-        name: '营业执照.png',
-        mimeType: 'image/png',
-        buffer: await pngOf('营业执照 93310116MA1JXX1W'),
-      });
+    await page.locator('[data-upload="documents.business_licence"] input[type="file"]').setInputFiles({
+      name: '营业执照.png',
+      mimeType: 'image/png',
+      buffer: await pngOf('营业执照 93310116MA1JXX1W'),
+    });
     await page.locator('[data-documents="business_licence"] .ob-doc', { hasText: '营业执照.png' }).waitFor();
     // A disguised file is refused on the spot, saying what it really is.
-    await page
-      .locator('[data-upload="documents.other"] input[type="file"]')
-      .setInputFiles({
-        name: '证明.pdf',
-        mimeType: 'application/pdf',
-        buffer: Buffer.from('MZ\x90\x00this is a program', 'latin1'),
-      });
+    await page.locator('[data-upload="documents.other"] input[type="file"]').setInputFiles({
+      name: '证明.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('MZ\x90\x00this is a program', 'latin1'),
+    });
     const disguised = page.locator('[data-error-for="documents.other"]');
     await disguised.waitFor();
     expect(await disguised.textContent()).toContain('Windows 程序');
@@ -226,13 +222,11 @@ describe('merchant onboarding journey', () => {
     await page.waitForURL((u) => u.searchParams.get('step') === 'vehicle');
     await page.locator('[data-asked="documents.vehicle_pass"]').waitFor();
     await fillAndSave(page, 'vehiclePassExpiresOn', isoDaysFromNow(180));
-    await page
-      .locator('[data-upload="documents.vehicle_pass"] input[type="file"]')
-      .setInputFiles({
-        name: '车辆通行证.png',
-        mimeType: 'image/png',
-        buffer: await pngOf('车辆通行证 沪AD12345'),
-      });
+    await page.locator('[data-upload="documents.vehicle_pass"] input[type="file"]').setInputFiles({
+      name: '车辆通行证.png',
+      mimeType: 'image/png',
+      buffer: await pngOf('车辆通行证 沪AD12345'),
+    });
     await page.locator('[data-documents="vehicle_pass"] .ob-doc', { hasText: '车辆通行证.png' }).waitFor();
     await shot(page, J, '12-vehicle-pass-added');
     await page.goto(`/m/apply?merchantId=${merchantId}&step=review`);
@@ -261,5 +255,18 @@ describe('merchant onboarding journey', () => {
     await m.goto('/notifications');
     await m.locator('text=已批准').first().waitFor();
     await shot(m, J, '15-notification');
+
+    // The same pages read in English, with no untranslated keys.
+    for (const p of [merchant, coordinator]) {
+      await p.context.addCookies([{ name: 'NEXT_LOCALE', value: 'en', url: p.page.url() }]);
+    }
+    await m.goto(`/m/${merchantId}`);
+    await m.locator('[data-admission="钟楼新村"][data-status="approved"]', { hasText: 'Admitted' }).waitFor();
+    expect(await m.locator('main').innerText()).not.toMatch(/merchant\.[a-z]/);
+    await shot(m, J, '16-merchant-admitted-en');
+    await page.goto(admissionUrl);
+    await page.locator('[data-check="vehiclePass"]').waitFor();
+    expect(await page.locator('main').innerText()).not.toMatch(/merchant\.[a-z]/);
+    await shot(page, J, '17-review-detail-en');
   });
 });

@@ -579,6 +579,23 @@ describe('expiry and renewal', () => {
     expect(JOBS).toContain(admissionExpiryJob);
   });
 
+  it('works through more lapsed admissions than one batch holds', async () => {
+    const xs = [await inStatus('approved'), await inStatus('approved'), await inStatus('approved')];
+    for (const x of xs) {
+      await database.db
+        .update(merchants)
+        .set({ foodPermitExpiresOn: '2026-04-20' })
+        .where(eq(merchants.id, x.merchantId));
+    }
+    expect(
+      await expireAdmissions({
+        db: database.db,
+        input: { now: new Date('2026-04-21T02:00:00Z'), batchSize: 1 },
+      }),
+    ).toBeGreaterThanOrEqual(3);
+    for (const x of xs) expect((await admissionOf(x.merchantId, A.id)).status).toBe('expired');
+  });
+
   it('an expired merchant cannot open a relay or take an order (the guard the relays call)', async () => {
     const x = await inStatus('expired');
     const err = await requireActiveAdmission(database.db, A.id, x.merchantId, clock.now()).catch(

@@ -21,7 +21,8 @@ export async function expireAdmissions({
   input: ExpireAdmissionsInput;
 }): Promise<number> {
   const today = shanghaiDate(input.now);
-  const batchSize = input.batchSize ?? 200;
+  // Small batches: each transaction holds its rows' locks (which relay joins wait on) only briefly.
+  const batchSize = input.batchSize ?? 50;
   let total = 0;
   for (;;) {
     const n = await db.transaction(async (tx) => {
