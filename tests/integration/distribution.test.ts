@@ -4,10 +4,14 @@
  * Refunds go through the local Stripe mock and are counted there.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '@/db/client';
 import { bagEvents, bags, batches, notifications, orderLines, orders, refunds, relays } from '@/db/schema';
+import { LocalDiskStorage, setFileStorage } from '@/server/files/storage';
 import { encodeBagCode } from '@/server/services/shared/bag-code';
 import type { SessionUser } from '@/server/services/shared/context';
 import { watchDistribution, type DistributionEvent } from '@/server/services/distribution/events';
@@ -659,5 +663,132 @@ describe('coordinator board', () => {
     await residentFeed.stop();
     expect(coordinator.got.filter((e) => e.kind === 'bag')).toHaveLength(2);
     expect(residentFeed.got.filter((e) => e.kind === 'bag').map((e) => e.householdId)).toEqual([neighbourHousehold.id]);
+  });
+});
+
+describe('refusals per procedure', () => {
+  it('anonymous callers are asked to sign in, wrong roles are refused, other people’s things read as not found', async () => {
+    const s = await scene();
+    const c = s.community.id;
+    const { deliveryId, batchId } = await toGate(s);
+    const bag = await bagOf(c, s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!.id);
+    const m = { merchantId: s.merchant.id, relayId: s.relay.id };
+    const calls: Record<string, (u: SessionUser | null) => Promise<unknown>> = {
+      relayDelivery: (u) => as(u).distribution.relayDelivery(m),
+      dispatch: (u) => as(u).distribution.dispatch({ ...m, relayIds: [s.relay.id], eta: at(60), vehiclePlate: '', driverName: '', driverPhone: '' }),
+      previewShortfall: (u) => as(u).distribution.previewShortfall({ ...m, items: [] }),
+      settleShortfall: (u) => as(u).distribution.settleShortfall({ ...m, items: [] }),
+      decideProblem: (u) => as(u).distribution.decideProblem({ ...m, reportId: randomUUID(), decision: 'accept', refundFen: 1 }),
+      refundBag: (u) => as(u).distribution.refundBag({ ...m, bagId: bag.id }),
+      gate: (u) => as(u).distribution.gate({ communityId: c }),
+      recordArrival: (u) => as(u).distribution.recordArrival({ communityId: c, deliveryId, packageCount: 1 }),
+      recordDisinfection: (u) => as(u).distribution.recordDisinfection({ communityId: c, batchId, agent: 'x', concentration: '', method: 'uv' }),
+      release: (u) => as(u).distribution.release({ communityId: c, batchId }),
+      checkoffBags: (u) => as(u).distribution.checkoffBags({ communityId: c }),
+      checkOff: (u) => as(u).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'delivered', clientAt: clock }),
+      myBags: (u) => as(u).distribution.myBags({ communityId: c }),
+      confirm: (u) => as(u).distribution.confirm({ communityId: c, bagId: bag.id }),
+      reportProblem: (u) => as(u).distribution.reportProblem({ communityId: c, bagId: bag.id, kind: 'other', description: 'x', idempotencyKey: randomUUID() }),
+      board: (u) => as(u).distribution.board({ communityId: c }),
+      changes: (u) => as(u).distribution.changes({ communityId: c }),
+    };
+    const merchantProcedures = ['relayDelivery', 'dispatch', 'previewShortfall', 'settleShortfall', 'decideProblem', 'refundBag'];
+    const residentProcedures = ['myBags', 'confirm', 'reportProblem'];
+    const coordinatorProcedures = ['board'];
+    for (const [name, call] of Object.entries(calls)) {
+      expect([name, (await refusal(call(null))).code]).toEqual([name, 'UNAUTHORIZED']);
+      // A person of another compound: not a member here.
+      const outsider = merchantProcedures.includes(name) ? 'NOT_FOUND' : 'FORBIDDEN';
+      expect([name, (await refusal(call(s.otherVolunteer))).code]).toEqual([name, outsider]);
+      // The wrong role in this compound (merchants are not members: for them scope is the check).
+      const wrong = merchantProcedures.includes(name)
+        ? s.admin
+        : residentProcedures.includes(name)
+          ? s.volunteer
+          : coordinatorProcedures.includes(name)
+            ? s.volunteer
+            : name === 'changes'
+              ? null
+              : s.resident;
+      if (wrong) {
+        const expected = merchantProcedures.includes(name) ? 'NOT_FOUND' : 'FORBIDDEN';
+        expect([name, (await refusal(call(wrong))).code]).toEqual([name, expected]);
+      }
+    }
+    // Out of scope inside the compound: another stairwell, another household.
+    expect(await refusal(as(s.volunteer2).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'delivered', clientAt: clock }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refusal(as(s.volunteer2).distribution.checkoffBags({ communityId: c, stairwellId: s.community.stairwells[0]!.id }))).toMatchObject({
+      code: 'NOT_FOUND',
+      appCode: 'STAIRWELL_NOT_FOUND',
+    });
+    const neighbour = await makeResident(database.db, c, s.community.households[1]!.id, '李建华');
+    expect(await refusal(as(neighbour).distribution.reportProblem({ communityId: c, bagId: bag.id, kind: 'other', description: 'x', idempotencyKey: randomUUID() }))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('photos', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'linli-dist-photos-'));
+    setFileStorage(new LocalDiskStorage(dir));
+  });
+  afterAll(() => {
+    setFileStorage(undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // A 1×1 PNG.
+  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+  it('are images only, kept per compound, and shown only to the people the record concerns', async () => {
+    const s = await scene();
+    const c = s.community.id;
+    const upload = (u: SessionUser | null, purpose: 'disinfection' | 'exception' | 'problem', base64 = PNG) =>
+      as(u).distribution.uploadPhoto({ communityId: c, purpose, base64 });
+    expect(await refusal(upload(null, 'disinfection'))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await refusal(upload(s.otherVolunteer, 'disinfection'))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await refusal(upload(s.resident, 'disinfection'))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await refusal(upload(s.volunteer, 'disinfection', Buffer.from('MZ\x90\x00 not a photo').toString('base64')))).toMatchObject({
+      code: 'BAD_REQUEST',
+      appCode: 'PHOTO_NOT_IMAGE',
+    });
+    const { photoKey } = await upload(s.volunteer, 'disinfection');
+    expect(photoKey.startsWith(`distribution/${c}/`)).toBe(true);
+
+    const { deliveryId } = await as(s.merchant.staff).distribution.dispatch({
+      merchantId: s.merchant.id, relayIds: [s.relay.id], eta: at(60), vehiclePlate: '', driverName: '', driverPhone: '',
+    });
+    const { batchId } = await as(s.volunteer).distribution.recordArrival({ communityId: c, deliveryId, packageCount: 8 });
+    const disinfect = { communityId: c, batchId, agent: '含氯消毒剂', concentration: '500 mg/L', method: 'spray' as const };
+    expect(await refusal(as(s.volunteer).distribution.recordDisinfection({ ...disinfect, photoKey: `distribution/${s.other.id}/2022/04/${randomUUID()}` }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      appCode: 'PHOTO_INVALID',
+    });
+    await as(s.volunteer).distribution.recordDisinfection({ ...disinfect, photoKey });
+    const gate = await as(s.volunteer2).distribution.gate({ communityId: c });
+    expect(gate.batches[0]!.photoKey).toBe(photoKey);
+
+    const seen = await as(s.admin).distribution.photo({ photoKey });
+    expect(seen.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
+    await as(s.merchant.owner).distribution.photo({ photoKey });
+    await as(s.volunteer2).distribution.photo({ photoKey });
+    expect(await refusal(as(s.resident).distribution.photo({ photoKey }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'PHOTO_NOT_FOUND' });
+    expect(await refusal(as(s.otherVolunteer).distribution.photo({ photoKey }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refusal(as(null).distribution.photo({ photoKey }))).toMatchObject({ code: 'UNAUTHORIZED' });
+
+    // A resident's problem photo: the merchant sees it, the neighbours do not.
+    clock = at(80);
+    await as(s.volunteer).distribution.release({ communityId: c, batchId });
+    const order = s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!;
+    const bag = await bagOf(c, order.id);
+    await as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'delivered', clientAt: clock });
+    const problemPhoto = await upload(s.resident, 'problem');
+    await as(s.resident).distribution.reportProblem({
+      communityId: c, bagId: bag.id, kind: 'damaged_item', relayItemId: s.relay.items[0]!.id, qty: 1, photoKey: problemPhoto.photoKey, idempotencyKey: randomUUID(),
+    });
+    const view = await as(s.merchant.staff).distribution.relayDelivery({ merchantId: s.merchant.id, relayId: s.relay.id });
+    expect(view.problems[0]!.photoKey).toBe(problemPhoto.photoKey);
+    await as(s.merchant.staff).distribution.photo({ photoKey: problemPhoto.photoKey });
+    const neighbour = await makeResident(database.db, c, s.community.households[1]!.id, '李建华');
+    expect(await refusal(as(neighbour).distribution.photo({ photoKey: problemPhoto.photoKey }))).toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -7,6 +7,7 @@ import { dispatchDelivery } from '@/server/services/distribution/dispatch-delive
 import { watchDistribution } from '@/server/services/distribution/events';
 import { getBoard } from '@/server/services/distribution/get-board';
 import { getGate } from '@/server/services/distribution/get-gate';
+import { getPhoto } from '@/server/services/distribution/get-photo';
 import { getHouseholdBags } from '@/server/services/distribution/get-household-bags';
 import { getRelayDelivery } from '@/server/services/distribution/get-relay-delivery';
 import { listCheckoffBags } from '@/server/services/distribution/list-checkoff-bags';
@@ -17,6 +18,7 @@ import { refundBag } from '@/server/services/distribution/refund-bag';
 import { releaseBatch } from '@/server/services/distribution/release-batch';
 import { reportProblem } from '@/server/services/distribution/report-problem';
 import { settleShortfall } from '@/server/services/distribution/settle-shortfall';
+import { uploadPhoto } from '@/server/services/distribution/upload-photo';
 import {
   communityProcedure,
   coordinatorProcedure,
@@ -82,6 +84,7 @@ export const RecordDisinfectionInput = z.object({
   method: z.enum(['spray', 'wipe', 'uv']),
   dwellMinutes: z.number().int().positive().max(1440).nullish(),
   operatorName: text(40).nullish(),
+  photoKey: text(200).nullish(),
 });
 export type RecordDisinfectionInput = z.infer<typeof RecordDisinfectionInput>;
 
@@ -103,6 +106,7 @@ export const CheckOffInput = z
     note: text(300).nullish(),
     clientAt: z.coerce.date(),
     via: z.enum(['scan', 'tap', 'manual']).optional(),
+    photoKey: text(200).nullish(),
   })
   .refine((v) => !!v.bagId || !!v.code, { message: '请扫码或选择袋子 / Scan a label or pick a bag.', path: ['code'] });
 export type CheckOffInput = z.infer<typeof CheckOffInput>;
@@ -118,9 +122,22 @@ export const ReportProblemInput = z.object({
   relayItemId: id.nullish(),
   qty: z.number().int().positive().max(1000).nullish(),
   description: text(500).nullish(),
+  photoKey: text(200).nullish(),
   idempotencyKey: z.string().min(8).max(100),
 });
 export type ReportProblemInput = z.infer<typeof ReportProblemInput>;
+
+// ── Photos ───────────────────────────────────────────────────────────────────────────────────
+export const UploadPhotoInput = z.object({
+  communityId: id,
+  purpose: z.enum(['disinfection', 'exception', 'problem']),
+  /** The image, base64 (the phone shrinks it first); 5 MB of image at most. */
+  base64: z.string().min(1).max(7_000_000),
+});
+export type UploadPhotoInput = z.infer<typeof UploadPhotoInput>;
+
+export const PhotoInput = z.object({ photoKey: text(200) });
+export type PhotoInput = z.infer<typeof PhotoInput>;
 
 export const ChangesInput = z.object({ communityId: id, lastEventId: z.string().nullish() });
 export type ChangesInput = z.infer<typeof ChangesInput>;
@@ -154,6 +171,17 @@ export const distributionRouter = router({
   myBags: residentProcedure.query(({ ctx, input }) => getHouseholdBags({ ctx, input })),
   confirm: residentProcedure.input(BagInput).mutation(({ ctx, input }) => confirmBag({ ctx, input })),
   reportProblem: residentProcedure.input(ReportProblemInput).mutation(({ ctx, input }) => reportProblem({ ctx, input })),
+
+  // Photos (disinfection record, check-off exception, problem report)
+  uploadPhoto: communityProcedure()
+    .input(UploadPhotoInput)
+    .mutation(({ ctx, input }) =>
+      uploadPhoto({
+        ctx,
+        input: { communityId: input.communityId, purpose: input.purpose, bytes: new Uint8Array(Buffer.from(input.base64, 'base64')) },
+      }),
+    ),
+  photo: protectedProcedure.input(PhotoInput).query(({ ctx, input }) => getPhoto({ ctx, input })),
 
   // Coordinators
   board: coordinatorProcedure.query(({ ctx, input }) => getBoard({ ctx, input })),

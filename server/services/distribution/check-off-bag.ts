@@ -7,6 +7,7 @@ import type { ServiceContext } from '../shared/context';
 import { badRequest, conflict, PG_UNIQUE_VIOLATION, pgErrorCode, preconditionFailed } from '../shared/errors';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
+import { requirePhoto } from './upload-photo';
 import { BAG_NOT_FOUND, inScope, notifyHouseholds, stairwellScope } from './internal';
 import { canTransitionBag, effectiveCheckoffTime, hhmm, maskName, type BagStatus, type ExceptionKind } from './rules';
 
@@ -57,6 +58,7 @@ export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: 
     if (!verified) throw badRequest('BAG_CODE_INVALID', '这不是本小区的有效袋签 / This is not a valid bag label of this compound.', { field: 'code' });
     orderId = verified.orderId;
   }
+  await requirePhoto(input.communityId, input.photoKey);
   const scope = await stairwellScope({ ...ctx, user }, communityId);
   const now = ctx.now();
 

@@ -53,6 +53,7 @@ export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetG
       startedAt: batches.disinfectionStartedAt,
       dwellSeconds: batches.dwellSeconds,
       operatorName: batches.operatorName,
+      photoKey: batches.disinfectionPhotoKey,
       releasedAt: batches.releasedAt,
       releasedBy: batches.releasedBy,
       completedAt: batches.completedAt,

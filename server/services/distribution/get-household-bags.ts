@@ -138,6 +138,7 @@ export async function getHouseholdBags({ ctx, input }: { ctx: ServiceContext; in
         status: problemReports.status,
         refundFen: problemReports.refundFen,
         decisionNote: problemReports.decisionNote,
+        photoKey: problemReports.photoKey,
         createdAt: problemReports.createdAt,
       })
       .from(problemReports)

@@ -102,6 +102,7 @@ export async function getRelayDelivery({ ctx, input }: { ctx: ServiceContext; in
       exceptionKind: bags.exceptionKind,
       exceptionNote: bags.exceptionNote,
       exceptionAt: bags.exceptionAt,
+      photoKey: bags.photoKey,
     })
     .from(bags)
     .innerJoin(orders, and(eq(orders.communityId, bags.communityId), eq(orders.id, bags.orderId)))
@@ -121,7 +122,7 @@ export async function getRelayDelivery({ ctx, input }: { ctx: ServiceContext; in
       refundFen: problemReports.refundFen,
       decisionNote: problemReports.decisionNote,
       createdAt: problemReports.createdAt,
-      hasPhoto: sql<boolean>`${problemReports.photoKey} is not null`,
+      photoKey: problemReports.photoKey,
     })
     .from(problemReports)
     .innerJoin(orders, and(eq(orders.communityId, problemReports.communityId), eq(orders.id, problemReports.orderId)))

@@ -3,6 +3,7 @@ import { bags, batches, buildings, households, merchants, orderLines, orders, re
 import { requireRole } from '../shared/access';
 import { encodeBagCode } from '../shared/bag-code';
 import type { ServiceContext } from '../shared/context';
+import { notFound } from '../shared/errors';
 import { careFlags, residentNames, stairwellScope, userNames } from './internal';
 import { maskName, type BagStatus, type BatchStatus } from './rules';
 
@@ -52,7 +53,8 @@ export async function listCheckoffBags({ ctx, input }: { ctx: ServiceContext; in
 
   let stairwellIds: string[] | null;
   if (input.stairwellId) {
-    stairwellIds = scope.all || scope.stairwellIds.has(input.stairwellId) ? [input.stairwellId] : [];
+    if (!scope.all && !scope.stairwellIds.has(input.stairwellId)) throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
+    stairwellIds = [input.stairwellId];
   } else {
     stairwellIds = scope.all ? null : [...scope.stairwellIds];
   }

@@ -5,6 +5,7 @@ import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
+import { requirePhoto } from './upload-photo';
 import { BATCH_NOT_FOUND, communitySettings } from './internal';
 import { releasableAt, resolveDwellSeconds, testDwellSeconds } from './rules';
 
@@ -39,6 +40,7 @@ export async function recordDisinfection({ ctx, input }: { ctx: ServiceContext; 
     requestedMinutes: input.dwellMinutes,
     testSeconds: testDwellSeconds(process.env.LINLI_TEST_DWELL_SECONDS),
   });
+  await requirePhoto(input.communityId, input.photoKey);
   const now = ctx.now();
 
   const batch = await ctx.db.transaction(async (tx) => {

@@ -6,6 +6,7 @@ import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
 import { notifyUsers } from '../shared/notify';
 import { publishDistribution } from './events';
+import { requirePhoto } from './upload-photo';
 import { BAG_NOT_FOUND } from './internal';
 
 export type ReportProblemInput = {
@@ -36,6 +37,7 @@ export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input
   if (input.kind === 'other' && !description) {
     throw badRequest('PROBLEM_DESCRIPTION_REQUIRED', '请说明遇到了什么问题 / Describe the problem.', { field: 'description' });
   }
+  await requirePhoto(input.communityId, input.photoKey);
   const now = ctx.now();
 
   const result = await ctx.db.transaction(async (tx) => {

@@ -7,6 +7,7 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
 import { dayTime, hhmm, yuan } from '@/app/v/[communityId]/checkoff/_kit/format';
+import { PhotoField, PhotoView } from '@/app/v/[communityId]/checkoff/_kit/photo';
 import { useDistributionLive } from '@/app/v/[communityId]/checkoff/_kit/use-live';
 import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
 
@@ -129,11 +130,12 @@ function OrderCard({ communityId, order }: { communityId: string; order: Order }
         </ul>
       )}
       {order.problems.map((p) => (
-        <p key={p.id} className="muted" style={{ margin: '4px 0' }}>
+        <div key={p.id} className="muted" style={{ margin: '4px 0' }}>
           {t('bag.problemLine', { kind: t(`problemKinds.${p.kind}`), status: t(`problemStatus.${p.status}`), time: dayTime(p.createdAt, locale) })}
           {p.status === 'accepted' && p.refundFen ? ` · ${yuan(p.refundFen)}` : ''}
           {p.decisionNote ? ` · ${p.decisionNote}` : ''}
-        </p>
+          {p.photoKey && <PhotoView photoKey={p.photoKey} />}
+        </div>
       ))}
       {bag?.confirmedAt && <p className="dist-notice">{t('bag.confirmed', { time: hhmm(bag.confirmedAt) })}</p>}
       {confirm.error && <p className="error" role="alert">{errorMessage(confirm.error)}</p>}
@@ -177,6 +179,7 @@ function ProblemForm({
   const [itemId, setItemId] = useState(items[0]?.relayItemId ?? '');
   const [qty, setQty] = useState('1');
   const [description, setDescription] = useState('');
+  const [photoKey, setPhotoKey] = useState<string | null>(null);
   // One key per form: a double tap or a retry on a bad network files one report.
   const [key] = useState(() => crypto.randomUUID());
   const report = useMutation(
@@ -199,6 +202,7 @@ function ProblemForm({
           relayItemId: kind === 'other' ? null : itemId,
           qty: kind === 'other' ? null : Number(qty) || 1,
           description: description.trim() || null,
+          photoKey,
           idempotencyKey: key,
         });
       }}
@@ -232,6 +236,7 @@ function ProblemForm({
       )}
       <label htmlFor={`desc-${bagId}`}>{t('bag.description')}</label>
       <textarea id={`desc-${bagId}`} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={500} />
+      <PhotoField communityId={communityId} purpose="problem" value={photoKey} onChange={setPhotoKey} />
       {report.error && <p className="error" role="alert">{errorMessage(report.error)}</p>}
       <div className="dist-actions">
         <button type="submit" className="primary" disabled={report.isPending}>

@@ -9,6 +9,7 @@ import type { AppRouter } from '@/server/api/root';
 import { dayTime, hhmm, placeLabel } from './_kit/format';
 import { loadBagList, orderIdOfCode, saveBagList, type QueuedCheckoff } from './_kit/outbox';
 import { useDistributionLive } from './_kit/use-live';
+import { PhotoField } from './_kit/photo';
 import { Scanner } from './scanner';
 import { useCheckoffOutbox } from './use-outbox';
 import './_kit/distribution.css';
@@ -102,9 +103,17 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
 
   const label = (b: Bag) => placeLabel(t, { building: b.building, stairwell: b.stairwell, room: b.room });
 
-  const submit = async (bag: Bag, outcome: 'delivered' | 'exception', via: 'scan' | 'tap' | 'manual', code: string | null, exceptionKind: ExceptionKind | null = null, note: string | null = null) => {
+  const submit = async (
+    bag: Bag,
+    outcome: 'delivered' | 'exception',
+    via: 'scan' | 'tap' | 'manual',
+    code: string | null,
+    exceptionKind: ExceptionKind | null = null,
+    note: string | null = null,
+    photoKey: string | null = null,
+  ) => {
     setSheet(null);
-    await outbox.add({ bagId: bag.bagId, code, outcome, exceptionKind, note, via, label: label(bag) });
+    await outbox.add({ bagId: bag.bagId, code, outcome, exceptionKind, note, photoKey, via, label: label(bag) });
     setNotice({
       tone: outcome === 'delivered' ? 'ok' : 'info',
       text:
@@ -315,7 +324,9 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
           label={label(sheet.bag)}
           onClose={() => setSheet(null)}
           onDelivered={() => void submit(sheet.bag, 'delivered', sheet.via, sheet.code)}
-          onException={(kind, note) => void submit(sheet.bag, 'exception', sheet.via, sheet.code, kind, note)}
+          onException={(kind, note, photoKey) => void submit(sheet.bag, 'exception', sheet.via, sheet.code, kind, note, photoKey)}
+          communityId={communityId}
+          online={outbox.online}
         />
       )}
     </main>
@@ -323,6 +334,8 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
 }
 
 function BagSheet({
+  communityId,
+  online,
   bag,
   mode,
   status,
@@ -332,6 +345,8 @@ function BagSheet({
   onDelivered,
   onException,
 }: {
+  communityId: string;
+  online: boolean;
   bag: Bag;
   mode: 'choose' | 'exception';
   status: Bag['status'];
@@ -339,11 +354,12 @@ function BagSheet({
   label: string;
   onClose: () => void;
   onDelivered: () => void;
-  onException: (kind: ExceptionKind, note: string | null) => void;
+  onException: (kind: ExceptionKind, note: string | null, photoKey: string | null) => void;
 }) {
   const t = useTranslations('distribution');
   const [kind, setKind] = useState<ExceptionKind | null>(null);
   const [note, setNote] = useState('');
+  const [photoKey, setPhotoKey] = useState<string | null>(null);
   const [asking, setAsking] = useState(mode === 'exception');
   const open = status === 'pending' || status === 'exception';
   return (
@@ -381,7 +397,7 @@ function BagSheet({
             <form
               onSubmit={(e) => {
                 e.preventDefault();
-                if (kind) onException(kind, note.trim() || null);
+                if (kind) onException(kind, note.trim() || null, photoKey);
               }}
             >
               <p style={{ fontWeight: 600 }}>{t('checkoff.whatHappened')}</p>
@@ -394,6 +410,7 @@ function BagSheet({
               </div>
               <label htmlFor="exception-note">{t('checkoff.noteLabel')}</label>
               <input id="exception-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={300} />
+              <PhotoField communityId={communityId} purpose="exception" value={photoKey} onChange={setPhotoKey} disabled={!online} />
               <button type="submit" className="primary" disabled={!kind} style={{ width: '100%', marginTop: 12 }} data-testid="confirm-exception">
                 {t('checkoff.recordException')}
               </button>

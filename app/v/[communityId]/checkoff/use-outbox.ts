@@ -73,6 +73,7 @@ export function useCheckoffOutbox(communityId: string) {
             note: item.note,
             clientAt: new Date(item.clientAt),
             via: item.via,
+            photoKey: item.photoKey ?? null,
           });
           await removeFromOutbox(item.checkoffId);
           changed = true;

@@ -7,6 +7,7 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
 import { countdown, hhmm, useServerNow } from '../checkoff/_kit/format';
+import { PhotoField, PhotoView } from '../checkoff/_kit/photo';
 import { useDistributionLive } from '../checkoff/_kit/use-live';
 import '../checkoff/_kit/distribution.css';
 
@@ -184,6 +185,7 @@ function BatchCard({ communityId, batch, now, dwell }: { communityId: string; ba
           <div className="dist-bar" aria-hidden>
             <span style={{ width: `${batch.bags.total ? (100 * (batch.bags.delivered + batch.bags.refunded)) / batch.bags.total : 100}%` }} />
           </div>
+          {batch.photoKey && <PhotoView photoKey={batch.photoKey} />}
           {batch.agent && (
             <p className="muted" style={{ margin: '8px 0 0' }}>
               {t('gate.disinfectedWith', { agent: batch.agent, concentration: batch.concentration ?? '', method: batch.method ? t(`methods.${batch.method}`) : '' })}
@@ -206,6 +208,7 @@ function DisinfectionForm({ communityId, batchId, dwell }: { communityId: string
   const [method, setMethod] = useState<'spray' | 'wipe' | 'uv' | null>(null);
   const [minutes, setMinutes] = useState(String(dwell.minimumMinutes));
   const [operator, setOperator] = useState('');
+  const [photoKey, setPhotoKey] = useState<string | null>(null);
   const record = useMutation(
     trpc.distribution.recordDisinfection.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.distribution.pathKey() }),
@@ -225,6 +228,7 @@ function DisinfectionForm({ communityId, batchId, dwell }: { communityId: string
           method,
           dwellMinutes: dwell.testSetting ? null : Number(minutes) || null,
           operatorName: operator.trim() || null,
+          photoKey,
         });
       }}
       data-testid="disinfection-form"
@@ -270,6 +274,7 @@ function DisinfectionForm({ communityId, batchId, dwell }: { communityId: string
       )}
       <label htmlFor={`op-${batchId}`}>{t('gate.operator')}</label>
       <input id={`op-${batchId}`} value={operator} onChange={(e) => setOperator(e.target.value)} placeholder={t('gate.receivedByMe')} maxLength={40} />
+      <PhotoField communityId={communityId} purpose="disinfection" value={photoKey} onChange={setPhotoKey} />
       {record.error && <p className="error" role="alert">{errorMessage(record.error)}</p>}
       <button type="submit" className="primary" disabled={!method || !chosenAgent || record.isPending} style={{ width: '100%', marginTop: 12 }} data-testid="record-disinfection">
         {record.isPending ? t('saving') : t('gate.startDisinfection')}

@@ -7,6 +7,7 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
 import { dayTime, hhmm, placeLabel, yuan } from '@/app/v/[communityId]/checkoff/_kit/format';
+import { PhotoView } from '@/app/v/[communityId]/checkoff/_kit/photo';
 import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
 
 type View = inferRouterOutputs<AppRouter>['distribution']['relayDelivery'];
@@ -52,7 +53,11 @@ export function DeliveryPage({ merchantId, relayId }: { merchantId: string; rela
             {v.relay.communityName} · {t('bag.deliveryDate', { date: v.relay.deliveryDate })} ·{' '}
             <span className="dist-chip">{t(`relayStatus.${v.relay.status}`)}</span>
           </p>
-          {v.relay.status === 'formed' && !v.delivery ? <DispatchForm merchantId={merchantId} view={v} /> : <Trip view={v} />}
+          {v.relay.status === 'formed' && !v.delivery ? (
+            <DispatchForm merchantId={merchantId} view={v} />
+          ) : (
+            <Trip view={v} />
+          )}
           <Shortfall merchantId={merchantId} view={v} />
           <Exceptions merchantId={merchantId} view={v} />
           <Problems merchantId={merchantId} view={v} />
@@ -83,7 +88,14 @@ function DispatchForm({ merchantId, view }: { merchantId: string; view: View }) 
       className="card"
       onSubmit={(e) => {
         e.preventDefault();
-        dispatch.mutate({ merchantId, relayIds: [view.relay.id], eta: fromLocalInput(eta), vehiclePlate: plate, driverName: driver, driverPhone: phone });
+        dispatch.mutate({
+          merchantId,
+          relayIds: [view.relay.id],
+          eta: fromLocalInput(eta),
+          vehiclePlate: plate,
+          driverName: driver,
+          driverPhone: phone,
+        });
       }}
       data-testid="dispatch-form"
     >
@@ -102,9 +114,25 @@ function DispatchForm({ merchantId, view }: { merchantId: string; view: View }) 
         </div>
       </div>
       <label htmlFor="driver-phone">{t('merchant.driverPhone')}</label>
-      <input id="driver-phone" type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} maxLength={30} />
-      {dispatch.error && <p className="error" role="alert">{errorMessage(dispatch.error)}</p>}
-      <button type="submit" className="primary" disabled={dispatch.isPending} style={{ width: '100%', marginTop: 12 }} data-testid="dispatch">
+      <input
+        id="driver-phone"
+        type="tel"
+        value={phone}
+        onChange={(e) => setPhone(e.target.value)}
+        maxLength={30}
+      />
+      {dispatch.error && (
+        <p className="error" role="alert">
+          {errorMessage(dispatch.error)}
+        </p>
+      )}
+      <button
+        type="submit"
+        className="primary"
+        disabled={dispatch.isPending}
+        style={{ width: '100%', marginTop: 12 }}
+        data-testid="dispatch"
+      >
         {dispatch.isPending ? t('saving') : t('merchant.dispatch')}
       </button>
     </form>
@@ -117,25 +145,43 @@ function Trip({ view }: { view: View }) {
   const b = view.batch;
   if (!d) return <p className="card muted">{t('merchant.notFormed')}</p>;
   const steps = [
-    { key: 'dispatched', done: true, text: t('merchant.steps.dispatched', { time: hhmm(d.dispatchedAt), eta: hhmm(d.eta) }) },
+    {
+      key: 'dispatched',
+      done: true,
+      text: t('merchant.steps.dispatched', { time: hhmm(d.dispatchedAt), eta: hhmm(d.eta) }),
+    },
     {
       key: 'arrived',
       done: !!d.arrivedAt,
       text: d.arrivedAt
-        ? t('merchant.steps.arrived', { time: hhmm(d.arrivedAt), packages: d.packageCount ?? 0, name: d.receivedByName ?? '' })
+        ? t('merchant.steps.arrived', {
+            time: hhmm(d.arrivedAt),
+            packages: d.packageCount ?? 0,
+            name: d.receivedByName ?? '',
+          })
         : t('bag.steps.arrive'),
     },
     {
       key: 'disinfected',
       done: !!b?.releasedAt,
       current: !!b?.disinfectionStartedAt && !b.releasedAt,
-      text: b?.disinfectionStartedAt ? t('merchant.steps.disinfected', { time: hhmm(b.disinfectionStartedAt), agent: b.agent ?? '' }) : t('bag.steps.disinfect'),
+      text: b?.disinfectionStartedAt
+        ? t('merchant.steps.disinfected', { time: hhmm(b.disinfectionStartedAt), agent: b.agent ?? '' })
+        : t('bag.steps.disinfect'),
     },
-    { key: 'released', done: !!b?.releasedAt, text: b?.releasedAt ? t('bag.steps.released', { time: hhmm(b.releasedAt) }) : t('bag.steps.release') },
+    {
+      key: 'released',
+      done: !!b?.releasedAt,
+      text: b?.releasedAt ? t('bag.steps.released', { time: hhmm(b.releasedAt) }) : t('bag.steps.release'),
+    },
     {
       key: 'bags',
       done: !!b?.completedAt,
-      text: t('merchant.steps.bags', { delivered: view.bags.delivered, total: view.bags.total, exceptions: view.bags.exception }),
+      text: t('merchant.steps.bags', {
+        delivered: view.bags.delivered,
+        total: view.bags.total,
+        exceptions: view.bags.exception,
+      }),
     },
   ];
   return (
@@ -165,12 +211,17 @@ function Shortfall({ merchantId, view }: { merchantId: string; view: View }) {
   const [qty, setQty] = useState<Record<string, string>>({});
   const [previewed, setPreviewed] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const settleable = ['formed', 'dispatched', 'arrived', 'distributing', 'completed'].includes(view.relay.status);
+  const settleable = ['formed', 'dispatched', 'arrived', 'distributing', 'completed'].includes(
+    view.relay.status,
+  );
   const items = useMemo(
     () =>
       view.items.map((i) => {
         const raw = qty[i.relayItemId];
-        return { relayItemId: i.relayItemId, deliveredQty: raw === undefined || raw === '' ? i.orderedQty : Number(raw) };
+        return {
+          relayItemId: i.relayItemId,
+          deliveredQty: raw === undefined || raw === '' ? i.orderedQty : Number(raw),
+        };
       }),
     [view.items, qty],
   );
@@ -192,14 +243,20 @@ function Shortfall({ merchantId, view }: { merchantId: string; view: View }) {
         <ul style={{ paddingLeft: '1.2em' }}>
           {s.items.map((i) => (
             <li key={i.relayItemId}>
-              {i.name}: {t('merchant.deliveredOf', { delivered: i.deliveredQty, ordered: i.orderedQty, unit: i.unit })}
-              {i.shortQty > 0 && ` · ${t('merchant.shortHouseholds', { count: i.households, amount: yuan(i.refundFen) })}`}
+              {i.name}:{' '}
+              {t('merchant.deliveredOf', { delivered: i.deliveredQty, ordered: i.orderedQty, unit: i.unit })}
+              {i.shortQty > 0 &&
+                ` · ${t('merchant.shortHouseholds', { count: i.households, amount: yuan(i.refundFen) })}`}
             </li>
           ))}
         </ul>
         <p>
           {t('merchant.refundTotal', { amount: yuan(s.totalRefundFen), count: s.refunds.length })}{' '}
-          {s.refunds.some((r) => r.status === 'pending') && <span className="dist-chip" data-tone="warn">{t('refundStatus.pending')}</span>}
+          {s.refunds.some((r) => r.status === 'pending') && (
+            <span className="dist-chip" data-tone="warn">
+              {t('refundStatus.pending')}
+            </span>
+          )}
         </p>
       </section>
     );
@@ -232,9 +289,17 @@ function Shortfall({ merchantId, view }: { merchantId: string; view: View }) {
           />
         </div>
       ))}
-      {preview.error && <p className="error" role="alert">{errorMessage(preview.error)}</p>}
+      {preview.error && (
+        <p className="error" role="alert">
+          {errorMessage(preview.error)}
+        </p>
+      )}
       {previewed && preview.data && (
-        <div className="dist-notice" data-tone={preview.data.totalRefundFen > 0 ? 'info' : undefined} style={{ marginTop: 12 }}>
+        <div
+          className="dist-notice"
+          data-tone={preview.data.totalRefundFen > 0 ? 'info' : undefined}
+          style={{ marginTop: 12 }}
+        >
           {preview.data.totalRefundFen > 0
             ? t('merchant.previewLine', {
                 count: preview.data.households,
@@ -244,7 +309,11 @@ function Shortfall({ merchantId, view }: { merchantId: string; view: View }) {
             : t('merchant.previewNone')}
         </div>
       )}
-      {settle.error && <p className="error" role="alert">{errorMessage(settle.error)}</p>}
+      {settle.error && (
+        <p className="error" role="alert">
+          {errorMessage(settle.error)}
+        </p>
+      )}
       <div className="dist-actions">
         <button type="button" onClick={() => setPreviewed(true)}>
           {t('merchant.preview')}
@@ -260,7 +329,14 @@ function Shortfall({ merchantId, view }: { merchantId: string; view: View }) {
             {settle.isPending ? t('saving') : t('merchant.settleConfirm')}
           </button>
         ) : (
-          <button type="button" className="primary" onClick={() => { setPreviewed(true); setConfirming(true); }}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setPreviewed(true);
+              setConfirming(true);
+            }}
+          >
             {t('merchant.settle')}
           </button>
         )}
@@ -280,7 +356,11 @@ function Exceptions({ merchantId, view }: { merchantId: string; view: View }) {
   return (
     <section aria-labelledby="exceptions">
       <h2 id="exceptions">{t('merchant.exceptionsTitle', { count: view.exceptions.length })}</h2>
-      {refund.error && <p className="error" role="alert">{errorMessage(refund.error)}</p>}
+      {refund.error && (
+        <p className="error" role="alert">
+          {errorMessage(refund.error)}
+        </p>
+      )}
       {view.exceptions.map((e) => (
         <div key={e.bagId} className="card">
           <strong>
@@ -290,8 +370,13 @@ function Exceptions({ merchantId, view }: { merchantId: string; view: View }) {
             {e.exceptionKind ? t(`exceptionKinds.${e.exceptionKind}`) : ''} · {dayTime(e.exceptionAt, locale)}
             {e.exceptionNote ? ` · ${e.exceptionNote}` : ''}
           </p>
+          {e.photoKey && <PhotoView photoKey={e.photoKey} />}
           {e.exceptionKind !== 'nobody_home' && (
-            <button type="button" disabled={refund.isPending} onClick={() => refund.mutate({ merchantId, relayId: view.relay.id, bagId: e.bagId })}>
+            <button
+              type="button"
+              disabled={refund.isPending}
+              onClick={() => refund.mutate({ merchantId, relayId: view.relay.id, bagId: e.bagId })}
+            >
               {t('merchant.refundBag')}
             </button>
           )}
@@ -307,14 +392,19 @@ function Problems({ merchantId, view }: { merchantId: string; view: View }) {
   if (view.problems.length === 0) return null;
   return (
     <section aria-labelledby="problems">
-      <h2 id="problems">{t('merchant.problemsTitle', { count: view.problems.filter((p) => p.status === 'open').length })}</h2>
+      <h2 id="problems">
+        {t('merchant.problemsTitle', { count: view.problems.filter((p) => p.status === 'open').length })}
+      </h2>
       {view.problems.map((p) => (
         <div key={p.reportId} className="card">
           <div className="dist-head">
             <strong>
               #{p.seq} {p.household ? placeLabel(t, p.household) : ''}
             </strong>
-            <span className="dist-chip" data-tone={p.status === 'open' ? 'warn' : p.status === 'accepted' ? 'ok' : undefined}>
+            <span
+              className="dist-chip"
+              data-tone={p.status === 'open' ? 'warn' : p.status === 'accepted' ? 'ok' : undefined}
+            >
               {t(`problemStatus.${p.status}`)}
             </span>
           </div>
@@ -323,16 +413,36 @@ function Problems({ merchantId, view }: { merchantId: string; view: View }) {
             {p.itemName ? ` · ${p.itemName} ×${p.qty ?? 1}` : ''} · {dayTime(p.createdAt, locale)}
           </p>
           {p.description && <p style={{ margin: '4px 0' }}>“{p.description}”</p>}
-          {p.status === 'accepted' && p.refundFen != null && <p className="muted">{t('merchant.refunded', { amount: yuan(p.refundFen) })}</p>}
+          {p.photoKey && <PhotoView photoKey={p.photoKey} />}
+          {p.status === 'accepted' && p.refundFen != null && (
+            <p className="muted">{t('merchant.refunded', { amount: yuan(p.refundFen) })}</p>
+          )}
           {p.status === 'rejected' && p.decisionNote && <p className="muted">{p.decisionNote}</p>}
-          {p.status === 'open' && <Decide merchantId={merchantId} relayId={view.relay.id} reportId={p.reportId} suggestedFen={p.suggestedRefundFen} />}
+          {p.status === 'open' && (
+            <Decide
+              merchantId={merchantId}
+              relayId={view.relay.id}
+              reportId={p.reportId}
+              suggestedFen={p.suggestedRefundFen}
+            />
+          )}
         </div>
       ))}
     </section>
   );
 }
 
-function Decide({ merchantId, relayId, reportId, suggestedFen }: { merchantId: string; relayId: string; reportId: string; suggestedFen: number | null }) {
+function Decide({
+  merchantId,
+  relayId,
+  reportId,
+  suggestedFen,
+}: {
+  merchantId: string;
+  relayId: string;
+  reportId: string;
+  suggestedFen: number | null;
+}) {
   const t = useTranslations('distribution');
   const trpc = useTRPC();
   const refresh = useRefresh();
@@ -346,20 +456,43 @@ function Decide({ merchantId, relayId, reportId, suggestedFen }: { merchantId: s
       <div className="dist-grid2">
         <div>
           <label htmlFor={`amt-${reportId}`}>{t('merchant.refundAmount')}</label>
-          <input id={`amt-${reportId}`} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value.replace(/[^0-9.]/g, ''))} />
+          <input
+            id={`amt-${reportId}`}
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value.replace(/[^0-9.]/g, ''))}
+          />
         </div>
         <div>
           <label htmlFor={`note-${reportId}`}>{t('merchant.decisionNote')}</label>
-          <input id={`note-${reportId}`} value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
+          <input
+            id={`note-${reportId}`}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            maxLength={500}
+          />
         </div>
       </div>
-      {decide.error && <p className="error" role="alert">{errorMessage(decide.error)}</p>}
+      {decide.error && (
+        <p className="error" role="alert">
+          {errorMessage(decide.error)}
+        </p>
+      )}
       <div className="dist-actions">
         <button
           type="button"
           className="primary"
           disabled={decide.isPending || !(fen > 0)}
-          onClick={() => decide.mutate({ merchantId, relayId, reportId, decision: 'accept', refundFen: fen, note: note || null })}
+          onClick={() =>
+            decide.mutate({
+              merchantId,
+              relayId,
+              reportId,
+              decision: 'accept',
+              refundFen: fen,
+              note: note || null,
+            })
+          }
         >
           {t('merchant.accept')}
         </button>
