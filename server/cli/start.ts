@@ -72,7 +72,9 @@ if (!env.STRIPE_SECRET_KEY) {
   console.log(`[linli] Stripe mock on ${env.STRIPE_API_BASE}`);
 }
 
-const next = spawn(process.execPath, [nextBin, 'start', '-p', String(port)], { stdio: 'inherit', env });
+// LINLI_HOST (e.g. 127.0.0.1) keeps the server off the network; by default Next listens on all interfaces.
+const hostArgs = env.LINLI_HOST ? ['-H', env.LINLI_HOST] : [];
+const next = spawn(process.execPath, [nextBin, 'start', '-p', String(port), ...hostArgs], { stdio: 'inherit', env });
 children.push(next);
 console.log(`[linli] http://localhost:${port}`);
 
