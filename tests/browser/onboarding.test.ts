@@ -269,4 +269,27 @@ describe('merchant onboarding journey', () => {
     expect(await page.locator('main').innerText()).not.toMatch(/merchant\.[a-z]/);
     await shot(page, J, '17-review-detail-en');
   });
+
+  it('over HTTP, the real server takes a 10 MB photo and refuses a 30 MB one with 413', async () => {
+    const post = (bytes: Buffer) =>
+      merchant.context.request.post('/api/merchant/documents', {
+        multipart: {
+          merchantId,
+          kind: 'other',
+          file: { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: bytes },
+        },
+      });
+    const jpeg = (size: number) => {
+      const b = Buffer.alloc(size);
+      b.set([0xff, 0xd8, 0xff, 0xe0]);
+      return b;
+    };
+    const ok = await post(jpeg(10 * 1024 * 1024));
+    expect(ok.status()).toBe(201);
+    const big = await post(jpeg(30 * 1024 * 1024));
+    expect(big.status()).toBe(413);
+    expect(((await big.json()) as { error: { code: string; field: string } }).error).toMatchObject({
+      code: 'FILE_TOO_LARGE',
+    });
+  });
 });
