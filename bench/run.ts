@@ -10,7 +10,8 @@
 import { performance } from 'node:perf_hooks';
 
 export type Measure = { bench: string; measure: string; ms: number } & Record<string, string | number | boolean | null>;
-export type Bench = { name: string; description: string; run: () => Promise<Measure[]> };
+/** `optional` benches run only when named (`npm run bench -- profile`). */
+export type Bench = { name: string; description: string; optional?: boolean; run: () => Promise<Measure[]> };
 
 /** Add a benchmark with one line. */
 const BENCHES: Bench[] = [
@@ -28,6 +29,12 @@ const BENCHES: Bench[] = [
     name: 'pglite',
     description: 'the same on the embedded PGlite (one process owns the database)',
     run: async () => (await import('./relay')).runRelayBench('pglite'),
+  },
+  {
+    name: 'profile',
+    description: 'where a join spends its time: layers over HTTP, statement spans, micro costs, server CPU profile during a flash',
+    optional: true,
+    run: async () => (await import('./profile')).runProfileBench(),
   },
 ];
 
@@ -47,7 +54,7 @@ async function main() {
     console.error(`unknown bench: ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
     process.exit(2);
   }
-  const selected = wanted.length ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
+  const selected = wanted.length ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES.filter((b) => !b.optional);
   const all: Measure[] = [];
   for (const b of selected) {
     const started = performance.now();

@@ -67,6 +67,13 @@ export type AttemptOutcome = {
   orderId: string | null;
 };
 
+/**
+ * `core`: the statements listed at the top. `full-tx`: every statement Linli's join transaction
+ * sends — core plus the admission check, the audit row, the household's members and their
+ * notification — still bare SQL from this process (a rung between the baseline and the service).
+ */
+export type BaselineVariant = 'core' | 'full-tx';
+
 /** One household's join as bare SQL: 1 unit of the capped item, 1 of the open item. */
 async function joinOnce(
   c: BaselineConn,
@@ -74,6 +81,8 @@ async function joinOnce(
   r: RelayRef,
   h: Household,
   limit: number | null,
+  variant: BaselineVariant = 'core',
+  merchantId: string | null = null,
 ): Promise<AttemptOutcome> {
   const t = performance.now();
   const lines = [
@@ -83,6 +92,14 @@ async function joinOnce(
   try {
     const orderId = await c.runTx(async (q) => {
       const prices = new Map<string, number>();
+      if (variant === 'full-tx') {
+        const adm = await q(
+          `select a.status, m.food_permit_expires_on, m.vehicle_pass_expires_on from admissions a join merchants m on m.id = a.merchant_id
+            where a.community_id = $1 and a.merchant_id = $2 for share of a`,
+          [communityId, merchantId],
+        );
+        if (adm[0]?.status !== 'approved') throw new Rejected('ADMISSION_NOT_ACTIVE');
+      }
       for (const l of lines) {
         const taken = await q(
           `update relay_items set sold = sold + $1
@@ -139,6 +156,30 @@ async function joinOnce(
           prices.get(lines[1]!.itemId),
         ],
       );
+      if (variant === 'full-tx') {
+        const after = JSON.stringify({
+          relayId: r.relayId,
+          seq: seq.seq,
+          householdId: h.householdId,
+          totalFen: total,
+          lines,
+        });
+        await q(
+          `insert into audit_log (community_id, actor_user_id, action, entity_type, entity_id, after) values ($1, $2, 'order.placed', 'order', $3, $4::jsonb)`,
+          [communityId, h.userId, orderId, after],
+        );
+        const members = await q(
+          `select user_id from memberships where community_id = $1 and household_id = $2 and role = 'resident'`,
+          [communityId, h.householdId],
+        );
+        const payload = JSON.stringify({ orderId, relayId: r.relayId, seq: seq.seq, totalFen: total });
+        for (const m of members) {
+          await q(
+            `insert into notifications (community_id, user_id, kind, payload) values ($1, $2, 'order.placed', $3::jsonb)`,
+            [communityId, m.user_id, payload],
+          );
+        }
+      }
       return orderId;
     });
     const at = performance.now();
@@ -157,10 +198,11 @@ export async function runBaselineBurst(
   households: Household[],
   concurrency: number,
   limit: number | null,
+  opts: { variant?: BaselineVariant; merchantId?: string } = {},
 ): Promise<{ outcomes: AttemptOutcome[]; wallMs: number }> {
   const t = performance.now();
   const outcomes = await pool(households.length, concurrency, (i) =>
-    joinOnce(c, communityId, r, households[i]!, limit),
+    joinOnce(c, communityId, r, households[i]!, limit, opts.variant, opts.merchantId ?? null),
   );
   return { outcomes, wallMs: performance.now() - t };
 }

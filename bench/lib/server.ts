@@ -85,6 +85,8 @@ export class BenchServer {
       NEXT_TELEMETRY_DISABLED: '1',
       NEXT_DIST_DIR: DIST_DIR,
       PORT: String(this.opts.port),
+      // Loopback only: the bench's servers have no business on the network.
+      LINLI_HOST: '127.0.0.1',
       NEXTAUTH_URL: this.url,
       ...this.opts.env,
     };
@@ -135,6 +137,11 @@ export class BenchServer {
     }
     await this.kill();
     throw new Error(`${this.opts.name} did not become healthy within ${timeoutMs} ms`);
+  }
+
+  /** Sends a signal to every process of the server (e.g. SIGUSR2 to the CPU profiler hook). */
+  signalAll(sig: NodeJS.Signals): void {
+    if (this.child?.pid) process.kill(-this.child.pid, sig);
   }
 
   /** `kill -9` of the whole process group: no shutdown hooks, no flushing. */

@@ -92,6 +92,28 @@ export async function openBenchRelay(
     threshold?: { kind: 'households'; value: number };
   },
 ): Promise<RelayRef> {
+  // A join takes stock line by line in item-id order, so which of the two items sorts first decides
+  // whether a sold-out attempt fails at once (capped first) or first locks the uncapped item's row.
+  // Ids are random: keep the order fixed (capped first) so every relay of a run, Linli's and the
+  // baseline's, behaves alike. A relay with the other order is deleted before anyone sees it.
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const r = await createBenchRelay(database, w, opts);
+    if (r.cappedItemId < r.openItemId) return r;
+    await database.db.execute(
+      sql`delete from relay_items where community_id = ${w.communityId}::uuid and relay_id = ${r.relayId}::uuid`,
+    );
+    await database.db.execute(
+      sql`delete from relays where community_id = ${w.communityId}::uuid and id = ${r.relayId}::uuid`,
+    );
+  }
+  throw new Error('could not make a relay with its capped item first');
+}
+
+async function createBenchRelay(
+  database: Database,
+  w: World,
+  opts: Parameters<typeof openBenchRelay>[2],
+): Promise<RelayRef> {
   const now = new Date();
   const closesAt = new Date(now.getTime() + (opts.closesInMinutes ?? 180) * 60_000);
   const { relayId } = await createRelay({
