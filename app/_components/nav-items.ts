@@ -26,12 +26,18 @@ export const NAV_ITEMS: Record<NavRole, NavItem[]> = {
     { href: '/v/[communityId]/bags', label: 'picklist.nav.bags', icon: 'box' },
     { href: '/v/[communityId]/checkoff', label: 'distribution.nav.checkoff', icon: 'qr' },
     { href: '/v/[communityId]/gate', label: 'distribution.nav.gate', icon: 'spray' },
+    { href: '/v/[communityId]/order-for', label: 'relay.nav.orderFor', icon: 'cart' },
   ],
   resident: [
     { href: '/r/[communityId]', label: 'shell.nav.residentHome', icon: 'home', exact: true },
+    { href: '/r/[communityId]/relays', label: 'relay.nav.relays', icon: 'cart' },
+    { href: '/r/[communityId]/orders', label: 'relay.nav.orders', icon: 'list' },
     { href: '/r/[communityId]/bag', label: 'distribution.nav.bag', icon: 'box' },
   ],
-  merchant: [{ href: '/m/[merchantId]', label: 'shell.nav.merchantHome', icon: 'store', exact: true }],
+  merchant: [
+    { href: '/m/[merchantId]', label: 'shell.nav.merchantHome', icon: 'store', exact: true },
+    { href: '/m/[merchantId]/relays', label: 'relay.nav.merchantRelays', icon: 'cart' },
+  ],
 };
 
 /** The URL prefix of each role's area. */

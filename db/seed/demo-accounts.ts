@@ -8,6 +8,7 @@ export const DEMO_ACCOUNTS = {
   volunteer: { phone: '+8613800000003', name: '王建国', code: '333333' },
   resident: { phone: '+8613800000004', name: '张桂英', code: '444444' },
   merchant: { phone: '+8613800000005', name: '陈老板', code: '555555' },
+  resident2: { phone: '+8613800000006', name: '李秀兰', code: '666666' },
 } as const;
 
 /** `phone=code,phone=code`, the AUTH_TEST_OTPS format. */

@@ -1,6 +1,7 @@
 import type { Database } from '@/db/client';
 import { seedDistributionDemo } from './distribution';
 import { seedMerchantDocuments } from './merchant-documents';
+import { seedDemoRelays } from './relays';
 import type { ProductKey } from './merchants';
 
 /** The ids of the demo data, for the seeds other domains add on top of it. Stable on every machine. */
@@ -62,4 +63,4 @@ export type ExtraSeed = (database: Database, demo: DemoRefs) => Promise<void>;
  * times relative to the moment it runs are fine where the feature needs them) and run its writes
  * in one transaction.
  */
-export const EXTRA_SEEDS: ExtraSeed[] = [seedDistributionDemo, seedMerchantDocuments];
+export const EXTRA_SEEDS: ExtraSeed[] = [seedDistributionDemo, seedMerchantDocuments, seedDemoRelays];

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
+import { UpcomingRelays } from '@/app/_components/upcoming-relays';
 import { ResidentHome } from './resident-home';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -13,7 +14,7 @@ export default async function Page({ params }: { params: Promise<{ communityId: 
   return (
     <main data-page="resident-home">
       <ResidentHome communityId={communityId} />
-      {/* relays: UpcomingRelays */}
+      <UpcomingRelays communityId={communityId} />
     </main>
   );
 }

@@ -22,7 +22,7 @@ import { listRelays } from '@/server/services/relay/list-relays';
 import { openRelay } from '@/server/services/relay/open-relay';
 import { requireMerchantStaff } from '@/server/services/relay/require-merchant-staff';
 import { MAX_QTY } from '@/server/services/relay/rules';
-import { watchRelayChain } from '@/server/services/relay/watch-relay-chain';
+import { watchMerchantRelayChain, watchRelayChain } from '@/server/services/relay/watch-relay-chain';
 import { communityProcedure, protectedProcedure, router, volunteerProcedure } from '../trpc';
 
 const id = (what: string) => z.uuid({ error: `${what}编号无效 / Invalid ${what} id` });
@@ -67,6 +67,10 @@ const merchantProcedure = protectedProcedure.use(async function requireMerchantT
 
 export const MerchantRelayRef = MerchantProcedureInput.extend({ communityId: id('小区'), relayId: id('接龙') });
 export type MerchantRelayRef = z.infer<typeof MerchantRelayRef>;
+
+/** A merchant's page names only the relay; the compound is found from it. */
+export const MerchantRelayLookup = MerchantProcedureInput.extend({ communityId: id('小区').optional(), relayId: id('接龙') });
+export type MerchantRelayLookup = z.infer<typeof MerchantRelayLookup>;
 
 export const CreateRelayInput = MerchantProcedureInput.extend({
   communityId: id('小区'),
@@ -130,6 +134,9 @@ export type MyOrdersInput = z.infer<typeof MyOrdersInput>;
 export const OnChangeInput = RelayRef.extend({ lastEventId: z.string().max(20).nullish() });
 export type OnChangeInput = z.infer<typeof OnChangeInput>;
 
+export const MerchantOnChangeInput = MerchantProcedureInput.extend({ relayId: id('接龙'), lastEventId: z.string().max(20).nullish() });
+export type MerchantOnChangeInput = z.infer<typeof MerchantOnChangeInput>;
+
 export const OrderForInput = z.object({ communityId: id('小区'), relayId: id('接龙').optional() });
 export type OrderForInput = z.infer<typeof OrderForInput>;
 
@@ -137,11 +144,19 @@ export const relayRouter = router({
   // ── the merchant's side ──
   catalog: merchantProcedure.input(MerchantProcedureInput).query(({ ctx, input }) => getRelayCatalog({ ctx, input })),
   listMine: merchantProcedure.input(MerchantProcedureInput).query(({ ctx, input }) => listMerchantRelays({ ctx, input })),
-  getForMerchant: merchantProcedure.input(MerchantRelayRef).query(({ ctx, input }) => getMerchantRelay({ ctx, input })),
+  getForMerchant: merchantProcedure.input(MerchantRelayLookup).query(({ ctx, input }) => getMerchantRelay({ ctx, input })),
   create: merchantProcedure.input(CreateRelayInput).mutation(({ ctx, input }) => createRelay({ ctx, input })),
   open: merchantProcedure.input(MerchantRelayRef).mutation(({ ctx, input }) => openRelay({ ctx, input })),
   close: merchantProcedure.input(MerchantRelayRef).mutation(({ ctx, input }) => closeRelay({ ctx, input })),
   cancel: merchantProcedure.input(CancelRelayInput).mutation(({ ctx, input }) => cancelRelay({ ctx, input })),
+  /** The live chain on the merchant's management page. */
+  onChangeForMerchant: merchantProcedure
+    .input(MerchantOnChangeInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const update of watchMerchantRelayChain({ ctx, input, signal })) {
+        yield tracked(String(update.version), update);
+      }
+    }),
 
   // ── the compound's side ──
   list: communityProcedure().query(({ ctx, input }) => listRelays({ ctx, input })),

@@ -7,7 +7,8 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
-import { householdUserIds } from '@/server/services/relay/load';
+import { householdUserIds, relayTitleOf } from '@/server/services/relay/load';
+import { payHref } from '@/server/services/relay/rules';
 import { afterApply, applyInTx } from './intents';
 import { recordStripeRefund } from './refunds';
 
@@ -95,6 +96,7 @@ async function tellPaymentFailed(tx: Tx, pi: Stripe.PaymentIntent) {
     .where(and(eq(orders.communityId, communityId!), eq(orders.id, orderId)));
   if (!order || order.status !== 'pending_payment') return;
   const userIds = await householdUserIds(tx, communityId!, order.householdId, order.placedBy);
+  const relayTitle = await relayTitleOf(tx, communityId!, order.relayId);
   await notifyUsers(
     tx,
     userIds.map((userId) => ({
@@ -104,8 +106,10 @@ async function tellPaymentFailed(tx: Tx, pi: Stripe.PaymentIntent) {
       payload: {
         orderId,
         relayId: order.relayId,
+        relayTitle,
         seq: order.seq,
         declineCode: pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? null,
+        href: payHref(communityId!, orderId),
       },
     })),
   );

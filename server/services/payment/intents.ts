@@ -11,7 +11,8 @@ import { getStripe } from '@/server/payments/stripe';
 import { writeAudit } from '@/server/services/shared/audit';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from '@/server/services/relay/chain-bus';
-import { householdUserIds } from '@/server/services/relay/load';
+import { householdUserIds, relayTitleOf } from '@/server/services/relay/load';
+import { formatFen, ordersHref } from '@/server/services/relay/rules';
 import { executeRefunds, reserveRefund, type RefundRow } from './refunds';
 
 export type PaymentRow = typeof payments.$inferSelect;
@@ -263,13 +264,22 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
       before: { status: 'pending_payment' },
       after: { status: 'paid', paymentIntentId: pi.id, amountFen: pi.amount },
     });
+    const relayTitle = await relayTitleOf(tx, communityId, order.relayId);
     await notifyUsers(
       tx,
       userIds.map((userId) => ({
         communityId,
         userId,
         kind: 'order.paid',
-        payload: { orderId, relayId: order.relayId, seq: order.seq, amountFen: pi.amount },
+        payload: {
+          orderId,
+          relayId: order.relayId,
+          relayTitle,
+          seq: order.seq,
+          amountFen: pi.amount,
+          amount: formatFen(pi.amount),
+          href: ordersHref(communityId),
+        },
       })),
     );
     if (pi.amount > order.totalFen) {

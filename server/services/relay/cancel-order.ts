@@ -10,7 +10,7 @@ import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
 import { householdUserIds, orderLinesOf, requireOrderAccess, requireRelay } from './load';
 import { bumpChain, giveBackStock, orderChanged } from './order-stock';
-import { assertJoinable } from './rules';
+import { assertJoinable, ordersHref } from './rules';
 import { cancelOrdersRefund } from './refund-keys';
 import { inTransaction } from './tx';
 
@@ -75,7 +75,7 @@ export async function cancelOrder({ ctx, input }: { ctx: ServiceContext; input: 
       tx,
       userIds
         .filter((id) => id !== ctx.user.id)
-        .map((userId) => ({ communityId, userId, kind: 'order.cancelled', payload: { orderId, relayId: order.relayId, seq: order.seq } })),
+        .map((userId) => ({ communityId, userId, kind: 'order.cancelled', payload: { orderId, relayId: order.relayId, relayTitle: relay.title, seq: order.seq, href: ordersHref(communityId) } })),
     );
     return { version, refunds };
   });

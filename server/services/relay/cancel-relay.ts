@@ -9,7 +9,7 @@ import { badRequest } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
 import { requireMerchantRelay } from './load';
-import { RELAY_TRANSITIONS, illegalTransition } from './rules';
+import { RELAY_TRANSITIONS, illegalTransition, ordersHref } from './rules';
 import { cancelIntentsOfOrders, cancelOrdersOfDeadRelay } from './transitions';
 
 export type CancelRelayInput = { merchantId: string; communityId: string; relayId: string; reason: string };
@@ -70,7 +70,7 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
         communityId,
         userId: a.user_id,
         kind: 'relay.cancelled',
-        payload: { relayId: relay.id, relayTitle: relay.title, orderId: a.order_id, seq: Number(a.seq), reason },
+        payload: { relayId: relay.id, relayTitle: relay.title, orderId: a.order_id, seq: Number(a.seq), reason, href: ordersHref(communityId) },
       })),
     );
     return { version: row.chainVersion, refunds };

@@ -5,8 +5,9 @@ import { cancelPaymentIntent, livePayment } from '@/server/services/payment/inte
 import { writeAudit } from '@/server/services/shared/audit';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
-import { householdUserIds, orderLinesOf, type OrderRow } from './load';
+import { householdUserIds, orderLinesOf, relayTitleOf, type OrderRow } from './load';
 import { bumpChain, giveBackStock } from './order-stock';
+import { ordersHref } from './rules';
 import { inTransaction, ts } from './tx';
 
 /**
@@ -81,9 +82,10 @@ async function expireOne(database: Database, communityId: string, orderId: strin
       after: { status: 'expired', returned: lines.map((l) => ({ relayItemId: l.relayItemId, qty: l.qty })) },
     });
     const userIds = await householdUserIds(tx, communityId, order.householdId, order.placedBy);
+    const relayTitle = await relayTitleOf(tx, communityId, order.relayId);
     await notifyUsers(
       tx,
-      userIds.map((userId) => ({ communityId, userId, kind: 'order.expired', payload: { orderId, relayId: order.relayId, seq: order.seq } })),
+      userIds.map((userId) => ({ communityId, userId, kind: 'order.expired', payload: { orderId, relayId: order.relayId, relayTitle, seq: order.seq, href: ordersHref(communityId) } })),
     );
     return v!;
   }).catch((e: unknown) => {

@@ -18,7 +18,7 @@ export async function getMerchantRelay({
   input,
 }: {
   ctx: ServiceContext;
-  input: { merchantId: string; communityId: string; relayId: string };
+  input: { merchantId: string; communityId?: string; relayId: string };
 }): Promise<MerchantRelayView> {
   await requireMerchantMember(ctx, input.merchantId);
   const relay = await requireMerchantRelay(ctx.db, input.communityId, input.relayId, input.merchantId);

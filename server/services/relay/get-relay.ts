@@ -4,6 +4,7 @@ import type { AuthedContext, ServiceContext } from '@/server/services/shared/con
 import { notFound } from '@/server/services/shared/errors';
 import {
   chainRows,
+  householdLabels,
   merchantName,
   relayItemsOf,
   requireRelay,
@@ -58,6 +59,8 @@ export type RelayView = {
   chain: ChainEntry[];
   version: number;
   serverNow: Date;
+  /** The caller's own households (unmasked: they are theirs), to order for. */
+  myHouseholds: { id: string; building: string; stairwell: string; room: string }[];
 };
 
 export function progressOf(relay: Pick<RelayRow, 'thresholdKind' | 'thresholdValue'>, tally: Tally): RelayProgress {
@@ -111,6 +114,7 @@ export async function buildRelayView(db: DbOrTx, relay: RelayRow, myHouseholdIds
     chain: rows.map((r) => toChainEntry(r, mine)),
     version: relay.chainVersion,
     serverNow: now,
+    myHouseholds: await householdLabels(db, relay.communityId, myHouseholdIds),
   };
 }
 

@@ -12,10 +12,12 @@ import { publishChainChange } from './chain-bus';
 import { householdUserIds, relayItemsOf, requireRelay, resolveHouseholdScope, unpaidHoldMinutes } from './load';
 import {
   assertJoinable,
+  formatFen,
   holdUntil,
   householdLimitError,
   normalizeJoinLines,
   orderTotalFen,
+  ordersHref,
   soldOutError,
   type RequestedLine,
 } from './rules';
@@ -194,8 +196,11 @@ export async function joinRelay({ ctx, input }: { ctx: ServiceContext; input: Jo
             relayTitle: relay.title,
             seq,
             totalFen,
+            amount: formatFen(totalFen),
             onBehalf: scope.onBehalf,
             placedByName: scope.onBehalf ? ctx.user.name : null,
+            // The volunteer who ordered goes back to their list; the household to its orders.
+            href: scope.onBehalf && userId === ctx.user.id ? `/v/${communityId}/order-for` : ordersHref(communityId),
           },
         })),
       );

@@ -37,9 +37,14 @@ export async function requireRelay(db: DbOrTx, communityId: string, relayId: str
   return row;
 }
 
-/** A merchant's own relay; another merchant's relay reads as not found. */
-export async function requireMerchantRelay(db: DbOrTx, communityId: string, relayId: string, merchantId: string) {
-  const row = await findRelay(db, communityId, relayId);
+/**
+ * A merchant's own relay; another merchant's relay reads as not found. Without the compound (a
+ * merchant's page names only the relay) it is found through the merchant's index.
+ */
+export async function requireMerchantRelay(db: DbOrTx, communityId: string | undefined, relayId: string, merchantId: string) {
+  const [row] = communityId
+    ? await db.select().from(relays).where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)))
+    : await db.select().from(relays).where(and(eq(relays.merchantId, merchantId), eq(relays.id, relayId)));
   if (!row || row.merchantId !== merchantId) throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
   return row;
 }
@@ -301,4 +306,28 @@ export async function orderLinesOf(db: DbOrTx, communityId: string, orderId: str
     .innerJoin(relayItems, and(eq(relayItems.communityId, orderLines.communityId), eq(relayItems.id, orderLines.relayItemId)))
     .where(and(eq(orderLines.communityId, communityId), eq(orderLines.orderId, orderId)))
     .orderBy(asc(relayItems.position), asc(relayItems.id));
+}
+
+/** Addresses of the given households, unmasked (only ever for the caller's own). */
+export async function householdLabels(db: DbOrTx, communityId: string, householdIds: string[]) {
+  if (householdIds.length === 0) return [];
+  const rows = await queryRows<{ id: string; building: string; stairwell: string; room: string }>(
+    db,
+    sql`select h.id, b.number as building, s.number as stairwell, h.room
+          from households h
+          join stairwells s on s.community_id = h.community_id and s.id = h.stairwell_id
+          join buildings b on b.community_id = s.community_id and b.id = s.building_id
+         where h.community_id = ${communityId}::uuid and h.id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`), sql`, `)})
+         order by b.route_order, s.route_order, h.floor, h.room`,
+  );
+  return rows;
+}
+
+/** For notifications: what the household will recognise the order by. */
+export async function relayTitleOf(db: DbOrTx, communityId: string, relayId: string): Promise<string> {
+  const [r] = await db
+    .select({ title: relays.title })
+    .from(relays)
+    .where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
+  return r?.title ?? '';
 }

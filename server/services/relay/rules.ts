@@ -411,3 +411,18 @@ export function validateRelayDraft(d: RelayDraft, now: Date): void {
 export function shanghaiDay(d: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
 }
+
+// ─── Links in notifications ─────────────────────────────────────────────────────────────────────
+
+/** Where a household follows its orders. */
+export function ordersHref(communityId: string): string {
+  return `/r/${communityId}/orders`;
+}
+
+export function relayHref(communityId: string, relayId: string): string {
+  return `/r/${communityId}/relays/${relayId}`;
+}
+
+export function payHref(communityId: string, orderId: string): string {
+  return `/pay/${orderId}?c=${communityId}`;
+}

@@ -16,7 +16,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
 import { tallyRelay, type RelayRow } from './load';
-import { evaluateThreshold, illegalTransition, RELAY_TRANSITIONS, type RelayAction } from './rules';
+import { evaluateThreshold, illegalTransition, ordersHref, RELAY_TRANSITIONS, type RelayAction } from './rules';
 
 async function guarded(
   tx: Tx,
@@ -168,7 +168,7 @@ export async function settleRelay(
           communityId,
           userId: a.userId,
           kind: 'relay.formed',
-          payload: { relayId: relay.id, relayTitle: row!.title, orderId: a.orderId, seq: a.seq, deliveryDate: row!.deliveryDate },
+          payload: { relayId: relay.id, relayTitle: row!.title, orderId: a.orderId, seq: a.seq, deliveryDate: row!.deliveryDate, href: ordersHref(communityId) },
         })),
       );
       return { outcome: 'formed' as const, refunds: [], version: formed.chainVersion };
@@ -198,7 +198,7 @@ export async function settleRelay(
         communityId,
         userId: a.userId,
         kind: 'relay.failed',
-        payload: { relayId: relay.id, relayTitle: row!.title, orderId: a.orderId, seq: a.seq, reason },
+        payload: { relayId: relay.id, relayTitle: row!.title, orderId: a.orderId, seq: a.seq, reason, href: ordersHref(communityId) },
       })),
     );
     return { outcome: 'failed' as const, refunds, version: failed.chainVersion };

@@ -1,9 +1,19 @@
-import { membershipsIn, requireUser } from '@/server/services/shared/access';
+import { membershipsIn, requireMerchantMember, requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { subscribeChain } from './chain-bus';
 import { householdIdsOf, progressOf, type RelayProgress } from './get-relay';
-import { chainRows, findRelay, relayItemsOf, requireRelay, tallyRelay, toChainEntry, type ChainEntry } from './load';
+import {
+  chainRows,
+  findRelay,
+  relayItemsOf,
+  requireMerchantRelay,
+  requireRelay,
+  tallyRelay,
+  toChainEntry,
+  type ChainEntry,
+  type RelayRow,
+} from './load';
 import { remaining, type RelayStatus } from './rules';
 
 export type WatchRelayChainInput = { communityId: string; relayId: string; lastEventId?: string | null };
@@ -42,8 +52,35 @@ export async function* watchRelayChain({
   const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
   if (mine.length === 0) throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
   const relay = await requireRelay(ctx.db, input.communityId, input.relayId);
-  const myHouseholds = new Set(householdIdsOf(mine));
-  const parsed = input.lastEventId ? Number.parseInt(input.lastEventId, 10) : NaN;
+  yield* chainUpdates(ctx, relay, new Set(householdIdsOf(mine)), input.lastEventId, signal);
+}
+
+export type WatchMerchantRelayChainInput = { merchantId: string; relayId: string; lastEventId?: string | null };
+
+/** The same live chain for the merchant's team managing the relay (masked the same way). */
+export async function* watchMerchantRelayChain({
+  ctx,
+  input,
+  signal,
+}: {
+  ctx: ServiceContext;
+  input: WatchMerchantRelayChainInput;
+  signal?: AbortSignal;
+}): AsyncGenerator<ChainUpdate> {
+  await requireMerchantMember(ctx, input.merchantId);
+  const relay = await requireMerchantRelay(ctx.db, undefined, input.relayId, input.merchantId);
+  yield* chainUpdates(ctx, relay, new Set(), input.lastEventId, signal);
+}
+
+async function* chainUpdates(
+  ctx: ServiceContext,
+  relay: RelayRow,
+  myHouseholds: ReadonlySet<string>,
+  lastEventId: string | null | undefined,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<ChainUpdate> {
+  const communityId = relay.communityId;
+  const parsed = lastEventId ? Number.parseInt(lastEventId, 10) : NaN;
   let seen = Number.isFinite(parsed) && parsed >= 0 ? parsed : -1;
 
   let dirty = true;
@@ -67,11 +104,11 @@ export async function* watchRelayChain({
         continue;
       }
       dirty = false;
-      const current = await findRelay(ctx.db, input.communityId, relay.id);
+      const current = await findRelay(ctx.db, communityId, relay.id);
       if (!current) return;
       if (current.chainVersion > seen) {
-        const rows = await chainRows(ctx.db, input.communityId, relay.id, Math.max(0, seen));
-        const [items, tally] = await Promise.all([relayItemsOf(ctx.db, input.communityId, relay.id), tallyRelay(ctx.db, input.communityId, relay.id)]);
+        const rows = await chainRows(ctx.db, communityId, relay.id, Math.max(0, seen));
+        const [items, tally] = await Promise.all([relayItemsOf(ctx.db, communityId, relay.id), tallyRelay(ctx.db, communityId, relay.id)]);
         seen = Math.max(current.chainVersion, ...rows.map((r) => r.chainVersion));
         yield {
           version: seen,

@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+import { PayPage } from './pay-page';
+import '@/app/r/[communityId]/relays/_kit/relay.css';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('relay.pay');
+  return { title: t('title') };
+}
+
+/** /pay/<orderId>?c=<communityId>[&return=1] */
+export default async function Page({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ orderId: string }>;
+  searchParams: Promise<{ c?: string; return?: string }>;
+}) {
+  const { orderId } = await params;
+  const { c, return: back } = await searchParams;
+  return <PayPage orderId={orderId} communityId={c ?? ''} returning={back === '1'} />;
+}

@@ -1,0 +1,14 @@
+import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
+import { RelayPage } from './relay-page';
+import '../_kit/relay.css';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('relay.page');
+  return { title: t('metaTitle') };
+}
+
+export default async function Page({ params }: { params: Promise<{ communityId: string; relayId: string }> }) {
+  const { communityId, relayId } = await params;
+  return <RelayPage communityId={communityId} relayId={relayId} />;
+}

@@ -1,0 +1,61 @@
+'use client';
+/**
+ * Display helpers of the relay pages. Display only: prices, totals, limits and masking are the
+ * server's; these only format what it sent.
+ */
+import { useEffect, useState } from 'react';
+
+const TZ = 'Asia/Shanghai';
+
+export function yuan(fen: number): string {
+  return `¥${(fen / 100).toFixed(2)}`;
+}
+
+/** "4月12日 20:00" / "12 Apr 20:00", in the compound's time zone. */
+export function dayTime(d: Date | string | null | undefined, locale: string): string {
+  if (!d) return '';
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: TZ,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(d));
+}
+
+/** "4月12日 周二" for a YYYY-MM-DD day. */
+export function day(iso: string, locale: string): string {
+  const d = new Date(`${iso}T12:00:00+08:00`);
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: TZ, month: 'short', day: 'numeric', weekday: 'short' }).format(d);
+}
+
+/** 5:07 or 1:02:03 */
+export function clock(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
+/**
+ * The server's clock on this phone: `serverNow` from the last response, moved on by the local
+ * clock. Countdowns use it, so a phone whose own clock is wrong still shows the real cutoff.
+ */
+export function useServerNow(serverNow: Date | string | undefined, everyMs = 1000): number {
+  const [offset] = useState(() => (serverNow ? new Date(serverNow).getTime() - Date.now() : 0));
+  const [now, setNow] = useState(() => Date.now() + offset);
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now() + offset), everyMs);
+    return () => clearInterval(t);
+  }, [offset, everyMs]);
+  return now;
+}
+
+/** One per form submission: a retried or double-tapped submit carries the same one. */
+export function newIdempotencyKey(prefix: string): string {
+  const rnd = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return `${prefix}-${rnd}`;
+}
