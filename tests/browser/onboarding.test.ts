@@ -292,4 +292,31 @@ describe('merchant onboarding journey', () => {
       code: 'FILE_TOO_LARGE',
     });
   });
+
+  it('the admitted merchant builds its catalog: yuan typed, exact fen shown, a photo added', async () => {
+    const page = merchant.page;
+    await page.goto(`/m/${merchantId}/catalog`);
+    await page.locator('button[data-action="add-product"]').click();
+    const form = page.locator('form[data-form="product"]');
+    await form.locator('input[name="name"]').fill('东北大米');
+    await form.locator('input[name="spec"]').fill('5kg/袋');
+    await form.locator('input[name="unit"]').fill('袋');
+    await form.locator('input[name="price"]').fill('39.999');
+    await form.locator('input[name="category"]').fill('粮油');
+    await form.locator('button[data-action="save-product"]').click();
+    await form.locator('[role="alert"]').waitFor(); // three decimals: refused on the field, nothing saved
+    await form.locator('input[name="price"]').fill('39.9');
+    await form.locator('button[data-action="save-product"]').click();
+    // Saved; the form stays open on the new product so its photo can be added.
+    await page.locator('form[data-form="product"] [data-upload="photo"]').waitFor();
+    await page
+      .locator('[data-upload="photo"] input[type="file"]')
+      .setInputFiles({ name: 'rice.png', mimeType: 'image/png', buffer: await pngOf('东北大米 5kg') });
+    await page.locator('form[data-form="product"] button[data-action="save-product"]').click();
+    const row = page.locator('[data-product="东北大米"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('¥39.90');
+    await row.locator('img').waitFor();
+    await shot(page, J, '18-catalog');
+  });
 });

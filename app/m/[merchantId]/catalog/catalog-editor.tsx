@@ -51,6 +51,12 @@ export function CatalogEditor({ merchantId }: { merchantId: string }) {
         <ProductForm
           merchantId={merchantId}
           initial={EMPTY}
+          onCreated={(id) => {
+            // Straight into editing the new product, where its photo can be added.
+            setAdding(false);
+            setEditing(id);
+            void refresh();
+          }}
           onDone={() => {
             setAdding(false);
             void refresh();
@@ -173,11 +179,13 @@ function ProductForm({
   product,
   initial,
   onDone,
+  onCreated,
 }: {
   merchantId: string;
   product?: Product;
   initial: Draft;
   onDone: () => void;
+  onCreated?: (productId: string) => void;
 }) {
   const t = useTranslations('merchant.catalog');
   const trpc = useTRPC();
@@ -185,7 +193,11 @@ function ProductForm({
   const errorMessage = useErrorMessage('merchant');
   const [draft, setDraft] = useState<Draft>(initial);
   const [priceError, setPriceError] = useState<string | null>(null);
-  const create = useMutation(trpc.merchant.createProduct.mutationOptions({ onSuccess: onDone }));
+  const create = useMutation(
+    trpc.merchant.createProduct.mutationOptions({
+      onSuccess: (p) => (onCreated ? onCreated(p.id) : onDone()),
+    }),
+  );
   const update = useMutation(trpc.merchant.updateProduct.mutationOptions({ onSuccess: onDone }));
   const error = (create.error ?? update.error) as TrpcLikeError | null;
   const errorField = error?.data?.field ?? null;
