@@ -47,6 +47,7 @@ export async function openRelayTx(tx: Tx, relay: RelayRow, now: Date, actorUserI
     openedAt: now,
     opensAt: relay.opensAt > now ? now : relay.opensAt,
     outcomeReason: null,
+    chainVersion: sql`${relays.chainVersion} + 1`,
     updatedAt: now,
   });
   await writeAudit(tx, {

@@ -1,12 +1,14 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
+import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
+import { useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import { day, useServerNow } from '../_kit/format';
 import { MyOrderCard } from '../_kit/my-order-card';
-import { OrderForm } from '../_kit/order-form';
+import { OrderForm, type Joined } from '../_kit/order-form';
+import { yuan } from '../_kit/format';
 import { ChainList, Countdown, LiveDot, Progress, RelayStatusChip } from '../_kit/parts';
 import { useRelayLive, type RelayView } from '../_kit/use-relay-live';
 
@@ -27,7 +29,7 @@ export function RelayPage({ communityId, relayId }: { communityId: string; relay
 function LiveRelay({ communityId, view }: { communityId: string; view: RelayView }) {
   const t = useTranslations('relay.page');
   const locale = useLocale();
-  const router = useRouter();
+  const [joined, setJoined] = useState<Joined | null>(null);
   const trpc = useTRPC();
   const live = useRelayLive({ kind: 'member', communityId }, view.id, view);
   const now = useServerNow(view.serverNow, 5000);
@@ -59,6 +61,17 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
         <Progress progress={live.progress} />
       </section>
 
+      {joined && (
+        <div className="rl-notice" data-tone="ok" role="status" data-testid="joined">
+          {t('joined', { seq: joined.seq, amount: yuan(joined.totalFen) })}
+          {joined.status === 'pending_payment' && (
+            <Link className="button primary rl-submit" href={`/pay/${joined.orderId}?c=${communityId}`} data-testid="joined-pay">
+              {t('payNow', { amount: yuan(joined.totalFen) })}
+            </Link>
+          )}
+        </div>
+      )}
+
       {myLive.length > 0 && (
         <section aria-labelledby="mine-h">
           <h2 id="mine-h">{t('myOrders')}</h2>
@@ -78,7 +91,7 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
               relayId={view.id}
               householdId={household.id}
               items={live.items}
-              onJoined={(o) => router.push(`/pay/${o.orderId}?c=${communityId}`)}
+              onJoined={setJoined}
             />
           </>
         ) : (

@@ -47,7 +47,7 @@ export function useRelayLive(source: LiveSource, relayId: string, view: RelayVie
   // The version to resume from is fixed at mount: changing the input would restart the stream.
   const startVersion = useRef(String(view.version));
   useEffect(() => {
-    setLive((cur) => (view.version > cur.version ? fromView(view) : cur));
+    setLive((cur) => (view.version >= cur.version ? { ...fromView(view), fresh: cur.fresh } : cur));
   }, [view]);
 
   const onData = ({ data: update }: { data: ChainUpdate }) => {
