@@ -37,6 +37,8 @@ export const NAV_ITEMS: Record<NavRole, NavItem[]> = {
   merchant: [
     { href: '/m/[merchantId]', label: 'shell.nav.merchantHome', icon: 'store', exact: true },
     { href: '/m/[merchantId]/relays', label: 'relay.nav.merchantRelays', icon: 'cart' },
+    { href: '/m/[merchantId]/catalog', label: 'merchant.nav.catalog', icon: 'box' },
+    { href: '/m/[merchantId]/team', label: 'merchant.nav.team', icon: 'people' },
   ],
 };
 

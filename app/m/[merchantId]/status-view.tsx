@@ -7,7 +7,6 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { FIELD_STEP } from '../apply/steps';
 import { useFieldLabel } from '../_onboarding/field-label';
 import { dateTime } from '../_onboarding/format';
-import { MerchantTabs } from '../_onboarding/merchant-tabs';
 import { StatusBadge } from '../_onboarding/status-badge';
 
 export function StatusView({ merchantId }: { merchantId: string }) {
@@ -42,7 +41,6 @@ export function StatusView({ merchantId }: { merchantId: string }) {
         {tKinds(d.merchant.kind)}
         {d.merchant.legalName && d.merchant.displayName ? ` · ${d.merchant.legalName}` : ''}
       </p>
-      <MerchantTabs merchantId={merchantId} />
 
       {d.admissions.length === 0 ? (
         <div className="card">

@@ -8,7 +8,6 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import type { AppRouter } from '@/server/api/root';
 import { yuanToFen } from '@/server/services/merchant/price';
 import { yuan } from '../../_onboarding/format';
-import { MerchantTabs } from '../../_onboarding/merchant-tabs';
 import { UploadField } from '../../_onboarding/upload-field';
 
 type Product = inferRouterOutputs<AppRouter>['merchant']['products'][number];
@@ -32,7 +31,6 @@ export function CatalogEditor({ merchantId }: { merchantId: string }) {
   return (
     <>
       <h1>{t('title')}</h1>
-      <MerchantTabs merchantId={merchantId} />
       {list.error && (
         <div role="alert" className="card">
           <p className="error">{errorMessage(list.error)}</p>

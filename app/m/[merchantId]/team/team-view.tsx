@@ -4,7 +4,6 @@ import { useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
-import { MerchantTabs } from '../../_onboarding/merchant-tabs';
 
 type TrpcLikeError = { data?: { field?: string | null } | null };
 
@@ -37,7 +36,6 @@ export function TeamView({ merchantId }: { merchantId: string }) {
   return (
     <>
       <h1>{t('title')}</h1>
-      <MerchantTabs merchantId={merchantId} />
       <p className="muted">{t('intro')}</p>
       {team.isPending && <p className="muted">{tc('loading')}</p>}
       {team.error && (
