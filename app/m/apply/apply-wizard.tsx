@@ -110,6 +110,7 @@ function Start() {
 
 function Wizard({ merchantId }: { merchantId: string }) {
   const t = useTranslations('merchant.apply');
+  const tErrors = useTranslations('merchant.errors');
   const tc = useTranslations('common');
   const trpc = useTRPC();
   const router = useRouter();
@@ -135,6 +136,17 @@ function Wizard({ merchantId }: { merchantId: string }) {
     );
   }
   const data = app.data;
+  if (data.myRole !== 'owner') {
+    // Staff run the catalog and relays; the application is the owner's to sign.
+    return (
+      <div className="card">
+        <p>{tErrors('MERCHANT_OWNER_REQUIRED')}</p>
+        <Link className="button" href={`/m/${merchantId}`}>
+          {t('review.toStatus')}
+        </Link>
+      </div>
+    );
+  }
   const index = STEPS.indexOf(step);
   const stepsWithProblems = new Set(Object.keys(data.missing).map((f) => FIELD_STEP[f]));
   return (
