@@ -594,6 +594,24 @@ describe('the live chain', () => {
     ac2.abort();
     await resumed.return(undefined);
   });
+  it('many phones share one read, yet each sees only its own entry as "mine"', async () => {
+    const relayId = await openTestRelay(w, { items: [{ product: 'rice' }] });
+    const [rice] = await itemsOf(relayId);
+    const phones = [26, 27, 28].map((i) => {
+      const ac = new AbortController();
+      const gen = watchRelayChain({ ctx: w.ctx(resident(i)), input: { communityId: w.community.id, relayId, lastEventId: null }, signal: ac.signal });
+      return { i, ac, gen };
+    });
+    for (const p of phones) await p.gen.next(); // snapshots
+    const next = phones.map((p) => p.gen.next());
+    await join(27, relayId, [{ item: rice!.id, qty: 1 }]);
+    const updates = (await Promise.all(next)).map((r) => r.value as ChainUpdate);
+    expect(updates.map((u) => u.entries.map((e) => [e.seq, e.mine]))).toEqual([[[1, false]], [[1, true]], [[1, false]]]);
+    for (const p of phones) {
+      p.ac.abort();
+      await p.gen.return(undefined);
+    }
+  });
 });
 
 describe('refundOrder (the verb distribution uses)', () => {

@@ -72,6 +72,25 @@ export async function* watchMerchantRelayChain({
   yield* chainUpdates(ctx, relay, new Set(), input.lastEventId, signal);
 }
 
+/**
+ * Reads keyed by chain version are immutable (a version names one state of the chain), so phones
+ * asking for the same one within a few seconds share a single query.
+ */
+const SHARED_TTL_MS = 5_000;
+const sharedReads = new Map<string, { at: number; value: Promise<unknown> }>();
+function shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  const hit = sharedReads.get(key);
+  if (hit && now - hit.at < SHARED_TTL_MS) return hit.value as Promise<T>;
+  if (sharedReads.size > 5_000) {
+    for (const [k, e] of sharedReads) if (now - e.at >= SHARED_TTL_MS) sharedReads.delete(k);
+  }
+  const value = read();
+  sharedReads.set(key, { at: now, value });
+  value.catch(() => sharedReads.delete(key));
+  return value;
+}
+
 async function* chainUpdates(
   ctx: ServiceContext,
   relay: RelayRow,
@@ -107,9 +126,17 @@ async function* chainUpdates(
       const current = await findRelay(ctx.db, communityId, relay.id);
       if (!current) return;
       if (current.chainVersion > seen) {
-        const rows = await chainRows(ctx.db, communityId, relay.id, Math.max(0, seen));
-        const [items, tally] = await Promise.all([relayItemsOf(ctx.db, communityId, relay.id), tallyRelay(ctx.db, communityId, relay.id)]);
-        seen = Math.max(current.chainVersion, ...rows.map((r) => r.chainVersion));
+        // Every phone on this relay wakes on the same signal, most having seen the same version:
+        // they share one read of the rows and one of the stock and tally (per instance).
+        const v = current.chainVersion;
+        const [rows, { items, tally }] = await Promise.all([
+          shared(`rows:${relay.id}:${Math.max(0, seen)}:${v}`, () => chainRows(ctx.db, communityId, relay.id, Math.max(0, seen))),
+          shared(`stats:${relay.id}:${v}`, async () => ({
+            items: await relayItemsOf(ctx.db, communityId, relay.id),
+            tally: await tallyRelay(ctx.db, communityId, relay.id),
+          })),
+        ]);
+        seen = Math.max(v, ...rows.map((r) => r.chainVersion));
         yield {
           version: seen,
           entries: rows.map((r) => toChainEntry(r, myHouseholds)),
