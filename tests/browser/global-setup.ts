@@ -55,6 +55,7 @@ export default async function setup(project: TestProject) {
       ...env,
       PORT: String(port),
       PGLITE_DIR: path.join(dataDir, 'pglite'),
+      FILE_STORAGE_DIR: path.join(dataDir, 'files'),
       STRIPE_MOCK_PORT: String(port + 11),
       LINLI_DEMO: '1',
       // Short dwell for the disinfection journey (a test setting).
