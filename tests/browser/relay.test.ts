@@ -147,6 +147,9 @@ describe('a group buy from opening to payment', () => {
     // Still payable: the good card is offered again.
     expect(await b.getByTestId('pay-visa').isEnabled()).toBe(true);
     await shot(b, JOURNEY, '08-declined');
+    // The decline also reached the app through Stripe's signed webhook: the household is told.
+    await b.goto('/notifications');
+    await b.getByText('付款未成功').first().waitFor({ timeout: 20_000 });
 
     // My orders show where each stands.
     await a.goto(`/r/${COMMUNITY}/orders`);

@@ -20,6 +20,8 @@ export type OrderForHousehold = {
   careCategories: string[];
   /** 接龙号 of the household's live orders in the relay asked about. */
   liveOrders: number[];
+  /** Units the household already holds of each limited item of that relay (for the limits shown). */
+  itemTotals: Record<string, number>;
 };
 
 /**
@@ -37,6 +39,11 @@ export async function listOrderForHouseholds({ ctx, input }: { ctx: ServiceConte
             where o.community_id = h.community_id and o.household_id = h.id and o.relay_id = ${input.relayId}::uuid
               and o.status in ('pending_payment', 'paid'))`
     : sql`'[]'::json`;
+  const totalsFilter = input.relayId
+    ? sql`(select coalesce(json_object_agg(t.relay_item_id, t.qty), '{}'::json) from household_item_totals t
+             join relay_items ri on ri.community_id = t.community_id and ri.id = t.relay_item_id
+            where t.community_id = h.community_id and t.household_id = h.id and ri.relay_id = ${input.relayId}::uuid)`
+    : sql`'{}'::json`;
   const rows = await queryRows<Record<string, unknown>>(
     ctx.db,
     sql`select h.id, b.number as building, s.number as stairwell, h.floor, h.room,
@@ -44,7 +51,8 @@ export async function listOrderForHouseholds({ ctx, input }: { ctx: ServiceConte
                coalesce(array_to_json(cp.categories), '[]'::json) as categories,
                coalesce((select json_agg(u.name order by m.created_at) from memberships m join users u on u.id = m.user_id
                           where m.community_id = h.community_id and m.household_id = h.id and m.role = 'resident'), '[]'::json) as names,
-               ${relayFilter} as live
+               ${relayFilter} as live,
+               ${totalsFilter} as totals
           from households h
           join stairwells s on s.community_id = h.community_id and s.id = h.stairwell_id
           join buildings b on b.community_id = s.community_id and b.id = s.building_id
@@ -69,6 +77,7 @@ export async function listOrderForHouseholds({ ctx, input }: { ctx: ServiceConte
         doorDelivery: Boolean(r.door_delivery),
         careCategories: parse<string[]>(r.categories),
         liveOrders: parse<number[]>(r.live),
+        itemTotals: parse<Record<string, number>>(r.totals),
       }),
     ),
   };

@@ -100,7 +100,7 @@ export function OrderForPage({ communityId }: { communityId: string }) {
             communityId={communityId}
             relayId={relay.data.id}
             householdId={chosen.householdId}
-            items={relay.data.items.map((i) => ({ ...i, mine: 0 }))}
+            items={relay.data.items.map((i) => ({ ...i, mine: chosen.itemTotals[i.id] ?? 0 }))}
             submitLabel={t('submit')}
             onJoined={(o) => {
               setPlaced({ ...o, where: t('household', { building: chosen.building, stairwell: chosen.stairwell, room: chosen.room }) });
