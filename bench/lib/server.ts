@@ -8,7 +8,7 @@
  * started (tsx's start.ts and its `next start` child) with no chance to flush or clean up.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,12 +18,45 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST_DIR = process.env.BENCH_DIST_DIR || '.next-bench';
 export const LOG_DIR = path.join(ROOT, 'artifacts/bench');
 
-/** `next build` into the bench dist dir (skipped with BENCH_SKIP_BUILD=1 when one exists). */
+/** The newest modification time of what goes into the build (sources, messages, config, lock file). */
+function newestSourceMs(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const d of ['app', 'server', 'db', 'public'])
+    if (existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
+  // Not tsconfig.json: every `next build` in this checkout rewrites it.
+  for (const f of ['instrumentation.ts', 'next.config.js', 'package.json', 'package-lock.json']) {
+    if (existsSync(path.join(ROOT, f))) newest = Math.max(newest, statSync(path.join(ROOT, f)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `next build` into the bench dist dir, like start.ts "if needed": skipped when the build there is
+ * newer than every source file (BENCH_REBUILD=1 forces it; BENCH_SKIP_BUILD=1 takes any build).
+ * Returns the build time in ms (0 when skipped).
+ */
 export function buildApp(): number {
   const started = performance.now();
-  if (process.env.BENCH_SKIP_BUILD === '1' && existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) {
-    console.error(`[bench] using the existing build in ${DIST_DIR} (BENCH_SKIP_BUILD=1)`);
-    return 0;
+  const buildId = path.join(ROOT, DIST_DIR, 'BUILD_ID');
+  if (existsSync(buildId) && process.env.BENCH_REBUILD !== '1') {
+    if (process.env.BENCH_SKIP_BUILD === '1') {
+      console.error(`[bench] using the existing build in ${DIST_DIR} (BENCH_SKIP_BUILD=1)`);
+      return 0;
+    }
+    if (statSync(buildId).mtimeMs > newestSourceMs()) {
+      console.error(
+        `[bench] the build in ${DIST_DIR} is newer than every source file: not rebuilding (BENCH_REBUILD=1 forces it)`,
+      );
+      return 0;
+    }
   }
   console.error(`[bench] next build → ${DIST_DIR} …`);
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
