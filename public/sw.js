@@ -33,6 +33,15 @@ self.addEventListener('message', (event) => {
   if (data.type === 'precache' && Array.isArray(data.urls)) {
     event.waitUntil(
       (async () => {
+        // The page that registered us was loaded before we controlled it: keep a copy now.
+        if (typeof data.page === 'string' && isCheckoffPage(new URL(data.page, self.location.origin))) {
+          try {
+            const res = await fetch(data.page, { credentials: 'same-origin' });
+            if (res.ok) await (await caches.open(PAGE_CACHE)).put(self.location.origin + data.page, res);
+          } catch {
+            /* offline already: next visit */
+          }
+        }
         const cache = await caches.open(STATIC_CACHE);
         await Promise.all(
           data.urls

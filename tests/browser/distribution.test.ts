@@ -150,6 +150,12 @@ describe('gate hand-over, disinfection and stairwell check-off', () => {
     await card(page, order(7)).getByTestId('tap-delivered').click();
     await page.locator('[data-testid="pending-sync"]', { hasText: /^2$/ }).waitFor();
     await shot(page, JOURNEY, '10-offline-two-waiting');
+    // The installed page opens again without network: the shell from the service worker, the bag
+    // list and the two waiting check-offs from the phone's own storage.
+    await page.reload();
+    await card(page, order(8)).waitFor();
+    await page.locator('[data-testid="pending-sync"]', { hasText: /^2$/ }).waitFor();
+    await shot(page, JOURNEY, '10b-offline-reopened');
 
     await volunteer.context.setOffline(false);
     await waitForSynced(page);

@@ -30,7 +30,7 @@ function registerServiceWorker() {
         .getEntriesByType('resource')
         .map((e) => new URL(e.name).pathname)
         .filter((p) => p.startsWith('/_next/static/'));
-      reg.active?.postMessage({ type: 'precache', urls });
+      reg.active?.postMessage({ type: 'precache', urls, page: location.pathname });
     })
     .catch(() => {
       /* no offline shell on this browser; the outbox still works */
