@@ -9,6 +9,7 @@ import { queryRows, setDatabase, type Database } from '@/db/client';
 import { auditLog, notifications, orders, payments, refunds, relayItems, relays, stripeEvents } from '@/db/schema';
 import { POST as webhookRoute } from '@/app/api/stripe/webhook/route';
 import { refundOrder } from '@/server/services/payment/refund-order';
+import { retryPendingRefunds } from '@/server/services/payment/retry-pending-refunds';
 import { expireUnpaidOrders } from '@/server/services/relay/expire-orders';
 import { closeDueRelays, openDueRelays, settleClosedRelays } from '@/server/services/relay/run-relay-schedule';
 import { settleRelay } from '@/server/services/relay/transitions';
@@ -632,6 +633,32 @@ describe('refundOrder (the verb distribution uses)', () => {
     ).rejects.toMatchObject({ code: 'REFUND_EXCEEDS_PAID' });
     const rest = await refundOrder(ctx, { ...input, amountFen: 2 * 3990 - 1000, idempotencyKey: `shortfall:test3:${j.order.orderId}` });
     expect(rest.status).toBe('succeeded');
+  });
+});
+
+describe('refunds while Stripe is unreachable', () => {
+  it('stay pending, then the refunds job finishes them with the same key — one refund at Stripe', async () => {
+    const relayId = await openTestRelay(w, { items: [{ product: 'eggs' }] });
+    const [eggs] = await itemsOf(relayId);
+    const j = await join(31, relayId, [{ item: eggs!.id, qty: 1 }]);
+    await payOnStripe(j.payment!.paymentIntentId);
+    // Every attempt fails (the SDK retries too): the refund is recorded, not lost.
+    stripe.mock.failRequests(10);
+    const first = await refundOrder(w.ctx(w.roles.admin), {
+      communityId: w.community.id,
+      orderId: j.order.orderId,
+      amountFen: 4500,
+      reason: 'shortfall',
+      idempotencyKey: `shortfall:offline:${j.order.orderId}`,
+    });
+    expect(first.status).toBe('pending');
+    stripe.mock.failRequests(0);
+    expect(await retryPendingRefunds(database, new Date())).toBe(0); // too fresh: its caller may still be sending it
+    expect(await retryPendingRefunds(database, new Date(Date.now() + 60_000))).toBe(1);
+    expect(await retryPendingRefunds(database, new Date(Date.now() + 120_000))).toBe(0);
+    const [row] = await db().select().from(refunds).where(eq(refunds.id, first.refundId));
+    expect(row).toMatchObject({ status: 'succeeded', amountFen: 4500 });
+    expect(stripe.mock.refunds().filter((r) => r.payment_intent === j.payment!.paymentIntentId)).toHaveLength(1);
   });
 });
 

@@ -114,7 +114,15 @@ export type SettleOutcome = 'formed' | 'failed' | 'waiting' | 'skipped';
 
 /**
  * closed → formed | failed, once every unpaid hold has ended (paid or expired): the decision is
- * taken on money actually collected. Claimed with `FOR UPDATE SKIP LOCKED`, so when two instances
+ * taken on money actually collected.
+ *
+ * Pending payments at close — the decision: they may still pay until their own hold ends; they are
+ * not expired at close. A household that joined at 19:59 and is typing its card at 20:00 joined in
+ * time, and the last minutes before cutoff are exactly when most people join; expiring them at
+ * close would turn the rush into lost orders and a threshold missed by people who were paying.
+ * The wait is bounded by the compound's `unpaidHoldMinutes` (15 by default), nobody new can join
+ * or change meanwhile, and the merchant only needs the verdict before buying from the wholesaler.
+ * Holds that end unpaid are expired (stock back) and the relay is decided on what was paid. Claimed with `FOR UPDATE SKIP LOCKED`, so when two instances
  * (or a job and a merchant's button) settle at once, one does the work and the other skips; the
  * guarded UPDATE makes a second, later run a no-op. A failed relay cancels every paid order and
  * refunds it in full under the key `relay-failed:<orderId>`; the refunds are sent after commit.
