@@ -17,9 +17,12 @@ export function UpcomingRelays({ communityId }: { communityId: string }) {
     <section aria-labelledby="upcoming-relays" data-testid="upcoming-relays">
       <h2 id="upcoming-relays">{t('title')}</h2>
       {shown.length === 0 && <p className="card muted">{t('none')}</p>}
-      {shown.map((r) => <RelayCard key={r.id} communityId={communityId} relay={r} serverNow={q.data.serverNow} />)}
+      {shown.map((r) => (
+        <RelayCard key={r.id} communityId={communityId} relay={r} serverNow={q.data.serverNow} />
+      ))}
       <p>
-        <Link href={`/r/${communityId}/relays`}>{t('all')}</Link> · <Link href={`/r/${communityId}/orders`}>{t('orders')}</Link>
+        <Link href={`/r/${communityId}/relays`}>{t('all')}</Link> ·{' '}
+        <Link href={`/r/${communityId}/orders`}>{t('orders')}</Link>
       </p>
     </section>
   );

@@ -81,7 +81,10 @@ export const refunds = pgTable(
   (t) => [
     primaryKey({ columns: [t.communityId, t.id] }),
     foreignKey({ columns: [t.communityId, t.orderId], foreignColumns: [orders.communityId, orders.id] }),
-    foreignKey({ columns: [t.communityId, t.paymentId], foreignColumns: [payments.communityId, payments.id] }),
+    foreignKey({
+      columns: [t.communityId, t.paymentId],
+      foreignColumns: [payments.communityId, payments.id],
+    }),
     unique().on(t.communityId, t.idempotencyKey),
     index().on(t.communityId, t.orderId),
     index()

@@ -228,7 +228,13 @@ export const orderLines = pgTable(
     index().on(t.communityId, t.relayItemId),
     check('order_lines_qty_positive', sql`${t.qty} > 0`),
     check('order_lines_price_nonnegative', sql`${t.unitPriceFen} >= 0`),
-    check('order_lines_fulfilled_range', sql`${t.fulfilledQty} IS NULL OR (${t.fulfilledQty} >= 0 AND ${t.fulfilledQty} <= ${t.qty})`),
-    check('order_lines_refund_range', sql`${t.refundedFen} >= 0 AND ${t.refundedFen} <= ${t.qty} * ${t.unitPriceFen}`),
+    check(
+      'order_lines_fulfilled_range',
+      sql`${t.fulfilledQty} IS NULL OR (${t.fulfilledQty} >= 0 AND ${t.fulfilledQty} <= ${t.qty})`,
+    ),
+    check(
+      'order_lines_refund_range',
+      sql`${t.refundedFen} >= 0 AND ${t.refundedFen} <= ${t.qty} * ${t.unitPriceFen}`,
+    ),
   ],
 );

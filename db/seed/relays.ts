@@ -45,7 +45,15 @@ async function insertRelay(
   items: ItemPlan[],
 ) {
   const relayId = demoId(`relay:${name}`);
-  await tx.insert(relays).values({ ...r, id: relayId, communityId: demo.communityId, merchantId: demo.merchants.admitted, leaderUserId: demo.users.merchant });
+  await tx
+    .insert(relays)
+    .values({
+      ...r,
+      id: relayId,
+      communityId: demo.communityId,
+      merchantId: demo.merchants.admitted,
+      leaderUserId: demo.users.merchant,
+    });
   const rows = items.map((it, position) => {
     const p = ADMITTED_CATALOG[it.key];
     return {
@@ -66,7 +74,13 @@ async function insertRelay(
   return { relayId, items: rows };
 }
 
-type Placed = { householdId: string; placedBy: string; onBehalf?: boolean; doorDelivery?: boolean; lines: { item: number; qty: number }[] };
+type Placed = {
+  householdId: string;
+  placedBy: string;
+  onBehalf?: boolean;
+  doorDelivery?: boolean;
+  lines: { item: number; qty: number }[];
+};
 
 /** Paid orders with their lines, payments and household totals; stock taken to match. */
 async function insertPaidOrders(
@@ -95,7 +109,14 @@ async function insertPaidOrders(
         cur.qty += l.qty;
         totals.set(k, cur);
       }
-      lineRows.push({ id: demoId(`order:${name}:${i}:line:${l.item}`), communityId: demo.communityId, orderId, relayItemId: it.id, qty: l.qty, unitPriceFen: it.unitPriceFen });
+      lineRows.push({
+        id: demoId(`order:${name}:${i}:line:${l.item}`),
+        communityId: demo.communityId,
+        orderId,
+        relayItemId: it.id,
+        qty: l.qty,
+        unitPriceFen: it.unitPriceFen,
+      });
     }
     orderRows.push({
       id: orderId,
@@ -127,11 +148,16 @@ async function insertPaidOrders(
     await tx.insert(orders).values(orderRows.slice(i, i + 500));
     await tx.insert(payments).values(payRows.slice(i, i + 500));
   }
-  for (let i = 0; i < lineRows.length; i += 1000) await tx.insert(orderLines).values(lineRows.slice(i, i + 1000));
+  for (let i = 0; i < lineRows.length; i += 1000)
+    await tx.insert(orderLines).values(lineRows.slice(i, i + 1000));
   const totalRows = [...totals.values()].map((t) => ({ communityId: demo.communityId, ...t }));
-  for (let i = 0; i < totalRows.length; i += 1000) await tx.insert(householdItemTotals).values(totalRows.slice(i, i + 1000));
+  for (let i = 0; i < totalRows.length; i += 1000)
+    await tx.insert(householdItemTotals).values(totalRows.slice(i, i + 1000));
   for (const [itemId, n] of sold) {
-    await tx.update(relayItems).set({ sold: n }).where(and(eq(relayItems.communityId, demo.communityId), eq(relayItems.id, itemId)));
+    await tx
+      .update(relayItems)
+      .set({ sold: n })
+      .where(and(eq(relayItems.communityId, demo.communityId), eq(relayItems.id, itemId)));
   }
   await tx
     .update(relays)
@@ -152,11 +178,18 @@ export async function seedDemoRelays(database: Database, demo: DemoRefs): Promis
     const resident2 = demoId('user:demo:resident2');
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, r2.phone));
     const resident2Id = taken?.id ?? resident2;
-    if (!taken) await tx.insert(users).values({ id: resident2, name: r2.name, phone: r2.phone, birthYear: 1962 });
+    if (!taken)
+      await tx.insert(users).values({ id: resident2, name: r2.name, phone: r2.phone, birthYear: 1962 });
     if (h202) {
       await tx
         .insert(memberships)
-        .values({ id: demoId('membership:demo:resident2'), communityId: demo.communityId, userId: resident2Id, role: 'resident', householdId: h202.id })
+        .values({
+          id: demoId('membership:demo:resident2'),
+          communityId: demo.communityId,
+          userId: resident2Id,
+          role: 'resident',
+          householdId: h202.id,
+        })
         .onConflictDoNothing();
     }
 
@@ -238,7 +271,14 @@ export async function seedDemoRelays(database: Database, demo: DemoRefs): Promis
           lines,
         });
       });
-    await insertPaidOrders(tx, demo, 'formed-1', formed, formedOrders, new Date(now.getTime() - 2 * DAY + 10 * 60_000));
+    await insertPaidOrders(
+      tx,
+      demo,
+      'formed-1',
+      formed,
+      formedOrders,
+      new Date(now.getTime() - 2 * DAY + 10 * 60_000),
+    );
 
     // ── OPEN: closes in two days ──
     const open = await insertRelay(
@@ -269,7 +309,13 @@ export async function seedDemoRelays(database: Database, demo: DemoRefs): Promis
       .map((householdId, i) => ({
         householdId,
         placedBy: byHousehold.get(householdId)!,
-        lines: i % 2 === 0 ? [{ item: 0, qty: 1 }, { item: 1, qty: 1 }] : [{ item: 0, qty: 1 }],
+        lines:
+          i % 2 === 0
+            ? [
+                { item: 0, qty: 1 },
+                { item: 1, qty: 1 },
+              ]
+            : [{ item: 0, qty: 1 }],
       }));
     await insertPaidOrders(tx, demo, 'open-2', open, openOrders, new Date(now.getTime() - 25 * 60_000));
 

@@ -5,5 +5,6 @@ import type { Job } from './registry';
 export const relayCutoffJob: Job = {
   name: 'relay-cutoff',
   everyMs: 15_000,
-  run: async (database, now) => (await closeDueRelays(database, now)) + (await settleClosedRelays(database, now)),
+  run: async (database, now) =>
+    (await closeDueRelays(database, now)) + (await settleClosedRelays(database, now)),
 };

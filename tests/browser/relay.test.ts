@@ -31,7 +31,8 @@ function localInput(d: Date): string {
 
 async function stepUp(page: Page, itemName: string, times: number) {
   const row = page.locator('[data-testid="order-form"] li').filter({ hasText: itemName });
-  for (let i = 0; i < times; i++) await row.getByRole('button', { name: new RegExp(`${itemName}加一份`) }).click();
+  for (let i = 0; i < times; i++)
+    await row.getByRole('button', { name: new RegExp(`${itemName}加一份`) }).click();
 }
 
 function chainEntry(page: Page, seq: number) {
@@ -39,7 +40,12 @@ function chainEntry(page: Page, seq: number) {
 }
 
 beforeAll(async () => {
-  [merchant, residentA, residentB, volunteer] = await Promise.all([openPhone(), openPhone(), openPhone(), openPhone()]);
+  [merchant, residentA, residentB, volunteer] = await Promise.all([
+    openPhone(),
+    openPhone(),
+    openPhone(),
+    openPhone(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([merchant?.close(), residentA?.close(), residentB?.close(), volunteer?.close()]);
@@ -76,7 +82,9 @@ describe('a group buy from opening to payment', () => {
     relayId = page.url().split('/').pop()!;
     await expect.poll(() => page.getByTestId('relay-status').textContent()).toBe('未开始');
     await page.getByTestId('open-now').click();
-    await expect.poll(() => page.getByTestId('relay-status').textContent(), { timeout: 15_000 }).toBe('接龙中');
+    await expect
+      .poll(() => page.getByTestId('relay-status').textContent(), { timeout: 15_000 })
+      .toBe('接龙中');
     await shot(page, JOURNEY, '02-merchant-opened');
   });
 
@@ -94,8 +102,12 @@ describe('a group buy from opening to payment', () => {
     await a.waitForURL(new RegExp(`/r/${COMMUNITY}/relays/${relayId}$`));
     await b.goto(`/r/${COMMUNITY}/relays/${relayId}`);
     await Promise.all([a.getByTestId('order-form').waitFor(), b.getByTestId('order-form').waitFor()]);
-    await expect.poll(() => b.getByTestId('live-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
-    await expect.poll(() => a.getByTestId('live-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await expect
+      .poll(() => b.getByTestId('live-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
+    await expect
+      .poll(() => a.getByTestId('live-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
     await shot(a, JOURNEY, '03-resident-a-relay');
 
     // A joins: 2 boxes of eggs.
@@ -153,9 +165,15 @@ describe('a group buy from opening to payment', () => {
 
     // My orders show where each stands.
     await a.goto(`/r/${COMMUNITY}/orders`);
-    await a.locator('[data-testid="my-order"][data-seq="1"] [data-testid="order-status"]').filter({ hasText: '已付款' }).waitFor();
+    await a
+      .locator('[data-testid="my-order"][data-seq="1"] [data-testid="order-status"]')
+      .filter({ hasText: '已付款' })
+      .waitFor();
     await b.goto(`/r/${COMMUNITY}/orders`);
-    await b.locator('[data-testid="my-order"][data-seq="2"] [data-testid="order-status"]').filter({ hasText: '待付款' }).waitFor();
+    await b
+      .locator('[data-testid="my-order"][data-seq="2"] [data-testid="order-status"]')
+      .filter({ hasText: '待付款' })
+      .waitFor();
     await shot(b, JOURNEY, '09-orders-pending');
   });
 
@@ -169,7 +187,9 @@ describe('a group buy from opening to payment', () => {
     expect(await care.getAttribute('data-care')).toBe('true');
     expect(await care.textContent()).toContain('送货上门');
     // Care households are listed first.
-    expect(await page.locator('[data-testid="household-pick"] button').first().getAttribute('data-care')).toBe('true');
+    expect(
+      await page.locator('[data-testid="household-pick"] button').first().getAttribute('data-care'),
+    ).toBe('true');
     await shot(page, JOURNEY, '10-volunteer-households');
     await care.click();
     await stepUp(page, '新鲜鸡蛋', 1);

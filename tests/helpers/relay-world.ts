@@ -26,7 +26,12 @@ export type RelayWorld = {
 
 export async function makeRelayWorld(
   database: Database,
-  opts: { buildings?: number; stairwellsPerBuilding?: number; householdsPerStairwell?: number; start?: Date } = {},
+  opts: {
+    buildings?: number;
+    stairwellsPerBuilding?: number;
+    householdsPerStairwell?: number;
+    start?: Date;
+  } = {},
 ): Promise<RelayWorld> {
   const db = database.db;
   const community = await makeCommunity(db, {
@@ -40,7 +45,14 @@ export async function makeRelayWorld(
   const residents = await addResidents(db, others);
   residents.set(community.households[0]!.id, roles.resident);
   const merchant = await makeMerchant(db);
-  await db.insert(admissions).values({ communityId: community.id, merchantId: merchant.id, status: 'approved', decidedAt: new Date() });
+  await db
+    .insert(admissions)
+    .values({
+      communityId: community.id,
+      merchantId: merchant.id,
+      status: 'approved',
+      decidedAt: new Date(),
+    });
   const made = await db
     .insert(products)
     .values([
@@ -62,7 +74,11 @@ export async function makeRelayWorld(
   };
 }
 
-export type RelayItemOpts = { product: 'rice' | 'eggs' | 'veg'; stockCap?: number | null; perHouseholdLimit?: number | null };
+export type RelayItemOpts = {
+  product: 'rice' | 'eggs' | 'veg';
+  stockCap?: number | null;
+  perHouseholdLimit?: number | null;
+};
 
 /** A relay opened now (unless `draft`), closing in an hour, through createRelay. */
 export async function openTestRelay(
@@ -84,11 +100,17 @@ export async function openTestRelay(
       merchantId: w.merchant.id,
       communityId: w.community.id,
       title: opts.title ?? '保供套餐第1期',
-      items: items.map((i) => ({ productId: w.products[i.product], stockCap: i.stockCap ?? null, perHouseholdLimit: i.perHouseholdLimit ?? null })),
+      items: items.map((i) => ({
+        productId: w.products[i.product],
+        stockCap: i.stockCap ?? null,
+        perHouseholdLimit: i.perHouseholdLimit ?? null,
+      })),
       threshold: opts.threshold ?? { kind: 'none', value: 0 },
       opensAt: opts.draft ? new Date(now.getTime() + 10 * 60_000) : now,
       closesAt,
-      deliveryDate: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(closesAt.getTime() + 86_400_000)),
+      deliveryDate: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+        new Date(closesAt.getTime() + 86_400_000),
+      ),
       openNow: !opts.draft,
     },
   });
@@ -96,13 +118,21 @@ export async function openTestRelay(
 }
 
 export async function expireMerchantPermit(w: RelayWorld) {
-  await w.database.db.update(merchants).set({ foodPermitExpiresOn: '2020-01-01' }).where(eq(merchants.id, w.merchant.id));
+  await w.database.db
+    .update(merchants)
+    .set({ foodPermitExpiresOn: '2020-01-01' })
+    .where(eq(merchants.id, w.merchant.id));
 }
 
 export async function markCareHousehold(w: RelayWorld, householdId: string) {
   await w.database.db
     .insert(careProfiles)
-    .values({ communityId: w.community.id, householdId, categories: ['elderly_alone', 'no_smartphone'], doorDelivery: true })
+    .values({
+      communityId: w.community.id,
+      householdId,
+      categories: ['elderly_alone', 'no_smartphone'],
+      doorDelivery: true,
+    })
     .onConflictDoNothing();
 }
 

@@ -53,7 +53,13 @@ describe('200 households join at once for 50 capped units', () => {
         attempt(
           joinRelay({
             ctx: w.ctx(w.residents.get(h.id)!),
-            input: { communityId: w.community.id, relayId, householdId: h.id, lines: [{ relayItemId: item!.id, qty: 1 }], idempotencyKey: newKey() },
+            input: {
+              communityId: w.community.id,
+              relayId,
+              householdId: h.id,
+              lines: [{ relayItemId: item!.id, qty: 1 }],
+              idempotencyKey: newKey(),
+            },
           }),
         ),
       ),
@@ -72,7 +78,10 @@ describe('200 households join at once for 50 capped units', () => {
     // Unique and gap-free among accepted orders: exactly 1..50.
     const seqs = accepted.map((a) => a.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    const rows = await database.db.select({ seq: orders.seq }).from(orders).where(eq(orders.relayId, relayId));
+    const rows = await database.db
+      .select({ seq: orders.seq })
+      .from(orders)
+      .where(eq(orders.relayId, relayId));
     expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(seqs);
     const [units] = await queryRows<{ n: number }>(
       database.db,
@@ -86,7 +95,9 @@ describe('200 households join at once for 50 capped units', () => {
 
 describe('one household joining 20 times at once with a limit of 2', () => {
   it('gets exactly 2 units; the other attempts hear the limit', async () => {
-    const relayId = await openTestRelay(w, { items: [{ product: 'rice', stockCap: 100, perHouseholdLimit: 2 }] });
+    const relayId = await openTestRelay(w, {
+      items: [{ product: 'rice', stockCap: 100, perHouseholdLimit: 2 }],
+    });
     const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
     const h = w.community.households[7]!;
     const user = w.residents.get(h.id)!;
@@ -95,7 +106,13 @@ describe('one household joining 20 times at once with a limit of 2', () => {
         attempt(
           joinRelay({
             ctx: w.ctx(user),
-            input: { communityId: w.community.id, relayId, householdId: h.id, lines: [{ relayItemId: item!.id, qty: 1 }], idempotencyKey: newKey() },
+            input: {
+              communityId: w.community.id,
+              relayId,
+              householdId: h.id,
+              lines: [{ relayItemId: item!.id, qty: 1 }],
+              idempotencyKey: newKey(),
+            },
           }),
         ),
       ),
@@ -126,7 +143,13 @@ describe('a phone retrying one submit 10 times at once', () => {
       Array.from({ length: 10 }, () =>
         joinRelay({
           ctx: w.ctx(user),
-          input: { communityId: w.community.id, relayId, householdId: h.id, lines: [{ relayItemId: item!.id, qty: 3 }], idempotencyKey: key },
+          input: {
+            communityId: w.community.id,
+            relayId,
+            householdId: h.id,
+            lines: [{ relayItemId: item!.id, qty: 3 }],
+            idempotencyKey: key,
+          },
         }),
       ),
     );

@@ -6,12 +6,25 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, setDatabase, type Database } from '@/db/client';
-import { auditLog, notifications, orders, payments, refunds, relayItems, relays, stripeEvents } from '@/db/schema';
+import {
+  auditLog,
+  notifications,
+  orders,
+  payments,
+  refunds,
+  relayItems,
+  relays,
+  stripeEvents,
+} from '@/db/schema';
 import { POST as webhookRoute } from '@/app/api/stripe/webhook/route';
 import { refundOrder } from '@/server/services/payment/refund-order';
 import { retryPendingRefunds } from '@/server/services/payment/retry-pending-refunds';
 import { expireUnpaidOrders } from '@/server/services/relay/expire-orders';
-import { closeDueRelays, openDueRelays, settleClosedRelays } from '@/server/services/relay/run-relay-schedule';
+import {
+  closeDueRelays,
+  openDueRelays,
+  settleClosedRelays,
+} from '@/server/services/relay/run-relay-schedule';
 import { settleRelay } from '@/server/services/relay/transitions';
 import { watchRelayChain, type ChainUpdate } from '@/server/services/relay/watch-relay-chain';
 import type { SessionUser } from '@/server/services/shared/context';
@@ -19,7 +32,14 @@ import { callerFor } from '../helpers/context';
 import { createTestDatabase } from '../helpers/db';
 import { makeUser } from '../helpers/fixtures';
 import { makeMerchant } from '../helpers/relay-fixtures';
-import { expireMerchantPermit, makeRelayWorld, markCareHousehold, newKey, openTestRelay, type RelayWorld } from '../helpers/relay-world';
+import {
+  expireMerchantPermit,
+  makeRelayWorld,
+  markCareHousehold,
+  newKey,
+  openTestRelay,
+  type RelayWorld,
+} from '../helpers/relay-world';
 import { startTestStripe, type TestStripe } from '../helpers/stripe';
 
 let database: Database;
@@ -32,7 +52,13 @@ beforeAll(async () => {
   // Webhooks go through the real route handler, in-process.
   stripe = await startTestStripe({
     onEvent: (payload, signature) =>
-      webhookRoute(new Request('http://linli.test/api/stripe/webhook', { method: 'POST', body: payload, headers: { 'stripe-signature': signature } })),
+      webhookRoute(
+        new Request('http://linli.test/api/stripe/webhook', {
+          method: 'POST',
+          body: payload,
+          headers: { 'stripe-signature': signature },
+        }),
+      ),
   });
   w = await makeRelayWorld(database, { buildings: 4, start: new Date('2026-04-10T02:00:00Z') });
 }, 120_000);
@@ -67,9 +93,15 @@ async function join(i: number, relayId: string, lines: { item: string; qty: numb
 }
 
 /** Pays as the phone would on Stripe's side (not through our test page): only the webhook tells us. */
-async function payOnStripe(paymentIntentId: string, card: 'pm_card_visa' | 'pm_card_chargeDeclined' = 'pm_card_visa') {
+async function payOnStripe(
+  paymentIntentId: string,
+  card: 'pm_card_visa' | 'pm_card_chargeDeclined' = 'pm_card_visa',
+) {
   try {
-    await stripe.client.paymentIntents.confirm(paymentIntentId, { payment_method: card, return_url: 'http://linli.test/pay/return' });
+    await stripe.client.paymentIntents.confirm(paymentIntentId, {
+      payment_method: card,
+      return_url: 'http://linli.test/pay/return',
+    });
   } catch (e) {
     if ((e as { type?: string }).type !== 'StripeCardError') throw e;
   }
@@ -96,9 +128,17 @@ async function expectRefusal(p: Promise<unknown>, trpcCode: string, appCode?: st
 
 describe('lifecycle', () => {
   it('draft → open on schedule → join → pay → closed at cutoff → formed, each with its audit row', async () => {
-    const relayId = await openTestRelay(w, { draft: true, threshold: { kind: 'households', value: 2 }, items: [{ product: 'rice', stockCap: 10 }] });
+    const relayId = await openTestRelay(w, {
+      draft: true,
+      threshold: { kind: 'households', value: 2 },
+      items: [{ product: 'rice', stockCap: 10 }],
+    });
     const [item] = await itemsOf(relayId);
-    await expectRefusal(join(1, relayId, [{ item: item!.id, qty: 1 }]), 'PRECONDITION_FAILED', 'RELAY_NOT_YET_OPEN');
+    await expectRefusal(
+      join(1, relayId, [{ item: item!.id, qty: 1 }]),
+      'PRECONDITION_FAILED',
+      'RELAY_NOT_YET_OPEN',
+    );
 
     expect(await openDueRelays(database, w.clock.now)).toBe(0); // not yet
     w.clock.now = new Date(w.clock.now.getTime() + 11 * 60_000);
@@ -119,8 +159,12 @@ describe('lifecycle', () => {
     const [r] = await db().select().from(relays).where(eq(relays.id, relayId));
     expect(r!.status).toBe('formed');
     expect(r!.closeReason).toBe('cutoff');
-    const actions = (await db().select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityId, relayId))).map((x) => x.action);
-    expect(actions).toEqual(expect.arrayContaining(['relay.created', 'relay.opened', 'relay.closed', 'relay.formed']));
+    const actions = (
+      await db().select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityId, relayId))
+    ).map((x) => x.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['relay.created', 'relay.opened', 'relay.closed', 'relay.formed']),
+    );
     const told = await db()
       .select()
       .from(notifications)
@@ -137,7 +181,11 @@ describe('lifecycle', () => {
     const closed = await c.relay.close(ref);
     expect(closed.outcome).toBe('failed'); // nobody joined: nothing to deliver
     await expectRefusal(c.relay.close(ref), 'PRECONDITION_FAILED', 'RELAY_NOT_OPEN');
-    await expectRefusal(c.relay.cancel({ ...ref, reason: '货源不足' }), 'PRECONDITION_FAILED', 'RELAY_ALREADY_DECIDED');
+    await expectRefusal(
+      c.relay.cancel({ ...ref, reason: '货源不足' }),
+      'PRECONDITION_FAILED',
+      'RELAY_ALREADY_DECIDED',
+    );
     const draftId = await openTestRelay(w, { draft: true });
     await expectRefusal(c.relay.close({ ...ref, relayId: draftId }), 'PRECONDITION_FAILED', 'RELAY_NOT_OPEN');
   });
@@ -155,7 +203,10 @@ describe('lifecycle', () => {
   });
 
   it('waits for running unpaid holds before deciding, then expires them and decides', async () => {
-    const relayId = await openTestRelay(w, { items: [{ product: 'rice' }], threshold: { kind: 'units', value: 1 } });
+    const relayId = await openTestRelay(w, {
+      items: [{ product: 'rice' }],
+      threshold: { kind: 'units', value: 1 },
+    });
     const [item] = await itemsOf(relayId);
     const paid = await join(4, relayId, [{ item: item!.id, qty: 1 }]);
     await payOnStripe(paid.payment!.paymentIntentId);
@@ -177,7 +228,12 @@ describe('bad input changes nothing', () => {
   let rice: string;
   let eggs: string;
   beforeAll(async () => {
-    relayId = await openTestRelay(w, { items: [{ product: 'rice', stockCap: 5, perHouseholdLimit: 2 }, { product: 'eggs', stockCap: 5 }] });
+    relayId = await openTestRelay(w, {
+      items: [
+        { product: 'rice', stockCap: 5, perHouseholdLimit: 2 },
+        { product: 'eggs', stockCap: 5 },
+      ],
+    });
     const items = await itemsOf(relayId);
     rice = items[0]!.id;
     eggs = items[1]!.id;
@@ -207,7 +263,11 @@ describe('bad input changes nothing', () => {
   it('an item of another relay → RELAY_ITEM_NOT_IN_RELAY', async () => {
     const other = await openTestRelay(w, { items: [{ product: 'veg' }] });
     const [foreign] = await itemsOf(other);
-    await expectRefusal(join(6, relayId, [{ item: foreign!.id, qty: 1 }]), 'BAD_REQUEST', 'RELAY_ITEM_NOT_IN_RELAY');
+    await expectRefusal(
+      join(6, relayId, [{ item: foreign!.id, qty: 1 }]),
+      'BAD_REQUEST',
+      'RELAY_ITEM_NOT_IN_RELAY',
+    );
     await unchanged();
   });
 
@@ -244,7 +304,13 @@ describe('bad input changes nothing', () => {
 
   it('a household that is not yours → NOT_FOUND', async () => {
     await expectRefusal(
-      caller(resident(6)).relay.join({ communityId: w.community.id, relayId, householdId: H(7).id, lines: [{ relayItemId: eggs, qty: 1 }], idempotencyKey: newKey() }),
+      caller(resident(6)).relay.join({
+        communityId: w.community.id,
+        relayId,
+        householdId: H(7).id,
+        lines: [{ relayItemId: eggs, qty: 1 }],
+        idempotencyKey: newKey(),
+      }),
       'NOT_FOUND',
       'HOUSEHOLD_NOT_FOUND',
     );
@@ -264,14 +330,23 @@ describe('bad input changes nothing', () => {
     await expectRefusal(join(9, closedId, [{ item: ci!.id, qty: 1 }]), 'PRECONDITION_FAILED', 'RELAY_FAILED');
     const draftId = await openTestRelay(w, { draft: true, items: [{ product: 'rice' }] });
     const [di] = await itemsOf(draftId);
-    await expectRefusal(join(9, draftId, [{ item: di!.id, qty: 1 }]), 'PRECONDITION_FAILED', 'RELAY_NOT_YET_OPEN');
+    await expectRefusal(
+      join(9, draftId, [{ item: di!.id, qty: 1 }]),
+      'PRECONDITION_FAILED',
+      'RELAY_NOT_YET_OPEN',
+    );
   });
 
   it('a merchant whose permit lapsed cannot sell (requireActiveAdmission) nor open', async () => {
     const other = await makeMerchant(db(), { name: '过期超市' });
     const { admissions, products, merchants } = await import('@/db/schema');
-    await db().insert(admissions).values({ communityId: w.community.id, merchantId: other.id, status: 'approved' });
-    const [p] = await db().insert(products).values({ merchantId: other.id, name: '面粉', unit: '袋', priceFen: 2500 }).returning();
+    await db()
+      .insert(admissions)
+      .values({ communityId: w.community.id, merchantId: other.id, status: 'approved' });
+    const [p] = await db()
+      .insert(products)
+      .values({ merchantId: other.id, name: '面粉', unit: '袋', priceFen: 2500 })
+      .returning();
     const created = await caller(other.owner).relay.create({
       merchantId: other.id,
       communityId: w.community.id,
@@ -295,9 +370,17 @@ describe('bad input changes nothing', () => {
       deliveryDate: '2026-12-31',
     });
     await db().update(merchants).set({ foodPermitExpiresOn: '2020-01-01' }).where(eq(merchants.id, other.id));
-    await expectRefusal(join(9, created.relayId, [{ item: item!.id, qty: 1 }]), 'PRECONDITION_FAILED', 'ADMISSION_EXPIRED');
     await expectRefusal(
-      caller(other.owner).relay.open({ merchantId: other.id, communityId: w.community.id, relayId: draft.relayId }),
+      join(9, created.relayId, [{ item: item!.id, qty: 1 }]),
+      'PRECONDITION_FAILED',
+      'ADMISSION_EXPIRED',
+    );
+    await expectRefusal(
+      caller(other.owner).relay.open({
+        merchantId: other.id,
+        communityId: w.community.id,
+        relayId: draft.relayId,
+      }),
       'PRECONDITION_FAILED',
       'ADMISSION_EXPIRED',
     );
@@ -316,15 +399,25 @@ describe('payments', () => {
     await payOnStripe(j.payment!.paymentIntentId);
     const event = stripe.mock.events.filter((e) => e.type === 'payment_intent.succeeded').at(-1)!;
     const body = JSON.stringify(event);
-    const before = await db().select({ n: sql<number>`count(*)::int` }).from(stripeEvents);
+    const before = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(stripeEvents);
     const forged = await webhookRoute(
-      new Request('http://linli.test/api/stripe/webhook', { method: 'POST', body, headers: { 'stripe-signature': 't=1,v1=deadbeef' } }),
+      new Request('http://linli.test/api/stripe/webhook', {
+        method: 'POST',
+        body,
+        headers: { 'stripe-signature': 't=1,v1=deadbeef' },
+      }),
     );
     expect(forged.status).toBe(400);
-    const unsigned = await webhookRoute(new Request('http://linli.test/api/stripe/webhook', { method: 'POST', body }));
+    const unsigned = await webhookRoute(
+      new Request('http://linli.test/api/stripe/webhook', { method: 'POST', body }),
+    );
     expect(unsigned.status).toBe(400);
     expect((await orderRow(j.order.orderId)).status).toBe('pending_payment');
-    const after = await db().select({ n: sql<number>`count(*)::int` }).from(stripeEvents);
+    const after = await db()
+      .select({ n: sql<number>`count(*)::int` })
+      .from(stripeEvents);
     expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
     // The genuine event, delivered again, does the job.
     await stripe.mock.redeliver(event.id);
@@ -336,7 +429,11 @@ describe('payments', () => {
     const [item] = await itemsOf(relayId);
     const j = await join(11, relayId, [{ item: item!.id, qty: 1 }]);
     await payOnStripe(j.payment!.paymentIntentId);
-    const event = stripe.mock.events.find((e) => e.type === 'payment_intent.succeeded' && (e.data.object as { id: string }).id === j.payment!.paymentIntentId)!;
+    const event = stripe.mock.events.find(
+      (e) =>
+        e.type === 'payment_intent.succeeded' &&
+        (e.data.object as { id: string }).id === j.payment!.paymentIntentId,
+    )!;
     const again = await stripe.mock.redeliver(event.id);
     expect(again).toBeTruthy();
     const rows = await db().select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
@@ -360,7 +457,10 @@ describe('payments', () => {
     stripe.mock.pauseWebhooks(true);
     await payOnStripe(j.payment!.paymentIntentId);
     expect((await orderRow(j.order.orderId)).status).toBe('pending_payment');
-    const r = await caller(resident(12)).payment.reconcile({ communityId: w.community.id, orderId: j.order.orderId });
+    const r = await caller(resident(12)).payment.reconcile({
+      communityId: w.community.id,
+      orderId: j.order.orderId,
+    });
     expect(r.status).toBe('paid');
     expect((await orderRow(j.order.orderId)).status).toBe('paid');
   });
@@ -370,8 +470,16 @@ describe('payments', () => {
     const [item] = await itemsOf(relayId);
     const j = await join(13, relayId, [{ item: item!.id, qty: 1 }]);
     const c = caller(resident(13));
-    const base = { communityId: w.community.id, orderId: j.order.orderId, returnUrl: 'http://linli.test/pay/x' };
-    const declined = await c.payment.payWithTestCard({ ...base, paymentMethod: 'pm_card_chargeDeclined', idempotencyKey: newKey() });
+    const base = {
+      communityId: w.community.id,
+      orderId: j.order.orderId,
+      returnUrl: 'http://linli.test/pay/x',
+    };
+    const declined = await c.payment.payWithTestCard({
+      ...base,
+      paymentMethod: 'pm_card_chargeDeclined',
+      idempotencyKey: newKey(),
+    });
     expect(declined).toMatchObject({ outcome: 'declined', code: 'card_declined' });
     await stripe.mock.waitForWebhooks();
     expect((await orderRow(j.order.orderId)).status).toBe('pending_payment');
@@ -380,7 +488,11 @@ describe('payments', () => {
       .from(notifications)
       .where(and(eq(notifications.userId, resident(13).id), eq(notifications.kind, 'order.payment_failed')));
     expect(failedNote).toHaveLength(1);
-    const ok = await c.payment.payWithTestCard({ ...base, paymentMethod: 'pm_card_visa', idempotencyKey: newKey() });
+    const ok = await c.payment.payWithTestCard({
+      ...base,
+      paymentMethod: 'pm_card_visa',
+      idempotencyKey: newKey(),
+    });
     expect(ok).toMatchObject({ outcome: 'succeeded' });
     await stripe.mock.waitForWebhooks();
     expect((await orderRow(j.order.orderId)).status).toBe('paid');
@@ -392,13 +504,17 @@ describe('payments', () => {
   });
 
   it('an unpaid order expires after its hold and its stock (and household total) come back', async () => {
-    const relayId = await openTestRelay(w, { items: [{ product: 'eggs', stockCap: 3, perHouseholdLimit: 3 }] });
+    const relayId = await openTestRelay(w, {
+      items: [{ product: 'eggs', stockCap: 3, perHouseholdLimit: 3 }],
+    });
     const [item] = await itemsOf(relayId);
     const j = await join(14, relayId, [{ item: item!.id, qty: 3 }]);
     expect((await itemsOf(relayId))[0]!.sold).toBe(3);
     await expectRefusal(join(15, relayId, [{ item: item!.id, qty: 1 }]), 'CONFLICT', 'RELAY_SOLD_OUT');
     expect(await expireUnpaidOrders(database, new Date(w.clock.now.getTime() + 14 * 60_000))).toBe(0);
-    expect(await expireUnpaidOrders(database, new Date(w.clock.now.getTime() + 16 * 60_000))).toBeGreaterThanOrEqual(1);
+    expect(
+      await expireUnpaidOrders(database, new Date(w.clock.now.getTime() + 16 * 60_000)),
+    ).toBeGreaterThanOrEqual(1);
     expect((await orderRow(j.order.orderId)).status).toBe('expired');
     expect((await itemsOf(relayId))[0]!.sold).toBe(0);
     // Its intent can no longer be paid…
@@ -419,23 +535,34 @@ describe('payments', () => {
     const rs = await db().select().from(refunds).where(eq(refunds.orderId, j.order.orderId));
     expect(rs).toHaveLength(1);
     expect(rs[0]).toMatchObject({ amountFen: 6800, status: 'succeeded', reason: 'late_payment' });
-    expect(stripe.mock.refunds().filter((r) => r.payment_intent === j.payment!.paymentIntentId)).toHaveLength(1);
+    expect(stripe.mock.refunds().filter((r) => r.payment_intent === j.payment!.paymentIntentId)).toHaveLength(
+      1,
+    );
   });
 });
 
 describe('a failed relay refunds every order in full, exactly once', () => {
   it('even when its close runs twice at once', async () => {
-    const relayId = await openTestRelay(w, { items: [{ product: 'rice' }, { product: 'eggs' }], threshold: { kind: 'households', value: 100 } });
+    const relayId = await openTestRelay(w, {
+      items: [{ product: 'rice' }, { product: 'eggs' }],
+      threshold: { kind: 'households', value: 100 },
+    });
     const [rice, eggs] = await itemsOf(relayId);
     const paid: { orderId: string; totalFen: number; pi: string }[] = [];
     for (const i of [16, 17, 18, 19, 20]) {
-      const j = await join(i, relayId, [{ item: rice!.id, qty: 1 }, { item: eggs!.id, qty: i % 3 + 1 }]);
+      const j = await join(i, relayId, [
+        { item: rice!.id, qty: 1 },
+        { item: eggs!.id, qty: (i % 3) + 1 },
+      ]);
       await payOnStripe(j.payment!.paymentIntentId);
       paid.push({ orderId: j.order.orderId, totalFen: j.order.totalFen, pi: j.payment!.paymentIntentId });
     }
     const closer = w.clock.now;
     await database.db.transaction(async (tx) => {
-      await tx.update(relays).set({ status: 'closed', closedAt: closer, closeReason: 'manual' }).where(eq(relays.id, relayId));
+      await tx
+        .update(relays)
+        .set({ status: 'closed', closedAt: closer, closeReason: 'manual' })
+        .where(eq(relays.id, relayId));
     });
     const before = stripe.mock.refunds().length;
     const outcomes = await Promise.all([
@@ -459,7 +586,11 @@ describe('a failed relay refunds every order in full, exactly once', () => {
       expect(o.status).toBe('cancelled');
       const ours = await db().select().from(refunds).where(eq(refunds.orderId, p.orderId));
       expect(ours).toHaveLength(1);
-      expect(ours[0]).toMatchObject({ idempotencyKey: `relay-failed:${p.orderId}`, status: 'succeeded', amountFen: p.totalFen });
+      expect(ours[0]).toMatchObject({
+        idempotencyKey: `relay-failed:${p.orderId}`,
+        status: 'succeeded',
+        amountFen: p.totalFen,
+      });
     }
     const told = await db()
       .select()
@@ -476,10 +607,18 @@ describe('a failed relay refunds every order in full, exactly once', () => {
 
 describe('changing and cancelling before cutoff', () => {
   it('cancelling a paid order returns its stock and refunds it in full; a reduction refunds the difference', async () => {
-    const relayId = await openTestRelay(w, { items: [{ product: 'rice', stockCap: 10 }, { product: 'eggs', stockCap: 10 }] });
+    const relayId = await openTestRelay(w, {
+      items: [
+        { product: 'rice', stockCap: 10 },
+        { product: 'eggs', stockCap: 10 },
+      ],
+    });
     const [rice, eggs] = await itemsOf(relayId);
     const c = caller(resident(21));
-    const j = await join(21, relayId, [{ item: rice!.id, qty: 3 }, { item: eggs!.id, qty: 2 }]);
+    const j = await join(21, relayId, [
+      { item: rice!.id, qty: 3 },
+      { item: eggs!.id, qty: 2 },
+    ]);
     await payOnStripe(j.payment!.paymentIntentId);
     const reduced = await c.relay.changeOrder({
       communityId: w.community.id,
@@ -490,10 +629,18 @@ describe('changing and cancelling before cutoff', () => {
     expect(reduced.refund).toMatchObject({ amountFen: 2 * 3990, status: 'succeeded' });
     expect((await itemsOf(relayId)).map((i) => i.sold)).toEqual([1, 2]);
     // A retried change is a no-op.
-    const again = await c.relay.changeOrder({ communityId: w.community.id, orderId: j.order.orderId, lines: [{ relayItemId: rice!.id, qty: 1 }] });
+    const again = await c.relay.changeOrder({
+      communityId: w.community.id,
+      orderId: j.order.orderId,
+      lines: [{ relayItemId: rice!.id, qty: 1 }],
+    });
     expect(again.refund).toBeNull();
     await expectRefusal(
-      c.relay.changeOrder({ communityId: w.community.id, orderId: j.order.orderId, lines: [{ relayItemId: rice!.id, qty: 5 }] }),
+      c.relay.changeOrder({
+        communityId: w.community.id,
+        orderId: j.order.orderId,
+        lines: [{ relayItemId: rice!.id, qty: 5 }],
+      }),
       'BAD_REQUEST',
       'ORDER_INCREASE_NOT_ALLOWED',
     );
@@ -504,14 +651,22 @@ describe('changing and cancelling before cutoff', () => {
     expect(refunded.reduce((s, r) => s + r.amount, 0)).toBe(j.order.totalFen);
     // Cancelling again is harmless; someone else's order is not found.
     await c.relay.cancelOrder({ communityId: w.community.id, orderId: j.order.orderId });
-    await expectRefusal(caller(resident(22)).relay.cancelOrder({ communityId: w.community.id, orderId: j.order.orderId }), 'NOT_FOUND', 'ORDER_NOT_FOUND');
+    await expectRefusal(
+      caller(resident(22)).relay.cancelOrder({ communityId: w.community.id, orderId: j.order.orderId }),
+      'NOT_FOUND',
+      'ORDER_NOT_FOUND',
+    );
   });
 
   it('reducing an unpaid order replaces its intent with one for the new amount', async () => {
     const relayId = await openTestRelay(w, { items: [{ product: 'veg' }] });
     const [veg] = await itemsOf(relayId);
     const j = await join(22, relayId, [{ item: veg!.id, qty: 3 }]);
-    await caller(resident(22)).relay.changeOrder({ communityId: w.community.id, orderId: j.order.orderId, lines: [{ relayItemId: veg!.id, qty: 1 }] });
+    await caller(resident(22)).relay.changeOrder({
+      communityId: w.community.id,
+      orderId: j.order.orderId,
+      lines: [{ relayItemId: veg!.id, qty: 1 }],
+    });
     const pays = await db().select().from(payments).where(eq(payments.orderId, j.order.orderId));
     expect(pays.map((p) => [p.status, p.amountFen]).sort()).toEqual([
       ['canceled', 3 * 6800],
@@ -527,7 +682,9 @@ describe('代下单: a volunteer orders for a household of their stairwell', () 
     const relayId = await openTestRelay(w, { items: [{ product: 'rice' }] });
     const [rice] = await itemsOf(relayId);
     const vol = w.roles.volunteer; // leader of stairwell 0
-    const care = w.community.households.find((h) => h.stairwellId === w.community.stairwells[0]!.id && h.id !== H(0).id)!;
+    const care = w.community.households.find(
+      (h) => h.stairwellId === w.community.stairwells[0]!.id && h.id !== H(0).id,
+    )!;
     await markCareHousehold(w, care.id);
     const list = await caller(vol).relay.orderForHouseholds({ communityId: w.community.id, relayId });
     expect(list.households[0]).toMatchObject({ householdId: care.id, care: true, doorDelivery: true });
@@ -543,7 +700,10 @@ describe('代下单: a volunteer orders for a household of their stairwell', () 
     expect(o.placedBy).toBe(vol.id);
     const householdUser = w.residents.get(care.id)!;
     const seen = await caller(householdUser).relay.myOrders({ communityId: w.community.id });
-    expect(seen.find((x) => x.orderId === res.order.orderId)).toMatchObject({ onBehalf: true, placedByName: vol.name });
+    expect(seen.find((x) => x.orderId === res.order.orderId)).toMatchObject({
+      onBehalf: true,
+      placedByName: vol.name,
+    });
     const note = await db()
       .select()
       .from(notifications)
@@ -552,7 +712,13 @@ describe('代下单: a volunteer orders for a household of their stairwell', () 
     // A household outside the volunteer's stairwells reads as not found.
     const outside = w.community.households.find((h) => h.stairwellId !== w.community.stairwells[0]!.id)!;
     await expectRefusal(
-      caller(vol).relay.join({ communityId: w.community.id, relayId, householdId: outside.id, lines: [{ relayItemId: rice!.id, qty: 1 }], idempotencyKey: newKey() }),
+      caller(vol).relay.join({
+        communityId: w.community.id,
+        relayId,
+        householdId: outside.id,
+        lines: [{ relayItemId: rice!.id, qty: 1 }],
+        idempotencyKey: newKey(),
+      }),
       'NOT_FOUND',
       'HOUSEHOLD_NOT_FOUND',
     );
@@ -564,7 +730,11 @@ describe('the live chain', () => {
     const relayId = await openTestRelay(w, { items: [{ product: 'eggs' }] });
     const [eggs] = await itemsOf(relayId);
     const ac = new AbortController();
-    const watcher = watchRelayChain({ ctx: w.ctx(resident(23)), input: { communityId: w.community.id, relayId, lastEventId: null }, signal: ac.signal });
+    const watcher = watchRelayChain({
+      ctx: w.ctx(resident(23)),
+      input: { communityId: w.community.id, relayId, lastEventId: null },
+      signal: ac.signal,
+    });
     const first = (await watcher.next()).value as ChainUpdate; // the (empty) snapshot of an open relay
     expect(first.entries).toEqual([]);
     const nextUpdate = watcher.next();
@@ -600,14 +770,22 @@ describe('the live chain', () => {
     const [rice] = await itemsOf(relayId);
     const phones = [26, 27, 28].map((i) => {
       const ac = new AbortController();
-      const gen = watchRelayChain({ ctx: w.ctx(resident(i)), input: { communityId: w.community.id, relayId, lastEventId: null }, signal: ac.signal });
+      const gen = watchRelayChain({
+        ctx: w.ctx(resident(i)),
+        input: { communityId: w.community.id, relayId, lastEventId: null },
+        signal: ac.signal,
+      });
       return { i, ac, gen };
     });
     for (const p of phones) await p.gen.next(); // snapshots
     const next = phones.map((p) => p.gen.next());
     await join(27, relayId, [{ item: rice!.id, qty: 1 }]);
     const updates = (await Promise.all(next)).map((r) => r.value as ChainUpdate);
-    expect(updates.map((u) => u.entries.map((e) => [e.seq, e.mine]))).toEqual([[[1, false]], [[1, true]], [[1, false]]]);
+    expect(updates.map((u) => u.entries.map((e) => [e.seq, e.mine]))).toEqual([
+      [[1, false]],
+      [[1, true]],
+      [[1, false]],
+    ]);
     for (const p of phones) {
       p.ac.abort();
       await p.gen.return(undefined);
@@ -622,16 +800,32 @@ describe('refundOrder (the verb distribution uses)', () => {
     const j = await join(26, relayId, [{ item: rice!.id, qty: 2 }]);
     await payOnStripe(j.payment!.paymentIntentId);
     const ctx = w.ctx(w.roles.admin);
-    const input = { communityId: w.community.id, orderId: j.order.orderId, amountFen: 1000, reason: 'shortfall', idempotencyKey: `shortfall:test:${j.order.orderId}` };
+    const input = {
+      communityId: w.community.id,
+      orderId: j.order.orderId,
+      amountFen: 1000,
+      reason: 'shortfall',
+      idempotencyKey: `shortfall:test:${j.order.orderId}`,
+    };
     const [a, b] = await Promise.all([refundOrder(ctx, input), refundOrder(ctx, input)]);
     expect(a.refundId).toBe(b.refundId);
     expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
     await stripe.mock.waitForWebhooks();
-    expect(stripe.mock.refunds().filter((r) => r.payment_intent === j.payment!.paymentIntentId)).toHaveLength(1);
+    expect(stripe.mock.refunds().filter((r) => r.payment_intent === j.payment!.paymentIntentId)).toHaveLength(
+      1,
+    );
     await expect(
-      refundOrder(ctx, { ...input, amountFen: 2 * 3990, idempotencyKey: `shortfall:test2:${j.order.orderId}` }),
+      refundOrder(ctx, {
+        ...input,
+        amountFen: 2 * 3990,
+        idempotencyKey: `shortfall:test2:${j.order.orderId}`,
+      }),
     ).rejects.toMatchObject({ code: 'REFUND_EXCEEDS_PAID' });
-    const rest = await refundOrder(ctx, { ...input, amountFen: 2 * 3990 - 1000, idempotencyKey: `shortfall:test3:${j.order.orderId}` });
+    const rest = await refundOrder(ctx, {
+      ...input,
+      amountFen: 2 * 3990 - 1000,
+      idempotencyKey: `shortfall:test3:${j.order.orderId}`,
+    });
     expect(rest.status).toBe('succeeded');
   });
 });
@@ -658,7 +852,9 @@ describe('refunds while Stripe is unreachable', () => {
     expect(await retryPendingRefunds(database, new Date(Date.now() + 120_000))).toBe(0);
     const [row] = await db().select().from(refunds).where(eq(refunds.id, first.refundId));
     expect(row).toMatchObject({ status: 'succeeded', amountFen: 4500 });
-    expect(stripe.mock.refunds().filter((r) => r.payment_intent === j.payment!.paymentIntentId)).toHaveLength(1);
+    expect(stripe.mock.refunds().filter((r) => r.payment_intent === j.payment!.paymentIntentId)).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -686,14 +882,30 @@ describe('who may do what', () => {
       anon.relay.cancel({ ...ref, reason: 'x' }),
       anon.relay.list({ communityId: cid }),
       anon.relay.get({ communityId: cid, relayId }),
-      anon.relay.join({ communityId: cid, relayId, householdId: H(0).id, lines: [{ relayItemId: itemId, qty: 1 }], idempotencyKey: newKey() }),
+      anon.relay.join({
+        communityId: cid,
+        relayId,
+        householdId: H(0).id,
+        lines: [{ relayItemId: itemId, qty: 1 }],
+        idempotencyKey: newKey(),
+      }),
       anon.relay.myOrders({ communityId: cid }),
       anon.relay.cancelOrder({ communityId: cid, orderId: relayId }),
-      anon.relay.changeOrder({ communityId: cid, orderId: relayId, lines: [{ relayItemId: itemId, qty: 1 }] }),
+      anon.relay.changeOrder({
+        communityId: cid,
+        orderId: relayId,
+        lines: [{ relayItemId: itemId, qty: 1 }],
+      }),
       anon.relay.orderForHouseholds({ communityId: cid }),
       anon.payment.get({ communityId: cid, orderId: relayId }),
       anon.payment.reconcile({ communityId: cid, orderId: relayId }),
-      anon.payment.payWithTestCard({ communityId: cid, orderId: relayId, paymentMethod: 'pm_card_visa', returnUrl: 'http://x.test/', idempotencyKey: newKey() }),
+      anon.payment.payWithTestCard({
+        communityId: cid,
+        orderId: relayId,
+        paymentMethod: 'pm_card_visa',
+        returnUrl: 'http://x.test/',
+        idempotencyKey: newKey(),
+      }),
     ];
     for (const c of calls) await expectRefusal(c, 'UNAUTHORIZED');
   });
@@ -725,7 +937,13 @@ describe('who may do what', () => {
     await expectRefusal(s.relay.list({ communityId: cid }), 'FORBIDDEN');
     await expectRefusal(s.relay.get({ communityId: cid, relayId }), 'FORBIDDEN');
     await expectRefusal(
-      s.relay.join({ communityId: cid, relayId, householdId: H(0).id, lines: [{ relayItemId: itemId, qty: 1 }], idempotencyKey: newKey() }),
+      s.relay.join({
+        communityId: cid,
+        relayId,
+        householdId: H(0).id,
+        lines: [{ relayItemId: itemId, qty: 1 }],
+        idempotencyKey: newKey(),
+      }),
       'FORBIDDEN',
     );
     await expectRefusal(s.payment.get({ communityId: cid, orderId: relayId }), 'FORBIDDEN');
@@ -742,10 +960,18 @@ describe('who may do what', () => {
     await expectRefusal(c.relay.close(ref), 'NOT_FOUND', 'RELAY_NOT_FOUND');
     await expectRefusal(c.relay.cancel({ ...ref, reason: '抢单' }), 'NOT_FOUND', 'RELAY_NOT_FOUND');
     // Naming the real merchant does not help a non-member.
-    await expectRefusal(c.relay.getForMerchant({ ...ref, merchantId: w.merchant.id }), 'NOT_FOUND', 'MERCHANT_NOT_FOUND');
+    await expectRefusal(
+      c.relay.getForMerchant({ ...ref, merchantId: w.merchant.id }),
+      'NOT_FOUND',
+      'MERCHANT_NOT_FOUND',
+    );
     // Someone else's order reads as not found on the pay page too.
     const j = await join(27, relayId, [{ item: itemId, qty: 1 }]);
-    await expectRefusal(caller(resident(28)).payment.get({ communityId: w.community.id, orderId: j.order.orderId }), 'NOT_FOUND', 'ORDER_NOT_FOUND');
+    await expectRefusal(
+      caller(resident(28)).payment.get({ communityId: w.community.id, orderId: j.order.orderId }),
+      'NOT_FOUND',
+      'ORDER_NOT_FOUND',
+    );
   });
 });
 
@@ -757,13 +983,24 @@ describe('the cancelled relay', () => {
     await payOnStripe(paid.payment!.paymentIntentId);
     const unpaid = await join(30, relayId, [{ item: eggs!.id, qty: 1 }]);
     const m = w.merchant;
-    const res = await caller(m.staff).relay.cancel({ merchantId: m.id, communityId: w.community.id, relayId, reason: '车辆无法进入' });
+    const res = await caller(m.staff).relay.cancel({
+      merchantId: m.id,
+      communityId: w.community.id,
+      relayId,
+      reason: '车辆无法进入',
+    });
     expect(res).toMatchObject({ status: 'cancelled', cancelledOrders: 2, refunds: 1 });
     expect((await orderRow(paid.order.orderId)).status).toBe('cancelled');
     expect((await orderRow(unpaid.order.orderId)).status).toBe('cancelled');
     const [rf] = await db().select().from(refunds).where(eq(refunds.orderId, paid.order.orderId));
-    expect(rf).toMatchObject({ idempotencyKey: `relay-cancelled:${paid.order.orderId}`, status: 'succeeded', amountFen: 4500 });
-    expect(stripe.mock.paymentIntents().find((p) => p.id === unpaid.payment!.paymentIntentId)!.status).toBe('canceled');
+    expect(rf).toMatchObject({
+      idempotencyKey: `relay-cancelled:${paid.order.orderId}`,
+      status: 'succeeded',
+      amountFen: 4500,
+    });
+    expect(stripe.mock.paymentIntents().find((p) => p.id === unpaid.payment!.paymentIntentId)!.status).toBe(
+      'canceled',
+    );
     const notes = await queryRows<{ n: number }>(
       db(),
       sql`select count(*)::int as n from notifications where kind = 'relay.cancelled' and payload->>'relayId' = ${relayId}`,
@@ -771,4 +1008,3 @@ describe('the cancelled relay', () => {
     expect(Number(notes[0]!.n)).toBeGreaterThanOrEqual(2);
   });
 });
-

@@ -40,9 +40,17 @@ function code(fn: () => unknown): string | undefined {
 
 describe('the chain as residents see it (DESIGN.md §5)', () => {
   it('shows the building and stairwell, hides the door, keeps only the surname', () => {
-    expect(formatChainEntry({ seq: 23, place: { building: '3', stairwell: '2', room: '201' }, name: '张桂英', lines: [{ name: '鸡蛋', qty: 2 }, { name: '大米', qty: 1 }] })).toBe(
-      '#23 3号楼 2单元 2**室 张* — 鸡蛋×2 大米×1',
-    );
+    expect(
+      formatChainEntry({
+        seq: 23,
+        place: { building: '3', stairwell: '2', room: '201' },
+        name: '张桂英',
+        lines: [
+          { name: '鸡蛋', qty: 2 },
+          { name: '大米', qty: 1 },
+        ],
+      }),
+    ).toBe('#23 3号楼 2单元 2**室 张* — 鸡蛋×2 大米×1');
   });
   it('masks rooms of any length and names of any script', () => {
     expect(maskRoom('201')).toBe('2**');
@@ -61,28 +69,47 @@ describe('the chain as residents see it (DESIGN.md §5)', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 2, maxLength: 8 }), (s) => {
         const m = maskRoom(s);
-        expect(Array.from(m).slice(1).every((c) => c === '*')).toBe(true);
+        expect(
+          Array.from(m)
+            .slice(1)
+            .every((c) => c === '*'),
+        ).toBe(true);
       }),
     );
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 6, unit: fc.constantFrom(...'张王李赵钱孙周吴郑冯陈') }), (n) => {
-        const m = maskName(n);
-        expect(m.endsWith('*') || m === '').toBe(true);
-        expect(Array.from(m).length).toBeLessThanOrEqual(3);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 6, unit: fc.constantFrom(...'张王李赵钱孙周吴郑冯陈') }),
+        (n) => {
+          const m = maskName(n);
+          expect(m.endsWith('*') || m === '').toBe(true);
+          expect(Array.from(m).length).toBeLessThanOrEqual(3);
+        },
+      ),
     );
   });
 });
 
 describe('state transitions', () => {
-  const all: RelayStatus[] = ['draft', 'open', 'closed', 'formed', 'failed', 'dispatched', 'arrived', 'distributing', 'completed', 'cancelled'];
+  const all: RelayStatus[] = [
+    'draft',
+    'open',
+    'closed',
+    'formed',
+    'failed',
+    'dispatched',
+    'arrived',
+    'distributing',
+    'completed',
+    'cancelled',
+  ];
   it('follows the table: draft → open → closed → formed | failed; cancel before forming', () => {
     expect(canTransition('open', 'draft')).toBe(true);
     expect(canTransition('close', 'open')).toBe(true);
     expect(canTransition('form', 'closed')).toBe(true);
     expect(canTransition('fail', 'closed')).toBe(true);
     for (const s of ['draft', 'open', 'closed'] as const) expect(canTransition('cancel', s)).toBe(true);
-    for (const s of ['formed', 'failed', 'completed', 'cancelled'] as const) expect(canTransition('cancel', s)).toBe(false);
+    for (const s of ['formed', 'failed', 'completed', 'cancelled'] as const)
+      expect(canTransition('cancel', s)).toBe(false);
   });
   it('every illegal transition is a PRECONDITION_FAILED with a stable code', () => {
     for (const action of Object.keys(RELAY_TRANSITIONS) as RelayAction[]) {
@@ -106,11 +133,17 @@ describe('state transitions', () => {
 
 describe('joining', () => {
   const now = new Date('2026-04-10T10:00:00Z');
-  const open = { status: 'open' as const, opensAt: new Date('2026-04-10T09:00:00Z'), closesAt: new Date('2026-04-10T12:00:00Z') };
+  const open = {
+    status: 'open' as const,
+    opensAt: new Date('2026-04-10T09:00:00Z'),
+    closesAt: new Date('2026-04-10T12:00:00Z'),
+  };
   it('says why a relay does not take orders', () => {
     expect(code(() => assertJoinable(open, now))).toBeUndefined();
     expect(code(() => assertJoinable({ ...open, status: 'draft' }, now))).toBe('RELAY_NOT_YET_OPEN');
-    expect(code(() => assertJoinable({ ...open, opensAt: new Date('2026-04-10T11:00:00Z') }, now))).toBe('RELAY_NOT_YET_OPEN');
+    expect(code(() => assertJoinable({ ...open, opensAt: new Date('2026-04-10T11:00:00Z') }, now))).toBe(
+      'RELAY_NOT_YET_OPEN',
+    );
     expect(code(() => assertJoinable({ ...open, status: 'closed' }, now))).toBe('RELAY_CLOSED');
     expect(code(() => assertJoinable(open, new Date('2026-04-10T12:00:00Z')))).toBe('RELAY_CLOSED');
     expect(code(() => assertJoinable({ ...open, status: 'failed' }, now))).toBe('RELAY_FAILED');
@@ -125,12 +158,25 @@ describe('joining', () => {
     expect(code(() => validateQty(100_000))).toBe('QTY_TOO_LARGE');
   });
   it('merges lines, refuses foreign items and single lines over the limit, sorts by item id (lock order)', () => {
-    expect(normalizeJoinLines([{ relayItemId: 'b-item', qty: 1 }, { relayItemId: 'a-item', qty: 2 }, { relayItemId: 'b-item', qty: 1 }], items)).toEqual([
+    expect(
+      normalizeJoinLines(
+        [
+          { relayItemId: 'b-item', qty: 1 },
+          { relayItemId: 'a-item', qty: 2 },
+          { relayItemId: 'b-item', qty: 1 },
+        ],
+        items,
+      ),
+    ).toEqual([
       { relayItemId: 'a-item', qty: 2 },
       { relayItemId: 'b-item', qty: 2 },
     ]);
-    expect(code(() => normalizeJoinLines([{ relayItemId: 'x', qty: 1 }], items))).toBe('RELAY_ITEM_NOT_IN_RELAY');
-    expect(code(() => normalizeJoinLines([{ relayItemId: 'b-item', qty: 3 }], items))).toBe('RELAY_HOUSEHOLD_LIMIT');
+    expect(code(() => normalizeJoinLines([{ relayItemId: 'x', qty: 1 }], items))).toBe(
+      'RELAY_ITEM_NOT_IN_RELAY',
+    );
+    expect(code(() => normalizeJoinLines([{ relayItemId: 'b-item', qty: 3 }], items))).toBe(
+      'RELAY_HOUSEHOLD_LIMIT',
+    );
     expect(code(() => normalizeJoinLines([], items))).toBe('ORDER_EMPTY');
   });
   it('holds unpaid stock for the compound setting, 15 minutes by default', () => {
@@ -141,12 +187,25 @@ describe('joining', () => {
 
 describe('money', () => {
   it('totals are the sum of lines in integer fen', () => {
-    expect(orderTotalFen([{ qty: 2, unitPriceFen: 4500 }, { qty: 1, unitPriceFen: 3990 }])).toBe(12990);
+    expect(
+      orderTotalFen([
+        { qty: 2, unitPriceFen: 4500 },
+        { qty: 1, unitPriceFen: 3990 },
+      ]),
+    ).toBe(12990);
     expect(() => orderTotalFen([{ qty: 1.5, unitPriceFen: 100 }])).toThrow();
     fc.assert(
-      fc.property(fc.array(fc.record({ qty: fc.integer({ min: 1, max: 999 }), unitPriceFen: fc.integer({ min: 0, max: 1_000_000 }) })), (lines) => {
-        expect(orderTotalFen(lines)).toBe(lines.reduce((s, l) => s + l.qty * l.unitPriceFen, 0));
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            qty: fc.integer({ min: 1, max: 999 }),
+            unitPriceFen: fc.integer({ min: 0, max: 1_000_000 }),
+          }),
+        ),
+        (lines) => {
+          expect(orderTotalFen(lines)).toBe(lines.reduce((s, l) => s + l.qty * l.unitPriceFen, 0));
+        },
+      ),
     );
   });
   it('never refunds more than paid minus refunded', () => {
@@ -161,11 +220,22 @@ describe('changing an order', () => {
     { relayItemId: 'b', qty: 1, unitPriceFen: 200 },
   ];
   it('only reduces, and a change to the same quantities is a no-op', () => {
-    expect(planOrderChange(current, [{ relayItemId: 'a', qty: 1 }])).toEqual([{ relayItemId: 'a', from: 3, to: 1, unitPriceFen: 100 }]);
+    expect(planOrderChange(current, [{ relayItemId: 'a', qty: 1 }])).toEqual([
+      { relayItemId: 'a', from: 3, to: 1, unitPriceFen: 100 },
+    ]);
     expect(planOrderChange(current, [{ relayItemId: 'a', qty: 3 }])).toEqual([]);
-    expect(code(() => planOrderChange(current, [{ relayItemId: 'a', qty: 4 }]))).toBe('ORDER_INCREASE_NOT_ALLOWED');
+    expect(code(() => planOrderChange(current, [{ relayItemId: 'a', qty: 4 }]))).toBe(
+      'ORDER_INCREASE_NOT_ALLOWED',
+    );
     expect(code(() => planOrderChange(current, [{ relayItemId: 'z', qty: 1 }]))).toBe('ORDER_LINE_NOT_FOUND');
-    expect(code(() => planOrderChange(current, [{ relayItemId: 'a', qty: 0 }, { relayItemId: 'b', qty: 0 }]))).toBe('ORDER_WOULD_BE_EMPTY');
+    expect(
+      code(() =>
+        planOrderChange(current, [
+          { relayItemId: 'a', qty: 0 },
+          { relayItemId: 'b', qty: 0 },
+        ]),
+      ),
+    ).toBe('ORDER_WOULD_BE_EMPTY');
     expect(code(() => planOrderChange(current, [{ relayItemId: 'a', qty: -1 }]))).toBe('QTY_NOT_POSITIVE');
     expect(code(() => planOrderChange(current, [{ relayItemId: 'a', qty: 0.5 }]))).toBe('QTY_NOT_INTEGER');
   });
@@ -174,7 +244,9 @@ describe('changing an order', () => {
 describe('成团 threshold', () => {
   it('households or units, counted on what was paid', () => {
     expect(evaluateThreshold({ kind: 'households', value: 30 }, { households: 30, units: 5 }).met).toBe(true);
-    expect(evaluateThreshold({ kind: 'households', value: 30 }, { households: 29, units: 500 })).toMatchObject({ met: false, current: 29, target: 30 });
+    expect(
+      evaluateThreshold({ kind: 'households', value: 30 }, { households: 29, units: 500 }),
+    ).toMatchObject({ met: false, current: 29, target: 30 });
     expect(evaluateThreshold({ kind: 'units', value: 200 }, { households: 1, units: 200 }).met).toBe(true);
     expect(evaluateThreshold({ kind: 'units', value: 200 }, { households: 1, units: 100 }).ratio).toBe(0.5);
     expect(evaluateThreshold({ kind: 'none', value: 0 }, { households: 1, units: 1 }).met).toBe(true);
@@ -183,7 +255,12 @@ describe('成团 threshold', () => {
   it('all capped stock sold means every item capped and paid up', () => {
     expect(allStockSold([{ stockCap: 5, paidUnits: 5 }])).toBe(true);
     expect(allStockSold([{ stockCap: 5, paidUnits: 4 }])).toBe(false);
-    expect(allStockSold([{ stockCap: 5, paidUnits: 5 }, { stockCap: null, paidUnits: 100 }])).toBe(false);
+    expect(
+      allStockSold([
+        { stockCap: 5, paidUnits: 5 },
+        { stockCap: null, paidUnits: 100 },
+      ]),
+    ).toBe(false);
     expect(allStockSold([])).toBe(false);
   });
 });
@@ -202,11 +279,28 @@ describe('a new relay', () => {
     expect(code(() => validateRelayDraft(base, now))).toBeUndefined();
     expect(code(() => validateRelayDraft({ ...base, title: ' ' }, now))).toBe('RELAY_TITLE_REQUIRED');
     expect(code(() => validateRelayDraft({ ...base, closesAt: now }, now))).toBe('RELAY_WINDOW_INVALID');
-    expect(code(() => validateRelayDraft({ ...base, deliveryDate: '2026-04-09' }, now))).toBe('RELAY_DELIVERY_BEFORE_CUTOFF');
-    expect(code(() => validateRelayDraft({ ...base, threshold: { kind: 'units', value: 0 } }, now))).toBe('THRESHOLD_INVALID');
+    expect(code(() => validateRelayDraft({ ...base, deliveryDate: '2026-04-09' }, now))).toBe(
+      'RELAY_DELIVERY_BEFORE_CUTOFF',
+    );
+    expect(code(() => validateRelayDraft({ ...base, threshold: { kind: 'units', value: 0 } }, now))).toBe(
+      'THRESHOLD_INVALID',
+    );
     expect(code(() => validateRelayDraft({ ...base, items: [] }, now))).toBe('RELAY_ITEMS_REQUIRED');
-    expect(code(() => validateRelayDraft({ ...base, items: [base.items[0]!, base.items[0]!] }, now))).toBe('RELAY_ITEM_DUPLICATE');
-    expect(code(() => validateRelayDraft({ ...base, items: [{ productId: 'p', stockCap: 0, perHouseholdLimit: null }] }, now))).toBe('RELAY_STOCK_CAP_INVALID');
-    expect(code(() => validateRelayDraft({ ...base, items: [{ productId: 'p', stockCap: 1, perHouseholdLimit: 2 }] }, now))).toBe('RELAY_LIMIT_ABOVE_CAP');
+    expect(code(() => validateRelayDraft({ ...base, items: [base.items[0]!, base.items[0]!] }, now))).toBe(
+      'RELAY_ITEM_DUPLICATE',
+    );
+    expect(
+      code(() =>
+        validateRelayDraft(
+          { ...base, items: [{ productId: 'p', stockCap: 0, perHouseholdLimit: null }] },
+          now,
+        ),
+      ),
+    ).toBe('RELAY_STOCK_CAP_INVALID');
+    expect(
+      code(() =>
+        validateRelayDraft({ ...base, items: [{ productId: 'p', stockCap: 1, perHouseholdLimit: 2 }] }, now),
+      ),
+    ).toBe('RELAY_LIMIT_ABOVE_CAP');
   });
 });

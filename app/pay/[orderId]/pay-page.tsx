@@ -15,7 +15,15 @@ type Card = 'pm_card_visa' | 'pm_card_chargeDeclined';
  * clear message and the order stays payable until its hold ends. Coming back here (or opening it
  * again) asks Stripe what happened, so a lost webhook never leaves a paid order unpaid.
  */
-export function PayPage({ orderId, communityId, returning }: { orderId: string; communityId: string; returning: boolean }) {
+export function PayPage({
+  orderId,
+  communityId,
+  returning,
+}: {
+  orderId: string;
+  communityId: string;
+  returning: boolean;
+}) {
   const t = useTranslations('relay.pay');
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -36,16 +44,36 @@ export function PayPage({ orderId, communityId, returning }: { orderId: string; 
   const reconciled = useRef(false);
   useEffect(() => {
     // The return page: ask Stripe directly once.
-    if (!reconciled.current && q.data && (returning || q.data.payment?.status === 'processing') && q.data.order.status === 'pending_payment') {
+    if (
+      !reconciled.current &&
+      q.data &&
+      (returning || q.data.payment?.status === 'processing') &&
+      q.data.order.status === 'pending_payment'
+    ) {
       reconciled.current = true;
       reconcile.mutate({ communityId, orderId });
     }
   }, [q.data, returning, communityId, orderId, reconcile]);
   const now = useServerNow(q.data?.serverNow);
 
-  if (!communityId) return <main><p className="error">{t('badLink')}</p></main>;
-  if (q.isPending) return <main><p className="muted">{t('loading')}</p></main>;
-  if (q.isError) return <main><p className="error">{errorMessage(q.error)}</p></main>;
+  if (!communityId)
+    return (
+      <main>
+        <p className="error">{t('badLink')}</p>
+      </main>
+    );
+  if (q.isPending)
+    return (
+      <main>
+        <p className="muted">{t('loading')}</p>
+      </main>
+    );
+  if (q.isError)
+    return (
+      <main>
+        <p className="error">{errorMessage(q.error)}</p>
+      </main>
+    );
   const { order, relay, payable, testMode, paymentUnavailable } = q.data;
   const holdLeft = order.holdUntil ? new Date(order.holdUntil).getTime() - now : 0;
   const result = pay.data;
@@ -87,12 +115,16 @@ export function PayPage({ orderId, communityId, returning }: { orderId: string; 
         </div>
       ) : result?.outcome === 'declined' ? (
         <div className="rl-notice" data-tone="bad" role="alert" data-testid="pay-declined">
-          {t.has(`declined.${result.declineCode ?? ''}`) ? t(`declined.${result.declineCode}`) : t('declined.generic_decline')}
+          {t.has(`declined.${result.declineCode ?? ''}`)
+            ? t(`declined.${result.declineCode}`)
+            : t('declined.generic_decline')}
           <br />
           {t('declinedHelp')}
         </div>
       ) : result?.outcome === 'refunded' ? (
-        <div className="rl-notice" data-tone="warn" role="alert">{t('lateRefunded')}</div>
+        <div className="rl-notice" data-tone="warn" role="alert">
+          {t('lateRefunded')}
+        </div>
       ) : null}
       {pay.isError && (
         <p className="rl-notice" data-tone="bad" role="alert">
@@ -101,23 +133,48 @@ export function PayPage({ orderId, communityId, returning }: { orderId: string; 
       )}
       {reconcile.isPending && <p className="muted">{t('checking')}</p>}
 
-      {!paid && order.status !== 'pending_payment' && <p className="rl-notice" data-tone="bad">{t(`ended.${order.status}`)}</p>}
+      {!paid && order.status !== 'pending_payment' && (
+        <p className="rl-notice" data-tone="bad">
+          {t(`ended.${order.status}`)}
+        </p>
+      )}
       {!paid && payable && (
         <>
-          {holdLeft > 0 && <p className="rl-notice" data-tone="warn">{t('holdLeft', { time: clock(holdLeft) })}</p>}
+          {holdLeft > 0 && (
+            <p className="rl-notice" data-tone="warn">
+              {t('holdLeft', { time: clock(holdLeft) })}
+            </p>
+          )}
           {paymentUnavailable ? (
-            <p className="rl-notice" data-tone="bad">{t('unavailable')}</p>
+            <p className="rl-notice" data-tone="bad">
+              {t('unavailable')}
+            </p>
           ) : testMode ? (
             <section className="card" aria-labelledby="cards-h" aria-busy={pay.isPending}>
               <h2 id="cards-h">{t('testCards')}</h2>
               <p className="rl-meta">{t('testNote')}</p>
               <div className="rl-testcards">
-                <button type="button" className="primary" disabled={pay.isPending} onClick={() => submit('pm_card_visa')} data-testid="pay-visa">
-                  {pay.isPending && pay.variables?.paymentMethod === 'pm_card_visa' ? t('paying') : t('visa', { amount: yuan(order.totalFen) })}
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={pay.isPending}
+                  onClick={() => submit('pm_card_visa')}
+                  data-testid="pay-visa"
+                >
+                  {pay.isPending && pay.variables?.paymentMethod === 'pm_card_visa'
+                    ? t('paying')
+                    : t('visa', { amount: yuan(order.totalFen) })}
                   <small>4242 4242 4242 4242</small>
                 </button>
-                <button type="button" disabled={pay.isPending} onClick={() => submit('pm_card_chargeDeclined')} data-testid="pay-declined-card">
-                  {pay.isPending && pay.variables?.paymentMethod === 'pm_card_chargeDeclined' ? t('paying') : t('declinedCard')}
+                <button
+                  type="button"
+                  disabled={pay.isPending}
+                  onClick={() => submit('pm_card_chargeDeclined')}
+                  data-testid="pay-declined-card"
+                >
+                  {pay.isPending && pay.variables?.paymentMethod === 'pm_card_chargeDeclined'
+                    ? t('paying')
+                    : t('declinedCard')}
                   <small>4000 0000 0000 0002</small>
                 </button>
               </div>
@@ -128,7 +185,8 @@ export function PayPage({ orderId, communityId, returning }: { orderId: string; 
         </>
       )}
       <p>
-        <Link href={`/r/${communityId}/orders`}>{t('toOrders')}</Link> · <Link href={`/r/${communityId}/relays/${relay.id}`}>{t('toRelay')}</Link>
+        <Link href={`/r/${communityId}/orders`}>{t('toOrders')}</Link> ·{' '}
+        <Link href={`/r/${communityId}/relays/${relay.id}`}>{t('toRelay')}</Link>
       </p>
     </main>
   );

@@ -22,7 +22,13 @@ export const PayWithTestCardInput = OrderPaymentInput.extend({
 export type PayWithTestCardInput = z.infer<typeof PayWithTestCardInput>;
 
 export const paymentRouter = router({
-  get: communityProcedure().input(OrderPaymentInput).query(({ ctx, input }) => getOrderPayment({ ctx, input })),
-  payWithTestCard: communityProcedure().input(PayWithTestCardInput).mutation(({ ctx, input }) => payWithTestCard({ ctx, input })),
-  reconcile: communityProcedure().input(OrderPaymentInput).mutation(({ ctx, input }) => reconcilePayment({ ctx, input })),
+  get: communityProcedure()
+    .input(OrderPaymentInput)
+    .query(({ ctx, input }) => getOrderPayment({ ctx, input })),
+  payWithTestCard: communityProcedure()
+    .input(PayWithTestCardInput)
+    .mutation(({ ctx, input }) => payWithTestCard({ ctx, input })),
+  reconcile: communityProcedure()
+    .input(OrderPaymentInput)
+    .mutation(({ ctx, input }) => reconcilePayment({ ctx, input })),
 });

@@ -65,16 +65,26 @@ const merchantProcedure = protectedProcedure.use(async function requireMerchantT
   return next();
 });
 
-export const MerchantRelayRef = MerchantProcedureInput.extend({ communityId: id('小区'), relayId: id('接龙') });
+export const MerchantRelayRef = MerchantProcedureInput.extend({
+  communityId: id('小区'),
+  relayId: id('接龙'),
+});
 export type MerchantRelayRef = z.infer<typeof MerchantRelayRef>;
 
 /** A merchant's page names only the relay; the compound is found from it. */
-export const MerchantRelayLookup = MerchantProcedureInput.extend({ communityId: id('小区').optional(), relayId: id('接龙') });
+export const MerchantRelayLookup = MerchantProcedureInput.extend({
+  communityId: id('小区').optional(),
+  relayId: id('接龙'),
+});
 export type MerchantRelayLookup = z.infer<typeof MerchantRelayLookup>;
 
 export const CreateRelayInput = MerchantProcedureInput.extend({
   communityId: id('小区'),
-  title: z.string().trim().min(1, { error: '请填写标题 / Give the relay a title.' }).max(100, { error: '标题太长 / Title too long' }),
+  title: z
+    .string()
+    .trim()
+    .min(1, { error: '请填写标题 / Give the relay a title.' })
+    .max(100, { error: '标题太长 / Title too long' }),
   description: z.string().max(2000, { error: '说明太长 / Description too long' }).optional(),
   items: z
     .array(
@@ -90,7 +100,11 @@ export const CreateRelayInput = MerchantProcedureInput.extend({
     .max(50, { error: '一次最多 50 件商品 / At most 50 items.' }),
   threshold: z.object({
     kind: z.enum(['none', 'households', 'units']),
-    value: z.number().int({ error: '成团门槛必须是整数 / The threshold must be a whole number.' }).min(0).max(1_000_000),
+    value: z
+      .number()
+      .int({ error: '成团门槛必须是整数 / The threshold must be a whole number.' })
+      .min(0)
+      .max(1_000_000),
   }),
   opensAt: z.date({ error: '请填写开始时间 / Give an opening time.' }),
   closesAt: z.date({ error: '请填写截单时间 / Give a cutoff time.' }),
@@ -124,7 +138,10 @@ export const OrderRef = z.object({ communityId: id('小区'), orderId: id('订�
 export type OrderRef = z.infer<typeof OrderRef>;
 
 export const ChangeOrderInput = OrderRef.extend({
-  lines: z.array(z.object({ relayItemId: id('商品'), qty: NewQuantity }).strict()).min(1).max(50),
+  lines: z
+    .array(z.object({ relayItemId: id('商品'), qty: NewQuantity }).strict())
+    .min(1)
+    .max(50),
 });
 export type ChangeOrderInput = z.infer<typeof ChangeOrderInput>;
 
@@ -134,7 +151,10 @@ export type MyOrdersInput = z.infer<typeof MyOrdersInput>;
 export const OnChangeInput = RelayRef.extend({ lastEventId: z.string().max(20).nullish() });
 export type OnChangeInput = z.infer<typeof OnChangeInput>;
 
-export const MerchantOnChangeInput = MerchantProcedureInput.extend({ relayId: id('接龙'), lastEventId: z.string().max(20).nullish() });
+export const MerchantOnChangeInput = MerchantProcedureInput.extend({
+  relayId: id('接龙'),
+  lastEventId: z.string().max(20).nullish(),
+});
 export type MerchantOnChangeInput = z.infer<typeof MerchantOnChangeInput>;
 
 export const OrderForInput = z.object({ communityId: id('小区'), relayId: id('接龙').optional() });
@@ -142,30 +162,50 @@ export type OrderForInput = z.infer<typeof OrderForInput>;
 
 export const relayRouter = router({
   // ── the merchant's side ──
-  catalog: merchantProcedure.input(MerchantProcedureInput).query(({ ctx, input }) => getRelayCatalog({ ctx, input })),
-  listMine: merchantProcedure.input(MerchantProcedureInput).query(({ ctx, input }) => listMerchantRelays({ ctx, input })),
-  getForMerchant: merchantProcedure.input(MerchantRelayLookup).query(({ ctx, input }) => getMerchantRelay({ ctx, input })),
+  catalog: merchantProcedure
+    .input(MerchantProcedureInput)
+    .query(({ ctx, input }) => getRelayCatalog({ ctx, input })),
+  listMine: merchantProcedure
+    .input(MerchantProcedureInput)
+    .query(({ ctx, input }) => listMerchantRelays({ ctx, input })),
+  getForMerchant: merchantProcedure
+    .input(MerchantRelayLookup)
+    .query(({ ctx, input }) => getMerchantRelay({ ctx, input })),
   create: merchantProcedure.input(CreateRelayInput).mutation(({ ctx, input }) => createRelay({ ctx, input })),
   open: merchantProcedure.input(MerchantRelayRef).mutation(({ ctx, input }) => openRelay({ ctx, input })),
   close: merchantProcedure.input(MerchantRelayRef).mutation(({ ctx, input }) => closeRelay({ ctx, input })),
   cancel: merchantProcedure.input(CancelRelayInput).mutation(({ ctx, input }) => cancelRelay({ ctx, input })),
   /** The live chain on the merchant's management page. */
-  onChangeForMerchant: merchantProcedure
-    .input(MerchantOnChangeInput)
-    .subscription(async function* ({ ctx, input, signal }) {
-      for await (const update of watchMerchantRelayChain({ ctx, input, signal })) {
-        yield tracked(String(update.version), update);
-      }
-    }),
+  onChangeForMerchant: merchantProcedure.input(MerchantOnChangeInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    for await (const update of watchMerchantRelayChain({ ctx, input, signal })) {
+      yield tracked(String(update.version), update);
+    }
+  }),
 
   // ── the compound's side ──
   list: communityProcedure().query(({ ctx, input }) => listRelays({ ctx, input })),
-  get: communityProcedure().input(RelayRef).query(({ ctx, input }) => getRelay({ ctx, input })),
-  join: communityProcedure().input(JoinRelayInput).mutation(({ ctx, input }) => joinRelay({ ctx, input })),
-  changeOrder: communityProcedure().input(ChangeOrderInput).mutation(({ ctx, input }) => changeOrder({ ctx, input })),
-  cancelOrder: communityProcedure().input(OrderRef).mutation(({ ctx, input }) => cancelOrder({ ctx, input })),
-  myOrders: communityProcedure().input(MyOrdersInput).query(({ ctx, input }) => listMyOrders({ ctx, input })),
-  orderForHouseholds: volunteerProcedure.input(OrderForInput).query(({ ctx, input }) => listOrderForHouseholds({ ctx, input })),
+  get: communityProcedure()
+    .input(RelayRef)
+    .query(({ ctx, input }) => getRelay({ ctx, input })),
+  join: communityProcedure()
+    .input(JoinRelayInput)
+    .mutation(({ ctx, input }) => joinRelay({ ctx, input })),
+  changeOrder: communityProcedure()
+    .input(ChangeOrderInput)
+    .mutation(({ ctx, input }) => changeOrder({ ctx, input })),
+  cancelOrder: communityProcedure()
+    .input(OrderRef)
+    .mutation(({ ctx, input }) => cancelOrder({ ctx, input })),
+  myOrders: communityProcedure()
+    .input(MyOrdersInput)
+    .query(({ ctx, input }) => listMyOrders({ ctx, input })),
+  orderForHouseholds: volunteerProcedure
+    .input(OrderForInput)
+    .query(({ ctx, input }) => listOrderForHouseholds({ ctx, input })),
 
   /** The live chain over SSE; the phone resumes from the last version it saw. */
   onChange: communityProcedure()

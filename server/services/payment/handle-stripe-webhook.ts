@@ -21,7 +21,13 @@ export type WebhookResult = { eventId: string; type: string; duplicate: boolean;
  * DO NOTHING in the same transaction as the event's effect, so a redelivered or replayed event
  * changes nothing, and an effect that fails rolls the marker back so Stripe's retry runs it again.
  */
-export async function handleStripeWebhook({ ctx, input }: { ctx: ServiceContext; input: HandleStripeWebhookInput }): Promise<WebhookResult> {
+export async function handleStripeWebhook({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: HandleStripeWebhookInput;
+}): Promise<WebhookResult> {
   const database = ctx.database;
   if (!input.signature) {
     throw badRequest('WEBHOOK_SIGNATURE_MISSING', 'Missing Stripe-Signature header.');
@@ -66,7 +72,8 @@ export async function handleStripeWebhook({ ctx, input }: { ctx: ServiceContext;
   });
 
   if (outcome.after) await afterApply(database, outcome.after);
-  if (!outcome.duplicate && event.type === 'charge.refunded') await settleChargeRefunds(database, event.data.object);
+  if (!outcome.duplicate && event.type === 'charge.refunded')
+    await settleChargeRefunds(database, event.data.object);
   return { eventId: event.id, type: event.type, duplicate: outcome.duplicate, handled: outcome.handled };
 }
 
@@ -91,7 +98,13 @@ async function tellPaymentFailed(tx: Tx, pi: Stripe.PaymentIntent) {
     .where(and(eq(payments.communityId, communityId!), eq(payments.stripePaymentIntentId, pi.id)));
   if (!pay) return;
   const [order] = await tx
-    .select({ householdId: orders.householdId, placedBy: orders.placedBy, relayId: orders.relayId, seq: orders.seq, status: orders.status })
+    .select({
+      householdId: orders.householdId,
+      placedBy: orders.placedBy,
+      relayId: orders.relayId,
+      seq: orders.seq,
+      status: orders.status,
+    })
     .from(orders)
     .where(and(eq(orders.communityId, communityId!), eq(orders.id, orderId)));
   if (!order || order.status !== 'pending_payment') return;
@@ -138,7 +151,13 @@ async function settleChargeRefunds(database: Database, charge: Stripe.Charge) {
   const pending = await database.db
     .select()
     .from(refunds)
-    .where(and(eq(refunds.communityId, pay.communityId), eq(refunds.paymentId, pay.id), eq(refunds.status, 'pending')));
+    .where(
+      and(
+        eq(refunds.communityId, pay.communityId),
+        eq(refunds.paymentId, pay.id),
+        eq(refunds.status, 'pending'),
+      ),
+    );
   for (const r of pending) {
     if (!r.stripeRefundId) continue;
     let sr: Pick<Stripe.Refund, 'id' | 'status'> | undefined = listed.get(r.stripeRefundId);

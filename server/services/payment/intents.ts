@@ -52,11 +52,21 @@ export function ourStatus(pi: Pick<Stripe.PaymentIntent, 'status' | 'last_paymen
   }
 }
 
-export async function livePayment(db: Database['db'] | Tx, communityId: string, orderId: string): Promise<PaymentRow | undefined> {
+export async function livePayment(
+  db: Database['db'] | Tx,
+  communityId: string,
+  orderId: string,
+): Promise<PaymentRow | undefined> {
   const [p] = await db
     .select()
     .from(payments)
-    .where(and(eq(payments.communityId, communityId), eq(payments.orderId, orderId), ne(payments.status, 'canceled')));
+    .where(
+      and(
+        eq(payments.communityId, communityId),
+        eq(payments.orderId, orderId),
+        ne(payments.status, 'canceled'),
+      ),
+    );
   return p;
 }
 
@@ -73,7 +83,11 @@ const inflight = new Map<string, Promise<PaymentView | null>>();
  * request; across instances Stripe's idempotency key and our unique index keep it to one intent.
  * Returns null for an order that needs no payment (paid, cancelled, expired, or free).
  */
-export async function ensurePaymentIntent(database: Database, communityId: string, orderId: string): Promise<PaymentView | null> {
+export async function ensurePaymentIntent(
+  database: Database,
+  communityId: string,
+  orderId: string,
+): Promise<PaymentView | null> {
   const key = `${communityId}:${orderId}`;
   const running = inflight.get(key);
   if (running) return running;
@@ -82,7 +96,11 @@ export async function ensurePaymentIntent(database: Database, communityId: strin
   return p;
 }
 
-async function ensureOnce(database: Database, communityId: string, orderId: string): Promise<PaymentView | null> {
+async function ensureOnce(
+  database: Database,
+  communityId: string,
+  orderId: string,
+): Promise<PaymentView | null> {
   const db = database.db;
   const [order] = await db
     .select()
@@ -102,7 +120,12 @@ async function ensureOnce(database: Database, communityId: string, orderId: stri
       amount: order.totalFen,
       currency: 'cny',
       description: `邻里接龙 #${order.seq}`,
-      metadata: { community_id: communityId, order_id: orderId, relay_id: order.relayId, seq: String(order.seq) },
+      metadata: {
+        community_id: communityId,
+        order_id: orderId,
+        relay_id: order.relayId,
+        seq: String(order.seq),
+      },
     },
     { idempotencyKey: intentKey(orderId, order.revision) },
   );
@@ -151,7 +174,11 @@ export async function cancelPaymentIntent(
     .update(payments)
     .set({ status: 'canceled' })
     .where(
-      and(eq(payments.communityId, payment.communityId), eq(payments.id, payment.id), ne(payments.status, 'succeeded')),
+      and(
+        eq(payments.communityId, payment.communityId),
+        eq(payments.id, payment.id),
+        ne(payments.status, 'succeeded'),
+      ),
     );
   return 'canceled';
 }
@@ -207,7 +234,14 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
     // Our insert after create was lost (crash); Stripe's metadata names the order: adopt it.
     const [inserted] = await tx
       .insert(payments)
-      .values({ communityId, orderId, stripePaymentIntentId: pi.id, amountFen: pi.amount, currency: pi.currency, status: 'canceled' })
+      .values({
+        communityId,
+        orderId,
+        stripePaymentIntentId: pi.id,
+        amountFen: pi.amount,
+        currency: pi.currency,
+        status: 'canceled',
+      })
       .onConflictDoNothing()
       .returning();
     if (!inserted) return none;
@@ -217,11 +251,22 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
 
   if (status !== 'succeeded') {
     if (pay.status === 'succeeded' || pay.status === 'canceled') return none;
-    const lastError = pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? pi.last_payment_error?.message ?? null;
+    const lastError =
+      pi.last_payment_error?.decline_code ??
+      pi.last_payment_error?.code ??
+      pi.last_payment_error?.message ??
+      null;
     await tx
       .update(payments)
       .set({ status, lastError })
-      .where(and(eq(payments.communityId, communityId), eq(payments.id, pay.id), ne(payments.status, 'succeeded'), ne(payments.status, 'canceled')));
+      .where(
+        and(
+          eq(payments.communityId, communityId),
+          eq(payments.id, pay.id),
+          ne(payments.status, 'succeeded'),
+          ne(payments.status, 'canceled'),
+        ),
+      );
     return none;
   }
 
@@ -238,7 +283,13 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
     const [done] = await tx
       .update(orders)
       .set({ status: 'paid', paidAt: new Date(), holdUntil: null, chainVersion: r!.version })
-      .where(and(eq(orders.communityId, communityId), eq(orders.id, orderId), eq(orders.status, 'pending_payment')))
+      .where(
+        and(
+          eq(orders.communityId, communityId),
+          eq(orders.id, orderId),
+          eq(orders.status, 'pending_payment'),
+        ),
+      )
       .returning({ id: orders.id });
     if (done) {
       paid = true;
@@ -248,7 +299,9 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
   const [settled] = await tx
     .update(payments)
     .set({ status: 'succeeded', succeededAt: new Date(), lastError: null })
-    .where(and(eq(payments.communityId, communityId), eq(payments.id, pay.id), ne(payments.status, 'succeeded')))
+    .where(
+      and(eq(payments.communityId, communityId), eq(payments.id, pay.id), ne(payments.status, 'succeeded')),
+    )
     .returning();
   if (!settled) return none;
 

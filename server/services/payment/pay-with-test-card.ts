@@ -31,27 +31,44 @@ export type PayOutcome =
  * Stripe's test payment methods. Only in test mode (a test key, or the local mock); with a live
  * key the page would use Stripe's own payment form instead.
  */
-export async function payWithTestCard({ ctx, input }: { ctx: ServiceContext; input: PayWithTestCardInput }): Promise<PayOutcome> {
+export async function payWithTestCard({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: PayWithTestCardInput;
+}): Promise<PayOutcome> {
   requireUser(ctx);
   if (!isStripeTestMode()) {
-    throw preconditionFailed('TEST_PAYMENTS_DISABLED', '测试卡只能在测试模式下使用 / Test cards work in test mode only.');
+    throw preconditionFailed(
+      'TEST_PAYMENTS_DISABLED',
+      '测试卡只能在测试模式下使用 / Test cards work in test mode only.',
+    );
   }
   const order = await requireOrderAccess(ctx, ctx.db, input.communityId, input.orderId);
   if (order.status === 'paid') return { outcome: 'succeeded', orderStatus: 'paid' };
   if (order.status !== 'pending_payment') {
-    throw preconditionFailed('ORDER_NOT_PAYABLE', '该订单已取消或已过期，无需付款 / This order was cancelled or expired; nothing to pay.', {
-      details: { status: order.status },
-    });
+    throw preconditionFailed(
+      'ORDER_NOT_PAYABLE',
+      '该订单已取消或已过期，无需付款 / This order was cancelled or expired; nothing to pay.',
+      {
+        details: { status: order.status },
+      },
+    );
   }
   if (!order.holdUntil || order.holdUntil <= ctx.now()) {
-    throw preconditionFailed('ORDER_HOLD_ENDED', '付款时间已过，商品已退回库存 / The time to pay has passed; the items went back to stock.');
+    throw preconditionFailed(
+      'ORDER_HOLD_ENDED',
+      '付款时间已过，商品已退回库存 / The time to pay has passed; the items went back to stock.',
+    );
   }
   const relay = await requireRelay(ctx.db, input.communityId, order.relayId);
   if (relay.status === 'failed' || relay.status === 'cancelled') {
     throw preconditionFailed('RELAY_ENDED', '该接龙已结束 / This relay has ended.');
   }
   const payment = await ensurePaymentIntent(ctx.database, input.communityId, order.id);
-  if (!payment) throw preconditionFailed('ORDER_NOT_PAYABLE', '该订单无需付款 / Nothing to pay for this order.');
+  if (!payment)
+    throw preconditionFailed('ORDER_NOT_PAYABLE', '该订单无需付款 / Nothing to pay for this order.');
   const stripe = getStripe();
   let pi: Stripe.PaymentIntent;
   try {
@@ -65,7 +82,12 @@ export async function payWithTestCard({ ctx, input }: { ctx: ServiceContext; inp
     if (err.type !== 'StripeCardError') throw e;
     const failed = await stripe.paymentIntents.retrieve(payment.paymentIntentId);
     await applyPaymentIntent(ctx.database, failed);
-    return { outcome: 'declined', code: err.code ?? null, declineCode: err.decline_code ?? null, message: err.message ?? '' };
+    return {
+      outcome: 'declined',
+      code: err.code ?? null,
+      declineCode: err.decline_code ?? null,
+      message: err.message ?? '',
+    };
   }
   await applyPaymentIntent(ctx.database, pi);
   if (pi.status !== 'succeeded') return { outcome: 'processing' };

@@ -13,7 +13,13 @@ export type ReconcilePaymentInput = { communityId: string; orderId: string };
  * lost or late webhook never leaves a paid order unpaid (the webhook, arriving later, is then a
  * no-op). Returns the order's status afterwards.
  */
-export async function reconcilePayment({ ctx, input }: { ctx: ServiceContext; input: ReconcilePaymentInput }) {
+export async function reconcilePayment({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ReconcilePaymentInput;
+}) {
   requireUser(ctx);
   const order = await requireOrderAccess(ctx, ctx.db, input.communityId, input.orderId);
   const rows = await ctx.db

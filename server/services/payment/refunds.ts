@@ -50,12 +50,18 @@ async function findByKey(tx: DbOrTx, communityId: string, key: string): Promise<
 export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<Reservation> {
   const { communityId, orderId, amountFen, idempotencyKey } = input;
   if (!Number.isInteger(amountFen) || amountFen <= 0) {
-    throw badRequest('REFUND_AMOUNT_INVALID', '退款金额必须是正整数（分） / The refund must be a positive whole number of fen.', {
-      field: 'amountFen',
-    });
+    throw badRequest(
+      'REFUND_AMOUNT_INVALID',
+      '退款金额必须是正整数（分） / The refund must be a positive whole number of fen.',
+      {
+        field: 'amountFen',
+      },
+    );
   }
   if (!idempotencyKey || idempotencyKey.length > 200) {
-    throw badRequest('IDEMPOTENCY_KEY_INVALID', '缺少幂等键 / An idempotency key is required.', { field: 'idempotencyKey' });
+    throw badRequest('IDEMPOTENCY_KEY_INVALID', '缺少幂等键 / An idempotency key is required.', {
+      field: 'idempotencyKey',
+    });
   }
   const seen = await findByKey(tx, communityId, idempotencyKey);
   if (seen) return { refund: seen, created: false };
@@ -74,7 +80,10 @@ export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<
     .for('update');
   const payment = paymentRows.find((p) => p.status === 'succeeded');
   if (!payment) {
-    throw preconditionFailed('ORDER_NOT_PAID', '该订单没有已完成的付款，无需退款 / This order has no completed payment to refund.');
+    throw preconditionFailed(
+      'ORDER_NOT_PAID',
+      '该订单没有已完成的付款，无需退款 / This order has no completed payment to refund.',
+    );
   }
   // Someone holding the lock before us may have recorded this very key.
   const raced = await findByKey(tx, communityId, idempotencyKey);
@@ -83,7 +92,13 @@ export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<
   const [{ taken } = { taken: 0 }] = await tx
     .select({ taken: sql<number>`coalesce(sum(${refunds.amountFen}), 0)::int` })
     .from(refunds)
-    .where(and(eq(refunds.communityId, communityId), eq(refunds.paymentId, payment.id), ne(refunds.status, 'failed')));
+    .where(
+      and(
+        eq(refunds.communityId, communityId),
+        eq(refunds.paymentId, payment.id),
+        ne(refunds.status, 'failed'),
+      ),
+    );
   const left = refundableFen(payment.amountFen, Number(taken));
   if (amountFen > left) {
     throw preconditionFailed(
@@ -95,9 +110,13 @@ export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<
   if (input.lines) {
     const sum = input.lines.reduce((s, l) => s + l.amountFen, 0);
     if (sum !== amountFen || input.lines.some((l) => !Number.isInteger(l.amountFen) || l.amountFen <= 0)) {
-      throw badRequest('REFUND_LINES_MISMATCH', '各行退款之和必须等于退款金额 / The line refunds must add up to the refund.', {
-        field: 'lines',
-      });
+      throw badRequest(
+        'REFUND_LINES_MISMATCH',
+        '各行退款之和必须等于退款金额 / The line refunds must add up to the refund.',
+        {
+          field: 'lines',
+        },
+      );
     }
     for (const l of input.lines) {
       // The CHECK on order_lines keeps a line's refunds within what the line cost.
@@ -105,10 +124,15 @@ export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<
         .update(orderLines)
         .set({ refundedFen: sql`${orderLines.refundedFen} + ${l.amountFen}` })
         .where(
-          and(eq(orderLines.communityId, communityId), eq(orderLines.orderId, orderId), eq(orderLines.id, l.orderLineId)),
+          and(
+            eq(orderLines.communityId, communityId),
+            eq(orderLines.orderId, orderId),
+            eq(orderLines.id, l.orderLineId),
+          ),
         )
         .returning({ id: orderLines.id });
-      if (updated.length === 0) throw notFound('ORDER_LINE_NOT_FOUND', '订单行不存在 / Order line not found.', { field: 'lines' });
+      if (updated.length === 0)
+        throw notFound('ORDER_LINE_NOT_FOUND', '订单行不存在 / Order line not found.', { field: 'lines' });
     }
   }
   const [refund] = await tx
@@ -165,7 +189,10 @@ export async function executeRefund(database: Database, refund: RefundRow): Prom
   if (isDemoPayment(payment.stripePaymentIntentId)) {
     // Seeded demo orders were never paid through a Stripe (the mock keeps nothing between runs):
     // in test mode their refunds are settled here, so the demo's shortfalls and failures work.
-    return recordStripeRefund(database, refund.communityId, refund.id, { id: `re_demo_${refund.id.replace(/-/g, '').slice(0, 24)}`, status: 'succeeded' });
+    return recordStripeRefund(database, refund.communityId, refund.id, {
+      id: `re_demo_${refund.id.replace(/-/g, '').slice(0, 24)}`,
+      status: 'succeeded',
+    });
   }
   let stripeRefund: Stripe.Refund;
   try {
@@ -173,7 +200,12 @@ export async function executeRefund(database: Database, refund: RefundRow): Prom
       {
         payment_intent: payment.stripePaymentIntentId,
         amount: refund.amountFen,
-        metadata: { community_id: refund.communityId, order_id: refund.orderId, refund_id: refund.id, reason: refund.reason },
+        metadata: {
+          community_id: refund.communityId,
+          order_id: refund.orderId,
+          refund_id: refund.id,
+          reason: refund.reason,
+        },
       },
       { idempotencyKey: refund.idempotencyKey },
     );
@@ -187,7 +219,13 @@ export async function executeRefund(database: Database, refund: RefundRow): Prom
         lastError: message.slice(0, 500),
         ...(permanent ? { status: 'failed' as const } : {}),
       })
-      .where(and(eq(refunds.communityId, refund.communityId), eq(refunds.id, refund.id), eq(refunds.status, 'pending')))
+      .where(
+        and(
+          eq(refunds.communityId, refund.communityId),
+          eq(refunds.id, refund.id),
+          eq(refunds.status, 'pending'),
+        ),
+      )
       .returning();
     if (permanent) {
       console.error(`[payment] refund ${refund.id} refused by Stripe: ${message}`);
@@ -213,7 +251,12 @@ export async function recordStripeRefund(
   r: Pick<Stripe.Refund, 'id' | 'status'>,
 ): Promise<RefundRow> {
   return database.db.transaction(async (tx) => {
-    const status = r.status === 'succeeded' ? 'succeeded' : r.status === 'failed' || r.status === 'canceled' ? 'failed' : 'pending';
+    const status =
+      r.status === 'succeeded'
+        ? 'succeeded'
+        : r.status === 'failed' || r.status === 'canceled'
+          ? 'failed'
+          : 'pending';
     const [changed] = await tx
       .update(refunds)
       .set({
@@ -223,15 +266,25 @@ export async function recordStripeRefund(
         lastError: null,
         succeededAt: status === 'succeeded' ? new Date() : null,
       })
-      .where(and(eq(refunds.communityId, communityId), eq(refunds.id, refundId), eq(refunds.status, 'pending')))
+      .where(
+        and(eq(refunds.communityId, communityId), eq(refunds.id, refundId), eq(refunds.status, 'pending')),
+      )
       .returning();
     if (!changed) {
-      const [row] = await tx.select().from(refunds).where(and(eq(refunds.communityId, communityId), eq(refunds.id, refundId)));
+      const [row] = await tx
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.communityId, communityId), eq(refunds.id, refundId)));
       return row!;
     }
     if (status === 'succeeded') {
       const [order] = await tx
-        .select({ householdId: orders.householdId, placedBy: orders.placedBy, relayId: orders.relayId, seq: orders.seq })
+        .select({
+          householdId: orders.householdId,
+          placedBy: orders.placedBy,
+          relayId: orders.relayId,
+          seq: orders.seq,
+        })
         .from(orders)
         .where(and(eq(orders.communityId, communityId), eq(orders.id, changed.orderId)));
       if (order) {
@@ -270,7 +323,11 @@ export async function recordStripeRefund(
 }
 
 /** Executes refunds this call reserved, a few at a time; returns them settled (or still pending). */
-export async function executeRefunds(database: Database, rows: RefundRow[], concurrency = 4): Promise<RefundRow[]> {
+export async function executeRefunds(
+  database: Database,
+  rows: RefundRow[],
+  concurrency = 4,
+): Promise<RefundRow[]> {
   const out: RefundRow[] = new Array<RefundRow>(rows.length);
   let next = 0;
   const worker = async () => {

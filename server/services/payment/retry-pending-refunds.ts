@@ -27,7 +27,12 @@ export async function retryPendingRefunds(database: Database, now: Date, limit =
     return tx
       .update(refunds)
       .set({ updatedAt: now })
-      .where(sql`(${refunds.communityId}, ${refunds.id}) in (${sql.join(rows.map((r) => sql`(${r.community_id}::uuid, ${r.id}::uuid)`), sql`, `)})`)
+      .where(
+        sql`(${refunds.communityId}, ${refunds.id}) in (${sql.join(
+          rows.map((r) => sql`(${r.community_id}::uuid, ${r.id}::uuid)`),
+          sql`, `,
+        )})`,
+      )
       .returning();
   });
   if (claimed.length === 0) return 0;

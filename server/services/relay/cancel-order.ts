@@ -16,7 +16,11 @@ import { inTransaction } from './tx';
 
 export type CancelOrderInput = { communityId: string; orderId: string };
 
-export type CancelOrderResult = { orderId: string; status: 'cancelled'; refund: { refundId: string; amountFen: number; status: RefundRow['status'] } | null };
+export type CancelOrderResult = {
+  orderId: string;
+  status: 'cancelled';
+  refund: { refundId: string; amountFen: number; status: RefundRow['status'] } | null;
+};
 
 /**
  * A household withdraws its order before cutoff: its stock goes back and the number stays taken
@@ -24,23 +28,37 @@ export type CancelOrderResult = { orderId: string; status: 'cancelled'; refund: 
  * `order-cancelled:<orderId>`); an unpaid one has its PaymentIntent cancelled so it cannot be paid.
  * Cancelling an already cancelled order returns it unchanged (a retried tap).
  */
-export async function cancelOrder({ ctx, input }: { ctx: ServiceContext; input: CancelOrderInput }): Promise<CancelOrderResult> {
+export async function cancelOrder({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CancelOrderInput;
+}): Promise<CancelOrderResult> {
   requireUser(ctx);
   const { communityId, orderId } = input;
   const now = ctx.now();
   const order = await requireOrderAccess(ctx, ctx.db, communityId, orderId);
   if (order.status === 'cancelled') return { orderId, status: 'cancelled', refund: null };
   if (order.status !== 'pending_payment' && order.status !== 'paid') {
-    throw preconditionFailed('ORDER_NOT_CANCELLABLE', '该订单已结束，不能取消 / This order has ended and cannot be cancelled.', {
-      details: { status: order.status },
-    });
+    throw preconditionFailed(
+      'ORDER_NOT_CANCELLABLE',
+      '该订单已结束，不能取消 / This order has ended and cannot be cancelled.',
+      {
+        details: { status: order.status },
+      },
+    );
   }
   const relay = await requireRelay(ctx.db, communityId, order.relayId);
   assertJoinable(relay, now);
   const lines = await orderLinesOf(ctx.db, communityId, orderId);
 
   const out = await inTransaction(ctx.db, async (tx) => {
-    await giveBackStock(tx, order, lines.map((l) => ({ relayItemId: l.relayItemId, qty: l.qty, perHouseholdLimit: l.perHouseholdLimit })));
+    await giveBackStock(
+      tx,
+      order,
+      lines.map((l) => ({ relayItemId: l.relayItemId, qty: l.qty, perHouseholdLimit: l.perHouseholdLimit })),
+    );
     const version = await bumpChain(tx, communityId, order.relayId, now);
     if (version === null) {
       const fresh = await requireRelay(tx, communityId, order.relayId);
@@ -49,7 +67,14 @@ export async function cancelOrder({ ctx, input }: { ctx: ServiceContext; input: 
     }
     const [done] = await tx
       .update(orders)
-      .set({ status: 'cancelled', cancelReason: 'resident', cancelledAt: now, holdUntil: null, chainVersion: version, updatedAt: now })
+      .set({
+        status: 'cancelled',
+        cancelReason: 'resident',
+        cancelledAt: now,
+        holdUntil: null,
+        chainVersion: version,
+        updatedAt: now,
+      })
       .where(
         and(
           eq(orders.communityId, communityId),
@@ -60,7 +85,8 @@ export async function cancelOrder({ ctx, input }: { ctx: ServiceContext; input: 
       )
       .returning();
     if (!done) throw orderChanged();
-    const refunds = order.status === 'paid' ? await cancelOrdersRefund(tx, communityId, orderId, ctx.user.id) : [];
+    const refunds =
+      order.status === 'paid' ? await cancelOrdersRefund(tx, communityId, orderId, ctx.user.id) : [];
     await writeAudit(tx, {
       communityId,
       actorUserId: ctx.user.id,
@@ -75,7 +101,18 @@ export async function cancelOrder({ ctx, input }: { ctx: ServiceContext; input: 
       tx,
       userIds
         .filter((id) => id !== ctx.user.id)
-        .map((userId) => ({ communityId, userId, kind: 'order.cancelled', payload: { orderId, relayId: order.relayId, relayTitle: relay.title, seq: order.seq, href: ordersHref(communityId) } })),
+        .map((userId) => ({
+          communityId,
+          userId,
+          kind: 'order.cancelled',
+          payload: {
+            orderId,
+            relayId: order.relayId,
+            relayTitle: relay.title,
+            seq: order.seq,
+            href: ordersHref(communityId),
+          },
+        })),
     );
     return { version, refunds };
   });

@@ -22,7 +22,12 @@ export type CancelRelayInput = { merchantId: string; communityId: string; relayI
 export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: CancelRelayInput }) {
   await requireMerchantMember(ctx, input.merchantId);
   const reason = input.reason.trim();
-  if (!reason) throw badRequest('CANCEL_REASON_REQUIRED', '请写明取消原因，居民会看到 / Say why; residents will see it.', { field: 'reason' });
+  if (!reason)
+    throw badRequest(
+      'CANCEL_REASON_REQUIRED',
+      '请写明取消原因，居民会看到 / Say why; residents will see it.',
+      { field: 'reason' },
+    );
   const relay = await requireMerchantRelay(ctx.db, input.communityId, input.relayId, input.merchantId);
   const { communityId } = relay;
   const now = ctx.now();
@@ -30,16 +35,37 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
   const live = await ctx.db
     .select({ id: orders.id, status: orders.status })
     .from(orders)
-    .where(and(eq(orders.communityId, communityId), eq(orders.relayId, relay.id), inArray(orders.status, ['pending_payment', 'paid'])));
+    .where(
+      and(
+        eq(orders.communityId, communityId),
+        eq(orders.relayId, relay.id),
+        inArray(orders.status, ['pending_payment', 'paid']),
+      ),
+    );
 
   const out = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(relays)
-      .set({ status: 'cancelled', decidedAt: now, outcomeReason: reason.slice(0, 500), chainVersion: sql`${relays.chainVersion} + 1`, updatedAt: now })
-      .where(and(eq(relays.communityId, communityId), eq(relays.id, relay.id), inArray(relays.status, [...RELAY_TRANSITIONS.cancel.from])))
+      .set({
+        status: 'cancelled',
+        decidedAt: now,
+        outcomeReason: reason.slice(0, 500),
+        chainVersion: sql`${relays.chainVersion} + 1`,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(relays.communityId, communityId),
+          eq(relays.id, relay.id),
+          inArray(relays.status, [...RELAY_TRANSITIONS.cancel.from]),
+        ),
+      )
       .returning();
     if (!row) {
-      const [cur] = await tx.select({ status: relays.status }).from(relays).where(and(eq(relays.communityId, communityId), eq(relays.id, relay.id)));
+      const [cur] = await tx
+        .select({ status: relays.status })
+        .from(relays)
+        .where(and(eq(relays.communityId, communityId), eq(relays.id, relay.id)));
       throw illegalTransition('cancel', cur?.status);
     }
     // Who to tell, read before the orders change status.
@@ -54,7 +80,14 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
              where o.community_id = ${communityId}::uuid and o.relay_id = ${relay.id}::uuid and o.status in ('pending_payment', 'paid')
           ) x`,
     );
-    const refunds = await cancelOrdersOfDeadRelay(tx, communityId, relay.id, row.chainVersion, now, 'relay_cancelled');
+    const refunds = await cancelOrdersOfDeadRelay(
+      tx,
+      communityId,
+      relay.id,
+      row.chainVersion,
+      now,
+      'relay_cancelled',
+    );
     await writeAudit(tx, {
       communityId,
       actorUserId: actor,
@@ -70,13 +103,24 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
         communityId,
         userId: a.user_id,
         kind: 'relay.cancelled',
-        payload: { relayId: relay.id, relayTitle: relay.title, orderId: a.order_id, seq: Number(a.seq), reason, href: ordersHref(communityId) },
+        payload: {
+          relayId: relay.id,
+          relayTitle: relay.title,
+          orderId: a.order_id,
+          seq: Number(a.seq),
+          reason,
+          href: ordersHref(communityId),
+        },
       })),
     );
     return { version: row.chainVersion, refunds };
   });
   await publishChainChange(ctx.database, { communityId, relayId: relay.id, version: out.version });
-  await cancelIntentsOfOrders(ctx.database, communityId, live.filter((o) => o.status === 'pending_payment').map((o) => o.id));
+  await cancelIntentsOfOrders(
+    ctx.database,
+    communityId,
+    live.filter((o) => o.status === 'pending_payment').map((o) => o.id),
+  );
   const settled = await executeRefunds(ctx.database, out.refunds);
   return {
     relayId: relay.id,

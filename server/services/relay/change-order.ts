@@ -32,23 +32,37 @@ export type ChangeOrderResult = {
  * an unpaid one gets a new PaymentIntent for the new amount (the old one is cancelled). Targets are
  * absolute, so a retried change is a no-op.
  */
-export async function changeOrder({ ctx, input }: { ctx: ServiceContext; input: ChangeOrderInput }): Promise<ChangeOrderResult> {
+export async function changeOrder({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ChangeOrderInput;
+}): Promise<ChangeOrderResult> {
   requireUser(ctx);
   const { communityId, orderId } = input;
   const now = ctx.now();
   const order = await requireOrderAccess(ctx, ctx.db, communityId, orderId);
   if (order.status !== 'pending_payment' && order.status !== 'paid') {
-    throw preconditionFailed('ORDER_NOT_CHANGEABLE', '该订单已结束，不能修改 / This order has ended and cannot be changed.', {
-      details: { status: order.status },
-    });
+    throw preconditionFailed(
+      'ORDER_NOT_CHANGEABLE',
+      '该订单已结束，不能修改 / This order has ended and cannot be changed.',
+      {
+        details: { status: order.status },
+      },
+    );
   }
   const relay = await requireRelay(ctx.db, communityId, order.relayId);
   assertJoinable(relay, now);
   const lines = await orderLinesOf(ctx.db, communityId, orderId);
   const changes = planOrderChange(lines, input.lines);
-  if (changes.length === 0) return { orderId, totalFen: order.totalFen, revision: order.revision, refund: null };
+  if (changes.length === 0)
+    return { orderId, totalFen: order.totalFen, revision: order.revision, refund: null };
   const byItem = new Map(lines.map((l) => [l.relayItemId, l]));
-  const after = lines.map((l) => ({ qty: changes.find((c) => c.relayItemId === l.relayItemId)?.to ?? l.qty, unitPriceFen: l.unitPriceFen }));
+  const after = lines.map((l) => ({
+    qty: changes.find((c) => c.relayItemId === l.relayItemId)?.to ?? l.qty,
+    unitPriceFen: l.unitPriceFen,
+  }));
   const newTotal = orderTotalFen(after);
   const diff = order.totalFen - newTotal;
 
@@ -56,7 +70,11 @@ export async function changeOrder({ ctx, input }: { ctx: ServiceContext; input: 
     await giveBackStock(
       tx,
       order,
-      changes.map((c) => ({ relayItemId: c.relayItemId, qty: c.from - c.to, perHouseholdLimit: byItem.get(c.relayItemId)!.perHouseholdLimit })),
+      changes.map((c) => ({
+        relayItemId: c.relayItemId,
+        qty: c.from - c.to,
+        perHouseholdLimit: byItem.get(c.relayItemId)!.perHouseholdLimit,
+      })),
     );
     const version = await bumpChain(tx, communityId, order.relayId, now);
     if (version === null) {
@@ -65,7 +83,12 @@ export async function changeOrder({ ctx, input }: { ctx: ServiceContext; input: 
     }
     const [done] = await tx
       .update(orders)
-      .set({ totalFen: newTotal, revision: sql`${orders.revision} + 1`, chainVersion: version, updatedAt: now })
+      .set({
+        totalFen: newTotal,
+        revision: sql`${orders.revision} + 1`,
+        chainVersion: version,
+        updatedAt: now,
+      })
       .where(
         and(
           eq(orders.communityId, communityId),
@@ -95,7 +118,10 @@ export async function changeOrder({ ctx, input }: { ctx: ServiceContext; input: 
       action: 'order.reduced',
       entityType: 'order',
       entityId: orderId,
-      before: { totalFen: order.totalFen, lines: lines.map((l) => ({ relayItemId: l.relayItemId, qty: l.qty })) },
+      before: {
+        totalFen: order.totalFen,
+        lines: lines.map((l) => ({ relayItemId: l.relayItemId, qty: l.qty })),
+      },
       after: { totalFen: newTotal, changes },
     });
     return { version, revision: done.revision, refunds };

@@ -15,7 +15,15 @@ export async function closeRelay({ ctx, input }: { ctx: ServiceContext; input: M
   const now = ctx.now();
   const actor = (ctx as AuthedContext).user.id;
   const row = await ctx.db.transaction((tx) => closeRelayTx(tx, relay, now, 'manual', actor));
-  await publishChainChange(ctx.database, { communityId: row.communityId, relayId: row.id, version: row.chainVersion });
+  await publishChainChange(ctx.database, {
+    communityId: row.communityId,
+    relayId: row.id,
+    version: row.chainVersion,
+  });
   const outcome: SettleOutcome = await settleRelay(ctx.database, relay, now, actor);
-  return { relayId: row.id, status: outcome === 'formed' || outcome === 'failed' ? outcome : 'closed', outcome };
+  return {
+    relayId: row.id,
+    status: outcome === 'formed' || outcome === 'failed' ? outcome : 'closed',
+    outcome,
+  };
 }

@@ -46,12 +46,18 @@ export async function createRelay({ ctx, input }: { ctx: ServiceContext; input: 
   input.items.forEach((i, index) => {
     const p = byId.get(i.productId);
     if (!p) {
-      throw badRequest('PRODUCT_NOT_IN_CATALOG', '商品不在本商家的目录中 / That product is not in this merchant’s catalog.', {
-        field: `items.${index}.productId`,
-      });
+      throw badRequest(
+        'PRODUCT_NOT_IN_CATALOG',
+        '商品不在本商家的目录中 / That product is not in this merchant’s catalog.',
+        {
+          field: `items.${index}.productId`,
+        },
+      );
     }
     if (!p.active) {
-      throw badRequest('PRODUCT_INACTIVE', `「${p.name}」已下架 / ${p.name} is not on sale.`, { field: `items.${index}.productId` });
+      throw badRequest('PRODUCT_INACTIVE', `「${p.name}」已下架 / ${p.name} is not on sale.`, {
+        field: `items.${index}.productId`,
+      });
     }
   });
 
@@ -94,12 +100,21 @@ export async function createRelay({ ctx, input }: { ctx: ServiceContext; input: 
       action: 'relay.created',
       entityType: 'relay',
       entityId: row!.id,
-      after: { title: row!.title, merchantId: input.merchantId, items: input.items, threshold: input.threshold },
+      after: {
+        title: row!.title,
+        merchantId: input.merchantId,
+        items: input.items,
+        threshold: input.threshold,
+      },
     });
     return input.openNow ? openRelayTx(tx, row!, now, authed.user.id) : row!;
   });
   if (relay.status === 'open') {
-    await publishChainChange(ctx.database, { communityId: relay.communityId, relayId: relay.id, version: relay.chainVersion });
+    await publishChainChange(ctx.database, {
+      communityId: relay.communityId,
+      relayId: relay.id,
+      version: relay.chainVersion,
+    });
   }
   return { relayId: relay.id, status: relay.status, opensAt: relay.opensAt, closesAt: relay.closesAt };
 }

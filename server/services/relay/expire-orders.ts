@@ -48,17 +48,35 @@ export async function expireUnpaidOrders(
   return expired;
 }
 
-async function expireOne(database: Database, communityId: string, orderId: string, now: Date): Promise<boolean> {
+async function expireOne(
+  database: Database,
+  communityId: string,
+  orderId: string,
+  now: Date,
+): Promise<boolean> {
   const db = database.db;
-  const [order] = await db.select().from(orders).where(and(eq(orders.communityId, communityId), eq(orders.id, orderId)));
+  const [order] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.communityId, communityId), eq(orders.id, orderId)));
   if (!order || order.status !== 'pending_payment' || !order.holdUntil || order.holdUntil > now) return false;
   const lines = await orderLinesOf(db, communityId, orderId);
   const version = await inTransaction(db, async (tx) => {
-    await giveBackStock(tx, order, lines.map((l) => ({ relayItemId: l.relayItemId, qty: l.qty, perHouseholdLimit: l.perHouseholdLimit })));
+    await giveBackStock(
+      tx,
+      order,
+      lines.map((l) => ({ relayItemId: l.relayItemId, qty: l.qty, perHouseholdLimit: l.perHouseholdLimit })),
+    );
     const v = await bumpChain(tx, communityId, order.relayId);
     const [done] = await tx
       .update(orders)
-      .set({ status: 'expired', cancelReason: 'unpaid_hold_ended', cancelledAt: now, chainVersion: v!, updatedAt: now })
+      .set({
+        status: 'expired',
+        cancelReason: 'unpaid_hold_ended',
+        cancelledAt: now,
+        chainVersion: v!,
+        updatedAt: now,
+      })
       .where(
         and(
           eq(orders.communityId, communityId),
@@ -85,7 +103,18 @@ async function expireOne(database: Database, communityId: string, orderId: strin
     const relayTitle = await relayTitleOf(tx, communityId, order.relayId);
     await notifyUsers(
       tx,
-      userIds.map((userId) => ({ communityId, userId, kind: 'order.expired', payload: { orderId, relayId: order.relayId, relayTitle, seq: order.seq, href: ordersHref(communityId) } })),
+      userIds.map((userId) => ({
+        communityId,
+        userId,
+        kind: 'order.expired',
+        payload: {
+          orderId,
+          relayId: order.relayId,
+          relayTitle,
+          seq: order.seq,
+          href: ordersHref(communityId),
+        },
+      })),
     );
     return v!;
   }).catch((e: unknown) => {
@@ -108,6 +137,9 @@ async function cancelIntentAfterExpiry(database: Database, order: OrderRow) {
   try {
     await cancelPaymentIntent(database, live, 'hold_ended');
   } catch (e) {
-    console.error('[relay] could not cancel an expired order’s intent; a late payment is refunded on arrival', e);
+    console.error(
+      '[relay] could not cancel an expired order’s intent; a late payment is refunded on arrival',
+      e,
+    );
   }
 }

@@ -37,11 +37,18 @@ export async function getMerchantRelay({
     ctx.db,
     sql`select status, count(*)::int as n from orders where community_id = ${relay.communityId}::uuid and relay_id = ${relay.id}::uuid group by status`,
   );
-  const [c] = await ctx.db.select({ name: communities.name }).from(communities).where(eq(communities.id, relay.communityId));
+  const [c] = await ctx.db
+    .select({ name: communities.name })
+    .from(communities)
+    .where(eq(communities.id, relay.communityId));
   return {
     ...view,
     communityName: c?.name ?? '',
-    money: { paidFen: Number(money?.paid ?? 0), refundedFen: Number(money?.refunded ?? 0), pendingFen: Number(money?.pending ?? 0) },
+    money: {
+      paidFen: Number(money?.paid ?? 0),
+      refundedFen: Number(money?.refunded ?? 0),
+      pendingFen: Number(money?.pending ?? 0),
+    },
     orderCounts: Object.fromEntries(counts.map((r) => [r.status, Number(r.n)])),
   };
 }

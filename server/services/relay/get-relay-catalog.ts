@@ -12,7 +12,14 @@ export async function getRelayCatalog({ ctx, input }: { ctx: ServiceContext; inp
   await requireMerchantMember(ctx, input.merchantId);
   const [catalog, admitted] = await Promise.all([
     ctx.db
-      .select({ id: products.id, name: products.name, spec: products.spec, unit: products.unit, priceFen: products.priceFen, category: products.category })
+      .select({
+        id: products.id,
+        name: products.name,
+        spec: products.spec,
+        unit: products.unit,
+        priceFen: products.priceFen,
+        category: products.category,
+      })
       .from(products)
       .where(and(eq(products.merchantId, input.merchantId), eq(products.active, true)))
       .orderBy(asc(products.category), asc(products.name)),
@@ -23,6 +30,10 @@ export async function getRelayCatalog({ ctx, input }: { ctx: ServiceContext; inp
       .where(and(eq(admissions.merchantId, input.merchantId), eq(admissions.status, 'approved')))
       .orderBy(asc(communities.name)),
   ]);
-  return { merchantName: await merchantName(ctx.db, input.merchantId), products: catalog, communities: admitted, today: shanghaiDate(ctx.now()) };
+  return {
+    merchantName: await merchantName(ctx.db, input.merchantId),
+    products: catalog,
+    communities: admitted,
+    today: shanghaiDate(ctx.now()),
+  };
 }
-

@@ -63,15 +63,30 @@ export type RelayView = {
   myHouseholds: { id: string; building: string; stairwell: string; room: string }[];
 };
 
-export function progressOf(relay: Pick<RelayRow, 'thresholdKind' | 'thresholdValue'>, tally: Tally): RelayProgress {
+export function progressOf(
+  relay: Pick<RelayRow, 'thresholdKind' | 'thresholdValue'>,
+  tally: Tally,
+): RelayProgress {
   const t = { kind: relay.thresholdKind, value: relay.thresholdValue };
   const live = evaluateThreshold(t, { households: tally.activeHouseholds, units: tally.activeUnits });
   const paid = evaluateThreshold(t, { households: tally.paidHouseholds, units: tally.paidUnits });
-  return { kind: t.kind, target: live.target, current: live.current, paid: paid.current, ratio: live.ratio, met: paid.met };
+  return {
+    kind: t.kind,
+    target: live.target,
+    current: live.current,
+    paid: paid.current,
+    ratio: live.ratio,
+    met: paid.met,
+  };
 }
 
 /** The whole relay as one person sees it: items with stock left, progress, the masked chain. */
-export async function buildRelayView(db: DbOrTx, relay: RelayRow, myHouseholdIds: string[], now: Date): Promise<RelayView> {
+export async function buildRelayView(
+  db: DbOrTx,
+  relay: RelayRow,
+  myHouseholdIds: string[],
+  now: Date,
+): Promise<RelayView> {
   const [items, tally, rows, merchant] = await Promise.all([
     relayItemsOf(db, relay.communityId, relay.id),
     tallyRelay(db, relay.communityId, relay.id),
@@ -121,7 +136,13 @@ export async function buildRelayView(db: DbOrTx, relay: RelayRow, myHouseholdIds
 export type GetRelayInput = { communityId: string; relayId: string };
 
 /** The relay page for anyone of the compound (residents, volunteers, coordinators). */
-export async function getRelay({ ctx, input }: { ctx: ServiceContext; input: GetRelayInput }): Promise<RelayView> {
+export async function getRelay({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: GetRelayInput;
+}): Promise<RelayView> {
   requireUser(ctx);
   const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
   if (mine.length === 0) throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
@@ -130,7 +151,9 @@ export async function getRelay({ ctx, input }: { ctx: ServiceContext; input: Get
 }
 
 export function householdIdsOf(memberships: { role: string; householdId: string | null }[]): string[] {
-  return [...new Set(memberships.filter((m) => m.role === 'resident' && m.householdId).map((m) => m.householdId!))];
+  return [
+    ...new Set(memberships.filter((m) => m.role === 'resident' && m.householdId).map((m) => m.householdId!)),
+  ];
 }
 
 export async function myHouseholdIds(ctx: AuthedContext, communityId: string): Promise<string[]> {

@@ -9,7 +9,13 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, conflict, pgErrorCode, PG_CHECK_VIOLATION } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
-import { householdUserIds, relayItemsOf, requireRelay, resolveHouseholdScope, unpaidHoldMinutes } from './load';
+import {
+  householdUserIds,
+  relayItemsOf,
+  requireRelay,
+  resolveHouseholdScope,
+  unpaidHoldMinutes,
+} from './load';
 import {
   assertJoinable,
   formatFen,
@@ -69,7 +75,9 @@ async function findByKey(db: ServiceContext['db'], communityId: string, placedBy
   const [o] = await db
     .select()
     .from(orders)
-    .where(and(eq(orders.communityId, communityId), eq(orders.placedBy, placedBy), eq(orders.idempotencyKey, key)));
+    .where(
+      and(eq(orders.communityId, communityId), eq(orders.placedBy, placedBy), eq(orders.idempotencyKey, key)),
+    );
   return o;
 }
 
@@ -86,22 +94,36 @@ async function findByKey(db: ServiceContext['db'], communityId: string, placedBy
  * (also concurrent retries) returns the first order. After commit: the live chain is told, and the
  * order's PaymentIntent is created (a failure there leaves the order payable from the pay page).
  */
-export async function joinRelay({ ctx, input }: { ctx: ServiceContext; input: JoinRelayInput }): Promise<JoinRelayResult> {
+export async function joinRelay({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: JoinRelayInput;
+}): Promise<JoinRelayResult> {
   requireUser(ctx);
   const { communityId, relayId } = input;
   const key = input.idempotencyKey.trim();
   if (key.length < 8 || key.length > 100) {
-    throw badRequest('IDEMPOTENCY_KEY_INVALID', '请求缺少有效的幂等键 / The request needs a valid idempotency key.', {
-      field: 'idempotencyKey',
-    });
+    throw badRequest(
+      'IDEMPOTENCY_KEY_INVALID',
+      '请求缺少有效的幂等键 / The request needs a valid idempotency key.',
+      {
+        field: 'idempotencyKey',
+      },
+    );
   }
   const replay = async (): Promise<JoinRelayResult | null> => {
     const first = await findByKey(ctx.db, communityId, ctx.user.id, key);
     if (!first) return null;
     if (first.relayId !== relayId) {
-      throw conflict('IDEMPOTENCY_KEY_REUSED', '这个请求编号已用于另一个接龙 / This request id was already used for another relay.', {
-        field: 'idempotencyKey',
-      });
+      throw conflict(
+        'IDEMPOTENCY_KEY_REUSED',
+        '这个请求编号已用于另一个接龙 / This request id was already used for another relay.',
+        {
+          field: 'idempotencyKey',
+        },
+      );
     }
     const payment = await ensurePaymentSafely(ctx, communityId, first.id);
     return { order: view(first), payment, replayed: true };
@@ -119,10 +141,14 @@ export async function joinRelay({ ctx, input }: { ctx: ServiceContext; input: Jo
   const priced = lines.map((l) => ({ ...l, unitPriceFen: byId.get(l.relayItemId)!.unitPriceFen }));
   const totalFen = orderTotalFen(priced);
   if (input.expectedTotalFen !== undefined && input.expectedTotalFen !== totalFen) {
-    throw conflict('ORDER_TOTAL_MISMATCH', '价格已更新，请核对后再提交 / The price shown is out of date; check the total and submit again.', {
-      field: 'expectedTotalFen',
-      details: { totalFen },
-    });
+    throw conflict(
+      'ORDER_TOTAL_MISMATCH',
+      '价格已更新，请核对后再提交 / The price shown is out of date; check the total and submit again.',
+      {
+        field: 'expectedTotalFen',
+        details: { totalFen },
+      },
+    );
   }
   const hold = holdUntil(now, await unpaidHoldMinutes(ctx.db, communityId));
 
@@ -146,7 +172,10 @@ export async function joinRelay({ ctx, input }: { ctx: ServiceContext; input: Jo
       );
       if (!seqRow) {
         // Closed (or cancelled) while we were taking stock: say exactly what happened.
-        const [fresh] = await tx.select().from(relays).where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
+        const [fresh] = await tx
+          .select()
+          .from(relays)
+          .where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
         assertJoinable(fresh!, now);
         throw conflict('RELAY_CLOSED', '该接龙已截单 / This relay is closed.');
       }
@@ -172,16 +201,31 @@ export async function joinRelay({ ctx, input }: { ctx: ServiceContext; input: Jo
           note: (input.note ?? '').slice(0, 200),
         })
         .returning();
-      await tx.insert(orderLines).values(
-        priced.map((l) => ({ communityId, orderId: order!.id, relayItemId: l.relayItemId, qty: l.qty, unitPriceFen: l.unitPriceFen })),
-      );
+      await tx
+        .insert(orderLines)
+        .values(
+          priced.map((l) => ({
+            communityId,
+            orderId: order!.id,
+            relayItemId: l.relayItemId,
+            qty: l.qty,
+            unitPriceFen: l.unitPriceFen,
+          })),
+        );
       await writeAudit(tx, {
         communityId,
         actorUserId: ctx.user.id,
         action: scope.onBehalf ? 'order.placed_on_behalf' : 'order.placed',
         entityType: 'order',
         entityId: order!.id,
-        after: { relayId, seq, householdId: scope.householdId, totalFen, lines: priced, doorDelivery: scope.doorDelivery },
+        after: {
+          relayId,
+          seq,
+          householdId: scope.householdId,
+          totalFen,
+          lines: priced,
+          doorDelivery: scope.doorDelivery,
+        },
       });
       const userIds = await householdUserIds(tx, communityId, scope.householdId, ctx.user.id);
       await notifyUsers(
@@ -200,7 +244,10 @@ export async function joinRelay({ ctx, input }: { ctx: ServiceContext; input: Jo
             onBehalf: scope.onBehalf,
             placedByName: scope.onBehalf ? ctx.user.name : null,
             // The volunteer who ordered goes back to their list; the household to its orders.
-            href: scope.onBehalf && userId === ctx.user.id ? `/v/${communityId}/order-for` : ordersHref(communityId),
+            href:
+              scope.onBehalf && userId === ctx.user.id
+                ? `/v/${communityId}/order-for`
+                : ordersHref(communityId),
           },
         })),
       );
@@ -224,7 +271,11 @@ export async function joinRelay({ ctx, input }: { ctx: ServiceContext; input: Jo
 }
 
 /** The intent is made after commit; if Stripe is down the order stays, payable from the pay page. */
-async function ensurePaymentSafely(ctx: ServiceContext, communityId: string, orderId: string): Promise<PaymentView | null> {
+async function ensurePaymentSafely(
+  ctx: ServiceContext,
+  communityId: string,
+  orderId: string,
+): Promise<PaymentView | null> {
   try {
     return await ensurePaymentIntent(ctx.database, communityId, orderId);
   } catch (e) {
@@ -236,7 +287,13 @@ async function ensurePaymentSafely(ctx: ServiceContext, communityId: string, ord
 type ItemRow = typeof relayItems.$inferSelect;
 
 /** One conditional UPDATE: either the units are ours, or nobody's stock moved. */
-export async function takeStock(tx: Tx, communityId: string, relayId: string, item: ItemRow, qty: number): Promise<void> {
+export async function takeStock(
+  tx: Tx,
+  communityId: string,
+  relayId: string,
+  item: ItemRow,
+  qty: number,
+): Promise<void> {
   const taken = await queryRows<{ sold: number }>(
     tx,
     sql`update relay_items set sold = sold + ${qty}
@@ -258,7 +315,13 @@ export async function takeStock(tx: Tx, communityId: string, relayId: string, it
  * the limit. A first row is inserted unchecked, which is why a single line above the limit is
  * refused before we get here.
  */
-export async function addToHouseholdTotal(tx: Tx, communityId: string, item: ItemRow, householdId: string, qty: number) {
+export async function addToHouseholdTotal(
+  tx: Tx,
+  communityId: string,
+  item: ItemRow,
+  householdId: string,
+  qty: number,
+) {
   const limit = item.perHouseholdLimit!;
   const rows = await queryRows<{ qty: number }>(
     tx,
@@ -285,7 +348,13 @@ export async function addToHouseholdTotal(tx: Tx, communityId: string, item: Ite
 }
 
 /** Gives units back (cancel, reduce, expiry); the household's total goes down with them. */
-export async function returnStock(tx: Tx, communityId: string, item: Pick<ItemRow, 'id' | 'perHouseholdLimit'>, householdId: string, qty: number) {
+export async function returnStock(
+  tx: Tx,
+  communityId: string,
+  item: Pick<ItemRow, 'id' | 'perHouseholdLimit'>,
+  householdId: string,
+  qty: number,
+) {
   await tx
     .update(relayItems)
     .set({ sold: sql`${relayItems.sold} - ${qty}` })

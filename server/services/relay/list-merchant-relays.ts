@@ -35,4 +35,3 @@ export async function listMerchantRelays({ ctx, input }: { ctx: ServiceContext; 
   }
   return out;
 }
-

@@ -27,7 +27,14 @@ export type MyOrder = {
   placedByName: string;
   doorDelivery: boolean;
   household: { building: string; stairwell: string; room: string };
-  lines: { relayItemId: string; name: string; spec: string; unit: string; qty: number; unitPriceFen: number }[];
+  lines: {
+    relayItemId: string;
+    name: string;
+    spec: string;
+    unit: string;
+    qty: number;
+    unitPriceFen: number;
+  }[];
   createdAt: Date;
 };
 
@@ -35,10 +42,21 @@ export type MyOrder = {
  * Orders of the caller's households (whoever placed them: the household sees a 代下单 too) and
  * orders the caller placed for others, newest first.
  */
-export async function listMyOrders({ ctx, input }: { ctx: ServiceContext; input: ListMyOrdersInput }): Promise<MyOrder[]> {
+export async function listMyOrders({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ListMyOrdersInput;
+}): Promise<MyOrder[]> {
   requireUser(ctx);
   const households = await myHouseholdIds(ctx, input.communityId);
-  const hh = households.length ? sql.join(households.map((h) => sql`${h}::uuid`), sql`, `) : sql`null::uuid`;
+  const hh = households.length
+    ? sql.join(
+        households.map((h) => sql`${h}::uuid`),
+        sql`, `,
+      )
+    : sql`null::uuid`;
   const relayFilter = input.relayId ? sql` and o.relay_id = ${input.relayId}::uuid` : sql``;
   const rows = await queryRows<Record<string, unknown>>(
     ctx.db,

@@ -29,7 +29,13 @@ export type OrderForHousehold = {
  * volunteer can order for a neighbour without a smartphone. Care flags are shown here because
  * these are the volunteers who carry the bag to that door (DESIGN.md §1).
  */
-export async function listOrderForHouseholds({ ctx, input }: { ctx: ServiceContext; input: ListOrderForHouseholdsInput }) {
+export async function listOrderForHouseholds({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ListOrderForHouseholdsInput;
+}) {
   await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
   const user = (ctx as AuthedContext).user;
   const stairwells = await assignedStairwellIds(ctx.db, user.id, input.communityId);
@@ -58,27 +64,28 @@ export async function listOrderForHouseholds({ ctx, input }: { ctx: ServiceConte
           join buildings b on b.community_id = s.community_id and b.id = s.building_id
           left join care_profiles cp on cp.community_id = h.community_id and cp.household_id = h.id
          where h.community_id = ${input.communityId}::uuid
-           and h.stairwell_id in (${sql.join(stairwells.map((s) => sql`${s}::uuid`), sql`, `)})
+           and h.stairwell_id in (${sql.join(
+             stairwells.map((s) => sql`${s}::uuid`),
+             sql`, `,
+           )})
          order by (cp.id is null), b.route_order, s.route_order, h.floor, h.room
          limit 500`,
   );
   const parse = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
   return {
     stairwellCount: stairwells.length,
-    households: rows.map(
-      (r): OrderForHousehold => ({
-        householdId: r.id as string,
-        building: r.building as string,
-        stairwell: r.stairwell as string,
-        floor: Number(r.floor),
-        room: r.room as string,
-        residents: parse<string[]>(r.names).map((n) => maskName(n)),
-        care: Boolean(r.care),
-        doorDelivery: Boolean(r.door_delivery),
-        careCategories: parse<string[]>(r.categories),
-        liveOrders: parse<number[]>(r.live),
-        itemTotals: parse<Record<string, number>>(r.totals),
-      }),
-    ),
+    households: rows.map((r): OrderForHousehold => ({
+      householdId: r.id as string,
+      building: r.building as string,
+      stairwell: r.stairwell as string,
+      floor: Number(r.floor),
+      room: r.room as string,
+      residents: parse<string[]>(r.names).map((n) => maskName(n)),
+      care: Boolean(r.care),
+      doorDelivery: Boolean(r.door_delivery),
+      careCategories: parse<string[]>(r.categories),
+      liveOrders: parse<number[]>(r.live),
+      itemTotals: parse<Record<string, number>>(r.totals),
+    })),
   };
 }

@@ -36,7 +36,20 @@ export async function listRelays({ ctx, input }: { ctx: ServiceContext; input: L
     .where(
       and(
         eq(relays.communityId, input.communityId),
-        or(inArray(relays.status, ['draft', 'open', 'closed']), and(inArray(relays.status, ['formed', 'failed', 'cancelled', 'dispatched', 'arrived', 'distributing']), gte(relays.updatedAt, recent))),
+        or(
+          inArray(relays.status, ['draft', 'open', 'closed']),
+          and(
+            inArray(relays.status, [
+              'formed',
+              'failed',
+              'cancelled',
+              'dispatched',
+              'arrived',
+              'distributing',
+            ]),
+            gte(relays.updatedAt, recent),
+          ),
+        ),
       ),
     )
     .orderBy(asc(relays.closesAt), desc(relays.createdAt))

@@ -23,7 +23,11 @@ import { maskName, maskRoom, type OrderStatus } from './rules';
 export type RelayRow = typeof relays.$inferSelect;
 export type RelayItemRow = typeof relayItems.$inferSelect;
 
-export async function findRelay(db: DbOrTx, communityId: string, relayId: string): Promise<RelayRow | undefined> {
+export async function findRelay(
+  db: DbOrTx,
+  communityId: string,
+  relayId: string,
+): Promise<RelayRow | undefined> {
   const [row] = await db
     .select()
     .from(relays)
@@ -41,15 +45,31 @@ export async function requireRelay(db: DbOrTx, communityId: string, relayId: str
  * A merchant's own relay; another merchant's relay reads as not found. Without the compound (a
  * merchant's page names only the relay) it is found through the merchant's index.
  */
-export async function requireMerchantRelay(db: DbOrTx, communityId: string | undefined, relayId: string, merchantId: string) {
+export async function requireMerchantRelay(
+  db: DbOrTx,
+  communityId: string | undefined,
+  relayId: string,
+  merchantId: string,
+) {
   const [row] = communityId
-    ? await db.select().from(relays).where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)))
-    : await db.select().from(relays).where(and(eq(relays.merchantId, merchantId), eq(relays.id, relayId)));
-  if (!row || row.merchantId !== merchantId) throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
+    ? await db
+        .select()
+        .from(relays)
+        .where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)))
+    : await db
+        .select()
+        .from(relays)
+        .where(and(eq(relays.merchantId, merchantId), eq(relays.id, relayId)));
+  if (!row || row.merchantId !== merchantId)
+    throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
   return row;
 }
 
-export async function relayItemsOf(db: DbOrTx, communityId: string, relayId: string): Promise<RelayItemRow[]> {
+export async function relayItemsOf(
+  db: DbOrTx,
+  communityId: string,
+  relayId: string,
+): Promise<RelayItemRow[]> {
   return db
     .select()
     .from(relayItems)
@@ -58,7 +78,10 @@ export async function relayItemsOf(db: DbOrTx, communityId: string, relayId: str
 }
 
 export async function unpaidHoldMinutes(db: DbOrTx, communityId: string): Promise<number> {
-  const [c] = await db.select({ settings: communities.settings }).from(communities).where(eq(communities.id, communityId));
+  const [c] = await db
+    .select({ settings: communities.settings })
+    .from(communities)
+    .where(eq(communities.id, communityId));
   const v = c?.settings?.unpaidHoldMinutes;
   return typeof v === 'number' && v > 0 ? v : DEFAULT_COMMUNITY_SETTINGS.unpaidHoldMinutes;
 }
@@ -72,12 +95,21 @@ export async function merchantName(db: DbOrTx, merchantId: string): Promise<stri
 }
 
 /** Every user who should hear about a household's order: its residents, plus whoever placed it. */
-export async function householdUserIds(db: DbOrTx, communityId: string, householdId: string, placedBy?: string) {
+export async function householdUserIds(
+  db: DbOrTx,
+  communityId: string,
+  householdId: string,
+  placedBy?: string,
+) {
   const rows = await db
     .select({ userId: memberships.userId })
     .from(memberships)
     .where(
-      and(eq(memberships.communityId, communityId), eq(memberships.householdId, householdId), eq(memberships.role, 'resident')),
+      and(
+        eq(memberships.communityId, communityId),
+        eq(memberships.householdId, householdId),
+        eq(memberships.role, 'resident'),
+      ),
     );
   const ids = new Set(rows.map((r) => r.userId));
   if (placedBy) ids.add(placedBy);
@@ -101,15 +133,21 @@ export async function resolveHouseholdScope(
   const [h] = await db
     .select({ id: households.id, stairwellId: households.stairwellId, door: careProfiles.doorDelivery })
     .from(households)
-    .leftJoin(careProfiles, and(eq(careProfiles.communityId, households.communityId), eq(careProfiles.householdId, households.id)))
+    .leftJoin(
+      careProfiles,
+      and(eq(careProfiles.communityId, households.communityId), eq(careProfiles.householdId, households.id)),
+    )
     .where(and(eq(households.communityId, communityId), eq(households.id, householdId)));
-  const notMine = notFound('HOUSEHOLD_NOT_FOUND', '找不到该住户 / Household not found.', { field: 'householdId' });
+  const notMine = notFound('HOUSEHOLD_NOT_FOUND', '找不到该住户 / Household not found.', {
+    field: 'householdId',
+  });
   if (!h) throw notMine;
   const doorDelivery = h.door === true;
   if (mine.some((m) => m.role === 'resident' && m.householdId === householdId)) {
     return { householdId, onBehalf: false, doorDelivery };
   }
-  if (mine.some((m) => COORDINATOR_ROLES.includes(m.role))) return { householdId, onBehalf: true, doorDelivery };
+  if (mine.some((m) => COORDINATOR_ROLES.includes(m.role)))
+    return { householdId, onBehalf: true, doorDelivery };
   if (mine.some((m) => m.role === 'volunteer')) {
     const stairwells = await assignedStairwellIds(db, ctx.user.id, communityId);
     if (stairwells.includes(h.stairwellId)) return { householdId, onBehalf: true, doorDelivery };
@@ -137,7 +175,12 @@ export type ChainRow = {
  * name shown is the household's resident: the person who joined, or for 代下单 the household's
  * first registered resident (never the volunteer).
  */
-export async function chainRows(db: DbOrTx, communityId: string, relayId: string, since = 0): Promise<ChainRow[]> {
+export async function chainRows(
+  db: DbOrTx,
+  communityId: string,
+  relayId: string,
+  since = 0,
+): Promise<ChainRow[]> {
   const rows = await queryRows<{
     order_id: string;
     seq: number;
@@ -207,7 +250,11 @@ export type ChainEntry = {
 export function toChainEntry(r: ChainRow, myHouseholdIds: ReadonlySet<string>): ChainEntry {
   return {
     seq: r.seq,
-    active: r.status === 'pending_payment' || r.status === 'paid' || r.status === 'fulfilled' || r.status === 'short',
+    active:
+      r.status === 'pending_payment' ||
+      r.status === 'paid' ||
+      r.status === 'fulfilled' ||
+      r.status === 'short',
     paid: r.status === 'paid' || r.status === 'fulfilled' || r.status === 'short',
     building: r.building,
     stairwell: r.stairwell,
@@ -254,7 +301,11 @@ export async function tallyRelay(db: DbOrTx, communityId: string, relayId: strin
 }
 
 /** Units of each item held by paid orders (for "all capped stock is sold"). */
-export async function paidUnitsByItem(db: DbOrTx, communityId: string, relayId: string): Promise<Map<string, number>> {
+export async function paidUnitsByItem(
+  db: DbOrTx,
+  communityId: string,
+  relayId: string,
+): Promise<Map<string, number>> {
   const rows = await queryRows<{ relay_item_id: string; units: number }>(
     db,
     sql`
@@ -272,7 +323,12 @@ export type OrderRow = typeof orders.$inferSelect;
  * An order the caller may see and act on: a resident of its household, whoever placed it, a
  * volunteer of its stairwell, or a coordinator. Anyone else: not found.
  */
-export async function requireOrderAccess(ctx: AuthedContext, db: DbOrTx, communityId: string, orderId: string): Promise<OrderRow> {
+export async function requireOrderAccess(
+  ctx: AuthedContext,
+  db: DbOrTx,
+  communityId: string,
+  orderId: string,
+): Promise<OrderRow> {
   const [order] = await db
     .select()
     .from(orders)
@@ -303,7 +359,10 @@ export async function orderLinesOf(db: DbOrTx, communityId: string, orderId: str
       position: relayItems.position,
     })
     .from(orderLines)
-    .innerJoin(relayItems, and(eq(relayItems.communityId, orderLines.communityId), eq(relayItems.id, orderLines.relayItemId)))
+    .innerJoin(
+      relayItems,
+      and(eq(relayItems.communityId, orderLines.communityId), eq(relayItems.id, orderLines.relayItemId)),
+    )
     .where(and(eq(orderLines.communityId, communityId), eq(orderLines.orderId, orderId)))
     .orderBy(asc(relayItems.position), asc(relayItems.id));
 }
@@ -317,7 +376,10 @@ export async function householdLabels(db: DbOrTx, communityId: string, household
           from households h
           join stairwells s on s.community_id = h.community_id and s.id = h.stairwell_id
           join buildings b on b.community_id = s.community_id and b.id = s.building_id
-         where h.community_id = ${communityId}::uuid and h.id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`), sql`, `)})
+         where h.community_id = ${communityId}::uuid and h.id in (${sql.join(
+           householdIds.map((id) => sql`${id}::uuid`),
+           sql`, `,
+         )})
          order by b.route_order, s.route_order, h.floor, h.room`,
   );
   return rows;

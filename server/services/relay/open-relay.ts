@@ -12,6 +12,10 @@ export async function openRelay({ ctx, input }: { ctx: ServiceContext; input: Me
   const relay = await requireMerchantRelay(ctx.db, input.communityId, input.relayId, input.merchantId);
   const now = ctx.now();
   const row = await ctx.db.transaction((tx) => openRelayTx(tx, relay, now, (ctx as AuthedContext).user.id));
-  await publishChainChange(ctx.database, { communityId: row.communityId, relayId: row.id, version: row.chainVersion });
+  await publishChainChange(ctx.database, {
+    communityId: row.communityId,
+    relayId: row.id,
+    version: row.chainVersion,
+  });
   return { relayId: row.id, status: row.status, opensAt: row.opensAt };
 }

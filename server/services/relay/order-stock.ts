@@ -15,9 +15,18 @@ import { ts } from './tx';
 export type StockReturn = { relayItemId: string; qty: number; perHouseholdLimit: number | null };
 
 export async function giveBackStock(tx: Tx, order: OrderRow, lines: StockReturn[]): Promise<void> {
-  const sorted = [...lines].sort((a, b) => (a.relayItemId < b.relayItemId ? -1 : a.relayItemId > b.relayItemId ? 1 : 0));
+  const sorted = [...lines].sort((a, b) =>
+    a.relayItemId < b.relayItemId ? -1 : a.relayItemId > b.relayItemId ? 1 : 0,
+  );
   for (const l of sorted) {
-    if (l.qty > 0) await returnStock(tx, order.communityId, { id: l.relayItemId, perHouseholdLimit: l.perHouseholdLimit }, order.householdId, l.qty);
+    if (l.qty > 0)
+      await returnStock(
+        tx,
+        order.communityId,
+        { id: l.relayItemId, perHouseholdLimit: l.perHouseholdLimit },
+        order.householdId,
+        l.qty,
+      );
   }
 }
 
@@ -25,7 +34,12 @@ export async function giveBackStock(tx: Tx, order: OrderRow, lines: StockReturn[
  * Bumps the relay's chain version; with `whileOpenAt`, only while the relay still takes changes
  * (open, before cutoff). Returns the new version, or null when the guard failed.
  */
-export async function bumpChain(tx: Tx, communityId: string, relayId: string, whileOpenAt?: Date): Promise<number | null> {
+export async function bumpChain(
+  tx: Tx,
+  communityId: string,
+  relayId: string,
+  whileOpenAt?: Date,
+): Promise<number | null> {
   const guard = whileOpenAt ? sql` and status = 'open' and closes_at > ${ts(whileOpenAt)}` : sql``;
   const [row] = await queryRows<{ version: number }>(
     tx,
@@ -37,11 +51,24 @@ export async function bumpChain(tx: Tx, communityId: string, relayId: string, wh
 }
 
 export function orderChanged() {
-  return conflict('ORDER_CHANGED', '订单刚刚有变化，请刷新后再试 / The order just changed; refresh and try again.');
+  return conflict(
+    'ORDER_CHANGED',
+    '订单刚刚有变化，请刷新后再试 / The order just changed; refresh and try again.',
+  );
 }
 
-export async function setLineQty(tx: Tx, communityId: string, orderId: string, relayItemId: string, qty: number) {
-  const where = and(eq(orderLines.communityId, communityId), eq(orderLines.orderId, orderId), eq(orderLines.relayItemId, relayItemId));
+export async function setLineQty(
+  tx: Tx,
+  communityId: string,
+  orderId: string,
+  relayItemId: string,
+  qty: number,
+) {
+  const where = and(
+    eq(orderLines.communityId, communityId),
+    eq(orderLines.orderId, orderId),
+    eq(orderLines.relayItemId, relayItemId),
+  );
   if (qty === 0) await tx.delete(orderLines).where(where);
   else await tx.update(orderLines).set({ qty }).where(where);
 }

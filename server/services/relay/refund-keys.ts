@@ -23,7 +23,13 @@ export async function refundableByPayment(tx: Tx, communityId: string, orderId: 
  */
 export async function reserveFullRefund(
   tx: Tx,
-  input: { communityId: string; orderId: string; keyPrefix: string; reason: string; requestedBy: string | null },
+  input: {
+    communityId: string;
+    orderId: string;
+    keyPrefix: string;
+    reason: string;
+    requestedBy: string | null;
+  },
 ): Promise<RefundRow[]> {
   const out: RefundRow[] = [];
   const left = await refundableByPayment(tx, input.communityId, input.orderId);
@@ -35,7 +41,10 @@ export async function reserveFullRefund(
       paymentId: p.paymentId,
       amountFen: p.leftFen,
       reason: input.reason,
-      idempotencyKey: i === 0 ? `${input.keyPrefix}:${input.orderId}` : `${input.keyPrefix}:${input.orderId}:${p.paymentId}`,
+      idempotencyKey:
+        i === 0
+          ? `${input.keyPrefix}:${input.orderId}`
+          : `${input.keyPrefix}:${input.orderId}:${p.paymentId}`,
       requestedBy: input.requestedBy,
     });
     if (refund.status === 'pending') out.push(refund);
@@ -44,5 +53,11 @@ export async function reserveFullRefund(
 }
 
 export function cancelOrdersRefund(tx: Tx, communityId: string, orderId: string, requestedBy: string | null) {
-  return reserveFullRefund(tx, { communityId, orderId, keyPrefix: 'order-cancelled', reason: 'order_cancelled', requestedBy });
+  return reserveFullRefund(tx, {
+    communityId,
+    orderId,
+    keyPrefix: 'order-cancelled',
+    reason: 'order_cancelled',
+    requestedBy,
+  });
 }

@@ -10,5 +10,9 @@ import { forbidden } from '@/server/services/shared/errors';
 export async function requireMerchantStaff({ ctx }: { ctx: ServiceContext }): Promise<void> {
   requireUser(ctx);
   const ids = await merchantIdsOf(ctx.db, ctx.user.id);
-  if (ids.length === 0) throw forbidden('MERCHANT_ROLE_REQUIRED', '只有商家成员可以管理接龙 / Only a merchant’s team can manage relays.');
+  if (ids.length === 0)
+    throw forbidden(
+      'MERCHANT_ROLE_REQUIRED',
+      '只有商家成员可以管理接龙 / Only a merchant’s team can manage relays.',
+    );
 }

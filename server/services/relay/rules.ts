@@ -35,9 +35,15 @@ export const RELAY_TRANSITIONS: Record<RelayAction, { from: readonly RelayStatus
 };
 
 const ILLEGAL: Record<RelayAction, { code: string; message: string }> = {
-  open: { code: 'RELAY_NOT_DRAFT', message: '只有草稿状态的接龙可以开始 / Only a draft relay can be opened.' },
+  open: {
+    code: 'RELAY_NOT_DRAFT',
+    message: '只有草稿状态的接龙可以开始 / Only a draft relay can be opened.',
+  },
   close: { code: 'RELAY_NOT_OPEN', message: '只有进行中的接龙可以截单 / Only an open relay can be closed.' },
-  form: { code: 'RELAY_NOT_CLOSED', message: '接龙尚未截单，不能成团 / The relay must be closed before it can form.' },
+  form: {
+    code: 'RELAY_NOT_CLOSED',
+    message: '接龙尚未截单，不能成团 / The relay must be closed before it can form.',
+  },
   fail: { code: 'RELAY_NOT_CLOSED', message: '接龙尚未截单 / The relay must be closed first.' },
   cancel: {
     code: 'RELAY_ALREADY_DECIDED',
@@ -112,17 +118,25 @@ export type RequestedLine = { relayItemId: string; qty: number };
  * limit on its own. Returns the lines merged and sorted by item id — the fixed order in which
  * stock rows are locked, so two joins never wait on each other in opposite orders (no deadlock).
  */
-export function normalizeJoinLines(lines: readonly RequestedLine[], items: readonly ItemRule[]): RequestedLine[] {
-  if (lines.length === 0) throw badRequest('ORDER_EMPTY', '请至少选择一件商品 / Choose at least one item.', { field: 'lines' });
+export function normalizeJoinLines(
+  lines: readonly RequestedLine[],
+  items: readonly ItemRule[],
+): RequestedLine[] {
+  if (lines.length === 0)
+    throw badRequest('ORDER_EMPTY', '请至少选择一件商品 / Choose at least one item.', { field: 'lines' });
   const byId = new Map(items.map((i) => [i.id, i]));
   const merged = new Map<string, number>();
   lines.forEach((l, index) => {
     validateQty(l.qty, `lines.${index}.qty`);
     if (!byId.has(l.relayItemId)) {
-      throw badRequest('RELAY_ITEM_NOT_IN_RELAY', '所选商品不属于这个接龙 / That item is not part of this relay.', {
-        field: `lines.${index}.relayItemId`,
-        details: { relayItemId: l.relayItemId },
-      });
+      throw badRequest(
+        'RELAY_ITEM_NOT_IN_RELAY',
+        '所选商品不属于这个接龙 / That item is not part of this relay.',
+        {
+          field: `lines.${index}.relayItemId`,
+          details: { relayItemId: l.relayItemId },
+        },
+      );
     }
     merged.set(l.relayItemId, (merged.get(l.relayItemId) ?? 0) + l.qty);
   });
@@ -136,11 +150,17 @@ export function normalizeJoinLines(lines: readonly RequestedLine[], items: reado
   return out.sort((a, b) => (a.relayItemId < b.relayItemId ? -1 : a.relayItemId > b.relayItemId ? 1 : 0));
 }
 
-export function householdLimitError(item: Pick<ItemRule, 'id' | 'name' | 'perHouseholdLimit'>, already: number) {
+export function householdLimitError(
+  item: Pick<ItemRule, 'id' | 'name' | 'perHouseholdLimit'>,
+  already: number,
+) {
   return badRequest(
     'RELAY_HOUSEHOLD_LIMIT',
     `「${item.name}」每户限购 ${item.perHouseholdLimit} 份 / ${item.name}: at most ${item.perHouseholdLimit} per household.`,
-    { field: 'lines', details: { relayItemId: item.id, itemName: item.name, limit: item.perHouseholdLimit, already } },
+    {
+      field: 'lines',
+      details: { relayItemId: item.id, itemName: item.name, limit: item.perHouseholdLimit, already },
+    },
   );
 }
 
@@ -160,8 +180,10 @@ export function validateQty(qty: number, field = 'qty'): void {
   if (typeof qty !== 'number' || !Number.isFinite(qty) || !Number.isInteger(qty)) {
     throw badRequest('QTY_NOT_INTEGER', '数量必须是整数 / The quantity must be a whole number.', { field });
   }
-  if (qty <= 0) throw badRequest('QTY_NOT_POSITIVE', '数量至少为 1 / The quantity must be at least 1.', { field });
-  if (qty > MAX_QTY) throw badRequest('QTY_TOO_LARGE', `数量不能超过 ${MAX_QTY} / At most ${MAX_QTY}.`, { field });
+  if (qty <= 0)
+    throw badRequest('QTY_NOT_POSITIVE', '数量至少为 1 / The quantity must be at least 1.', { field });
+  if (qty > MAX_QTY)
+    throw badRequest('QTY_TOO_LARGE', `数量不能超过 ${MAX_QTY} / At most ${MAX_QTY}.`, { field });
 }
 /** A sanity bound far above any household's need, so a typo cannot lock a whole cap. */
 export const MAX_QTY = 999;
@@ -179,7 +201,8 @@ export type PricedLine = { qty: number; unitPriceFen: number };
 export function orderTotalFen(lines: readonly PricedLine[]): number {
   let total = 0;
   for (const l of lines) {
-    if (!Number.isInteger(l.qty) || !Number.isInteger(l.unitPriceFen)) throw new Error('fen and quantities are integers');
+    if (!Number.isInteger(l.qty) || !Number.isInteger(l.unitPriceFen))
+      throw new Error('fen and quantities are integers');
     total += l.qty * l.unitPriceFen;
   }
   if (!Number.isSafeInteger(total)) throw new Error('order total out of range');
@@ -220,7 +243,10 @@ export type LineChange = { relayItemId: string; from: number; to: number; unitPr
  * Quantities are absolute targets, so a retried change is a no-op: returns the lines that change
  * (none when the order already looks like this), sorted by item id (the stock lock order).
  */
-export function planOrderChange(current: readonly OrderLineState[], wanted: readonly RequestedLine[]): LineChange[] {
+export function planOrderChange(
+  current: readonly OrderLineState[],
+  wanted: readonly RequestedLine[],
+): LineChange[] {
   const byItem = new Map(current.map((l) => [l.relayItemId, l]));
   const seen = new Set<string>();
   const changes: LineChange[] = [];
@@ -232,14 +258,20 @@ export function planOrderChange(current: readonly OrderLineState[], wanted: read
       });
     }
     if (seen.has(w.relayItemId)) {
-      throw badRequest('ORDER_LINE_DUPLICATE', '同一商品只能出现一次 / Each item may appear once.', { field: `lines.${index}` });
+      throw badRequest('ORDER_LINE_DUPLICATE', '同一商品只能出现一次 / Each item may appear once.', {
+        field: `lines.${index}`,
+      });
     }
     seen.add(w.relayItemId);
     if (!Number.isInteger(w.qty)) {
-      throw badRequest('QTY_NOT_INTEGER', '数量必须是整数 / The quantity must be a whole number.', { field: `lines.${index}.qty` });
+      throw badRequest('QTY_NOT_INTEGER', '数量必须是整数 / The quantity must be a whole number.', {
+        field: `lines.${index}.qty`,
+      });
     }
     if (w.qty < 0) {
-      throw badRequest('QTY_NOT_POSITIVE', '数量不能为负数 / The quantity cannot be negative.', { field: `lines.${index}.qty` });
+      throw badRequest('QTY_NOT_POSITIVE', '数量不能为负数 / The quantity cannot be negative.', {
+        field: `lines.${index}.qty`,
+      });
     }
     if (w.qty > line.qty) {
       throw badRequest(
@@ -248,12 +280,24 @@ export function planOrderChange(current: readonly OrderLineState[], wanted: read
         { field: `lines.${index}.qty`, details: { relayItemId: w.relayItemId, current: line.qty } },
       );
     }
-    if (w.qty !== line.qty) changes.push({ relayItemId: w.relayItemId, from: line.qty, to: w.qty, unitPriceFen: line.unitPriceFen });
+    if (w.qty !== line.qty)
+      changes.push({
+        relayItemId: w.relayItemId,
+        from: line.qty,
+        to: w.qty,
+        unitPriceFen: line.unitPriceFen,
+      });
   });
   if (changes.length === 0) return [];
-  const after = current.map((l) => seen.has(l.relayItemId) ? wanted.find((w) => w.relayItemId === l.relayItemId)!.qty : l.qty);
+  const after = current.map((l) =>
+    seen.has(l.relayItemId) ? wanted.find((w) => w.relayItemId === l.relayItemId)!.qty : l.qty,
+  );
   if (after.every((q) => q === 0)) {
-    throw badRequest('ORDER_WOULD_BE_EMPTY', '要全部取消，请用“取消订单” / To drop everything, cancel the order.', { field: 'lines' });
+    throw badRequest(
+      'ORDER_WOULD_BE_EMPTY',
+      '要全部取消，请用“取消订单” / To drop everything, cancel the order.',
+      { field: 'lines' },
+    );
   }
   return changes.sort((a, b) => (a.relayItemId < b.relayItemId ? -1 : a.relayItemId > b.relayItemId ? 1 : 0));
 }
@@ -265,13 +309,22 @@ export type Tally = { households: number; units: number };
 
 export function validateThreshold(t: Threshold): void {
   if (t.kind === 'none') {
-    if (t.value !== 0) throw badRequest('THRESHOLD_INVALID', '未设成团门槛时数值应为 0 / No threshold: leave the value at 0.', { field: 'threshold' });
+    if (t.value !== 0)
+      throw badRequest(
+        'THRESHOLD_INVALID',
+        '未设成团门槛时数值应为 0 / No threshold: leave the value at 0.',
+        { field: 'threshold' },
+      );
     return;
   }
   if (!Number.isInteger(t.value) || t.value < 1) {
-    throw badRequest('THRESHOLD_INVALID', '成团门槛必须是正整数 / The threshold must be a positive whole number.', {
-      field: 'threshold.value',
-    });
+    throw badRequest(
+      'THRESHOLD_INVALID',
+      '成团门槛必须是正整数 / The threshold must be a positive whole number.',
+      {
+        field: 'threshold.value',
+      },
+    );
   }
 }
 
@@ -280,7 +333,10 @@ export function validateThreshold(t: Threshold): void {
  * the merchant buys with money actually collected. No threshold still needs one paid order —
  * a relay with nobody in it has nothing to deliver.
  */
-export function evaluateThreshold(t: Threshold, tally: Tally): { met: boolean; current: number; target: number; ratio: number } {
+export function evaluateThreshold(
+  t: Threshold,
+  tally: Tally,
+): { met: boolean; current: number; target: number; ratio: number } {
   if (t.kind === 'none') {
     const met = tally.households > 0;
     return { met, current: tally.households, target: 0, ratio: met ? 1 : 0 };
@@ -303,8 +359,32 @@ export function allStockSold(items: readonly StockState[]): boolean {
 // ─── The chain (接龙) ────────────────────────────────────────────────────────────────────────────
 
 const COMPOUND_SURNAMES = new Set([
-  '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
-  '轩辕', '令狐', '钟离', '端木', '南宫', '独孤', '西门', '澹台', '公冶', '太史', '申屠', '闻人', '万俟',
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '轩辕',
+  '令狐',
+  '钟离',
+  '端木',
+  '南宫',
+  '独孤',
+  '西门',
+  '澹台',
+  '公冶',
+  '太史',
+  '申屠',
+  '闻人',
+  '万俟',
 ]);
 
 /** Surname only: `张桂英` → `张*`, `欧阳娜娜` → `欧阳*`, `alice smith` → `A*`, nothing → ``. */
@@ -332,7 +412,9 @@ export type ChainPlace = { building: string; stairwell: string; room: string };
 /** `3号楼 2单元 2**室` (zh) / `Bldg 3 Unit 2 Rm 2**` (en). */
 export function maskedPlace(p: ChainPlace, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
   const room = maskRoom(p.room);
-  return locale === 'en' ? `Bldg ${p.building} Unit ${p.stairwell} Rm ${room}` : `${p.building}号楼 ${p.stairwell}单元 ${room}室`;
+  return locale === 'en'
+    ? `Bldg ${p.building} Unit ${p.stairwell} Rm ${room}`
+    : `${p.building}号楼 ${p.stairwell}单元 ${room}室`;
 }
 
 export type ChainLine = { name: string; qty: number };
@@ -364,46 +446,76 @@ export type RelayDraft = {
 
 /** Checks a relay before it is saved: a window that makes sense, sane caps and limits, no duplicates. */
 export function validateRelayDraft(d: RelayDraft, now: Date): void {
-  if (!d.title.trim()) throw badRequest('RELAY_TITLE_REQUIRED', '请填写标题 / Give the relay a title.', { field: 'title' });
+  if (!d.title.trim())
+    throw badRequest('RELAY_TITLE_REQUIRED', '请填写标题 / Give the relay a title.', { field: 'title' });
   if (!(d.closesAt > d.opensAt)) {
-    throw badRequest('RELAY_WINDOW_INVALID', '截单时间必须晚于开始时间 / The cutoff must be after the opening time.', {
+    throw badRequest(
+      'RELAY_WINDOW_INVALID',
+      '截单时间必须晚于开始时间 / The cutoff must be after the opening time.',
+      {
+        field: 'closesAt',
+      },
+    );
+  }
+  if (d.closesAt <= now) {
+    throw badRequest('RELAY_CUTOFF_PAST', '截单时间已经过去了 / The cutoff time is already past.', {
       field: 'closesAt',
     });
   }
-  if (d.closesAt <= now) {
-    throw badRequest('RELAY_CUTOFF_PAST', '截单时间已经过去了 / The cutoff time is already past.', { field: 'closesAt' });
-  }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d.deliveryDate)) {
-    throw badRequest('RELAY_DELIVERY_DATE_INVALID', '请填写配送日期 / Give a delivery date.', { field: 'deliveryDate' });
-  }
-  const closesDay = shanghaiDay(d.closesAt);
-  if (d.deliveryDate < closesDay) {
-    throw badRequest('RELAY_DELIVERY_BEFORE_CUTOFF', '配送日期不能早于截单日 / Delivery cannot be before the cutoff day.', {
+    throw badRequest('RELAY_DELIVERY_DATE_INVALID', '请填写配送日期 / Give a delivery date.', {
       field: 'deliveryDate',
     });
   }
+  const closesDay = shanghaiDay(d.closesAt);
+  if (d.deliveryDate < closesDay) {
+    throw badRequest(
+      'RELAY_DELIVERY_BEFORE_CUTOFF',
+      '配送日期不能早于截单日 / Delivery cannot be before the cutoff day.',
+      {
+        field: 'deliveryDate',
+      },
+    );
+  }
   validateThreshold(d.threshold);
-  if (d.items.length === 0) throw badRequest('RELAY_ITEMS_REQUIRED', '请至少选择一件商品 / Choose at least one item.', { field: 'items' });
+  if (d.items.length === 0)
+    throw badRequest('RELAY_ITEMS_REQUIRED', '请至少选择一件商品 / Choose at least one item.', {
+      field: 'items',
+    });
   const seen = new Set<string>();
   d.items.forEach((i, index) => {
     if (seen.has(i.productId)) {
-      throw badRequest('RELAY_ITEM_DUPLICATE', '同一商品只能加一次 / Each product may be added once.', { field: `items.${index}.productId` });
+      throw badRequest('RELAY_ITEM_DUPLICATE', '同一商品只能加一次 / Each product may be added once.', {
+        field: `items.${index}.productId`,
+      });
     }
     seen.add(i.productId);
     if (i.stockCap !== null && (!Number.isInteger(i.stockCap) || i.stockCap < 1)) {
-      throw badRequest('RELAY_STOCK_CAP_INVALID', '库存上限必须是正整数 / The stock cap must be a positive whole number.', {
-        field: `items.${index}.stockCap`,
-      });
+      throw badRequest(
+        'RELAY_STOCK_CAP_INVALID',
+        '库存上限必须是正整数 / The stock cap must be a positive whole number.',
+        {
+          field: `items.${index}.stockCap`,
+        },
+      );
     }
     if (i.perHouseholdLimit !== null && (!Number.isInteger(i.perHouseholdLimit) || i.perHouseholdLimit < 1)) {
-      throw badRequest('RELAY_LIMIT_INVALID', '每户限购必须是正整数 / The per-household limit must be a positive whole number.', {
-        field: `items.${index}.perHouseholdLimit`,
-      });
+      throw badRequest(
+        'RELAY_LIMIT_INVALID',
+        '每户限购必须是正整数 / The per-household limit must be a positive whole number.',
+        {
+          field: `items.${index}.perHouseholdLimit`,
+        },
+      );
     }
     if (i.stockCap !== null && i.perHouseholdLimit !== null && i.perHouseholdLimit > i.stockCap) {
-      throw badRequest('RELAY_LIMIT_ABOVE_CAP', '每户限购不能超过库存 / The per-household limit cannot exceed the stock.', {
-        field: `items.${index}.perHouseholdLimit`,
-      });
+      throw badRequest(
+        'RELAY_LIMIT_ABOVE_CAP',
+        '每户限购不能超过库存 / The per-household limit cannot exceed the stock.',
+        {
+          field: `items.${index}.perHouseholdLimit`,
+        },
+      );
     }
   });
 }

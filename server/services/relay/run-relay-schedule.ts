@@ -25,7 +25,10 @@ export async function openDueRelays(database: Database, now: Date): Promise<numb
            order by opens_at limit ${BATCH} for update skip locked`,
     );
     for (const d of due) {
-      const [relay] = await tx.select().from(relays).where(and(eq(relays.communityId, d.community_id), eq(relays.id, d.id)));
+      const [relay] = await tx
+        .select()
+        .from(relays)
+        .where(and(eq(relays.communityId, d.community_id), eq(relays.id, d.id)));
       try {
         // A savepoint per relay: one merchant's lapsed permit must not hold up the others.
         const row = await tx.transaction((sp) => openRelayTx(sp, relay!, now, null));

@@ -16,7 +16,13 @@ import { writeAudit } from '@/server/services/shared/audit';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
 import { tallyRelay, type RelayRow } from './load';
-import { evaluateThreshold, illegalTransition, ordersHref, RELAY_TRANSITIONS, type RelayAction } from './rules';
+import {
+  evaluateThreshold,
+  illegalTransition,
+  ordersHref,
+  RELAY_TRANSITIONS,
+  type RelayAction,
+} from './rules';
 
 async function guarded(
   tx: Tx,
@@ -28,7 +34,13 @@ async function guarded(
   const [row] = await tx
     .update(relays)
     .set({ ...set, status: to })
-    .where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id), inArray(relays.status, [...from])))
+    .where(
+      and(
+        eq(relays.communityId, relay.communityId),
+        eq(relays.id, relay.id),
+        inArray(relays.status, [...from]),
+      ),
+    )
     .returning();
   if (!row) {
     const [cur] = await tx
@@ -41,7 +53,12 @@ async function guarded(
 }
 
 /** draft → open. The merchant must still be admitted; opening early moves `opens_at` to now. */
-export async function openRelayTx(tx: Tx, relay: RelayRow, now: Date, actorUserId: string | null): Promise<RelayRow> {
+export async function openRelayTx(
+  tx: Tx,
+  relay: RelayRow,
+  now: Date,
+  actorUserId: string | null,
+): Promise<RelayRow> {
   await requireActiveAdmission(tx, relay.communityId, relay.merchantId, now);
   const row = await guarded(tx, relay, 'open', {
     openedAt: now,
@@ -100,11 +117,17 @@ async function audienceOf(tx: Tx, communityId: string, orderIds: string[]) {
         select m.user_id, o.id as order_id, o.seq
           from orders o join memberships m
             on m.community_id = o.community_id and m.household_id = o.household_id and m.role = 'resident'
-         where o.community_id = ${communityId}::uuid and o.id in (${sql.join(orderIds.map((id) => sql`${id}::uuid`), sql`, `)})
+         where o.community_id = ${communityId}::uuid and o.id in (${sql.join(
+           orderIds.map((id) => sql`${id}::uuid`),
+           sql`, `,
+         )})
         union
         select o.placed_by as user_id, o.id as order_id, o.seq
           from orders o
-         where o.community_id = ${communityId}::uuid and o.id in (${sql.join(orderIds.map((id) => sql`${id}::uuid`), sql`, `)})
+         where o.community_id = ${communityId}::uuid and o.id in (${sql.join(
+           orderIds.map((id) => sql`${id}::uuid`),
+           sql`, `,
+         )})
       ) x`,
   );
   return rows.map((r) => ({ userId: r.user_id, orderId: r.order_id, seq: Number(r.seq) }));
@@ -148,7 +171,10 @@ export async function settleRelay(
     );
     if (Number(pending?.n ?? 0) > 0) return { outcome: 'waiting' as const, refunds: [], version: 0 };
 
-    const [row] = await tx.select().from(relays).where(and(eq(relays.communityId, communityId), eq(relays.id, relay.id)));
+    const [row] = await tx
+      .select()
+      .from(relays)
+      .where(and(eq(relays.communityId, communityId), eq(relays.id, relay.id)));
     const tally = await tallyRelay(tx, communityId, relay.id);
     const verdict = evaluateThreshold(
       { kind: row!.thresholdKind, value: row!.thresholdValue },
@@ -157,10 +183,16 @@ export async function settleRelay(
     const paidOrders = await tx
       .select({ id: orders.id, seq: orders.seq, totalFen: orders.totalFen })
       .from(orders)
-      .where(and(eq(orders.communityId, communityId), eq(orders.relayId, relay.id), eq(orders.status, 'paid')));
+      .where(
+        and(eq(orders.communityId, communityId), eq(orders.relayId, relay.id), eq(orders.status, 'paid')),
+      );
 
     if (verdict.met) {
-      const formed = await guarded(tx, relay, 'form', { decidedAt: now, updatedAt: now, chainVersion: sql`${relays.chainVersion} + 1` });
+      const formed = await guarded(tx, relay, 'form', {
+        decidedAt: now,
+        updatedAt: now,
+        chainVersion: sql`${relays.chainVersion} + 1`,
+      });
       await writeAudit(tx, {
         communityId,
         actorUserId,
@@ -168,16 +200,31 @@ export async function settleRelay(
         entityType: 'relay',
         entityId: relay.id,
         before: { status: 'closed' },
-        after: { status: 'formed', ...tally, threshold: { kind: row!.thresholdKind, value: row!.thresholdValue } },
+        after: {
+          status: 'formed',
+          ...tally,
+          threshold: { kind: row!.thresholdKind, value: row!.thresholdValue },
+        },
       });
-      const audience = await audienceOf(tx, communityId, paidOrders.map((o) => o.id));
+      const audience = await audienceOf(
+        tx,
+        communityId,
+        paidOrders.map((o) => o.id),
+      );
       await notifyUsers(
         tx,
         audience.map((a) => ({
           communityId,
           userId: a.userId,
           kind: 'relay.formed',
-          payload: { relayId: relay.id, relayTitle: row!.title, orderId: a.orderId, seq: a.seq, deliveryDate: row!.deliveryDate, href: ordersHref(communityId) },
+          payload: {
+            relayId: relay.id,
+            relayTitle: row!.title,
+            orderId: a.orderId,
+            seq: a.seq,
+            deliveryDate: row!.deliveryDate,
+            href: ordersHref(communityId),
+          },
         })),
       );
       return { outcome: 'formed' as const, refunds: [], version: formed.chainVersion };
@@ -190,7 +237,14 @@ export async function settleRelay(
       outcomeReason: reason,
       chainVersion: sql`${relays.chainVersion} + 1`,
     });
-    const refunds = await cancelOrdersOfDeadRelay(tx, communityId, relay.id, failed.chainVersion, now, 'relay_failed');
+    const refunds = await cancelOrdersOfDeadRelay(
+      tx,
+      communityId,
+      relay.id,
+      failed.chainVersion,
+      now,
+      'relay_failed',
+    );
     await writeAudit(tx, {
       communityId,
       actorUserId,
@@ -200,19 +254,31 @@ export async function settleRelay(
       before: { status: 'closed' },
       after: { status: 'failed', reason, ...tally, refunds: refunds.length },
     });
-    const audience = await audienceOf(tx, communityId, paidOrders.map((o) => o.id));
+    const audience = await audienceOf(
+      tx,
+      communityId,
+      paidOrders.map((o) => o.id),
+    );
     await notifyUsers(
       tx,
       audience.map((a) => ({
         communityId,
         userId: a.userId,
         kind: 'relay.failed',
-        payload: { relayId: relay.id, relayTitle: row!.title, orderId: a.orderId, seq: a.seq, reason, href: ordersHref(communityId) },
+        payload: {
+          relayId: relay.id,
+          relayTitle: row!.title,
+          orderId: a.orderId,
+          seq: a.seq,
+          reason,
+          href: ordersHref(communityId),
+        },
       })),
     );
     return { outcome: 'failed' as const, refunds, version: failed.chainVersion };
   });
-  if (result.version) await publishChainChange(database, { communityId, relayId: relay.id, version: result.version });
+  if (result.version)
+    await publishChainChange(database, { communityId, relayId: relay.id, version: result.version });
   if (result.refunds.length) await executeRefunds(database, result.refunds);
   return result.outcome;
 }
@@ -232,20 +298,45 @@ export async function cancelOrdersOfDeadRelay(
 ): Promise<RefundRow[]> {
   const cancelled = await tx
     .update(orders)
-    .set({ status: 'cancelled', cancelReason: cause, cancelledAt: now, holdUntil: null, chainVersion: version, updatedAt: now })
-    .where(and(eq(orders.communityId, communityId), eq(orders.relayId, relayId), inArray(orders.status, ['pending_payment', 'paid'])))
+    .set({
+      status: 'cancelled',
+      cancelReason: cause,
+      cancelledAt: now,
+      holdUntil: null,
+      chainVersion: version,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(orders.communityId, communityId),
+        eq(orders.relayId, relayId),
+        inArray(orders.status, ['pending_payment', 'paid']),
+      ),
+    )
     .returning({ id: orders.id, paidAt: orders.paidAt, totalFen: orders.totalFen });
   const keyPrefix = cause === 'relay_failed' ? 'relay-failed' : 'relay-cancelled';
   const refunds: RefundRow[] = [];
   for (const o of cancelled) {
     if (!o.paidAt) continue;
-    refunds.push(...(await reserveFullRefund(tx, { communityId, orderId: o.id, keyPrefix, reason: cause, requestedBy: null })));
+    refunds.push(
+      ...(await reserveFullRefund(tx, {
+        communityId,
+        orderId: o.id,
+        keyPrefix,
+        reason: cause,
+        requestedBy: null,
+      })),
+    );
   }
   return refunds;
 }
 
 /** After a dead relay's transaction: pending intents cancelled at Stripe so nobody pays into it. */
-export async function cancelIntentsOfOrders(database: Database, communityId: string, orderIds: string[]): Promise<void> {
+export async function cancelIntentsOfOrders(
+  database: Database,
+  communityId: string,
+  orderIds: string[],
+): Promise<void> {
   for (const orderId of orderIds) {
     const live = await livePayment(database.db, communityId, orderId);
     if (live && live.status !== 'succeeded') {

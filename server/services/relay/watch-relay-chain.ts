@@ -55,7 +55,11 @@ export async function* watchRelayChain({
   yield* chainUpdates(ctx, relay, new Set(householdIdsOf(mine)), input.lastEventId, signal);
 }
 
-export type WatchMerchantRelayChainInput = { merchantId: string; relayId: string; lastEventId?: string | null };
+export type WatchMerchantRelayChainInput = {
+  merchantId: string;
+  relayId: string;
+  lastEventId?: string | null;
+};
 
 /** The same live chain for the merchant's team managing the relay (masked the same way). */
 export async function* watchMerchantRelayChain({
@@ -130,7 +134,9 @@ async function* chainUpdates(
         // they share one read of the rows and one of the stock and tally (per instance).
         const v = current.chainVersion;
         const [rows, { items, tally }] = await Promise.all([
-          shared(`rows:${relay.id}:${Math.max(0, seen)}:${v}`, () => chainRows(ctx.db, communityId, relay.id, Math.max(0, seen))),
+          shared(`rows:${relay.id}:${Math.max(0, seen)}:${v}`, () =>
+            chainRows(ctx.db, communityId, relay.id, Math.max(0, seen)),
+          ),
           shared(`stats:${relay.id}:${v}`, async () => ({
             items: await relayItemsOf(ctx.db, communityId, relay.id),
             tally: await tallyRelay(ctx.db, communityId, relay.id),

@@ -32,18 +32,26 @@ export function MerchantRelays({ merchantId }: { merchantId: string }) {
           </button>
         )}
       </div>
-      {creating && catalog.data && <CreateRelayForm merchantId={merchantId} catalog={catalog.data} onCancel={() => setCreating(false)} />}
+      {creating && catalog.data && (
+        <CreateRelayForm merchantId={merchantId} catalog={catalog.data} onCancel={() => setCreating(false)} />
+      )}
       {creating && catalog.isError && <p className="error">{errorMessage(catalog.error)}</p>}
       {list.isPending && <p className="muted">{t('loading')}</p>}
       {list.isError && <p className="error">{errorMessage(list.error)}</p>}
       {list.data && list.data.length === 0 && !creating && <p className="card muted">{t('none')}</p>}
       {list.data?.map((r) => (
-        <Link key={r.id} href={`/m/${merchantId}/relays/${r.id}`} className="card rl-card-link" data-testid="merchant-relay-card">
+        <Link
+          key={r.id}
+          href={`/m/${merchantId}/relays/${r.id}`}
+          className="card rl-card-link"
+          data-testid="merchant-relay-card"
+        >
           <div className="rl-head">
             <div>
               <strong>{r.title}</strong>
               <div className="rl-meta">
-                {r.communityName} · {t('window', { opens: dayTime(r.opensAt, locale), closes: dayTime(r.closesAt, locale) })}
+                {r.communityName} ·{' '}
+                {t('window', { opens: dayTime(r.opensAt, locale), closes: dayTime(r.closesAt, locale) })}
               </div>
             </div>
             <RelayStatusChip status={r.status} />
@@ -63,7 +71,15 @@ function localInput(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string; catalog: Catalog; onCancel: () => void }) {
+function CreateRelayForm({
+  merchantId,
+  catalog,
+  onCancel,
+}: {
+  merchantId: string;
+  catalog: Catalog;
+  onCancel: () => void;
+}) {
   const t = useTranslations('relay.create');
   const router = useRouter();
   const trpc = useTRPC();
@@ -78,7 +94,9 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
   const [value, setValue] = useState('30');
   const [opensAt, setOpensAt] = useState(localInput(start));
   const [closesAt, setClosesAt] = useState(localInput(new Date(start.getTime() + 3 * 3_600_000)));
-  const [deliveryDate, setDeliveryDate] = useState(() => localInput(new Date(start.getTime() + 86_400_000)).slice(0, 10));
+  const [deliveryDate, setDeliveryDate] = useState(() =>
+    localInput(new Date(start.getTime() + 86_400_000)).slice(0, 10),
+  );
   const [openNow, setOpenNow] = useState(true);
   const create = useMutation(
     trpc.relay.create.mutationOptions({
@@ -98,7 +116,11 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
       communityId,
       title,
       description,
-      items: picked.map((p) => ({ productId: p.id, stockCap: num(choices[p.id]!.stockCap), perHouseholdLimit: num(choices[p.id]!.limit) })),
+      items: picked.map((p) => ({
+        productId: p.id,
+        stockCap: num(choices[p.id]!.stockCap),
+        perHouseholdLimit: num(choices[p.id]!.limit),
+      })),
       threshold: { kind, value: kind === 'none' ? 0 : Number(value) },
       opensAt: new Date(opensAt),
       closesAt: new Date(closesAt),
@@ -110,7 +132,12 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
   const set = (id: string, patch: Partial<Choice>) =>
     setChoices((c) => ({ ...c, [id]: { on: false, stockCap: '', limit: '', ...c[id], ...patch } }));
 
-  if (catalog.communities.length === 0) return <p className="card rl-notice" data-tone="warn">{t('notAdmitted')}</p>;
+  if (catalog.communities.length === 0)
+    return (
+      <p className="card rl-notice" data-tone="warn">
+        {t('notAdmitted')}
+      </p>
+    );
   if (catalog.products.length === 0) {
     return (
       <p className="card rl-notice" data-tone="warn">
@@ -119,7 +146,12 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
     );
   }
   return (
-    <form className="card rl-form-grid" onSubmit={submit} aria-busy={create.isPending} data-testid="create-relay-form">
+    <form
+      className="card rl-form-grid"
+      onSubmit={submit}
+      aria-busy={create.isPending}
+      data-testid="create-relay-form"
+    >
       <h2>{t('title')}</h2>
       <label htmlFor="rl-community">{t('community')}</label>
       <select id="rl-community" value={communityId} onChange={(e) => setCommunityId(e.target.value)}>
@@ -130,9 +162,23 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
         ))}
       </select>
       <label htmlFor="rl-title">{t('name')}</label>
-      <input id="rl-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder={t('namePlaceholder')} aria-invalid={field === 'title'} required maxLength={100} />
+      <input
+        id="rl-title"
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+        placeholder={t('namePlaceholder')}
+        aria-invalid={field === 'title'}
+        required
+        maxLength={100}
+      />
       <label htmlFor="rl-desc">{t('description')}</label>
-      <textarea id="rl-desc" value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={2000} />
+      <textarea
+        id="rl-desc"
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        rows={3}
+        maxLength={2000}
+      />
 
       <h3>{t('items')}</h3>
       <p className="rl-meta">{t('itemsHelp')}</p>
@@ -141,7 +187,11 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
         return (
           <div key={p.id} className="rl-product" data-on={String(!!c?.on)} data-product={p.name}>
             <label className="rl-check">
-              <input type="checkbox" checked={!!c?.on} onChange={(e) => set(p.id, { on: e.target.checked })} />
+              <input
+                type="checkbox"
+                checked={!!c?.on}
+                onChange={(e) => set(p.id, { on: e.target.checked })}
+              />
               <span>
                 {p.name} <span className="muted">{p.spec}</span> · {yuan(p.priceFen)}/{p.unit}
               </span>
@@ -150,11 +200,23 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
               <div className="rl-two">
                 <div>
                   <label htmlFor={`cap-${p.id}`}>{t('stockCap')}</label>
-                  <input id={`cap-${p.id}`} inputMode="numeric" value={c.stockCap} placeholder={t('noCap')} onChange={(e) => set(p.id, { stockCap: e.target.value })} />
+                  <input
+                    id={`cap-${p.id}`}
+                    inputMode="numeric"
+                    value={c.stockCap}
+                    placeholder={t('noCap')}
+                    onChange={(e) => set(p.id, { stockCap: e.target.value })}
+                  />
                 </div>
                 <div>
                   <label htmlFor={`limit-${p.id}`}>{t('limit')}</label>
-                  <input id={`limit-${p.id}`} inputMode="numeric" value={c.limit} placeholder={t('noLimit')} onChange={(e) => set(p.id, { limit: e.target.value })} />
+                  <input
+                    id={`limit-${p.id}`}
+                    inputMode="numeric"
+                    value={c.limit}
+                    placeholder={t('noLimit')}
+                    onChange={(e) => set(p.id, { limit: e.target.value })}
+                  />
                 </div>
               </div>
             )}
@@ -173,25 +235,53 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
       {kind !== 'none' && (
         <>
           <label htmlFor="rl-threshold">{t(`thresholdValue.${kind}`)}</label>
-          <input id="rl-threshold" inputMode="numeric" value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={field?.startsWith('threshold')} />
+          <input
+            id="rl-threshold"
+            inputMode="numeric"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-invalid={field?.startsWith('threshold')}
+          />
         </>
       )}
 
       <h3>{t('times')}</h3>
       <label className="rl-check" style={{ display: 'flex', gap: 10, alignItems: 'center' }}>
-        <input type="checkbox" checked={openNow} onChange={(e) => setOpenNow(e.target.checked)} style={{ width: 28, height: 28, minHeight: 0 }} />
+        <input
+          type="checkbox"
+          checked={openNow}
+          onChange={(e) => setOpenNow(e.target.checked)}
+          style={{ width: 28, height: 28, minHeight: 0 }}
+        />
         {t('openNow')}
       </label>
       {!openNow && (
         <>
           <label htmlFor="rl-opens">{t('opensAt')}</label>
-          <input id="rl-opens" type="datetime-local" value={opensAt} onChange={(e) => setOpensAt(e.target.value)} />
+          <input
+            id="rl-opens"
+            type="datetime-local"
+            value={opensAt}
+            onChange={(e) => setOpensAt(e.target.value)}
+          />
         </>
       )}
       <label htmlFor="rl-closes">{t('closesAt')}</label>
-      <input id="rl-closes" type="datetime-local" value={closesAt} onChange={(e) => setClosesAt(e.target.value)} aria-invalid={field === 'closesAt'} />
+      <input
+        id="rl-closes"
+        type="datetime-local"
+        value={closesAt}
+        onChange={(e) => setClosesAt(e.target.value)}
+        aria-invalid={field === 'closesAt'}
+      />
       <label htmlFor="rl-delivery">{t('deliveryDate')}</label>
-      <input id="rl-delivery" type="date" value={deliveryDate} onChange={(e) => setDeliveryDate(e.target.value)} aria-invalid={field === 'deliveryDate'} />
+      <input
+        id="rl-delivery"
+        type="date"
+        value={deliveryDate}
+        onChange={(e) => setDeliveryDate(e.target.value)}
+        aria-invalid={field === 'deliveryDate'}
+      />
 
       {create.isError && (
         <p className="rl-notice" data-tone="bad" role="alert">
@@ -202,7 +292,12 @@ function CreateRelayForm({ merchantId, catalog, onCancel }: { merchantId: string
         <button type="button" onClick={onCancel} disabled={create.isPending}>
           {t('back')}
         </button>
-        <button type="submit" className="primary" disabled={create.isPending || picked.length === 0 || !title.trim()} data-testid="create-relay-submit">
+        <button
+          type="submit"
+          className="primary"
+          disabled={create.isPending || picked.length === 0 || !title.trim()}
+          data-testid="create-relay-submit"
+        >
           {create.isPending ? t('creating') : openNow ? t('createAndOpen') : t('schedule')}
         </button>
       </div>

@@ -26,9 +26,13 @@ export function OrdersPage({ communityId }: { communityId: string }) {
           {t('none')} <Link href={`/r/${communityId}/relays`}>{t('browse')}</Link>
         </p>
       )}
-      {live.map((o) => <MyOrderCard key={o.orderId} communityId={communityId} order={o} showRelay serverNow={serverNow} />)}
+      {live.map((o) => (
+        <MyOrderCard key={o.orderId} communityId={communityId} order={o} showRelay serverNow={serverNow} />
+      ))}
       {past.length > 0 && <h2>{t('past')}</h2>}
-      {past.map((o) => <MyOrderCard key={o.orderId} communityId={communityId} order={o} showRelay serverNow={serverNow} />)}
+      {past.map((o) => (
+        <MyOrderCard key={o.orderId} communityId={communityId} order={o} showRelay serverNow={serverNow} />
+      ))}
     </main>
   );
 }

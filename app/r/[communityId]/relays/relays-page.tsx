@@ -26,22 +26,40 @@ export function RelaysPage({ communityId }: { communityId: string }) {
         <>
           <h2>{t('open')}</h2>
           {q.data.open.length === 0 && <p className="card muted">{t('noneOpen')}</p>}
-          {q.data.open.map((r) => <RelayCard key={r.id} communityId={communityId} relay={r} serverNow={q.data.serverNow} />)}
+          {q.data.open.map((r) => (
+            <RelayCard key={r.id} communityId={communityId} relay={r} serverNow={q.data.serverNow} />
+          ))}
           {q.data.upcoming.length > 0 && <h2>{t('upcoming')}</h2>}
-          {q.data.upcoming.map((r) => <RelayCard key={r.id} communityId={communityId} relay={r} serverNow={q.data.serverNow} />)}
+          {q.data.upcoming.map((r) => (
+            <RelayCard key={r.id} communityId={communityId} relay={r} serverNow={q.data.serverNow} />
+          ))}
           {q.data.ended.length > 0 && <h2>{t('ended')}</h2>}
-          {q.data.ended.map((r) => <RelayCard key={r.id} communityId={communityId} relay={r} serverNow={q.data.serverNow} />)}
+          {q.data.ended.map((r) => (
+            <RelayCard key={r.id} communityId={communityId} relay={r} serverNow={q.data.serverNow} />
+          ))}
         </>
       )}
     </main>
   );
 }
 
-export function RelayCard({ communityId, relay, serverNow }: { communityId: string; relay: Summary; serverNow: Date }) {
+export function RelayCard({
+  communityId,
+  relay,
+  serverNow,
+}: {
+  communityId: string;
+  relay: Summary;
+  serverNow: Date;
+}) {
   const t = useTranslations('relay.list');
   const locale = useLocale();
   return (
-    <Link href={`/r/${communityId}/relays/${relay.id}`} className="card rl-card-link" data-testid="relay-card">
+    <Link
+      href={`/r/${communityId}/relays/${relay.id}`}
+      className="card rl-card-link"
+      data-testid="relay-card"
+    >
       <div className="rl-head">
         <div>
           <strong style={{ fontSize: '1.15rem' }}>{relay.title}</strong>

@@ -25,8 +25,15 @@ export function OrderForPage({ communityId }: { communityId: string }) {
   const [placed, setPlaced] = useState<(Joined & { where: string }) | null>(null);
   const open = relays.data?.open ?? [];
   const current = relayId ?? open[0]?.id ?? null;
-  const households = useQuery(trpc.relay.orderForHouseholds.queryOptions({ communityId, relayId: current ?? undefined }, { enabled: !!current }));
-  const relay = useQuery(trpc.relay.get.queryOptions({ communityId, relayId: current ?? '' }, { enabled: !!current }));
+  const households = useQuery(
+    trpc.relay.orderForHouseholds.queryOptions(
+      { communityId, relayId: current ?? undefined },
+      { enabled: !!current },
+    ),
+  );
+  const relay = useQuery(
+    trpc.relay.get.queryOptions({ communityId, relayId: current ?? '' }, { enabled: !!current }),
+  );
   const chosen = households.data?.households.find((h) => h.householdId === householdId) ?? null;
 
   return (
@@ -41,7 +48,16 @@ export function OrderForPage({ communityId }: { communityId: string }) {
           <h2>{t('chooseRelay')}</h2>
           <div className="rl-pick">
             {open.map((r) => (
-              <button key={r.id} type="button" aria-pressed={r.id === current} onClick={() => { setRelayId(r.id); setHouseholdId(null); setPlaced(null); }}>
+              <button
+                key={r.id}
+                type="button"
+                aria-pressed={r.id === current}
+                onClick={() => {
+                  setRelayId(r.id);
+                  setHouseholdId(null);
+                  setPlaced(null);
+                }}
+              >
                 <span>{r.title}</span>
                 <span className="muted">{r.merchantName}</span>
               </button>
@@ -69,7 +85,9 @@ export function OrderForPage({ communityId }: { communityId: string }) {
           <h2 id="hh-h">{t('chooseHousehold')}</h2>
           {households.isPending && <p className="muted">{t('loading')}</p>}
           {households.isError && <p className="error">{errorMessage(households.error)}</p>}
-          {households.data && households.data.stairwellCount === 0 && <p className="muted">{t('noStairwells')}</p>}
+          {households.data && households.data.stairwellCount === 0 && (
+            <p className="muted">{t('noStairwells')}</p>
+          )}
           <div className="rl-pick" data-testid="household-pick">
             {households.data?.households.map((h) => (
               <button
@@ -78,12 +96,22 @@ export function OrderForPage({ communityId }: { communityId: string }) {
                 aria-pressed={h.householdId === householdId}
                 data-care={String(h.care)}
                 data-room={`${h.building}-${h.stairwell}-${h.room}`}
-                onClick={() => { setHouseholdId(h.householdId); setPlaced(null); }}
+                onClick={() => {
+                  setHouseholdId(h.householdId);
+                  setPlaced(null);
+                }}
               >
                 <span>
-                  <strong>{t('household', { building: h.building, stairwell: h.stairwell, room: h.room })}</strong>{' '}
+                  <strong>
+                    {t('household', { building: h.building, stairwell: h.stairwell, room: h.room })}
+                  </strong>{' '}
                   <span className="muted">{h.residents.join(' ')}</span>
-                  {h.liveOrders.length > 0 && <span className="muted"> · {t('hasOrders', { seqs: h.liveOrders.map((s) => `#${s}`).join(' ') })}</span>}
+                  {h.liveOrders.length > 0 && (
+                    <span className="muted">
+                      {' '}
+                      · {t('hasOrders', { seqs: h.liveOrders.map((s) => `#${s}`).join(' ') })}
+                    </span>
+                  )}
                 </span>
                 {h.care && <span className="rl-care">{h.doorDelivery ? t('careDoor') : t('care')}</span>}
               </button>
@@ -93,7 +121,9 @@ export function OrderForPage({ communityId }: { communityId: string }) {
       )}
       {chosen && relay.data && (
         <section className="card" aria-labelledby="form-h">
-          <h2 id="form-h">{t('orderFor', { building: chosen.building, stairwell: chosen.stairwell, room: chosen.room })}</h2>
+          <h2 id="form-h">
+            {t('orderFor', { building: chosen.building, stairwell: chosen.stairwell, room: chosen.room })}
+          </h2>
           {chosen.care && <p className="rl-care">{t('careNote')}</p>}
           <OrderForm
             key={chosen.householdId}
@@ -103,7 +133,14 @@ export function OrderForPage({ communityId }: { communityId: string }) {
             items={relay.data.items.map((i) => ({ ...i, mine: chosen.itemTotals[i.id] ?? 0 }))}
             submitLabel={t('submit')}
             onJoined={(o) => {
-              setPlaced({ ...o, where: t('household', { building: chosen.building, stairwell: chosen.stairwell, room: chosen.room }) });
+              setPlaced({
+                ...o,
+                where: t('household', {
+                  building: chosen.building,
+                  stairwell: chosen.stairwell,
+                  room: chosen.room,
+                }),
+              });
               setHouseholdId(null);
               void households.refetch();
               void relay.refetch();

@@ -8,7 +8,13 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
 import { day, yuan } from '@/app/r/[communityId]/relays/_kit/format';
-import { ChainList, Countdown, LiveDot, Progress, RelayStatusChip } from '@/app/r/[communityId]/relays/_kit/parts';
+import {
+  ChainList,
+  Countdown,
+  LiveDot,
+  Progress,
+  RelayStatusChip,
+} from '@/app/r/[communityId]/relays/_kit/parts';
 import { useRelayLive } from '@/app/r/[communityId]/relays/_kit/use-relay-live';
 
 type View = inferRouterOutputs<AppRouter>['relay']['getForMerchant'];
@@ -18,9 +24,21 @@ export function MerchantRelay({ merchantId, relayId }: { merchantId: string; rel
   const t = useTranslations('relay.manage');
   const trpc = useTRPC();
   const errorMessage = useErrorMessage('relay');
-  const q = useQuery(trpc.relay.getForMerchant.queryOptions({ merchantId, relayId }, { refetchInterval: 30_000 }));
-  if (q.isPending) return <main><p className="muted">{t('loading')}</p></main>;
-  if (q.isError) return <main><p className="error">{errorMessage(q.error)}</p></main>;
+  const q = useQuery(
+    trpc.relay.getForMerchant.queryOptions({ merchantId, relayId }, { refetchInterval: 30_000 }),
+  );
+  if (q.isPending)
+    return (
+      <main>
+        <p className="muted">{t('loading')}</p>
+      </main>
+    );
+  if (q.isError)
+    return (
+      <main>
+        <p className="error">{errorMessage(q.error)}</p>
+      </main>
+    );
   return <Manage merchantId={merchantId} view={q.data} />;
 }
 
@@ -36,7 +54,14 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
   const done = () => queryClient.invalidateQueries({ queryKey: trpc.relay.pathKey() });
   const open = useMutation(trpc.relay.open.mutationOptions({ onSuccess: () => void done() }));
   const close = useMutation(trpc.relay.close.mutationOptions({ onSuccess: () => void done() }));
-  const cancel = useMutation(trpc.relay.cancel.mutationOptions({ onSuccess: () => { setCancelling(false); void done(); } }));
+  const cancel = useMutation(
+    trpc.relay.cancel.mutationOptions({
+      onSuccess: () => {
+        setCancelling(false);
+        void done();
+      },
+    }),
+  );
   const ref = { merchantId, communityId: view.communityId, relayId: view.id };
   const busy = open.isPending || close.isPending || cancel.isPending;
   const error = open.error ?? close.error ?? cancel.error;
@@ -56,9 +81,21 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
         <RelayStatusChip status={status} />
       </div>
       <Countdown relay={{ ...view, status, closedAt: live.closedAt }} serverNow={view.serverNow} />
-      {view.outcomeReason && status === 'draft' && <p className="rl-notice" data-tone="warn">{t('notOpened', { reason: view.outcomeReason })}</p>}
-      {status === 'cancelled' && <p className="rl-notice" data-tone="bad">{t('cancelledBecause', { reason: view.outcomeReason ?? '' })}</p>}
-      {status === 'closed' && <p className="rl-notice" data-tone="warn">{t('closedWaiting')}</p>}
+      {view.outcomeReason && status === 'draft' && (
+        <p className="rl-notice" data-tone="warn">
+          {t('notOpened', { reason: view.outcomeReason })}
+        </p>
+      )}
+      {status === 'cancelled' && (
+        <p className="rl-notice" data-tone="bad">
+          {t('cancelledBecause', { reason: view.outcomeReason ?? '' })}
+        </p>
+      )}
+      {status === 'closed' && (
+        <p className="rl-notice" data-tone="warn">
+          {t('closedWaiting')}
+        </p>
+      )}
 
       <section className="card">
         <Progress progress={live.progress} />
@@ -90,7 +127,11 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
                   {i.perHouseholdLimit !== null && ` · ${t('limit', { limit: i.perHouseholdLimit })}`}
                 </div>
               </div>
-              <strong>{i.stockCap === null ? t('soldNoCap', { sold: i.sold }) : t('soldOfCap', { sold: i.sold, cap: i.stockCap })}</strong>
+              <strong>
+                {i.stockCap === null
+                  ? t('soldNoCap', { sold: i.sold })
+                  : t('soldOfCap', { sold: i.sold, cap: i.stockCap })}
+              </strong>
             </li>
           ))}
         </ul>
@@ -104,13 +145,24 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
       {cancelling ? (
         <section className="card">
           <label htmlFor="cancel-reason">{t('cancelReason')}</label>
-          <textarea id="cancel-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={500} />
+          <textarea
+            id="cancel-reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            rows={2}
+            maxLength={500}
+          />
           <p className="rl-meta">{t('cancelWarning')}</p>
           <div className="rl-actions">
             <button type="button" onClick={() => setCancelling(false)} disabled={busy}>
               {t('keep')}
             </button>
-            <button type="button" className="primary" disabled={busy || !reason.trim()} onClick={() => cancel.mutate({ ...ref, reason })}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || !reason.trim()}
+              onClick={() => cancel.mutate({ ...ref, reason })}
+            >
               {cancel.isPending ? t('working') : t('cancelConfirm')}
             </button>
           </div>
@@ -118,12 +170,24 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
       ) : (
         <div className="rl-actions">
           {status === 'draft' && (
-            <button type="button" className="primary" disabled={busy} onClick={() => open.mutate(ref)} data-testid="open-now">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => open.mutate(ref)}
+              data-testid="open-now"
+            >
               {open.isPending ? t('working') : t('openNow')}
             </button>
           )}
           {status === 'open' && (
-            <button type="button" className="primary" disabled={busy} onClick={() => close.mutate(ref)} data-testid="close-now">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => close.mutate(ref)}
+              data-testid="close-now"
+            >
               {close.isPending ? t('working') : t('closeNow')}
             </button>
           )}
@@ -132,7 +196,11 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
               {t('cancel')}
             </button>
           )}
-          {(status === 'formed' || status === 'dispatched' || status === 'arrived' || status === 'distributing' || status === 'completed') && (
+          {(status === 'formed' ||
+            status === 'dispatched' ||
+            status === 'arrived' ||
+            status === 'distributing' ||
+            status === 'completed') && (
             <Link className="button primary" href={`/m/${merchantId}/relays/${view.id}/picklist`}>
               {t('pickList')}
             </Link>

@@ -8,7 +8,11 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('metaTitle') };
 }
 
-export default async function Page({ params }: { params: Promise<{ communityId: string; relayId: string }> }) {
+export default async function Page({
+  params,
+}: {
+  params: Promise<{ communityId: string; relayId: string }>;
+}) {
   const { communityId, relayId } = await params;
   return <RelayPage communityId={communityId} relayId={relayId} />;
 }

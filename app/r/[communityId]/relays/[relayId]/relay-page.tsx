@@ -21,8 +21,18 @@ export function RelayPage({ communityId, relayId }: { communityId: string; relay
   const trpc = useTRPC();
   const errorMessage = useErrorMessage('relay');
   const q = useQuery(trpc.relay.get.queryOptions({ communityId, relayId }));
-  if (q.isPending) return <main><p className="muted">{t('loading')}</p></main>;
-  if (q.isError) return <main><p className="error">{errorMessage(q.error)}</p></main>;
+  if (q.isPending)
+    return (
+      <main>
+        <p className="muted">{t('loading')}</p>
+      </main>
+    );
+  if (q.isError)
+    return (
+      <main>
+        <p className="error">{errorMessage(q.error)}</p>
+      </main>
+    );
   return <LiveRelay communityId={communityId} view={q.data} />;
 }
 
@@ -35,7 +45,10 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
   const now = useServerNow(view.serverNow, 5000);
   const mine = useQuery(trpc.relay.myOrders.queryOptions({ communityId, relayId: view.id }));
   const household = view.myHouseholds[0];
-  const open = live.status === 'open' && now < new Date(view.closesAt).getTime() && now >= new Date(view.opensAt).getTime();
+  const open =
+    live.status === 'open' &&
+    now < new Date(view.closesAt).getTime() &&
+    now >= new Date(view.opensAt).getTime();
   const myLive = (mine.data ?? []).filter((o) => o.status === 'pending_payment' || o.status === 'paid');
   const myPast = (mine.data ?? []).filter((o) => !(o.status === 'pending_payment' || o.status === 'paid'));
   return (
@@ -49,12 +62,31 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
         </div>
         <RelayStatusChip status={live.status} />
       </div>
-      <Countdown relay={{ ...view, status: live.status, closedAt: live.closedAt }} serverNow={view.serverNow} />
+      <Countdown
+        relay={{ ...view, status: live.status, closedAt: live.closedAt }}
+        serverNow={view.serverNow}
+      />
       {view.description && <p style={{ whiteSpace: 'pre-wrap' }}>{view.description}</p>}
-      {live.status === 'failed' && <p className="rl-notice" data-tone="bad">{t('failed')}</p>}
-      {live.status === 'cancelled' && <p className="rl-notice" data-tone="bad">{t('cancelled', { reason: view.outcomeReason ?? '' })}</p>}
-      {live.status === 'formed' && <p className="rl-notice" data-tone="ok">{t('formed', { date: day(view.deliveryDate, locale) })}</p>}
-      {live.status === 'closed' && <p className="rl-notice" data-tone="warn">{t('closedWaiting')}</p>}
+      {live.status === 'failed' && (
+        <p className="rl-notice" data-tone="bad">
+          {t('failed')}
+        </p>
+      )}
+      {live.status === 'cancelled' && (
+        <p className="rl-notice" data-tone="bad">
+          {t('cancelled', { reason: view.outcomeReason ?? '' })}
+        </p>
+      )}
+      {live.status === 'formed' && (
+        <p className="rl-notice" data-tone="ok">
+          {t('formed', { date: day(view.deliveryDate, locale) })}
+        </p>
+      )}
+      {live.status === 'closed' && (
+        <p className="rl-notice" data-tone="warn">
+          {t('closedWaiting')}
+        </p>
+      )}
 
       <section className="card" aria-labelledby="progress-h">
         <h2 id="progress-h">{t('progress')}</h2>
@@ -65,7 +97,11 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
         <div className="rl-notice" data-tone="ok" role="status" data-testid="joined">
           {t('joined', { seq: joined.seq, amount: yuan(joined.totalFen) })}
           {joined.status === 'pending_payment' && (
-            <Link className="button primary rl-submit" href={`/pay/${joined.orderId}?c=${communityId}`} data-testid="joined-pay">
+            <Link
+              className="button primary rl-submit"
+              href={`/pay/${joined.orderId}?c=${communityId}`}
+              data-testid="joined-pay"
+            >
               {t('payNow', { amount: yuan(joined.totalFen) })}
             </Link>
           )}
@@ -75,7 +111,9 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
       {myLive.length > 0 && (
         <section aria-labelledby="mine-h">
           <h2 id="mine-h">{t('myOrders')}</h2>
-          {myLive.map((o) => <MyOrderCard key={o.orderId} communityId={communityId} order={o} serverNow={view.serverNow} />)}
+          {myLive.map((o) => (
+            <MyOrderCard key={o.orderId} communityId={communityId} order={o} serverNow={view.serverNow} />
+          ))}
         </section>
       )}
 
@@ -85,7 +123,13 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
           <p className="muted">{t('noHousehold')}</p>
         ) : open ? (
           <>
-            <p className="rl-meta">{t('forHousehold', { building: household.building, stairwell: household.stairwell, room: household.room })}</p>
+            <p className="rl-meta">
+              {t('forHousehold', {
+                building: household.building,
+                stairwell: household.stairwell,
+                room: household.room,
+              })}
+            </p>
             <OrderForm
               communityId={communityId}
               relayId={view.id}
@@ -95,7 +139,11 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
             />
           </>
         ) : (
-          <p className="muted">{live.status === 'draft' || now < new Date(view.opensAt).getTime() ? t('notYetOpen') : t('notOpen')}</p>
+          <p className="muted">
+            {live.status === 'draft' || now < new Date(view.opensAt).getTime()
+              ? t('notYetOpen')
+              : t('notOpen')}
+          </p>
         )}
       </section>
 
@@ -110,7 +158,9 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
       {myPast.length > 0 && (
         <section aria-labelledby="past-h">
           <h2 id="past-h">{t('pastOrders')}</h2>
-          {myPast.map((o) => <MyOrderCard key={o.orderId} communityId={communityId} order={o} serverNow={view.serverNow} />)}
+          {myPast.map((o) => (
+            <MyOrderCard key={o.orderId} communityId={communityId} order={o} serverNow={view.serverNow} />
+          ))}
         </section>
       )}
     </main>

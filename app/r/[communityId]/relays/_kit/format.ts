@@ -27,7 +27,12 @@ export function dayTime(d: Date | string | null | undefined, locale: string): st
 /** "4月12日 周二" for a YYYY-MM-DD day. */
 export function day(iso: string, locale: string): string {
   const d = new Date(`${iso}T12:00:00+08:00`);
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: TZ, month: 'short', day: 'numeric', weekday: 'short' }).format(d);
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: TZ,
+    month: 'short',
+    day: 'numeric',
+    weekday: 'short',
+  }).format(d);
 }
 
 /** 5:07 or 1:02:03 */
@@ -56,6 +61,9 @@ export function useServerNow(serverNow: Date | string | undefined, everyMs = 100
 
 /** One per form submission: a retried or double-tapped submit carries the same one. */
 export function newIdempotencyKey(prefix: string): string {
-  const rnd = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const rnd =
+    typeof crypto !== 'undefined' && 'randomUUID' in crypto
+      ? crypto.randomUUID()
+      : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   return `${prefix}-${rnd}`;
 }

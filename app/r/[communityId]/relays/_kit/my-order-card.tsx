@@ -12,10 +12,27 @@ import { Stepper } from './parts';
 
 export type MyOrder = inferRouterOutputs<AppRouter>['relay']['myOrders'][number];
 
-const TONE: Record<string, string> = { paid: 'ok', pending_payment: 'warn', cancelled: 'bad', expired: 'bad', fulfilled: 'ok', short: 'warn' };
+const TONE: Record<string, string> = {
+  paid: 'ok',
+  pending_payment: 'warn',
+  cancelled: 'bad',
+  expired: 'bad',
+  fulfilled: 'ok',
+  short: 'warn',
+};
 
 /** One of my orders: what, how much, where it stands; pay, reduce or cancel while that is possible. */
-export function MyOrderCard({ communityId, order, showRelay, serverNow }: { communityId: string; order: MyOrder; showRelay?: boolean; serverNow: Date }) {
+export function MyOrderCard({
+  communityId,
+  order,
+  showRelay,
+  serverNow,
+}: {
+  communityId: string;
+  order: MyOrder;
+  showRelay?: boolean;
+  serverNow: Date;
+}) {
   const t = useTranslations('relay.order');
   const locale = useLocale();
   const trpc = useTRPC();
@@ -24,10 +41,26 @@ export function MyOrderCard({ communityId, order, showRelay, serverNow }: { comm
   const now = useServerNow(serverNow);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [qty, setQty] = useState<Record<string, number>>(() => Object.fromEntries(order.lines.map((l) => [l.relayItemId, l.qty])));
+  const [qty, setQty] = useState<Record<string, number>>(() =>
+    Object.fromEntries(order.lines.map((l) => [l.relayItemId, l.qty])),
+  );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.relay.pathKey() });
-  const change = useMutation(trpc.relay.changeOrder.mutationOptions({ onSuccess: () => { setEditing(false); void refresh(); } }));
-  const cancel = useMutation(trpc.relay.cancelOrder.mutationOptions({ onSuccess: () => { setConfirming(false); void refresh(); } }));
+  const change = useMutation(
+    trpc.relay.changeOrder.mutationOptions({
+      onSuccess: () => {
+        setEditing(false);
+        void refresh();
+      },
+    }),
+  );
+  const cancel = useMutation(
+    trpc.relay.cancelOrder.mutationOptions({
+      onSuccess: () => {
+        setConfirming(false);
+        void refresh();
+      },
+    }),
+  );
   const live = order.status === 'pending_payment' || order.status === 'paid';
   const changeable = live && order.relayStatus === 'open' && new Date(order.closesAt).getTime() > now;
   const holdLeft = order.holdUntil ? new Date(order.holdUntil).getTime() - now : 0;
@@ -51,7 +84,15 @@ export function MyOrderCard({ communityId, order, showRelay, serverNow }: { comm
         </span>
       </div>
       {order.onBehalf && (
-        <p className="rl-meta">{order.placedByMe ? t('placedForHousehold', { building: order.household.building, stairwell: order.household.stairwell, room: order.household.room }) : t('placedBy', { name: order.placedByName })}</p>
+        <p className="rl-meta">
+          {order.placedByMe
+            ? t('placedForHousehold', {
+                building: order.household.building,
+                stairwell: order.household.stairwell,
+                room: order.household.room,
+              })
+            : t('placedBy', { name: order.placedByName })}
+        </p>
       )}
       {order.doorDelivery && <p className="rl-care">{t('doorDelivery')}</p>}
       {editing ? (
@@ -60,9 +101,17 @@ export function MyOrderCard({ communityId, order, showRelay, serverNow }: { comm
             <li key={l.relayItemId} className="rl-item">
               <div>
                 <div className="rl-item-name">{l.name}</div>
-                <div className="rl-item-sub">{yuan(l.unitPriceFen)}/{l.unit}</div>
+                <div className="rl-item-sub">
+                  {yuan(l.unitPriceFen)}/{l.unit}
+                </div>
               </div>
-              <Stepper label={l.name} value={qty[l.relayItemId] ?? l.qty} max={l.qty} onChange={(v) => setQty((q) => ({ ...q, [l.relayItemId]: v }))} disabled={busy} />
+              <Stepper
+                label={l.name}
+                value={qty[l.relayItemId] ?? l.qty}
+                max={l.qty}
+                onChange={(v) => setQty((q) => ({ ...q, [l.relayItemId]: v }))}
+                disabled={busy}
+              />
             </li>
           ))}
         </ul>
@@ -78,12 +127,23 @@ export function MyOrderCard({ communityId, order, showRelay, serverNow }: { comm
       {order.status === 'pending_payment' && holdLeft > 0 && (
         <p className="rl-notice" data-tone="warn">
           {t('payWithin', { time: clock(holdLeft) })}
-          {order.paymentError && <><br />{t('lastDeclined')}</>}
+          {order.paymentError && (
+            <>
+              <br />
+              {t('lastDeclined')}
+            </>
+          )}
         </p>
       )}
-      {order.refundedFen > 0 && <p className="rl-meta">{t('refunded', { amount: yuan(order.refundedFen) })}</p>}
-      {order.refundPendingFen > 0 && <p className="rl-meta">{t('refunding', { amount: yuan(order.refundPendingFen) })}</p>}
-      {order.status === 'paid' && <p className="rl-meta">{t('delivery', { date: day(order.deliveryDate, locale) })}</p>}
+      {order.refundedFen > 0 && (
+        <p className="rl-meta">{t('refunded', { amount: yuan(order.refundedFen) })}</p>
+      )}
+      {order.refundPendingFen > 0 && (
+        <p className="rl-meta">{t('refunding', { amount: yuan(order.refundPendingFen) })}</p>
+      )}
+      {order.status === 'paid' && (
+        <p className="rl-meta">{t('delivery', { date: day(order.deliveryDate, locale) })}</p>
+      )}
       {(change.isError || cancel.isError) && (
         <p className="rl-notice" data-tone="bad" role="alert">
           {errorMessage(change.error ?? cancel.error)}
@@ -99,7 +159,14 @@ export function MyOrderCard({ communityId, order, showRelay, serverNow }: { comm
             className="primary"
             disabled={busy || newTotal === order.totalFen}
             onClick={() =>
-              change.mutate({ communityId, orderId: order.orderId, lines: order.lines.map((l) => ({ relayItemId: l.relayItemId, qty: qty[l.relayItemId] ?? l.qty })) })
+              change.mutate({
+                communityId,
+                orderId: order.orderId,
+                lines: order.lines.map((l) => ({
+                  relayItemId: l.relayItemId,
+                  qty: qty[l.relayItemId] ?? l.qty,
+                })),
+              })
             }
           >
             {change.isPending ? t('saving') : t('saveChange', { amount: yuan(newTotal) })}
@@ -110,14 +177,28 @@ export function MyOrderCard({ communityId, order, showRelay, serverNow }: { comm
           <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
             {t('keep')}
           </button>
-          <button type="button" className="primary" onClick={() => cancel.mutate({ communityId, orderId: order.orderId })} disabled={busy} data-testid="confirm-cancel">
-            {cancel.isPending ? t('cancelling') : order.status === 'paid' ? t('cancelAndRefund') : t('cancelYes')}
+          <button
+            type="button"
+            className="primary"
+            onClick={() => cancel.mutate({ communityId, orderId: order.orderId })}
+            disabled={busy}
+            data-testid="confirm-cancel"
+          >
+            {cancel.isPending
+              ? t('cancelling')
+              : order.status === 'paid'
+                ? t('cancelAndRefund')
+                : t('cancelYes')}
           </button>
         </div>
       ) : (
         <div className="rl-actions">
           {order.status === 'pending_payment' && holdLeft > 0 && (
-            <Link className="button primary" href={`/pay/${order.orderId}?c=${communityId}`} data-testid="pay-link">
+            <Link
+              className="button primary"
+              href={`/pay/${order.orderId}?c=${communityId}`}
+              data-testid="pay-link"
+            >
               {t('pay', { amount: yuan(order.totalFen) })}
             </Link>
           )}

@@ -51,15 +51,22 @@ export function OrderForm({
   );
   /** Sold out and limits name the item, with what is left (from the error's details). */
   const itemMessage = (error: unknown): string | null => {
-    const data = (error as { data?: { appCode?: string | null; details?: Record<string, unknown> | null } }).data;
+    const data = (error as { data?: { appCode?: string | null; details?: Record<string, unknown> | null } })
+      .data;
     const d = data?.details;
     if (!d || typeof d.itemName !== 'string') return null;
     if (data?.appCode === 'RELAY_SOLD_OUT') {
       const left = Number(d.remaining ?? 0);
-      return left > 0 ? t('soldOutLeft', { name: d.itemName, remaining: left }) : t('soldOutItem', { name: d.itemName });
+      return left > 0
+        ? t('soldOutLeft', { name: d.itemName, remaining: left })
+        : t('soldOutItem', { name: d.itemName });
     }
     if (data?.appCode === 'RELAY_HOUSEHOLD_LIMIT') {
-      return t('limitItem', { name: d.itemName, limit: Number(d.limit ?? 0), already: Number(d.already ?? 0) });
+      return t('limitItem', {
+        name: d.itemName,
+        limit: Number(d.limit ?? 0),
+        already: Number(d.already ?? 0),
+      });
     }
     return null;
   };
@@ -69,7 +76,10 @@ export function OrderForm({
     setKey(newIdempotencyKey('join'));
   };
   const lines = useMemo(
-    () => items.filter((i) => (qty[i.id] ?? 0) > 0).map((i) => ({ relayItemId: i.id, qty: qty[i.id]!, unitPriceFen: i.unitPriceFen })),
+    () =>
+      items
+        .filter((i) => (qty[i.id] ?? 0) > 0)
+        .map((i) => ({ relayItemId: i.id, qty: qty[i.id]!, unitPriceFen: i.unitPriceFen })),
     [items, qty],
   );
   const total = lines.reduce((s, l) => s + l.qty * l.unitPriceFen, 0);
@@ -90,7 +100,9 @@ export function OrderForm({
       <ul className="rl-items">
         {items.map((i) => {
           const leftForMe = i.perHouseholdLimit === null ? null : Math.max(0, i.perHouseholdLimit - i.mine);
-          const max = [i.remaining, leftForMe].filter((x): x is number => x !== null).reduce((a, b) => Math.min(a, b), Infinity);
+          const max = [i.remaining, leftForMe]
+            .filter((x): x is number => x !== null)
+            .reduce((a, b) => Math.min(a, b), Infinity);
           const soldOut = i.remaining === 0;
           return (
             <li key={i.id} className="rl-item" data-soldout={String(soldOut)} data-item={i.name}>
@@ -103,8 +115,15 @@ export function OrderForm({
                   </span>
                 </div>
                 <div className="rl-item-sub">
-                  {i.remaining === null ? t('unlimited') : soldOut ? <strong>{t('soldOut')}</strong> : t('remaining', { count: i.remaining })}
-                  {i.perHouseholdLimit !== null && ` · ${t('limit', { limit: i.perHouseholdLimit, mine: i.mine })}`}
+                  {i.remaining === null ? (
+                    t('unlimited')
+                  ) : soldOut ? (
+                    <strong>{t('soldOut')}</strong>
+                  ) : (
+                    t('remaining', { count: i.remaining })
+                  )}
+                  {i.perHouseholdLimit !== null &&
+                    ` · ${t('limit', { limit: i.perHouseholdLimit, mine: i.mine })}`}
                 </div>
               </div>
               <Stepper
@@ -127,7 +146,12 @@ export function OrderForm({
           {itemMessage(join.error) ?? errorMessage(join.error)}
         </p>
       )}
-      <button type="submit" className="primary rl-submit" disabled={join.isPending || lines.length === 0} data-testid="join-submit">
+      <button
+        type="submit"
+        className="primary rl-submit"
+        disabled={join.isPending || lines.length === 0}
+        data-testid="join-submit"
+      >
         {join.isPending ? t('submitting') : (submitLabel ?? t('submit'))}
       </button>
       <p className="rl-meta">{t('payNote')}</p>

@@ -24,7 +24,13 @@ export function RelayStatusChip({ status }: { status: Status }) {
 }
 
 /** 距截单 1:02:03 (open), 距开始 (upcoming), or when it closed. Counts on the server's clock. */
-export function Countdown({ relay, serverNow }: { relay: Pick<RelayView, 'status' | 'opensAt' | 'closesAt' | 'closedAt'>; serverNow: Date }) {
+export function Countdown({
+  relay,
+  serverNow,
+}: {
+  relay: Pick<RelayView, 'status' | 'opensAt' | 'closesAt' | 'closedAt'>;
+  serverNow: Date;
+}) {
   const t = useTranslations('relay.countdown');
   const locale = useLocale();
   const now = useServerNow(serverNow);
@@ -33,18 +39,25 @@ export function Countdown({ relay, serverNow }: { relay: Pick<RelayView, 'status
   if (relay.status === 'draft' || (relay.status === 'open' && now < opens)) {
     return (
       <p className="rl-meta">
-        {t('opensIn')} <span className="rl-countdown">{clock(opens - now)}</span> · {dayTime(relay.opensAt, locale)}
+        {t('opensIn')} <span className="rl-countdown">{clock(opens - now)}</span> ·{' '}
+        {dayTime(relay.opensAt, locale)}
       </p>
     );
   }
   if (relay.status === 'open' && now < closes) {
     return (
       <p className="rl-meta" aria-live="off">
-        {t('closesIn')} <span className="rl-countdown" data-testid="countdown">{clock(closes - now)}</span> · {dayTime(relay.closesAt, locale)}
+        {t('closesIn')}{' '}
+        <span className="rl-countdown" data-testid="countdown">
+          {clock(closes - now)}
+        </span>{' '}
+        · {dayTime(relay.closesAt, locale)}
       </p>
     );
   }
-  return <p className="rl-meta">{t('closedAt', { time: dayTime(relay.closedAt ?? relay.closesAt, locale) })}</p>;
+  return (
+    <p className="rl-meta">{t('closedAt', { time: dayTime(relay.closedAt ?? relay.closesAt, locale) })}</p>
+  );
 }
 
 /** Toward 成团: households or units in live orders, and how many of them paid. */
@@ -70,7 +83,11 @@ export function Progress({ progress }: { progress: RelayView['progress'] }) {
       >
         <span style={{ width: `${pct}%` }} />
       </div>
-      <p className="rl-meta">{progress.current >= progress.target ? t('reached') : t('missing', { missing: progress.target - progress.current })}</p>
+      <p className="rl-meta">
+        {progress.current >= progress.target
+          ? t('reached')
+          : t('missing', { missing: progress.target - progress.current })}
+      </p>
     </div>
   );
 }
@@ -82,13 +99,27 @@ export function ChainList({ chain, fresh }: { chain: ChainEntry[]; fresh?: Reado
   return (
     <ol className="rl-chain" data-testid="chain" reversed>
       {chain.map((e) => (
-        <li key={e.seq} data-active={String(e.active)} data-mine={String(e.mine)} data-new={String(!!fresh?.has(e.seq))} data-seq={e.seq}>
+        <li
+          key={e.seq}
+          data-active={String(e.active)}
+          data-mine={String(e.mine)}
+          data-new={String(!!fresh?.has(e.seq))}
+          data-seq={e.seq}
+        >
           <span className="rl-seq">#{e.seq}</span>
           {t('who', { building: e.building, stairwell: e.stairwell, room: e.roomMasked, name: e.nameMasked })}
           {' — '}
           {e.lines.map((l) => `${l.name}×${l.qty}`).join(' ')}
-          {e.mine && <span className="rl-chip" data-tone="info" style={{ marginLeft: 6 }}>{t('mine')}</span>}
-          {e.active && e.paid && <span className="rl-chip" data-tone="ok" style={{ marginLeft: 6 }}>{t('paid')}</span>}
+          {e.mine && (
+            <span className="rl-chip" data-tone="info" style={{ marginLeft: 6 }}>
+              {t('mine')}
+            </span>
+          )}
+          {e.active && e.paid && (
+            <span className="rl-chip" data-tone="ok" style={{ marginLeft: 6 }}>
+              {t('paid')}
+            </span>
+          )}
           {!e.active && <span className="visually-hidden"> {t('withdrawn')}</span>}
         </li>
       ))}
@@ -124,7 +155,12 @@ export function Stepper({
   const t = useTranslations('relay.stepper');
   return (
     <div className="rl-stepper" role="group" aria-label={label}>
-      <button type="button" aria-label={t('less', { item: label })} disabled={disabled || value <= min} onClick={() => onChange(value - 1)}>
+      <button
+        type="button"
+        aria-label={t('less', { item: label })}
+        disabled={disabled || value <= min}
+        onClick={() => onChange(value - 1)}
+      >
         −
       </button>
       <output aria-live="polite">{value}</output>

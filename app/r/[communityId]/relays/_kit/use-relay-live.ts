@@ -21,7 +21,9 @@ type Live = {
   fresh: Set<number>;
 };
 
-function fromView(v: Pick<RelayView, 'version' | 'chain' | 'items' | 'progress' | 'status' | 'closedAt'>): Live {
+function fromView(
+  v: Pick<RelayView, 'version' | 'chain' | 'items' | 'progress' | 'status' | 'closedAt'>,
+): Live {
   return {
     version: v.version,
     chain: new Map(v.chain.map((e) => [e.seq, e])),
@@ -73,25 +75,47 @@ export function useRelayLive(source: LiveSource, relayId: string, view: RelayVie
 
   const memberSub = useSubscription(
     trpc.relay.onChange.subscriptionOptions(
-      { communityId: source.kind === 'member' ? source.communityId : '00000000-0000-0000-0000-000000000000', relayId, lastEventId: startVersion.current },
+      {
+        communityId: source.kind === 'member' ? source.communityId : '00000000-0000-0000-0000-000000000000',
+        relayId,
+        lastEventId: startVersion.current,
+      },
       { enabled: source.kind === 'member', onData },
     ),
   );
   const merchantSub = useSubscription(
     trpc.relay.onChangeForMerchant.subscriptionOptions(
-      { merchantId: source.kind === 'merchant' ? source.merchantId : '00000000-0000-0000-0000-000000000000', relayId, lastEventId: startVersion.current },
+      {
+        merchantId: source.kind === 'merchant' ? source.merchantId : '00000000-0000-0000-0000-000000000000',
+        relayId,
+        lastEventId: startVersion.current,
+      },
       { enabled: source.kind === 'merchant', onData },
     ),
   );
   const sub = source.kind === 'member' ? memberSub : merchantSub;
-  const connection: 'live' | 'connecting' | 'off' = sub.status === 'pending' ? 'live' : sub.status === 'connecting' || sub.status === 'idle' ? 'connecting' : 'off';
+  const connection: 'live' | 'connecting' | 'off' =
+    sub.status === 'pending'
+      ? 'live'
+      : sub.status === 'connecting' || sub.status === 'idle'
+        ? 'connecting'
+        : 'off';
 
   const chain = useMemo(() => [...live.chain.values()].sort((a, b) => b.seq - a.seq), [live.chain]);
   const items = useMemo(
     () => view.items.map((i) => ({ ...i, ...(live.items.get(i.id) ?? {}) })),
     [view.items, live.items],
   );
-  return { chain, items, progress: live.progress, status: live.status, closedAt: live.closedAt, fresh: live.fresh, connection, version: live.version };
+  return {
+    chain,
+    items,
+    progress: live.progress,
+    status: live.status,
+    closedAt: live.closedAt,
+    fresh: live.fresh,
+    connection,
+    version: live.version,
+  };
 }
 
 type ChainUpdate = {
