@@ -179,7 +179,7 @@ export async function seedDemoRelays(database: Database, demo: DemoRefs): Promis
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.phone, r2.phone));
     const resident2Id = taken?.id ?? resident2;
     if (!taken)
-      await tx.insert(users).values({ id: resident2, name: r2.name, phone: r2.phone, birthYear: 1962 });
+      await tx.insert(users).values({ id: resident2, name: r2.name, phone: r2.phone, birthYear: 1978 });
     if (h202) {
       await tx
         .insert(memberships)
