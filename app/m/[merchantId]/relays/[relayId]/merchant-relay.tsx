@@ -201,9 +201,14 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
             status === 'arrived' ||
             status === 'distributing' ||
             status === 'completed') && (
-            <Link className="button primary" href={`/m/${merchantId}/relays/${view.id}/picklist`}>
-              {t('pickList')}
-            </Link>
+            <>
+              <Link className="button primary" href={`/m/${merchantId}/relays/${view.id}/picklist`}>
+                {t('pickList')}
+              </Link>
+              <Link className="button" href={`/m/${merchantId}/relays/${view.id}/delivery`}>
+                {t('deliveryPage')}
+              </Link>
+            </>
           )}
         </div>
       )}
