@@ -28,6 +28,7 @@ import { createBenchDatabase, type BenchDatabase } from './lib/database';
 import { runFanout } from './lib/fanout';
 import {
   checkKillDrill,
+  payableAfterRestart,
   digestDiff,
   killDuringFlash,
   payIntents,
@@ -303,6 +304,7 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
 
     // ── faults ──────────────────────────────────────────────────────────────────────────────────
     let drill: KillDrill | null = null;
+    let payableAfterKill = 0;
     let replay: Measure | null = null;
     let cutoff: Measure | null = null;
     if (relays.kill) {
@@ -310,6 +312,7 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
         concurrency: 100,
         killAfter: Math.min(100, Math.floor(C.cap / 3)),
       });
+      payableAfterKill = await payableAfterRestart(w, drill);
       log(
         driver,
         `kill -9 after ${drill.acked.length} acknowledged joins at ${drill.killAtMs} ms; ${drill.unanswered} unanswered; restarted in ${drill.restartMs} ms`,
@@ -490,6 +493,7 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
           after_restart_5xx: drill.after.filter((o) => o.kind === 'error').length,
           orders_in_db: k.orders_in_db,
           lost: k.lost,
+          acked_payable_after_restart: payableAfterKill,
           duplicated: k.duplicated,
           oversold: facts.oversold,
           kill_at_ms: drill.killAtMs,

@@ -15,6 +15,8 @@ import type { RelayRef, World } from './world';
 export type KillDrill = {
   /** Answered 200 with an order id before the kill. */
   acked: JoinOutcome[];
+  /** Who placed each acknowledged order (order id → phone). */
+  ackedBy: Map<string, Resident>;
   /** In flight at the kill: no answer; the phone retries with the same key. */
   unanswered: number;
   /** After the restart: the retries and the households that had not sent yet. */
@@ -39,6 +41,7 @@ export async function killDuringFlash(
 ): Promise<KillDrill> {
   const keys = new Map<string, string>();
   const acked: JoinOutcome[] = [];
+  const ackedBy = new Map<string, Resident>();
   const retry: Resident[] = [];
   let killed = false;
   const killing: { done: Promise<void> } = { done: Promise.resolve() };
@@ -54,8 +57,10 @@ export async function killDuringFlash(
     keys.set(h.householdId, key);
     const o = await joinOverHttp(h.phoneClient, w, r, h.householdId, { key });
     // Whatever came back 200 with an order id was acknowledged, even a split second before the kill.
-    if (o.kind === 'accepted') acked.push(o);
-    else if (o.kind !== 'rejected') retry.push(h);
+    if (o.kind === 'accepted') {
+      acked.push(o);
+      ackedBy.set(o.orderId!, h);
+    } else if (o.kind !== 'rejected') retry.push(h);
     if (!killed && acked.length >= opts.killAfter) {
       killed = true;
       killAtMs = performance.now() - t0;
@@ -71,7 +76,7 @@ export async function killDuringFlash(
     keys.set(h.householdId, key);
     return joinOverHttp(h.phoneClient, w, r, h.householdId, { key });
   });
-  return { acked, unanswered, after, killAtMs: round(killAtMs), restartMs: round(restartMs), keys };
+  return { acked, ackedBy, unanswered, after, killAtMs: round(killAtMs), restartMs: round(restartMs), keys };
 }
 
 /** lost: acknowledged orders missing (or renumbered) in the database; duplicated: a household with two. */
@@ -157,4 +162,25 @@ export async function payIntents(
     }
   });
   return results.filter((x): x is string => x !== null);
+}
+
+/**
+ * After the restart every household whose order was acknowledged before the kill opens its pay
+ * page (payment.get): the order must be there and payable, with a PaymentIntent (made now if the
+ * kill came between the join's commit and its intent). Returns how many were.
+ */
+export async function payableAfterRestart(w: World, drill: KillDrill): Promise<number> {
+  const ok = await pool(drill.acked.length, 10, async (i) => {
+    const a = drill.acked[i]!;
+    const phone = drill.ackedBy.get(a.orderId!)!.phoneClient;
+    const res = await phone.query<{ order: { id: string }; payment: { paymentIntentId: string } | null }>(
+      'payment.get',
+      {
+        communityId: w.communityId,
+        orderId: a.orderId,
+      },
+    );
+    return res.ok && res.data.order.id === a.orderId && !!res.data.payment?.paymentIntentId;
+  });
+  return ok.filter(Boolean).length;
 }
