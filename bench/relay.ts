@@ -521,7 +521,52 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
     if (live) await live.close().catch(() => {});
     await bdb.drop().catch((e) => console.error('[bench] drop failed', e));
   }
+  out.push(acceptance(driver, out));
   return out;
+}
+
+/** The acceptance figures of one driver in one line: what must be 0, the ratios, and whether they hold. */
+function acceptance(driver: Driver, rows: Measure[]): Measure {
+  const sum = (bench: string, key: string) =>
+    rows
+      .filter((r) => r.bench === bench && typeof r[key] === 'number')
+      .reduce((a, r) => a + (r[key] as number), 0);
+  const flashLinli = rows.filter((r) => r.bench === 'flash' && String(r.measure).startsWith('linli'));
+  const ratios = flashLinli.map((r) => r.ratio_to_baseline as number);
+  const scaleJoins = rows.filter((r) => r.bench === 'scale' && String(r.measure).startsWith('join'));
+  const largest = scaleJoins[scaleJoins.length - 1];
+  const replay = rows.find((r) => r.bench === 'faults' && String(r.measure).startsWith('replay'));
+  const cutoff = rows.find(
+    (r) => r.bench === 'faults' && String(r.measure).startsWith('cutoff') && 'closed_once' in r,
+  );
+  const oversold = sum('flash', 'oversold') + sum('faults', 'oversold');
+  const lost = sum('faults', 'lost');
+  const duplicated = sum('faults', 'duplicated');
+  const errors = sum('flash', 'errors_5xx') + sum('faults', 'after_restart_5xx');
+  const scaleRatio = largest ? (largest.ratio_to_smallest as number) : null;
+  return {
+    bench: 'acceptance',
+    driver,
+    measure: 'what must hold',
+    ms: 0,
+    oversold,
+    lost,
+    duplicated,
+    errors_5xx: errors,
+    webhook_replay_changed: replay ? (replay.changed as number) : null,
+    cutoff_once: cutoff ? Boolean(cutoff.closed_once && cutoff.refunded_once) : null,
+    flash_ratio_min: ratios.length ? Math.min(...ratios) : null,
+    flash_ratio_max: ratios.length ? Math.max(...ratios) : null,
+    join_p50_largest_vs_smallest: scaleRatio,
+    holds:
+      oversold === 0 &&
+      lost === 0 &&
+      duplicated === 0 &&
+      errors === 0 &&
+      (replay ? replay.changed === 0 : true) &&
+      (cutoff ? Boolean(cutoff.closed_once && cutoff.refunded_once) : true) &&
+      (scaleRatio === null || scaleRatio <= 1.5),
+  };
 }
 
 /** Runs `fn` on the run's database: directly on PostgreSQL; on PGlite with the server stopped for it. */

@@ -66,10 +66,16 @@ async function main() {
   }
   // One table per bench: their columns differ.
   for (const name of [...new Set(all.map((m) => m.bench))]) console.log(`\n${name}\n${table(all.filter((m) => m.bench === name))}`);
+  // A bench that checks invariants (no oversell, nothing lost, …) says so with `holds`.
+  const broken = all.filter((m) => m.holds === false);
+  if (broken.length) {
+    console.error(`\n[bench] invariants broken in: ${broken.map((m) => `${m.bench}/${String(m.driver ?? '')}`).join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (e: unknown) => {
     console.error(e);
     process.exit(1);
