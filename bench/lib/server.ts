@@ -72,6 +72,34 @@ export function buildApp(): number {
   return performance.now() - started;
 }
 
+/**
+ * Servers run detached (their own process group, so kill -9 reaches all of them): if the bench
+ * itself is interrupted or crashes, take them down with it rather than leave them on their ports.
+ */
+const running = new Set<number>();
+let reaperInstalled = false;
+function installReaper() {
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  const reap = () => {
+    for (const pid of running) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    running.clear();
+  };
+  process.on('exit', reap);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      reap();
+      process.exit(130);
+    });
+  }
+}
+
 export type ServerOptions = {
   name: string;
   port: number;
@@ -133,6 +161,8 @@ export class BenchServer {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    installReaper();
+    if (child.pid) running.add(child.pid);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const feed = (stream: NodeJS.ReadableStream | null) => {
       let buf = '';
@@ -220,6 +250,7 @@ export class BenchServer {
       }
       await sleep(100);
     }
+    running.delete(child.pid);
     this.child = null;
     await new Promise<void>((r) => (this.log ? this.log.end(r) : r()));
     this.log = null;
