@@ -150,6 +150,16 @@ export async function joinRelay({
       },
     );
   }
+  // Refuse at once when the snapshot already shows too little stock: in a flash crowd most joins are
+  // refusals, and this spares them the transaction. Stock only comes back through cancellations, so a
+  // refusal from the snapshot was true when it was read; acceptance is still decided by the
+  // conditional UPDATE in the transaction.
+  for (const line of lines) {
+    const item = byId.get(line.relayItemId)!;
+    if (item.stockCap !== null && item.stockCap - item.sold < line.qty) {
+      throw soldOutError(item, Math.max(0, item.stockCap - item.sold));
+    }
+  }
   const hold = holdUntil(now, await unpaidHoldMinutes(ctx.db, communityId));
 
   let created: { order: OrderRow; version: number };
