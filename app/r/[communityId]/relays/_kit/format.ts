@@ -7,22 +7,7 @@ import { useEffect, useState } from 'react';
 
 const TZ = 'Asia/Shanghai';
 
-export function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
-}
-
-/** "4月12日 20:00" / "12 Apr 20:00", in the compound's time zone. */
-export function dayTime(d: Date | string | null | undefined, locale: string): string {
-  if (!d) return '';
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: TZ,
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(d));
-}
+export { yuan, dayTime, countdown as clock } from '@/app/_lib/format';
 
 /** "4月12日 周二" for a YYYY-MM-DD day. */
 export function day(iso: string, locale: string): string {
@@ -33,16 +18,6 @@ export function day(iso: string, locale: string): string {
     day: 'numeric',
     weekday: 'short',
   }).format(d);
-}
-
-/** 5:07 or 1:02:03 */
-export function clock(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 }
 
 /**

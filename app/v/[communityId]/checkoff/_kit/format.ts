@@ -7,37 +7,12 @@ import { useEffect, useMemo, useState } from 'react';
 
 const TZ = 'Asia/Shanghai';
 
+export { yuan, dayTime, countdown } from '@/app/_lib/format';
+
 /** HH:MM in the compound's time zone (the trucks come at night; a 24-hour clock avoids "AM/PM"). */
 export function hhmm(d: Date | string | null | undefined): string {
   if (!d) return '';
   return new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(d));
-}
-
-/** "4月12日 22:05" / "12 Apr 22:05" */
-export function dayTime(d: Date | string | null | undefined, locale: string): string {
-  if (!d) return '';
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: TZ,
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(d));
-}
-
-export function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
-}
-
-/** 5:07 or 1:02:03 */
-export function countdown(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useFormatter, useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
+import { yuan } from '@/app/_lib/format';
 import { useTRPC } from '@/app/_lib/trpc';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import type { Bag, PickList } from '@/server/services/picklist/types';
@@ -11,7 +12,6 @@ import './picklist.css';
 export type PickListMode = 'merchant' | 'coordinator' | 'volunteer';
 type Tab = 'totals' | 'stairwells' | 'bags';
 
-const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
 /**
  * One relay's pick list (or, for the merchant and coordinators, the whole delivery day): figures,
