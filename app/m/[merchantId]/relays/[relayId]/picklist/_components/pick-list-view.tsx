@@ -12,7 +12,6 @@ import './picklist.css';
 export type PickListMode = 'merchant' | 'coordinator' | 'volunteer';
 type Tab = 'totals' | 'stairwells' | 'bags';
 
-
 /**
  * One relay's pick list (or, for the merchant and coordinators, the whole delivery day): figures,
  * exports, totals per product, per-stairwell counts and the bags in route order. Read live from
