@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', '.data/**', 'db/migrations/**', 'next-env.d.ts', 'artifacts/**', 'public/sw.js'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      '.data/**',
+      'db/migrations/**',
+      'next-env.d.ts',
+      'artifacts/**',
+      'public/sw.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -32,8 +42,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Routers do not query: call a service verb.' },
-            { group: ['@/db/schema', '@/db/schema/*', '**/db/schema*'], message: 'Routers do not touch tables: call a service verb.' },
+            {
+              group: ['drizzle-orm', 'drizzle-orm/*'],
+              message: 'Routers do not query: call a service verb.',
+            },
+            {
+              group: ['@/db/schema', '@/db/schema/*', '**/db/schema*'],
+              message: 'Routers do not touch tables: call a service verb.',
+            },
           ],
         },
       ],
@@ -47,7 +63,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['next', 'next/*', 'next-auth', 'next-auth/*'], message: 'Services must not import Next.' },
+            {
+              group: ['next', 'next/*', 'next-auth', 'next-auth/*'],
+              message: 'Services must not import Next.',
+            },
             { group: ['@trpc/*'], message: 'Services must not import tRPC: throw a ServiceError.' },
           ],
         },

@@ -83,13 +83,21 @@ export async function makeDemoRelay(database: Database) {
       select order_id, sum(qty * unit_price_fen)::int as t from order_lines
       where community_id = ${m.community_id}::uuid group by order_id) s
     where o.community_id = ${m.community_id}::uuid and o.id = s.order_id`);
-  await db.execute(sql`update relays set next_seq = (select count(*) + 1 from orders where relay_id = ${relay!.id}::uuid) where id = ${relay!.id}::uuid`);
+  await db.execute(
+    sql`update relays set next_seq = (select count(*) + 1 from orders where relay_id = ${relay!.id}::uuid) where id = ${relay!.id}::uuid`,
+  );
   await db.execute(sql`analyze`);
   const [counts] = await queryRows<{ orders: number; lines: number }>(
     db,
     sql`select count(distinct o.id)::int as orders, count(l.id)::int as lines from orders o join order_lines l on l.community_id = o.community_id and l.order_id = o.id where o.relay_id = ${relay!.id}::uuid`,
   );
-  return { communityId: m.community_id, merchantId: m.merchant_id, relayId: relay!.id, owner: { id: m.owner_id, phone: null, name: 'bench' }, ...counts! };
+  return {
+    communityId: m.community_id,
+    merchantId: m.merchant_id,
+    relayId: relay!.id,
+    owner: { id: m.owner_id, phone: null, name: 'bench' },
+    ...counts!,
+  };
 }
 
 async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
@@ -121,7 +129,9 @@ export async function runPickListBench(): Promise<Measure[]> {
     const t0 = performance.now();
     await seedDemoIfEmpty(database, []);
     const r = await makeDemoRelay(database);
-    console.error(`[bench] ${BENCH}: demo seeded + ${r.orders} orders / ${r.lines} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${database.driver}`);
+    console.error(
+      `[bench] ${BENCH}: demo seeded + ${r.orders} orders / ${r.lines} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${database.driver}`,
+    );
     const ctx = { database, db: database.db, user: r.owner, now: () => new Date() };
     const relayIds = [r.relayId];
 
@@ -145,12 +155,21 @@ export async function runPickListBench(): Promise<Measure[]> {
       let bytes = 0;
       const ms = await median(runs, async () => {
         bytes = await drain(
-          await exportResponse({ database, user: r.owner, locale: 'zh-CN', input: { target: { kind: 'relay', relayId: r.relayId }, view, format } }),
+          await exportResponse({
+            database,
+            user: r.owner,
+            locale: 'zh-CN',
+            input: { target: { kind: 'relay', relayId: r.relayId }, view, format },
+          }),
         );
       });
       out.push({ ...base, measure, ms, ratio: ms / sqlMs, bytes });
     }
-    return out.map((m) => ({ ...m, ms: Math.round(m.ms * 10) / 10, ratio: Math.round((m.ratio as number) * 10) / 10 }));
+    return out.map((m) => ({
+      ...m,
+      ms: Math.round(m.ms * 10) / 10,
+      ratio: Math.round((m.ratio as number) * 10) / 10,
+    }));
   } finally {
     await dispose();
   }

@@ -9,7 +9,10 @@
  */
 import { performance } from 'node:perf_hooks';
 
-export type Measure = { bench: string; measure: string; ms: number } & Record<string, string | number | boolean | null>;
+export type Measure = { bench: string; measure: string; ms: number } & Record<
+  string,
+  string | number | boolean | null
+>;
 /** `optional` benches run only when named (`npm run bench -- profile`). */
 export type Bench = { name: string; description: string; optional?: boolean; run: () => Promise<Measure[]> };
 
@@ -22,7 +25,8 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'postgres',
-    description: 'relay flash crowd vs bare SQL, scale curve, SSE fan-out and fault drills, production server on PostgreSQL',
+    description:
+      'relay flash crowd vs bare SQL, scale curve, SSE fan-out and fault drills, production server on PostgreSQL',
     run: async () => (await import('./relay')).runRelayBench('postgres'),
   },
   {
@@ -32,7 +36,8 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'profile',
-    description: 'where a join spends its time: layers over HTTP, statement spans, micro costs, server CPU profile during a flash',
+    description:
+      'where a join spends its time: layers over HTTP, statement spans, micro costs, server CPU profile during a flash',
     optional: true,
     run: async () => (await import('./profile')).runProfileBench(),
   },
@@ -44,7 +49,11 @@ function table(rows: Measure[]): string {
     typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v == null ? '' : String(v);
   const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => cell(r[k]).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => cell(r[k]))))].join('\n');
+  return [
+    line(keys),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(keys.map((k) => cell(r[k])))),
+  ].join('\n');
 }
 
 async function main() {
@@ -54,7 +63,9 @@ async function main() {
     console.error(`unknown bench: ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
     process.exit(2);
   }
-  const selected = wanted.length ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES.filter((b) => !b.optional);
+  const selected = wanted.length
+    ? BENCHES.filter((b) => wanted.includes(b.name))
+    : BENCHES.filter((b) => !b.optional);
   const all: Measure[] = [];
   for (const b of selected) {
     const started = performance.now();
@@ -65,11 +76,14 @@ async function main() {
     console.error(`[bench] ${b.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   // One table per bench: their columns differ.
-  for (const name of [...new Set(all.map((m) => m.bench))]) console.log(`\n${name}\n${table(all.filter((m) => m.bench === name))}`);
+  for (const name of [...new Set(all.map((m) => m.bench))])
+    console.log(`\n${name}\n${table(all.filter((m) => m.bench === name))}`);
   // A bench that checks invariants (no oversell, nothing lost, …) says so with `holds`.
   const broken = all.filter((m) => m.holds === false);
   if (broken.length) {
-    console.error(`\n[bench] invariants broken in: ${broken.map((m) => `${m.bench}/${String(m.driver ?? '')}`).join(', ')}`);
+    console.error(
+      `\n[bench] invariants broken in: ${broken.map((m) => `${m.bench}/${String(m.driver ?? '')}`).join(', ')}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -23,7 +23,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = process.env.LINLI_MIGRATIONS_DIR ?? path.join(process.cwd(), 'db/migrations');
+export const MIGRATIONS_FOLDER =
+  process.env.LINLI_MIGRATIONS_DIR ?? path.join(process.cwd(), 'db/migrations');
 
 export interface OpenOptions {
   /** postgres:// URL; when absent, embedded PGlite is used. */
@@ -121,7 +122,7 @@ export async function countMigrations(db: DbOrTx): Promise<number> {
 export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []);
+  return (result as { rows?: T[] }).rows ?? [];
 }
 
 type Holder = { linliDatabase?: Promise<Database> };

@@ -4,7 +4,13 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 
 /** Ends the session and returns to the sign-in page. Place it anywhere (header, profile page). */
-export function SignOutButton({ callbackUrl = '/signin', className }: { callbackUrl?: string; className?: string }) {
+export function SignOutButton({
+  callbackUrl = '/signin',
+  className,
+}: {
+  callbackUrl?: string;
+  className?: string;
+}) {
   const t = useTranslations('auth.signOut');
   const [pending, setPending] = useState(false);
   return (

@@ -3,7 +3,11 @@ import { useTranslations } from 'next-intl';
 
 type MaybeTrpcError = {
   message?: string;
-  data?: { appCode?: string | null; field?: string | null; zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | null;
+  data?: {
+    appCode?: string | null;
+    field?: string | null;
+    zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null;
+  } | null;
 };
 
 /**

@@ -7,7 +7,16 @@ export const LOCALE_COOKIE = 'NEXT_LOCALE';
  * Message namespaces, one JSON file per domain and locale under `messages/<locale>/<ns>.json`,
  * so each domain edits its own file. Add a namespace here when you add its files.
  */
-export const NAMESPACES = ['common', 'auth', 'shell', 'roster', 'merchant', 'picklist', 'distribution', 'relay'] as const;
+export const NAMESPACES = [
+  'common',
+  'auth',
+  'shell',
+  'roster',
+  'merchant',
+  'picklist',
+  'distribution',
+  'relay',
+] as const;
 
 export function toLocale(value: string | undefined | null): Locale {
   return value === 'en' ? 'en' : DEFAULT_LOCALE;

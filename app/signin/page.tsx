@@ -44,7 +44,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           {t('misconfigured')}
         </p>
       )}
-      <SignInForm callbackUrl={callbackUrl} initialError={first(sp.error) ?? null} devOutbox={devOutboxEnabled()} />
+      <SignInForm
+        callbackUrl={callbackUrl}
+        initialError={first(sp.error) ?? null}
+        devOutbox={devOutboxEnabled()}
+      />
       <p className="muted signin-small">{t('help')}</p>
     </main>
   );

@@ -6,7 +6,10 @@ import { useEffect, useRef, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { decodeSignInError, type SignInError } from '@/server/auth/sign-in-codec';
 
-type TrpcLikeError = { message?: string; data?: { appCode?: string | null; details?: Record<string, unknown> | null } | null };
+type TrpcLikeError = {
+  message?: string;
+  data?: { appCode?: string | null; details?: Record<string, unknown> | null } | null;
+};
 
 /** A tRPC error as `{ code, values }`, the shape next-auth's errors are decoded to. */
 function fromTrpcError(e: unknown): SignInError {
@@ -28,7 +31,15 @@ function toAsciiDigits(s: string): string {
   return s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
 }
 
-const CODE_ERRORS = new Set(['OTP_WRONG', 'OTP_CODE_FORMAT', 'OTP_EXPIRED', 'OTP_LOCKED', 'OTP_USED', 'OTP_NOT_REQUESTED', 'CredentialsSignin']);
+const CODE_ERRORS = new Set([
+  'OTP_WRONG',
+  'OTP_CODE_FORMAT',
+  'OTP_EXPIRED',
+  'OTP_LOCKED',
+  'OTP_USED',
+  'OTP_NOT_REQUESTED',
+  'CredentialsSignin',
+]);
 /** After these the current code is dead: clear the field so nobody retypes it. */
 const DEAD_CODE = new Set(['OTP_EXPIRED', 'OTP_LOCKED', 'OTP_USED']);
 
@@ -131,7 +142,12 @@ export function SignInForm({
   const showPrefix = !/^\s*(\+|00)/.test(phone);
 
   return (
-    <form onSubmit={submit} noValidate className="card signin-card" aria-busy={submitting || request.isPending}>
+    <form
+      onSubmit={submit}
+      noValidate
+      className="card signin-card"
+      aria-busy={submitting || request.isPending}
+    >
       {!sentTo ? (
         <>
           <label htmlFor="signin-phone">{t('signIn.phoneLabel')}</label>
@@ -202,7 +218,11 @@ export function SignInForm({
               {message(error)}
             </p>
           )}
-          <button type="submit" className="primary signin-wide" disabled={submitting || done || code.length !== 6}>
+          <button
+            type="submit"
+            className="primary signin-wide"
+            disabled={submitting || done || code.length !== 6}
+          >
             {done ? t('signIn.signedIn') : submitting ? t('signIn.submitting') : t('signIn.submit')}
           </button>
           <div className="signin-actions">

@@ -27,10 +27,21 @@ import { households, stairwells } from './roster';
  */
 
 export const deliveryStatus = pgEnum('delivery_status', ['dispatched', 'arrived']);
-export const batchStatus = pgEnum('batch_status', ['received', 'disinfecting', 'released', 'distributing', 'completed']);
+export const batchStatus = pgEnum('batch_status', [
+  'received',
+  'disinfecting',
+  'released',
+  'distributing',
+  'completed',
+]);
 export const disinfectionMethod = pgEnum('disinfection_method', ['spray', 'wipe', 'uv']);
 export const bagStatus = pgEnum('bag_status', ['pending', 'delivered', 'exception', 'refunded']);
-export const bagExceptionKind = pgEnum('bag_exception_kind', ['nobody_home', 'damaged', 'item_missing', 'wrong_bag']);
+export const bagExceptionKind = pgEnum('bag_exception_kind', [
+  'nobody_home',
+  'damaged',
+  'item_missing',
+  'wrong_bag',
+]);
 export const bagOutcome = pgEnum('bag_outcome', ['delivered', 'exception']);
 export const problemKind = pgEnum('problem_kind', ['missing_item', 'damaged_item', 'other']);
 export const problemStatus = pgEnum('problem_status', ['open', 'accepted', 'rejected']);
@@ -87,7 +98,10 @@ export const deliveryRelays = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.communityId, t.id] }),
-    foreignKey({ columns: [t.communityId, t.deliveryId], foreignColumns: [deliveries.communityId, deliveries.id] }),
+    foreignKey({
+      columns: [t.communityId, t.deliveryId],
+      foreignColumns: [deliveries.communityId, deliveries.id],
+    }),
     foreignKey({ columns: [t.communityId, t.relayId], foreignColumns: [relays.communityId, relays.id] }),
     unique('delivery_relays_relay_once').on(t.communityId, t.relayId),
     index().on(t.communityId, t.deliveryId),
@@ -124,7 +138,10 @@ export const batches = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.communityId, t.id] }),
-    foreignKey({ columns: [t.communityId, t.deliveryId], foreignColumns: [deliveries.communityId, deliveries.id] }),
+    foreignKey({
+      columns: [t.communityId, t.deliveryId],
+      foreignColumns: [deliveries.communityId, deliveries.id],
+    }),
     unique('batches_one_per_delivery').on(t.communityId, t.deliveryId),
     index().on(t.communityId, t.status),
     check('batches_dwell_nonnegative', sql`${t.dwellSeconds} IS NULL OR ${t.dwellSeconds} >= 0`),
@@ -175,8 +192,14 @@ export const bags = pgTable(
     foreignKey({ columns: [t.communityId, t.batchId], foreignColumns: [batches.communityId, batches.id] }),
     foreignKey({ columns: [t.communityId, t.orderId], foreignColumns: [orders.communityId, orders.id] }),
     foreignKey({ columns: [t.communityId, t.relayId], foreignColumns: [relays.communityId, relays.id] }),
-    foreignKey({ columns: [t.communityId, t.householdId], foreignColumns: [households.communityId, households.id] }),
-    foreignKey({ columns: [t.communityId, t.stairwellId], foreignColumns: [stairwells.communityId, stairwells.id] }),
+    foreignKey({
+      columns: [t.communityId, t.householdId],
+      foreignColumns: [households.communityId, households.id],
+    }),
+    foreignKey({
+      columns: [t.communityId, t.stairwellId],
+      foreignColumns: [stairwells.communityId, stairwells.id],
+    }),
     unique('bags_one_per_order').on(t.communityId, t.orderId),
     index().on(t.communityId, t.batchId, t.status),
     index().on(t.communityId, t.stairwellId, t.status),
@@ -249,8 +272,14 @@ export const problemReports = pgTable(
     primaryKey({ columns: [t.communityId, t.id] }),
     foreignKey({ columns: [t.communityId, t.bagId], foreignColumns: [bags.communityId, bags.id] }),
     foreignKey({ columns: [t.communityId, t.orderId], foreignColumns: [orders.communityId, orders.id] }),
-    foreignKey({ columns: [t.communityId, t.householdId], foreignColumns: [households.communityId, households.id] }),
-    foreignKey({ columns: [t.communityId, t.relayItemId], foreignColumns: [relayItems.communityId, relayItems.id] }),
+    foreignKey({
+      columns: [t.communityId, t.householdId],
+      foreignColumns: [households.communityId, households.id],
+    }),
+    foreignKey({
+      columns: [t.communityId, t.relayItemId],
+      foreignColumns: [relayItems.communityId, relayItems.id],
+    }),
     unique('problem_reports_idempotency').on(t.communityId, t.reportedBy, t.idempotencyKey),
     index().on(t.communityId, t.orderId),
     index().on(t.communityId, t.status),
@@ -292,7 +321,10 @@ export const shortfalls = pgTable(
   (t) => [
     primaryKey({ columns: [t.communityId, t.id] }),
     foreignKey({ columns: [t.communityId, t.relayId], foreignColumns: [relays.communityId, relays.id] }),
-    foreignKey({ columns: [t.communityId, t.relayItemId], foreignColumns: [relayItems.communityId, relayItems.id] }),
+    foreignKey({
+      columns: [t.communityId, t.relayItemId],
+      foreignColumns: [relayItems.communityId, relayItems.id],
+    }),
     unique('shortfalls_once_per_item').on(t.communityId, t.relayItemId),
     index().on(t.communityId, t.relayId),
     check('shortfalls_delivered_range', sql`${t.deliveredQty} >= 0 AND ${t.deliveredQty} <= ${t.orderedQty}`),
@@ -318,9 +350,15 @@ export const batchesRelations = relations(batches, ({ one, many }) => ({
   bags: many(bags),
 }));
 export const bagsRelations = relations(bags, ({ one, many }) => ({
-  batch: one(batches, { fields: [bags.communityId, bags.batchId], references: [batches.communityId, batches.id] }),
+  batch: one(batches, {
+    fields: [bags.communityId, bags.batchId],
+    references: [batches.communityId, batches.id],
+  }),
   events: many(bagEvents),
 }));
 export const bagEventsRelations = relations(bagEvents, ({ one }) => ({
-  bag: one(bags, { fields: [bagEvents.communityId, bagEvents.bagId], references: [bags.communityId, bags.id] }),
+  bag: one(bags, {
+    fields: [bagEvents.communityId, bagEvents.bagId],
+    references: [bags.communityId, bags.id],
+  }),
 }));

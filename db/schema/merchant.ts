@@ -27,7 +27,12 @@ export const merchantKind = pgEnum('merchant_kind', [
   'other',
 ]);
 export const merchantMemberRole = pgEnum('merchant_member_role', ['owner', 'staff']);
-export const documentKind = pgEnum('document_kind', ['business_licence', 'food_permit', 'vehicle_pass', 'other']);
+export const documentKind = pgEnum('document_kind', [
+  'business_licence',
+  'food_permit',
+  'vehicle_pass',
+  'other',
+]);
 export const admissionStatus = pgEnum('admission_status', [
   'draft',
   'submitted',
@@ -78,7 +83,9 @@ export const merchantMembers = pgTable(
     primaryKey({ columns: [t.merchantId, t.userId] }),
     index().on(t.userId),
     // Exactly one person answers for a merchant: only the owner manages the team and the application.
-    uniqueIndex('merchant_members_one_owner').on(t.merchantId).where(sql`${t.role} = 'owner'`),
+    uniqueIndex('merchant_members_one_owner')
+      .on(t.merchantId)
+      .where(sql`${t.role} = 'owner'`),
   ],
 );
 

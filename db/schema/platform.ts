@@ -1,5 +1,15 @@
 import { relations, sql } from 'drizzle-orm';
-import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, tenantKey } from './_columns';
 
 export type CommunitySettings = {
@@ -103,7 +113,9 @@ export const notifications = pgTable(
     index().on(t.communityId, t.userId, t.createdAt),
     // The bell and the list read one person's notifications across compounds (a merchant hears from
     // every compound it applied to), newest first; unread ones are the hot part.
-    index('notifications_user_unread').on(t.userId, t.createdAt).where(sql`${t.readAt} is null`),
+    index('notifications_user_unread')
+      .on(t.userId, t.createdAt)
+      .where(sql`${t.readAt} is null`),
     index('notifications_user_created').on(t.userId, t.createdAt),
   ],
 );

@@ -58,7 +58,10 @@ export const stairwells = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.communityId, t.id] }),
-    foreignKey({ columns: [t.communityId, t.buildingId], foreignColumns: [buildings.communityId, buildings.id] }),
+    foreignKey({
+      columns: [t.communityId, t.buildingId],
+      foreignColumns: [buildings.communityId, buildings.id],
+    }),
     unique().on(t.communityId, t.buildingId, t.number),
   ],
 );

@@ -9,7 +9,16 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import { households, memberships, orderLines, orders, payments, products, relayItems, relays } from '@/db/schema';
+import {
+  households,
+  memberships,
+  orderLines,
+  orders,
+  payments,
+  products,
+  relayItems,
+  relays,
+} from '@/db/schema';
 import type { DemoRefs } from './extras';
 import { demoId } from './random';
 
@@ -29,14 +38,27 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
   const relayId = demoId('relay:distribution-demo');
   const now = new Date();
   await database.db.transaction(async (tx) => {
-    const [exists] = await tx.select({ id: relays.id }).from(relays).where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
+    const [exists] = await tx
+      .select({ id: relays.id })
+      .from(relays)
+      .where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
     if (exists) return;
     const catalog = await tx
       .select()
       .from(products)
-      .where(inArray(products.id, [demo.products.admitted.rice, demo.products.admitted.eggs, demo.products.admitted.greens]));
+      .where(
+        inArray(products.id, [
+          demo.products.admitted.rice,
+          demo.products.admitted.eggs,
+          demo.products.admitted.greens,
+        ]),
+      );
     const byId = new Map(catalog.map((p) => [p.id, p]));
-    const picked = [demo.products.admitted.rice, demo.products.admitted.eggs, demo.products.admitted.greens].map((id) => byId.get(id)!);
+    const picked = [
+      demo.products.admitted.rice,
+      demo.products.admitted.eggs,
+      demo.products.admitted.greens,
+    ].map((id) => byId.get(id)!);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
     await tx.insert(relays).values({
       communityId,
@@ -86,7 +108,8 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
       )
       .orderBy(asc(memberships.createdAt));
     const residentOf = new Map<string, string>();
-    for (const r of residents) if (r.householdId && !residentOf.has(r.householdId)) residentOf.set(r.householdId, r.userId);
+    for (const r of residents)
+      if (r.householdId && !residentOf.has(r.householdId)) residentOf.set(r.householdId, r.userId);
 
     let seq = 0;
     for (const h of homes) {
@@ -113,7 +136,13 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
         paidAt: new Date(now.getTime() - 2 * 3_600_000),
       });
       await tx.insert(orderLines).values(
-        lines.map((l) => ({ communityId, orderId, relayItemId: l.it.id, qty: l.qty, unitPriceFen: l.it.unitPriceFen })),
+        lines.map((l) => ({
+          communityId,
+          orderId,
+          relayItemId: l.it.id,
+          qty: l.qty,
+          unitPriceFen: l.it.unitPriceFen,
+        })),
       );
       await tx.insert(payments).values({
         communityId,
@@ -127,9 +156,14 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
     for (const it of items) {
       await tx
         .update(relayItems)
-        .set({ sold: sql`(select coalesce(sum(l.qty), 0)::int from order_lines l where l.community_id = ${communityId}::uuid and l.relay_item_id = ${it.id}::uuid)` })
+        .set({
+          sold: sql`(select coalesce(sum(l.qty), 0)::int from order_lines l where l.community_id = ${communityId}::uuid and l.relay_item_id = ${it.id}::uuid)`,
+        })
         .where(and(eq(relayItems.communityId, communityId), eq(relayItems.id, it.id)));
     }
-    await tx.update(relays).set({ nextSeq: seq + 1 }).where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
+    await tx
+      .update(relays)
+      .set({ nextSeq: seq + 1 })
+      .where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
   });
 }

@@ -45,15 +45,13 @@ async function insertRelay(
   items: ItemPlan[],
 ) {
   const relayId = demoId(`relay:${name}`);
-  await tx
-    .insert(relays)
-    .values({
-      ...r,
-      id: relayId,
-      communityId: demo.communityId,
-      merchantId: demo.merchants.admitted,
-      leaderUserId: demo.users.merchant,
-    });
+  await tx.insert(relays).values({
+    ...r,
+    id: relayId,
+    communityId: demo.communityId,
+    merchantId: demo.merchants.admitted,
+    leaderUserId: demo.users.merchant,
+  });
   const rows = items.map((it, position) => {
     const p = ADMITTED_CATALOG[it.key];
     return {

@@ -55,7 +55,9 @@ const t = initTRPC.context<Context>().create({
     };
     return {
       ...shape,
-      message: internal ? '服务器出错了，请稍后再试 / Something went wrong on our side, please try again.' : shape.message,
+      message: internal
+        ? '服务器出错了，请稍后再试 / Something went wrong on our side, please try again.'
+        : shape.message,
       data,
     };
   },
@@ -93,7 +95,9 @@ const requireSession = t.middleware(function requireSession({ ctx, next }) {
 
 export const protectedProcedure = publicProcedure.use(requireSession);
 
-export const CommunityInput = z.object({ communityId: z.uuid({ error: '小区编号无效 / Invalid community id' }) });
+export const CommunityInput = z.object({
+  communityId: z.uuid({ error: '小区编号无效 / Invalid community id' }),
+});
 
 /**
  * A procedure inside one community: the caller must hold one of `roles` there (any membership when
@@ -101,7 +105,11 @@ export const CommunityInput = z.object({ communityId: z.uuid({ error: '小区编
  * (which stairwell, which merchant) on top of this.
  */
 export function communityProcedure(roles?: readonly Role[]) {
-  return protectedProcedure.input(CommunityInput).use(async function requireCommunityRole({ ctx, input, next }) {
+  return protectedProcedure.input(CommunityInput).use(async function requireCommunityRole({
+    ctx,
+    input,
+    next,
+  }) {
     const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
     if (mine.length === 0 || (roles && !mine.some((m) => roles.includes(m.role)))) {
       throw new TRPCError({

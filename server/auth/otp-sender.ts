@@ -30,9 +30,16 @@ export function getOtpSender(env: Record<string, string | undefined> = process.e
   const name = env.OTP_SENDER || 'log';
   const make = SENDERS[name];
   if (!make) {
-    throw new Error(`[auth] OTP_SENDER=${name} is unknown; known senders: ${Object.keys(SENDERS).join(', ')}`);
+    throw new Error(
+      `[auth] OTP_SENDER=${name} is unknown; known senders: ${Object.keys(SENDERS).join(', ')}`,
+    );
   }
-  if (name === 'log' && env.NODE_ENV === 'production' && env.LINLI_DEV_OUTBOX !== '1' && !warnedLogInProduction) {
+  if (
+    name === 'log' &&
+    env.NODE_ENV === 'production' &&
+    env.LINLI_DEV_OUTBOX !== '1' &&
+    !warnedLogInProduction
+  ) {
     warnedLogInProduction = true;
     console.warn('[auth] OTP_SENDER=log in production: sign-in codes are only written to the server log.');
   }

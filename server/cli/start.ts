@@ -39,7 +39,10 @@ env.NEXTAUTH_SECRET ??= env.AUTH_SECRET;
 env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 env.BAG_CODE_SECRET ??= persistentSecret('bag-code-secret');
 
-if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID')) || env.LINLI_REBUILD === '1') {
+if (
+  !existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID')) ||
+  env.LINLI_REBUILD === '1'
+) {
   console.log('[linli] building the app (first start only, ~1 min)…');
   const r = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -74,7 +77,10 @@ if (!env.STRIPE_SECRET_KEY) {
 
 // LINLI_HOST (e.g. 127.0.0.1) keeps the server off the network; by default Next listens on all interfaces.
 const hostArgs = env.LINLI_HOST ? ['-H', env.LINLI_HOST] : [];
-const next = spawn(process.execPath, [nextBin, 'start', '-p', String(port), ...hostArgs], { stdio: 'inherit', env });
+const next = spawn(process.execPath, [nextBin, 'start', '-p', String(port), ...hostArgs], {
+  stdio: 'inherit',
+  env,
+});
 children.push(next);
 console.log(`[linli] http://localhost:${port}`);
 

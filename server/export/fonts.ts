@@ -21,7 +21,8 @@ let cached: Buffer | null = null;
 export function cjkFont(): Buffer {
   if (cached) return cached;
   const file =
-    process.env.LINLI_CJK_FONT ?? path.join(process.cwd(), 'node_modules/@fontsource/noto-sans-sc/files', FONT_FILE);
+    process.env.LINLI_CJK_FONT ??
+    path.join(process.cwd(), 'node_modules/@fontsource/noto-sans-sc/files', FONT_FILE);
   const buf = readFileSync(file);
   cached = buf.readUInt32BE(0) === 0x774f4646 /* 'wOFF' */ ? woffToSfnt(buf) : buf;
   return cached;

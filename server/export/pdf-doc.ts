@@ -40,7 +40,15 @@ export function pdfStream(doc: Pdf, draw: (doc: Pdf) => Promise<void>): Readable
  * pdfkit's line wrapper is skipped and the measured layout is cached by the font), cut with an
  * ellipsis when it does not.
  */
-export function fit(doc: Pdf, s: string, x: number, y: number, width: number, size: number, align: 'left' | 'right' | 'center' = 'left') {
+export function fit(
+  doc: Pdf,
+  s: string,
+  x: number,
+  y: number,
+  width: number,
+  size: number,
+  align: 'left' | 'right' | 'center' = 'left',
+) {
   doc.fontSize(size);
   const w = doc.widthOfString(s);
   if (w <= width) {

@@ -15,7 +15,13 @@ const PAD = 10;
 const QR = 112;
 
 /** Where label `i` of its page sits (row-major, in route order), for tests that crop one. */
-export function labelBox(i: number): { x: number; y: number; w: number; h: number; qr: { x: number; y: number; side: number } } {
+export function labelBox(i: number): {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  qr: { x: number; y: number; side: number };
+} {
   const col = i % LABEL_COLS;
   const rowIdx = Math.floor(i / LABEL_COLS) % LABEL_ROWS;
   const x = MARGIN + col * LABEL_W;
@@ -42,7 +48,14 @@ export function labelsStream(pl: PickList, t: ExportText) {
   });
 }
 
-function label(doc: Pdf, pl: PickList, b: Bag, box: ReturnType<typeof labelBox>, t: ExportText, relay: string) {
+function label(
+  doc: Pdf,
+  pl: PickList,
+  b: Bag,
+  box: ReturnType<typeof labelBox>,
+  t: ExportText,
+  relay: string,
+) {
   const { x, y, w, h, qr } = box;
   // Cut lines.
   doc.save().lineWidth(0.4).dash(3, { space: 3 }).rect(x, y, w, h).stroke('#9ca3af').restore();
@@ -55,7 +68,14 @@ function label(doc: Pdf, pl: PickList, b: Bag, box: ReturnType<typeof labelBox>,
   fit(doc, `#${b.seq}`, left, y + PAD - 2, width, 26);
   fit(doc, `${t.buildingNo(b.buildingNumber)} ${t.stairwellNo(b.stairwellNumber)}`, left, y + 44, width, 13);
   fit(doc, t.roomNo(b.room), left, y + 62, width, 16);
-  fit(doc, [b.maskedName, b.phoneLast4 ? t.tail(b.phoneLast4) : ''].filter(Boolean).join('  '), left, y + 84, width, 11);
+  fit(
+    doc,
+    [b.maskedName, b.phoneLast4 ? t.tail(b.phoneLast4) : ''].filter(Boolean).join('  '),
+    left,
+    y + 84,
+    width,
+    11,
+  );
   let itemsTop = y + 102;
   if (b.doorDelivery) {
     const label = t.doorDelivery;
@@ -82,7 +102,14 @@ function label(doc: Pdf, pl: PickList, b: Bag, box: ReturnType<typeof labelBox>,
     ly += lineH;
   }
   doc.fillColor('#4b5563');
-  fit(doc, [pl.merchantName, relay, pl.deliveryDate].filter(Boolean).join(' · '), left, y + h - 26, w - 2 * PAD, 7);
+  fit(
+    doc,
+    [pl.merchantName, relay, pl.deliveryDate].filter(Boolean).join(' · '),
+    left,
+    y + h - 26,
+    w - 2 * PAD,
+    7,
+  );
   doc.font('Courier');
   fit(doc, code, left, y + h - 15, w - 2 * PAD, 6.2);
   doc.font(CJK).fillColor('#000');

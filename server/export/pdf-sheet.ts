@@ -21,7 +21,14 @@ export function pickSheetStream(pl: PickList, sections: ('totals' | 'stairwells'
     const footer = () =>
       inFooter(doc, () => {
         doc.fillColor('#6b7280');
-        fit(doc, `${pl.merchantName} · ${t.deliveryDate} ${pl.deliveryDate}`, 36, doc.page.height - 28, 380, 7.5);
+        fit(
+          doc,
+          `${pl.merchantName} · ${t.deliveryDate} ${pl.deliveryDate}`,
+          36,
+          doc.page.height - 28,
+          380,
+          7.5,
+        );
         fit(doc, t.page(page), doc.page.width - 136, doc.page.height - 28, 100, 7.5);
         doc.fillColor('#000');
       });
@@ -53,7 +60,16 @@ export function pickSheetStream(pl: PickList, sections: ('totals' | 'stairwells'
         x.shortQty ? String(x.shortQty) : '',
         fenToYuan(x.amountFen),
       ]);
-      rows.push([t.total, '', '', '', String(pl.grand.orderedQty), String(pl.grand.deliverQty), '', fenToYuan(pl.grand.amountFen ?? 0)]);
+      rows.push([
+        t.total,
+        '',
+        '',
+        '',
+        String(pl.grand.orderedQty),
+        String(pl.grand.deliverQty),
+        '',
+        fenToYuan(pl.grand.amountFen ?? 0),
+      ]);
       table(doc, cols, rows, { boldLast: true });
     }
     if (sections.includes('stairwells')) {
@@ -72,7 +88,13 @@ export function pickSheetStream(pl: PickList, sections: ('totals' | 'stairwells'
         String(s.items),
         s.doorDelivery ? String(s.doorDelivery) : '',
       ]);
-      rows.push([t.total, String(pl.grand.households), String(pl.grand.bags), String(pl.grand.deliverQty), String(pl.bags.filter((b) => b.doorDelivery).length)]);
+      rows.push([
+        t.total,
+        String(pl.grand.households),
+        String(pl.grand.bags),
+        String(pl.grand.deliverQty),
+        String(pl.bags.filter((b) => b.doorDelivery).length),
+      ]);
       table(doc, cols, rows, { boldLast: true });
     }
     if (sections.includes('bags')) {
@@ -87,7 +109,9 @@ function header(doc: Pdf, pl: PickList, t: ExportText, title: string) {
   doc.fontSize(18).text(title, x, doc.page.margins.top);
   doc.fontSize(10).fillColor('#374151');
   doc.text(pl.relays.map((r) => r.title).join(' / '));
-  doc.text(`${t.community}: ${pl.communityName}   ${t.deliveryDate}: ${pl.deliveryDate}   ${t.generatedAt}: ${formatLocal(pl.generatedAt)}`);
+  doc.text(
+    `${t.community}: ${pl.communityName}   ${t.deliveryDate}: ${pl.deliveryDate}   ${t.generatedAt}: ${formatLocal(pl.generatedAt)}`,
+  );
   doc.text(t.summary(pl.grand.bags, pl.grand.households, pl.grand.deliverQty));
   if (pl.pendingRelays > 0) doc.fillColor('#b45309').text(t.pending(pl.pendingRelays));
   if (pl.viewer === 'volunteer') doc.fillColor('#b45309').text(t.volunteerScope);
@@ -111,7 +135,11 @@ function section(doc: Pdf, label: string) {
 }
 
 function rule(doc: Pdf, y: number, color = '#d1d5db') {
-  doc.moveTo(doc.page.margins.left, y).lineTo(doc.page.width - doc.page.margins.right, y).lineWidth(0.5).stroke(color);
+  doc
+    .moveTo(doc.page.margins.left, y)
+    .lineTo(doc.page.width - doc.page.margins.right, y)
+    .lineWidth(0.5)
+    .stroke(color);
 }
 
 function row(doc: Pdf, cols: Col[], cells: string[], y: number, size = BODY) {
@@ -127,7 +155,13 @@ function table(doc: Pdf, cols: Col[], rows: string[][], opts: { boldLast?: boole
   const head = () => {
     const y = doc.y;
     doc.fillColor('#374151');
-    row(doc, cols, cols.map((c) => c.label), y, 8.5);
+    row(
+      doc,
+      cols,
+      cols.map((c) => c.label),
+      y,
+      8.5,
+    );
     doc.fillColor('#000');
     rule(doc, y + ROW, '#9ca3af');
     doc.y = y + ROW + 1;
@@ -162,7 +196,13 @@ async function bagList(doc: Pdf, pl: PickList, t: ExportText) {
   const head = () => {
     const y = doc.y;
     doc.fillColor('#374151');
-    row(doc, cols, cols.map((c) => c.label), y, 8.5);
+    row(
+      doc,
+      cols,
+      cols.map((c) => c.label),
+      y,
+      8.5,
+    );
     doc.fillColor('#000');
     rule(doc, y + ROW, '#9ca3af');
     doc.y = y + ROW + 1;
@@ -177,25 +217,32 @@ async function bagList(doc: Pdf, pl: PickList, t: ExportText) {
       const s = pl.stairwells.find((x) => x.stairwellId === b.stairwellId);
       ensure(doc, 40 + height);
       doc.moveDown(0.3);
-      doc.fontSize(11).text(
-        `${t.buildingNo(b.buildingNumber)} ${t.stairwellNo(b.stairwellNumber)}  ·  ${s ? t.summary(s.bags, s.households, s.items) : ''}`,
-        doc.page.margins.left,
-        doc.y,
-      );
+      doc
+        .fontSize(11)
+        .text(
+          `${t.buildingNo(b.buildingNumber)} ${t.stairwellNo(b.stairwellNumber)}  ·  ${s ? t.summary(s.bags, s.households, s.items) : ''}`,
+          doc.page.margins.left,
+          doc.y,
+        );
       head();
     } else if (ensure(doc, height)) {
       head();
     }
     const y = doc.y;
-    row(doc, cols, [
-      `#${b.seq}`,
-      b.room,
-      b.maskedName,
-      ...(prices ? [b.phoneLast4 ?? ''] : []),
-      '',
-      String(b.items),
-      b.doorDelivery ? t.doorDelivery : '',
-    ], y);
+    row(
+      doc,
+      cols,
+      [
+        `#${b.seq}`,
+        b.room,
+        b.maskedName,
+        ...(prices ? [b.phoneLast4 ?? ''] : []),
+        '',
+        String(b.items),
+        b.doorDelivery ? t.doorDelivery : '',
+      ],
+      y,
+    );
     const w = cols[productCol]!.width - 4;
     b.lines.forEach((l, i) => {
       const qty = l.deliverQty === l.qty ? `×${l.qty}` : `×${l.qty}→${l.deliverQty}`;

@@ -14,7 +14,10 @@ const MASK_PATTERN = 2;
 export function qrRuns(text: string): { size: number; runs: [number, number, number][] } {
   // One explicit byte segment: given a bare string, the library searches for the optimal mix of
   // segment modes with a shortest-path graph per code, which dominated label time.
-  const { modules } = QRCode.create([{ data: Buffer.from(text, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M', maskPattern: MASK_PATTERN });
+  const { modules } = QRCode.create([{ data: Buffer.from(text, 'utf8'), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+    maskPattern: MASK_PATTERN,
+  });
   const { size, data } = modules;
   const runs: [number, number, number][] = [];
   for (let r = 0; r < size; r++) {

@@ -16,16 +16,28 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 export type RenderedExport = { stream: ReadableStream<Uint8Array>; contentType: string; filename: string };
 
 /** `拣货单-保供套餐第1期-2022-04-12-bags.csv`, without characters file systems refuse. */
-export function exportFilename(pl: PickList, view: ExportKind, format: ExportFormat, locale: ExportLocale): string {
+export function exportFilename(
+  pl: PickList,
+  view: ExportKind,
+  format: ExportFormat,
+  locale: ExportLocale,
+): string {
   const t = exportText(locale);
   const what = pl.kind === 'relay' ? pl.relays[0]!.title : pl.merchantName;
   const base = `${view === 'labels' ? t.labels : t.pickList}-${what}-${pl.deliveryDate}-${view}`;
-  const safe = Array.from(base, (ch) => (ch.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(ch) ? '_' : ch)).join('');
+  const safe = Array.from(base, (ch) => (ch.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(ch) ? '_' : ch)).join(
+    '',
+  );
   return `${safe.slice(0, 120)}.${format}`;
 }
 
 /** Renders an already-checked export (see `preparePickListExport`) as a byte stream. */
-export function renderExport(pl: PickList, view: ExportKind, format: ExportFormat, locale: ExportLocale): RenderedExport {
+export function renderExport(
+  pl: PickList,
+  view: ExportKind,
+  format: ExportFormat,
+  locale: ExportLocale,
+): RenderedExport {
   const t = exportText(locale);
   const filename = exportFilename(pl, view, format, locale);
   const contentType = CONTENT_TYPES[format];
@@ -37,7 +49,10 @@ export function renderExport(pl: PickList, view: ExportKind, format: ExportForma
   const tables = tablesFor(pl, view, t);
   if (format === 'csv') return { stream: csvStream(tables[0]!), contentType, filename };
   return {
-    stream: xlsxStream(tables, { title: `${t.pickList} ${pl.merchantName} ${pl.deliveryDate}`, creator: 'Linli 邻里' }),
+    stream: xlsxStream(tables, {
+      title: `${t.pickList} ${pl.merchantName} ${pl.deliveryDate}`,
+      creator: 'Linli 邻里',
+    }),
     contentType,
     filename,
   };

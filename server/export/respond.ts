@@ -40,7 +40,12 @@ export async function exportResponse(args: {
   locale: ExportLocale;
   now?: () => Date;
 }): Promise<Response> {
-  const ctx = { database: args.database, db: args.database.db, user: args.user, now: args.now ?? (() => new Date()) };
+  const ctx = {
+    database: args.database,
+    db: args.database.db,
+    user: args.user,
+    now: args.now ?? (() => new Date()),
+  };
   try {
     const { pickList, view, format } = await preparePickListExport({ ctx, input: args.input });
     const out = renderExport(pickList, view, format, args.locale);
@@ -58,6 +63,10 @@ export async function exportResponse(args: {
   } catch (e) {
     if (isServiceError(e)) return errorResponse(STATUS[e.kind], e.code, e.message);
     console.error('[export] failed', e);
-    return errorResponse(500, 'INTERNAL', '服务器出错了，请稍后再试 / Something went wrong on our side, please try again.');
+    return errorResponse(
+      500,
+      'INTERNAL',
+      '服务器出错了，请稍后再试 / Something went wrong on our side, please try again.',
+    );
   }
 }

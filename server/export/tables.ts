@@ -46,7 +46,18 @@ export function totalsTable(pl: PickList, t: ExportText): Table {
       money(t.refunded),
       { ...int(t.bagCount, 7), noSum: true },
     ],
-    rows: totals.map((x) => [x.name, x.spec, x.unit, x.unitPriceFen, x.orderedQty, x.deliverQty, x.shortQty, x.amountFen, x.refundedFen, x.bags]),
+    rows: totals.map((x) => [
+      x.name,
+      x.spec,
+      x.unit,
+      x.unitPriceFen,
+      x.orderedQty,
+      x.deliverQty,
+      x.shortQty,
+      x.amountFen,
+      x.refundedFen,
+      x.bags,
+    ]),
     rowCount: totals.length,
     footer: [
       t.total,
@@ -67,7 +78,14 @@ export function stairwellsTable(pl: PickList, t: ExportText): Table {
   const s = pl.stairwells;
   return {
     name: t.stairwells,
-    columns: [text(t.building, 8), text(t.stairwell, 8), int(t.households), int(t.bagCount), int(t.items), int(t.doorDelivery, 9)],
+    columns: [
+      text(t.building, 8),
+      text(t.stairwell, 8),
+      int(t.households),
+      int(t.bagCount),
+      int(t.items),
+      int(t.doorDelivery, 9),
+    ],
     rows: s.map((x) => [x.buildingNumber, x.stairwellNumber, x.households, x.bags, x.items, x.doorDelivery]),
     rowCount: s.length,
     footer: [
@@ -126,7 +144,10 @@ export function bagsTable(pl: PickList, t: ExportText): Table {
         const i = index.get(productKey(l))!;
         qty[i] = ((qty[i] as number | null) ?? 0) + l.deliverQty;
       }
-      const short = b.lines.filter((l) => l.deliverQty !== l.qty).map(lineLabel).join('；');
+      const short = b.lines
+        .filter((l) => l.deliverQty !== l.qty)
+        .map(lineLabel)
+        .join('；');
       yield [
         b.seq,
         ...(multi ? [relayTitle.get(b.relayId) ?? ''] : []),
@@ -146,7 +167,10 @@ export function bagsTable(pl: PickList, t: ExportText): Table {
     }
   }
   const productSums = products.map((p) =>
-    pl.bags.reduce((s, b) => s + b.lines.filter((l) => productKey(l) === p.key).reduce((a, l) => a + l.deliverQty, 0), 0),
+    pl.bags.reduce(
+      (s, b) => s + b.lines.filter((l) => productKey(l) === p.key).reduce((a, l) => a + l.deliverQty, 0),
+      0,
+    ),
   );
   const lead = 1 + (multi ? 1 : 0) + 5 + (prices ? 1 : 0);
   return {
@@ -167,7 +191,11 @@ export function bagsTable(pl: PickList, t: ExportText): Table {
   };
 }
 
-export function tablesFor(pl: PickList, view: 'totals' | 'bags' | 'stairwells' | 'all', t: ExportText): Table[] {
+export function tablesFor(
+  pl: PickList,
+  view: 'totals' | 'bags' | 'stairwells' | 'all',
+  t: ExportText,
+): Table[] {
   const volunteer = pl.viewer === 'volunteer';
   switch (view) {
     case 'totals':
@@ -177,6 +205,8 @@ export function tablesFor(pl: PickList, view: 'totals' | 'bags' | 'stairwells' |
     case 'bags':
       return [bagsTable(pl, t)];
     case 'all':
-      return volunteer ? [stairwellsTable(pl, t), bagsTable(pl, t)] : [totalsTable(pl, t), stairwellsTable(pl, t), bagsTable(pl, t)];
+      return volunteer
+        ? [stairwellsTable(pl, t), bagsTable(pl, t)]
+        : [totalsTable(pl, t), stairwellsTable(pl, t), bagsTable(pl, t)];
   }
 }

@@ -41,7 +41,8 @@ const zh = {
   stairwellNo: (s: string) => `${s}单元`,
   roomNo: (r: string) => `${r}室`,
   tail: (p: string) => `尾号 ${p}`,
-  summary: (bags: number, households: number, units: number) => `共 ${bags} 袋 · ${households} 户 · ${units} 件`,
+  summary: (bags: number, households: number, units: number) =>
+    `共 ${bags} 袋 · ${households} 户 · ${units} 件`,
   pending: (n: number) => `另有 ${n} 个接龙尚未成团，未计入`,
   volunteerScope: '仅含您负责的楼道',
 };
@@ -86,7 +87,8 @@ const en: typeof zh = {
   stairwellNo: (s: string) => `Unit ${s}`,
   roomNo: (r: string) => `Rm ${r}`,
   tail: (p: string) => `…${p}`,
-  summary: (bags: number, households: number, units: number) => `${bags} bags · ${households} households · ${units} items`,
+  summary: (bags: number, households: number, units: number) =>
+    `${bags} bags · ${households} households · ${units} items`,
   pending: (n: number) => `${n} more relay(s) on this day have not formed and are not included`,
   volunteerScope: 'Only the stairwells you look after',
 };

@@ -27,9 +27,16 @@ const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
  * totals row whose numeric cells are SUM formulas (with the computed result cached, so viewers
  * that do not recalculate still show it).
  */
-export function xlsxStream(tables: Table[], meta: { title: string; creator: string }): ReadableStream<Uint8Array> {
+export function xlsxStream(
+  tables: Table[],
+  meta: { title: string; creator: string },
+): ReadableStream<Uint8Array> {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   wb.creator = meta.creator;
   wb.title = meta.title;
   wb.created = new Date();

@@ -90,5 +90,8 @@ export function webhookSecret(): string {
 
 /** True when the configured key is a test key (the mock or Stripe test mode). */
 export function isStripeTestMode(): boolean {
-  return (process.env.STRIPE_SECRET_KEY ?? '').startsWith('sk_test_') || (process.env.STRIPE_SECRET_KEY ?? '').startsWith('rk_test_');
+  return (
+    (process.env.STRIPE_SECRET_KEY ?? '').startsWith('sk_test_') ||
+    (process.env.STRIPE_SECRET_KEY ?? '').startsWith('rk_test_')
+  );
 }

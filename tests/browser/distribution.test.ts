@@ -93,7 +93,10 @@ describe('gate hand-over, disinfection and stairwell check-off', () => {
     for (let attempt = 0; attempt < 5 && !(await released.count()); attempt++) {
       await page.locator('[data-testid="release-batch"]:not([disabled])').waitFor({ timeout: 30_000 });
       await page.getByTestId('release-batch').click();
-      await released.or(page.locator('[data-testid="batch-card"] .error')).first().waitFor({ timeout: 15_000 });
+      await released
+        .or(page.locator('[data-testid="batch-card"] .error'))
+        .first()
+        .waitFor({ timeout: 15_000 });
     }
     await released.waitFor();
     await shot(page, JOURNEY, '05-gate-released');
@@ -109,7 +112,9 @@ describe('gate hand-over, disinfection and stairwell check-off', () => {
     const bags = await bagsViaApi(page);
     const residentBag = bags.find((b) => b.orderId === order(3))!;
     const png = await QRCode.toBuffer(residentBag.code, { type: 'png', width: 480, margin: 4 });
-    await page.getByTestId('scan-image-input').setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: png });
+    await page
+      .getByTestId('scan-image-input')
+      .setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: png });
     await page.getByTestId('bag-sheet').waitFor();
     await shot(page, JOURNEY, '07-checkoff-scanned');
     await page.getByTestId('sheet-delivered').click();
@@ -175,9 +180,13 @@ describe('gate hand-over, disinfection and stairwell check-off', () => {
   it('the coordinator’s board shows the stairwell tally', async () => {
     const page = resident.page; // a fresh sign-in on the same phone: the admin takes over
     await page.context().clearCookies();
-    await signIn(page, DEMO_ACCOUNTS.admin.phone, DEMO_ACCOUNTS.admin.code, { callbackUrl: `/c/${COMMUNITY}/board` });
+    await signIn(page, DEMO_ACCOUNTS.admin.phone, DEMO_ACCOUNTS.admin.code, {
+      callbackUrl: `/c/${COMMUNITY}/board`,
+    });
     await page.goto(`/c/${COMMUNITY}/board`);
-    const row = page.locator('[data-testid="stairwell-row"]').filter({ has: page.locator('td:first-child', { hasText: /^3号楼 2单元$/ }) });
+    const row = page
+      .locator('[data-testid="stairwell-row"]')
+      .filter({ has: page.locator('td:first-child', { hasText: /^3号楼 2单元$/ }) });
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     // stairwell, households, bags, delivered, exceptions, last activity

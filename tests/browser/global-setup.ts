@@ -33,7 +33,8 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 }
 
 export default async function setup(project: TestProject) {
-  if (!existsSync('/usr/bin/chromium')) throw new Error('Debian chromium is missing: apt-get install -y chromium');
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error('Debian chromium is missing: apt-get install -y chromium');
   if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'))) {
     const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
       cwd: root,
@@ -49,22 +50,26 @@ export default async function setup(project: TestProject) {
   const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.STRIPE_SECRET_KEY;
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'server/cli/start.ts'], {
-    cwd: root,
-    env: {
-      ...env,
-      PORT: String(port),
-      PGLITE_DIR: path.join(dataDir, 'pglite'),
-      FILE_STORAGE_DIR: path.join(dataDir, 'files'),
-      STRIPE_MOCK_PORT: String(port + 11),
-      LINLI_DEMO: '1',
-      // Short dwell for the disinfection journey (a test setting).
-      LINLI_TEST_DWELL_SECONDS: process.env.LINLI_TEST_DWELL_SECONDS ?? '3',
-      AUTH_SECRET: 'browser-test-secret',
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'server/cli/start.ts'],
+    {
+      cwd: root,
+      env: {
+        ...env,
+        PORT: String(port),
+        PGLITE_DIR: path.join(dataDir, 'pglite'),
+        FILE_STORAGE_DIR: path.join(dataDir, 'files'),
+        STRIPE_MOCK_PORT: String(port + 11),
+        LINLI_DEMO: '1',
+        // Short dwell for the disinfection journey (a test setting).
+        LINLI_TEST_DWELL_SECONDS: process.env.LINLI_TEST_DWELL_SECONDS ?? '3',
+        AUTH_SECRET: 'browser-test-secret',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
+  );
   await waitForHealth(baseURL, child, 240_000);
   console.log(`[browser] Linli at ${baseURL}; screenshots in ${path.join(artifactsDir, 'screenshots')}`);
   project.provide('baseURL', baseURL);

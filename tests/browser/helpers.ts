@@ -18,7 +18,9 @@ const ARGS = [
 export const baseURL = () => inject('baseURL');
 
 /** A phone-sized browser (its own profile, so its own cookies): one per person in a journey. */
-export async function openPhone(opts: { locale?: string } = {}): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+export async function openPhone(
+  opts: { locale?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -54,9 +56,15 @@ export async function shot(page: Page, journey: string, step: string): Promise<s
  * phone leave `code` out and it is read from the dev outbox (/dev/outbox), as a developer would.
  * Works in both languages (it finds the fields by name, not by label).
  */
-export async function signIn(page: Page, phone: string, code?: string, opts: { callbackUrl?: string } = {}): Promise<void> {
+export async function signIn(
+  page: Page,
+  phone: string,
+  code?: string,
+  opts: { callbackUrl?: string } = {},
+): Promise<void> {
   const target = opts.callbackUrl ? `/signin?callbackUrl=${encodeURIComponent(opts.callbackUrl)}` : '/signin';
-  if (!new URL(page.url(), 'http://x').pathname.startsWith('/signin') || opts.callbackUrl) await page.goto(target);
+  if (!new URL(page.url(), 'http://x').pathname.startsWith('/signin') || opts.callbackUrl)
+    await page.goto(target);
   await page.locator('input[name="phone"]').fill(phone);
   await page.locator('button[data-action="request-code"]').click();
   const codeInput = page.locator('input[name="code"]');

@@ -45,11 +45,22 @@ async function waitForHealth(timeoutMs: number) {
   throw new Error('pick-list server not healthy');
 }
 
-async function phone(locale = 'zh-CN'): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+async function phone(
+  locale = 'zh-CN',
+): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
@@ -59,7 +70,14 @@ async function phone(locale = 'zh-CN'): Promise<{ context: BrowserContext; page:
     acceptDownloads: true,
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  return { context, page, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function step(page: Page, name: string) {
@@ -80,12 +98,23 @@ beforeAll(async () => {
   const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.STRIPE_SECRET_KEY;
-  server = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'server/cli/start.ts'], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(PORT), PGLITE_DIR: path.join(dataDir, 'pglite'), STRIPE_MOCK_PORT: String(PORT + 11), LINLI_DEMO: '1', AUTH_SECRET: 'browser-test-secret' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
+  server = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'server/cli/start.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...env,
+        PORT: String(PORT),
+        PGLITE_DIR: path.join(dataDir, 'pglite'),
+        STRIPE_MOCK_PORT: String(PORT + 11),
+        LINLI_DEMO: '1',
+        AUTH_SECRET: 'browser-test-secret',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    },
+  );
   await waitForHealth(180_000);
 }, 300_000);
 
@@ -109,7 +138,10 @@ describe('pick list journey', () => {
       await expect.poll(() => page.locator('[data-figure="bags"]').textContent()).toBe('1506');
       await step(page, '01-merchant-totals');
 
-      const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.locator('[data-export="csv-bags"]').click()]);
+      const [csv] = await Promise.all([
+        page.waitForEvent('download', { timeout: 60_000 }),
+        page.locator('[data-export="csv-bags"]').click(),
+      ]);
       const csvPath = path.join(dataDir, 'bags.csv');
       await csv.saveAs(csvPath);
       expect(csv.suggestedFilename()).toMatch(/\.csv$/);
@@ -128,7 +160,9 @@ describe('pick list journey', () => {
       await pdf.saveAs(pdfPath);
       expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
       try {
-        expect(execFileSync('pdfinfo', [pdfPath], { encoding: 'utf8' })).toMatch(new RegExp(`Pages:\\s+${Math.ceil(1506 / 8)}\\b`));
+        expect(execFileSync('pdfinfo', [pdfPath], { encoding: 'utf8' })).toMatch(
+          new RegExp(`Pages:\\s+${Math.ceil(1506 / 8)}\\b`),
+        );
       } catch (e) {
         if ((e as { code?: string }).code !== 'ENOENT') throw e;
       }

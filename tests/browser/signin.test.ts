@@ -67,7 +67,9 @@ describe('mistakes a person can recover from', () => {
     await page.goto('/signin?callbackUrl=%2F%3Ffrom%3Dsignin');
     await page.locator('input[name="phone"]').fill(volunteer.phone.replace('+86', ''));
     await page.locator('button[data-action="request-code"]').click();
-    await expect.poll(() => page.locator('[data-testid="code-sent"]').textContent()).toContain('+86 138 0000 0003');
+    await expect
+      .poll(() => page.locator('[data-testid="code-sent"]').textContent())
+      .toContain('+86 138 0000 0003');
     await page.locator('input[name="code"]').fill('000000');
     await page.locator('form button[type="submit"]').click();
     const alert = page.locator('#signin-error');
@@ -90,7 +92,9 @@ describe('mistakes a person can recover from', () => {
       await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to Linli');
       await page.locator('input[name="phone"]').fill('12345');
       await page.locator('button[data-action="request-code"]').click();
-      await expect.poll(() => page.locator('#signin-error').textContent()).toContain('That phone number does not look right');
+      await expect
+        .poll(() => page.locator('#signin-error').textContent())
+        .toContain('That phone number does not look right');
       expect(await page.locator('input[name="code"]').count()).toBe(0);
       await shot(page, 'signin', '04-bad-number-en');
     } finally {
@@ -105,7 +109,9 @@ describe('a number that is not a demo account', () => {
     try {
       const number = `+86139${String(Date.now() % 100_000_000).padStart(8, '0')}`;
       await p.page.goto('/signin');
-      expect(await p.page.locator('[data-testid="dev-outbox-hint"] a').getAttribute('href')).toBe('/dev/outbox');
+      expect(await p.page.locator('[data-testid="dev-outbox-hint"] a').getAttribute('href')).toBe(
+        '/dev/outbox',
+      );
       await signIn(p.page, number);
       const s = await session(p);
       expect(s.user?.phone).toBe(number);

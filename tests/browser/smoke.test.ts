@@ -16,7 +16,9 @@ const JOURNEY = 'smoke';
 /** Screenshots only once the page, its data and its web fonts have settled: what a person sees. */
 async function step(page: Page, name: string) {
   await page.waitForLoadState('load');
-  await page.waitForFunction(() => !/正在加载|加载中/.test(document.body.innerText), undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => !/正在加载|加载中/.test(document.body.innerText), undefined, {
+    timeout: 15_000,
+  });
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await shot(page, JOURNEY, name);
 }
@@ -60,7 +62,9 @@ describe('smoke: the demo coordinator finds household 3-2-201', () => {
     await page.locator('nav.shell-nav').getByRole('link', { name: '首页' }).click();
     await page.waitForURL((u) => u.pathname === `/c/${ZHONGLOU}`);
     await page.locator('[data-page="coordinator-home"]').waitFor();
-    await expect.poll(() => page.locator('[data-figure="households"] dd').first().textContent()).toBe('1,506');
+    await expect
+      .poll(() => page.locator('[data-figure="households"] dd').first().textContent())
+      .toBe('1,506');
     await expect.poll(() => page.locator('[data-figure="stairwells"] dd').first().textContent()).toBe('135');
     await expect.poll(() => page.locator('[data-figure="elderly"] dd').first().textContent()).toBe('670');
     await step(page, '04-dashboard');
@@ -87,7 +91,9 @@ describe('smoke: the demo coordinator finds household 3-2-201', () => {
     const { page } = phone;
     await page.locator('a[data-household]').first().click();
     await page.waitForURL((u) => u.pathname.startsWith(`/c/${ZHONGLOU}/roster/h/`));
-    await expect.poll(() => page.locator('main').textContent(), { timeout: 15_000 }).toContain(DEMO_ACCOUNTS.resident.name);
+    await expect
+      .poll(() => page.locator('main').textContent(), { timeout: 15_000 })
+      .toContain(DEMO_ACCOUNTS.resident.name);
     await step(page, '06-household');
   });
 });

@@ -55,7 +55,14 @@ export type DistOrder = {
   totalFen: number;
   lines: { id: string; relayItemId: string; qty: number; unitPriceFen: number }[];
 };
-export type DistRelay = { id: string; communityId: string; merchantId: string; title: string; items: DistItem[]; orders: DistOrder[] };
+export type DistRelay = {
+  id: string;
+  communityId: string;
+  merchantId: string;
+  title: string;
+  items: DistItem[];
+  orders: DistOrder[];
+};
 
 export const DIST_ITEMS = [
   { name: '东北大米', spec: '5kg/袋', unit: '袋', priceFen: 3990 },
@@ -100,7 +107,13 @@ export async function makeRelayWithOrders(
   for (const [i, spec] of DIST_ITEMS.entries()) {
     const [p] = await db
       .insert(products)
-      .values({ merchantId: m.id, name: spec.name, spec: spec.spec, unit: spec.unit, priceFen: spec.priceFen })
+      .values({
+        merchantId: m.id,
+        name: spec.name,
+        spec: spec.spec,
+        unit: spec.unit,
+        priceFen: spec.priceFen,
+      })
       .returning();
     const [it] = await db
       .insert(relayItems)
@@ -143,7 +156,13 @@ export async function makeRelayWithOrders(
     const ls = await db
       .insert(orderLines)
       .values(
-        lines.map((l) => ({ communityId: c.id, orderId: o!.id, relayItemId: l.item.id, qty: l.qty, unitPriceFen: l.item.unitPriceFen })),
+        lines.map((l) => ({
+          communityId: c.id,
+          orderId: o!.id,
+          relayItemId: l.item.id,
+          qty: l.qty,
+          unitPriceFen: l.item.unitPriceFen,
+        })),
       )
       .returning();
     let intentId = `pi_fixture_${o!.id.replaceAll('-', '')}`;
@@ -172,10 +191,18 @@ export async function makeRelayWithOrders(
       householdId,
       stairwellId: h.stairwellId,
       totalFen: total,
-      lines: ls.map((l) => ({ id: l.id, relayItemId: l.relayItemId, qty: l.qty, unitPriceFen: l.unitPriceFen })),
+      lines: ls.map((l) => ({
+        id: l.id,
+        relayItemId: l.relayItemId,
+        qty: l.qty,
+        unitPriceFen: l.unitPriceFen,
+      })),
     });
   }
-  await db.update(relays).set({ nextSeq: seq + 1 }).where(and(eq(relays.communityId, c.id), eq(relays.id, r!.id)));
+  await db
+    .update(relays)
+    .set({ nextSeq: seq + 1 })
+    .where(and(eq(relays.communityId, c.id), eq(relays.id, r!.id)));
   return { id: r!.id, communityId: c.id, merchantId: m.id, title, items, orders: out };
 }
 
@@ -192,28 +219,52 @@ export async function makeResident(db: Db, communityId: string, householdId: str
  * on stairwell 1, a merchant and a formed relay with one paid order from each of the households
  * of stairwells 0 and 1 (8 orders), and a second compound with its own volunteer.
  */
-export async function makeDistributionScene(db: Db, opts: { stripe?: Stripe; qty?: (i: number, item: number) => number } = {}) {
-  const community = await makeCommunity(db, { buildings: 2, stairwellsPerBuilding: 2, householdsPerStairwell: 4 });
+export async function makeDistributionScene(
+  db: Db,
+  opts: { stripe?: Stripe; qty?: (i: number, item: number) => number } = {},
+) {
+  const community = await makeCommunity(db, {
+    buildings: 2,
+    stairwellsPerBuilding: 2,
+    householdsPerStairwell: 4,
+  });
   const users = await makeRoleUsers(db, community);
   const volunteer2 = await makeUser(db, { name: '赵志愿' });
   await addMember(db, community.id, volunteer2, 'volunteer');
-  await db
-    .insert(stairwellAssignments)
-    .values({ communityId: community.id, stairwellId: community.stairwells[1]!.id, userId: volunteer2.id, role: 'leader' });
+  await db.insert(stairwellAssignments).values({
+    communityId: community.id,
+    stairwellId: community.stairwells[1]!.id,
+    userId: volunteer2.id,
+    role: 'leader',
+  });
   const merchant = await makeDistMerchant(db);
   const households = community.households.filter(
     (h) => h.stairwellId === community.stairwells[0]!.id || h.stairwellId === community.stairwells[1]!.id,
   );
-  const relay = await makeRelayWithOrders(db, community, merchant, households.map((h) => h.id), {
-    stripe: opts.stripe,
-    qty: opts.qty,
+  const relay = await makeRelayWithOrders(
+    db,
+    community,
+    merchant,
+    households.map((h) => h.id),
+    {
+      stripe: opts.stripe,
+      qty: opts.qty,
+    },
+  );
+  const other = await makeCommunity(db, {
+    buildings: 1,
+    stairwellsPerBuilding: 1,
+    householdsPerStairwell: 2,
+    name: '东苑新村',
   });
-  const other = await makeCommunity(db, { buildings: 1, stairwellsPerBuilding: 1, householdsPerStairwell: 2, name: '东苑新村' });
   const otherVolunteer = await makeUser(db, { name: '外小区志愿者' });
   await addMember(db, other.id, otherVolunteer, 'volunteer');
-  await db
-    .insert(stairwellAssignments)
-    .values({ communityId: other.id, stairwellId: other.stairwells[0]!.id, userId: otherVolunteer.id, role: 'leader' });
+  await db.insert(stairwellAssignments).values({
+    communityId: other.id,
+    stairwellId: other.stairwells[0]!.id,
+    userId: otherVolunteer.id,
+    role: 'leader',
+  });
   return { community, ...users, volunteer2, merchant, relay, other, otherVolunteer };
 }
 

@@ -25,7 +25,13 @@ export function nextPhone(): string {
 export type TestCommunity = {
   id: string;
   buildings: { id: string; number: string }[];
-  stairwells: { id: string; buildingId: string; buildingNumber: string; number: string; routeOrder: number }[];
+  stairwells: {
+    id: string;
+    buildingId: string;
+    buildingNumber: string;
+    number: string;
+    routeOrder: number;
+  }[];
   households: { id: string; stairwellId: string; floor: number; room: string }[];
 };
 
@@ -35,7 +41,12 @@ export type TestCommunity = {
  */
 export async function makeCommunity(
   db: Db,
-  opts: { buildings?: number; stairwellsPerBuilding?: number; householdsPerStairwell?: number; name?: string } = {},
+  opts: {
+    buildings?: number;
+    stairwellsPerBuilding?: number;
+    householdsPerStairwell?: number;
+    name?: string;
+  } = {},
 ): Promise<TestCommunity> {
   const nb = opts.buildings ?? 2;
   const ns = opts.stairwellsPerBuilding ?? 2;
@@ -60,19 +71,29 @@ export async function makeCommunity(
         .insert(stairwells)
         .values({ communityId, buildingId: bld!.id, number: String(s), routeOrder: route })
         .returning();
-      result.stairwells.push({ id: sw!.id, buildingId: bld!.id, buildingNumber: String(b), number: String(s), routeOrder: route });
+      result.stairwells.push({
+        id: sw!.id,
+        buildingId: bld!.id,
+        buildingNumber: String(b),
+        number: String(s),
+        routeOrder: route,
+      });
       const rows = Array.from({ length: nh }, (_, i) => {
         const floor = Math.floor(i / 2) + 1;
         return { communityId, stairwellId: sw!.id, floor, room: `${floor}0${(i % 2) + 1}`, headcount: 2 };
       });
       const hs = await db.insert(households).values(rows).returning();
-      for (const h of hs) result.households.push({ id: h.id, stairwellId: h.stairwellId, floor: h.floor, room: h.room });
+      for (const h of hs)
+        result.households.push({ id: h.id, stairwellId: h.stairwellId, floor: h.floor, room: h.room });
     }
   }
   return result;
 }
 
-export async function makeUser(db: Db, opts: { name?: string; phone?: string | null } = {}): Promise<SessionUser> {
+export async function makeUser(
+  db: Db,
+  opts: { name?: string; phone?: string | null } = {},
+): Promise<SessionUser> {
   const [u] = await db
     .insert(users)
     .values({ name: opts.name ?? '测试用户', phone: opts.phone === undefined ? nextPhone() : opts.phone })
@@ -87,7 +108,9 @@ export async function addMember(
   role: 'resident' | 'volunteer' | 'admin' | 'owner',
   householdId?: string,
 ) {
-  await db.insert(memberships).values({ communityId, userId: user.id, role, householdId: householdId ?? null });
+  await db
+    .insert(memberships)
+    .values({ communityId, userId: user.id, role, householdId: householdId ?? null });
 }
 
 export async function assignStairwell(

@@ -38,8 +38,21 @@ export async function makeMerchant(db: Db, opts: { name?: string } = {}): Promis
 }
 
 export type ItemSpec = { name: string; spec?: string; unit: string; priceFen: number };
-export type TestItem = { id: string; productId: string; name: string; spec: string; unit: string; unitPriceFen: number };
-export type TestRelay = { id: string; communityId: string; merchantId: string; items: TestItem[]; nextSeq: number };
+export type TestItem = {
+  id: string;
+  productId: string;
+  name: string;
+  spec: string;
+  unit: string;
+  unitPriceFen: number;
+};
+export type TestRelay = {
+  id: string;
+  communityId: string;
+  merchantId: string;
+  items: TestItem[];
+  nextSeq: number;
+};
 
 export const DEFAULT_ITEMS: ItemSpec[] = [
   { name: '东北大米', spec: '5kg/袋', unit: '袋', priceFen: 3990 },
@@ -74,7 +87,13 @@ export async function makeRelay(
   for (const [i, spec] of specs.entries()) {
     const [p] = await db
       .insert(products)
-      .values({ merchantId: m.id, name: spec.name, spec: spec.spec ?? '', unit: spec.unit, priceFen: spec.priceFen })
+      .values({
+        merchantId: m.id,
+        name: spec.name,
+        spec: spec.spec ?? '',
+        unit: spec.unit,
+        priceFen: spec.priceFen,
+      })
       .returning();
     const [it] = await db
       .insert(relayItems)
@@ -89,7 +108,14 @@ export async function makeRelay(
         position: i,
       })
       .returning();
-    items.push({ id: it!.id, productId: p!.id, name: spec.name, spec: spec.spec ?? '', unit: spec.unit, unitPriceFen: spec.priceFen });
+    items.push({
+      id: it!.id,
+      productId: p!.id,
+      name: spec.name,
+      spec: spec.spec ?? '',
+      unit: spec.unit,
+      unitPriceFen: spec.priceFen,
+    });
   }
   return { id: r!.id, communityId: c.id, merchantId: m.id, items, nextSeq: 1 };
 }
@@ -123,12 +149,16 @@ export async function addOrders(db: Db, relay: TestRelay, specs: OrderSpec[]): P
         status,
         totalFen: total,
         idempotencyKey: `fixture-${relay.id}-${seq}`,
-        paidAt: status === 'pending_payment' || status === 'expired' ? null : new Date('2022-04-10T08:00:00Z'),
+        paidAt:
+          status === 'pending_payment' || status === 'expired' ? null : new Date('2022-04-10T08:00:00Z'),
         cancelledAt: status === 'cancelled' ? new Date('2022-04-10T09:00:00Z') : null,
         note: s.note ?? '',
       };
     });
-    const inserted = await db.insert(orders).values(rows).returning({ id: orders.id, seq: orders.seq, status: orders.status });
+    const inserted = await db
+      .insert(orders)
+      .values(rows)
+      .returning({ id: orders.id, seq: orders.seq, status: orders.status });
     const lineRows = inserted.flatMap((o, k) =>
       chunk[k]!.lines.map((l) => ({
         communityId: relay.communityId,
@@ -139,7 +169,10 @@ export async function addOrders(db: Db, relay: TestRelay, specs: OrderSpec[]): P
       })),
     );
     const lines = lineRows.length
-      ? await db.insert(orderLines).values(lineRows).returning({ id: orderLines.id, orderId: orderLines.orderId })
+      ? await db
+          .insert(orderLines)
+          .values(lineRows)
+          .returning({ id: orderLines.id, orderId: orderLines.orderId })
       : [];
     for (const [k, o] of inserted.entries()) {
       out.push({
@@ -151,12 +184,19 @@ export async function addOrders(db: Db, relay: TestRelay, specs: OrderSpec[]): P
       });
     }
   }
-  await db.update(relays).set({ nextSeq: relay.nextSeq }).where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id)));
+  await db
+    .update(relays)
+    .set({ nextSeq: relay.nextSeq })
+    .where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id)));
   return out;
 }
 
 /** A resident (with a phone) for every household of the compound, as the demo has. */
-export async function addResidents(db: Db, c: TestCommunity, names = ['张桂英', '李建华', '王秀兰', '欧阳明', '赵国庆', '陈美玲']) {
+export async function addResidents(
+  db: Db,
+  c: TestCommunity,
+  names = ['张桂英', '李建华', '王秀兰', '欧阳明', '赵国庆', '陈美玲'],
+) {
   const byHousehold = new Map<string, SessionUser>();
   for (let i = 0; i < c.households.length; i += 500) {
     const chunk = c.households.slice(i, i + 500);
@@ -165,22 +205,33 @@ export async function addResidents(db: Db, c: TestCommunity, names = ['张桂英
       .values(chunk.map((_, k) => ({ name: names[(i + k) % names.length]!, phone: nextPhone() })))
       .returning();
     await db.insert(memberships).values(
-      chunk.map((h, k) => ({ communityId: c.id, userId: us[k]!.id, role: 'resident' as const, householdId: h.id })),
+      chunk.map((h, k) => ({
+        communityId: c.id,
+        userId: us[k]!.id,
+        role: 'resident' as const,
+        householdId: h.id,
+      })),
     );
-    for (const [k, h] of chunk.entries()) byHousehold.set(h.id, { id: us[k]!.id, phone: us[k]!.phone, name: us[k]!.name });
+    for (const [k, h] of chunk.entries())
+      byHousehold.set(h.id, { id: us[k]!.id, phone: us[k]!.phone, name: us[k]!.name });
   }
   return byHousehold;
 }
 
 export async function markCare(db: Db, communityId: string, householdId: string, doorDelivery = true) {
-  await db.insert(careProfiles).values({ communityId, householdId, categories: ['elderly_alone'], doorDelivery });
+  await db
+    .insert(careProfiles)
+    .values({ communityId, householdId, categories: ['elderly_alone'], doorDelivery });
 }
 
 /** A recorded shortfall: `fulfilledQty` of the line was delivered, the rest refunded. */
 export async function recordShortfall(db: Db, communityId: string, lineId: string, fulfilledQty: number) {
   await db
     .update(orderLines)
-    .set({ fulfilledQty, refundedFen: sql`(${orderLines.qty} - ${fulfilledQty}) * ${orderLines.unitPriceFen}` })
+    .set({
+      fulfilledQty,
+      refundedFen: sql`(${orderLines.qty} - ${fulfilledQty}) * ${orderLines.unitPriceFen}`,
+    })
     .where(and(eq(orderLines.communityId, communityId), eq(orderLines.id, lineId)));
   await db.execute(sql`
     update orders set status = 'short' where community_id = ${communityId}::uuid
@@ -202,7 +253,10 @@ export async function refundLine(db: Db, communityId: string, lineId: string, re
 }
 
 export async function setRelayStatus(db: Db, relay: TestRelay, status: RelayStatus) {
-  await db.update(relays).set({ status }).where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id)));
+  await db
+    .update(relays)
+    .set({ status })
+    .where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id)));
 }
 
 /**
@@ -212,7 +266,12 @@ export async function setRelayStatus(db: Db, relay: TestRelay, status: RelayStat
 export async function makeFormedRelay(
   db: Db,
   c: TestCommunity,
-  opts: { orders?: number; merchant?: TestMerchant; residents?: Map<string, SessionUser>; lines?: number } = {},
+  opts: {
+    orders?: number;
+    merchant?: TestMerchant;
+    residents?: Map<string, SessionUser>;
+    lines?: number;
+  } = {},
 ) {
   const merchant = opts.merchant ?? (await makeMerchant(db));
   const residents = opts.residents ?? (await addResidents(db, c));
@@ -227,7 +286,10 @@ export async function makeFormedRelay(
     hs.map((h, i) => ({
       householdId: h.id,
       placedBy: residents.get(h.id)!.id,
-      lines: Array.from({ length: Math.max(1, ((i % nLines) + 1)) }, (_, k) => ({ item: k % relay.items.length, qty: (i % 2) + 1 })),
+      lines: Array.from({ length: Math.max(1, (i % nLines) + 1) }, (_, k) => ({
+        item: k % relay.items.length,
+        qty: (i % 2) + 1,
+      })),
     })),
   );
   return { merchant, relay, orders: placed, residents };

@@ -45,14 +45,12 @@ export async function makeRelayWorld(
   const residents = await addResidents(db, others);
   residents.set(community.households[0]!.id, roles.resident);
   const merchant = await makeMerchant(db);
-  await db
-    .insert(admissions)
-    .values({
-      communityId: community.id,
-      merchantId: merchant.id,
-      status: 'approved',
-      decidedAt: new Date(),
-    });
+  await db.insert(admissions).values({
+    communityId: community.id,
+    merchantId: merchant.id,
+    status: 'approved',
+    decidedAt: new Date(),
+  });
   const made = await db
     .insert(products)
     .values([

@@ -31,7 +31,12 @@
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import { createStripeClient, resetStripeClient } from '@/server/payments/stripe';
-import { startStripeMock, type StripeMock, type StripeMockOptions, type WebhookHandler } from '@/server/payments/stripe-mock/server';
+import {
+  startStripeMock,
+  type StripeMock,
+  type StripeMockOptions,
+  type WebhookHandler,
+} from '@/server/payments/stripe-mock/server';
 
 export type TestStripe = {
   mock: StripeMock;

@@ -47,7 +47,8 @@ function harness(testOtps: Record<string, string> = {}) {
     },
     lastCode: (phone: string) => [...sent].reverse().find((s) => s.phone === phone)!.code,
     request: (phone: string) => requestOtp({ ctx: ctx(), input: { phone }, deps: { sender, config } }),
-    verify: (phone: string, code: string) => verifyOtp({ ctx: ctx(), input: { phone, code }, deps: { config } }),
+    verify: (phone: string, code: string) =>
+      verifyOtp({ ctx: ctx(), input: { phone, code }, deps: { config } }),
   };
 }
 
@@ -85,7 +86,10 @@ describe('requestOtp + verifyOtp', () => {
     expect(first.created).toBe(true);
     expect(first.user.phone).toBe(phone);
     expect(first.user.name).toBe(`用户${phone.slice(-4)}`);
-    const audit = await database.db.select().from(globalAuditLog).where(eq(globalAuditLog.entityId, first.user.id));
+    const audit = await database.db
+      .select()
+      .from(globalAuditLog)
+      .where(eq(globalAuditLog.entityId, first.user.id));
     expect(audit.map((a) => a.action)).toEqual(['user.created']);
 
     h.advance(61_000);
@@ -165,7 +169,9 @@ describe('requestOtp + verifyOtp', () => {
     await h.request(phone);
     const code = h.lastCode(phone);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => h.verify(phone, wrong(code))));
-    const codes = results.map((r) => (r.status === 'rejected' && isServiceError(r.reason) ? r.reason.code : 'OTHER'));
+    const codes = results.map((r) =>
+      r.status === 'rejected' && isServiceError(r.reason) ? r.reason.code : 'OTHER',
+    );
     expect(codes.filter((c) => c === 'OTP_WRONG')).toHaveLength(4);
     expect(codes.filter((c) => c === 'OTP_LOCKED')).toHaveLength(16);
     const [row] = await database.db.select().from(otpChallenges).where(eq(otpChallenges.phone, phone));
@@ -180,7 +186,9 @@ describe('requestOtp + verifyOtp', () => {
     const code = h.lastCode(phone);
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => h.verify(phone, code)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const refused = results.flatMap((r) => (r.status === 'rejected' && isServiceError(r.reason) ? [r.reason.code] : []));
+    const refused = results.flatMap((r) =>
+      r.status === 'rejected' && isServiceError(r.reason) ? [r.reason.code] : [],
+    );
     expect(refused).toEqual(Array(9).fill('OTP_USED'));
     expect(await database.db.$count(users, eq(users.phone, phone))).toBe(1);
   });
@@ -226,7 +234,9 @@ describe('resend throttle', () => {
     const phone = nextPhone();
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => h.request(phone)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const refused = results.flatMap((r) => (r.status === 'rejected' && isServiceError(r.reason) ? [r.reason.code] : []));
+    const refused = results.flatMap((r) =>
+      r.status === 'rejected' && isServiceError(r.reason) ? [r.reason.code] : [],
+    );
     expect(refused).toEqual(Array(9).fill('OTP_RESEND_TOO_SOON'));
     expect(h.sent).toHaveLength(1);
   });
@@ -253,7 +263,9 @@ describe('resend throttle', () => {
       name: 'broken',
       send: () => Promise.reject(new Error('gateway down')),
     };
-    await expect(requestOtp({ ctx, input: { phone }, deps: { sender: broken, config } })).rejects.toThrow(/broken sender failed/);
+    await expect(requestOtp({ ctx, input: { phone }, deps: { sender: broken, config } })).rejects.toThrow(
+      /broken sender failed/,
+    );
     expect(await database.db.$count(otpChallenges, eq(otpChallenges.phone, phone))).toBe(0);
     const h = harness();
     await expect(h.request(phone)).resolves.toMatchObject({ phone });
@@ -271,7 +283,10 @@ describe('through the API (auth.requestOtp) with the environment configuration',
     const [entry] = readDevOutbox({ phone });
     expect(entry?.code).toMatch(/^\d{6}$/);
     expect(info.mock.calls.flat().join(' ')).toContain(entry!.code);
-    const { user } = await verifyOtp({ ctx: serviceCtx(database, null), input: { phone, code: entry!.code } });
+    const { user } = await verifyOtp({
+      ctx: serviceCtx(database, null),
+      input: { phone, code: entry!.code },
+    });
     expect(user.phone).toBe(phone);
     expect(await callerFor(database, user).auth.session()).toEqual(user);
     expect(await caller.auth.session()).toBeNull();
@@ -283,12 +298,17 @@ describe('through the API (auth.requestOtp) with the environment configuration',
     const caller = callerFor(database, null);
     await caller.auth.requestOtp({ phone: TEST_PHONE });
     expect(readDevOutbox({ phone: TEST_PHONE })).toEqual([]);
-    const { user } = await verifyOtp({ ctx: serviceCtx(database, null), input: { phone: TEST_PHONE, code: '424242' } });
+    const { user } = await verifyOtp({
+      ctx: serviceCtx(database, null),
+      input: { phone: TEST_PHONE, code: '424242' },
+    });
     expect(user.phone).toBe(TEST_PHONE);
     // Several demo devices may share a test account: no 60 s wait between them.
     await caller.auth.requestOtp({ phone: TEST_PHONE });
     // Still a one-time code: wrong tries count and lock like any other.
-    const e = await refusal(verifyOtp({ ctx: serviceCtx(database, null), input: { phone: TEST_PHONE, code: '000000' } }));
+    const e = await refusal(
+      verifyOtp({ ctx: serviceCtx(database, null), input: { phone: TEST_PHONE, code: '000000' } }),
+    );
     expect(e.code).toBe('OTP_WRONG');
   });
 
@@ -303,7 +323,9 @@ describe('through the API (auth.requestOtp) with the environment configuration',
     const err: unknown = await caller.auth.requestOtp({ phone: TEST_PHONE }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe('INTERNAL_SERVER_ERROR');
-    expect(logged.mock.calls.flat().map(String).join(' ')).toMatch(/AUTH_TEST_OTPS is set while NODE_ENV=production/);
+    expect(logged.mock.calls.flat().map(String).join(' ')).toMatch(
+      /AUTH_TEST_OTPS is set while NODE_ENV=production/,
+    );
     await expect(
       verifyOtp({ ctx: serviceCtx(database, null), input: { phone: TEST_PHONE, code: '424242' } }),
     ).rejects.toThrow(/ALLOW_TEST_OTPS=1/);
@@ -311,13 +333,18 @@ describe('through the API (auth.requestOtp) with the environment configuration',
     vi.stubEnv('ALLOW_TEST_OTPS', '1');
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     await caller.auth.requestOtp({ phone: TEST_PHONE });
-    const { user } = await verifyOtp({ ctx: serviceCtx(database, null), input: { phone: TEST_PHONE, code: '424242' } });
+    const { user } = await verifyOtp({
+      ctx: serviceCtx(database, null),
+      input: { phone: TEST_PHONE, code: '424242' },
+    });
     expect(user.phone).toBe(TEST_PHONE);
   });
 
   it('bad input is BAD_REQUEST with a message a person can read', async () => {
     const caller = callerFor(database, null);
-    const malformed: unknown = await caller.auth.requestOtp({ phone: 'not a phone' }).catch((e: unknown) => e);
+    const malformed: unknown = await caller.auth
+      .requestOtp({ phone: 'not a phone' })
+      .catch((e: unknown) => e);
     expect(malformed).toBeInstanceOf(TRPCError);
     expect((malformed as TRPCError).code).toBe('BAD_REQUEST');
     expect((malformed as TRPCError).message).toMatch(/手机号码格式不正确.*phone number/);
@@ -337,7 +364,9 @@ describe('old challenges', () => {
     await h.request(oldPhone);
     h.advance(23 * 3600_000);
     await h.request(newPhone);
-    const removed = await pruneOtpChallenges({ ctx: serviceCtx(database, null, () => new Date(T0.getTime() + 24 * 3600_000 + 1)) });
+    const removed = await pruneOtpChallenges({
+      ctx: serviceCtx(database, null, () => new Date(T0.getTime() + 24 * 3600_000 + 1)),
+    });
     expect(removed).toBeGreaterThanOrEqual(1);
     expect(await database.db.$count(otpChallenges, eq(otpChallenges.phone, oldPhone))).toBe(0);
     expect(await database.db.$count(otpChallenges, eq(otpChallenges.phone, newPhone))).toBe(1);

@@ -17,7 +17,11 @@ import type { SessionUser } from '@/server/services/shared/context';
 import { watchDistribution, type DistributionEvent } from '@/server/services/distribution/events';
 import { callerFor, serviceCtx } from '../helpers/context';
 import { createTestDatabase } from '../helpers/db';
-import { makeDistributionScene, makeResident, type DistributionScene } from '../helpers/distribution-fixtures';
+import {
+  makeDistributionScene,
+  makeResident,
+  type DistributionScene,
+} from '../helpers/distribution-fixtures';
 import { startTestStripe, type TestStripe } from '../helpers/stripe';
 
 let database: Database;
@@ -67,7 +71,11 @@ async function toGate(s: DistributionScene, release = true) {
     driverPhone: '13900000099',
   });
   clock = at(50);
-  const arrival = await as(s.volunteer).distribution.recordArrival({ communityId: c, deliveryId, packageCount: 12 });
+  const arrival = await as(s.volunteer).distribution.recordArrival({
+    communityId: c,
+    deliveryId,
+    packageCount: 12,
+  });
   await as(s.volunteer).distribution.recordDisinfection({
     communityId: c,
     batchId: arrival.batchId,
@@ -83,12 +91,18 @@ async function toGate(s: DistributionScene, release = true) {
 }
 
 async function bagOf(communityId: string, orderId: string) {
-  const [b] = await database.db.select().from(bags).where(and(eq(bags.communityId, communityId), eq(bags.orderId, orderId)));
+  const [b] = await database.db
+    .select()
+    .from(bags)
+    .where(and(eq(bags.communityId, communityId), eq(bags.orderId, orderId)));
   return b!;
 }
 
 async function relayStatus(s: DistributionScene) {
-  const [r] = await database.db.select({ status: relays.status }).from(relays).where(eq(relays.id, s.relay.id));
+  const [r] = await database.db
+    .select({ status: relays.status })
+    .from(relays)
+    .where(eq(relays.id, s.relay.id));
   return r!.status;
 }
 
@@ -96,11 +110,24 @@ describe('dispatch and arrival', () => {
   it('turns a formed relay into a batch with one bag per paid order, refusing every illegal step', async () => {
     const s = await scene();
     const c = s.community.id;
-    const dispatchInput = { merchantId: s.merchant.id, relayIds: [s.relay.id], eta: at(60), vehiclePlate: '沪A·1', driverName: '李', driverPhone: '' };
+    const dispatchInput = {
+      merchantId: s.merchant.id,
+      relayIds: [s.relay.id],
+      eta: at(60),
+      vehiclePlate: '沪A·1',
+      driverName: '李',
+      driverPhone: '',
+    };
 
-    expect(await refusal(as(null).distribution.dispatch(dispatchInput))).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await refusal(as(s.admin).distribution.dispatch(dispatchInput))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await refusal(as(s.merchant.staff).distribution.dispatch({ ...dispatchInput, eta: at(60 * 24 * 30) }))).toMatchObject({
+    expect(await refusal(as(null).distribution.dispatch(dispatchInput))).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    expect(await refusal(as(s.admin).distribution.dispatch(dispatchInput))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(
+      await refusal(as(s.merchant.staff).distribution.dispatch({ ...dispatchInput, eta: at(60 * 24 * 30) })),
+    ).toMatchObject({
       code: 'BAD_REQUEST',
       appCode: 'ETA_OUT_OF_RANGE',
     });
@@ -113,9 +140,15 @@ describe('dispatch and arrival', () => {
     });
 
     const arrival = { communityId: c, deliveryId, packageCount: 8, receivedByName: '门卫老周' };
-    expect(await refusal(as(null).distribution.recordArrival(arrival))).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await refusal(as(s.resident).distribution.recordArrival(arrival))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusal(as(s.otherVolunteer).distribution.recordArrival(arrival))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await refusal(as(null).distribution.recordArrival(arrival))).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    expect(await refusal(as(s.resident).distribution.recordArrival(arrival))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await refusal(as(s.otherVolunteer).distribution.recordArrival(arrival))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(
       await refusal(as(s.otherVolunteer).distribution.recordArrival({ ...arrival, communityId: s.other.id })),
     ).toMatchObject({ code: 'NOT_FOUND', appCode: 'DELIVERY_NOT_FOUND' });
@@ -136,7 +169,12 @@ describe('dispatch and arrival', () => {
     });
     const gate = await as(s.volunteer).distribution.gate({ communityId: c });
     expect(gate.enRoute).toHaveLength(0);
-    expect(gate.batches[0]).toMatchObject({ batchId: result.batchId, status: 'received', packageCount: 8, receivedByName: '门卫老周' });
+    expect(gate.batches[0]).toMatchObject({
+      batchId: result.batchId,
+      status: 'received',
+      packageCount: 8,
+      receivedByName: '门卫老周',
+    });
     expect(gate.batches[0]!.bags.total).toBe(s.relay.orders.length);
   });
 
@@ -145,7 +183,14 @@ describe('dispatch and arrival', () => {
     await database.db.update(relays).set({ status: 'open' }).where(eq(relays.id, s.relay.id));
     expect(
       await refusal(
-        as(s.merchant.owner).distribution.dispatch({ merchantId: s.merchant.id, relayIds: [s.relay.id], eta: at(60), vehiclePlate: '', driverName: '', driverPhone: '' }),
+        as(s.merchant.owner).distribution.dispatch({
+          merchantId: s.merchant.id,
+          relayIds: [s.relay.id],
+          eta: at(60),
+          vehiclePlate: '',
+          driverName: '',
+          driverPhone: '',
+        }),
       ),
     ).toMatchObject({ code: 'PRECONDITION_FAILED', appCode: 'RELAY_NOT_FORMED' });
   });
@@ -156,18 +201,39 @@ describe('disinfection and release', () => {
     const s = await scene();
     const c = s.community.id;
     const { deliveryId } = await as(s.merchant.staff).distribution.dispatch({
-      merchantId: s.merchant.id, relayIds: [s.relay.id], eta: at(60), vehiclePlate: '', driverName: '', driverPhone: '',
+      merchantId: s.merchant.id,
+      relayIds: [s.relay.id],
+      eta: at(60),
+      vehiclePlate: '',
+      driverName: '',
+      driverPhone: '',
     });
-    const { batchId } = await as(s.volunteer).distribution.recordArrival({ communityId: c, deliveryId, packageCount: 8 });
-    const disinfect = { communityId: c, batchId, agent: '75% 酒精', concentration: '75%', method: 'wipe' as const };
+    const { batchId } = await as(s.volunteer).distribution.recordArrival({
+      communityId: c,
+      deliveryId,
+      packageCount: 8,
+    });
+    const disinfect = {
+      communityId: c,
+      batchId,
+      agent: '75% 酒精',
+      concentration: '75%',
+      method: 'wipe' as const,
+    };
 
     expect(await refusal(as(s.volunteer).distribution.release({ communityId: c, batchId }))).toMatchObject({
       code: 'PRECONDITION_FAILED',
       appCode: 'BATCH_NOT_DISINFECTED',
     });
-    expect(await refusal(as(s.resident).distribution.recordDisinfection(disinfect))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusal(as(null).distribution.recordDisinfection(disinfect))).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await refusal(as(s.volunteer).distribution.recordDisinfection({ ...disinfect, dwellMinutes: 10 }))).toMatchObject({
+    expect(await refusal(as(s.resident).distribution.recordDisinfection(disinfect))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await refusal(as(null).distribution.recordDisinfection(disinfect))).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    expect(
+      await refusal(as(s.volunteer).distribution.recordDisinfection({ ...disinfect, dwellMinutes: 10 })),
+    ).toMatchObject({
       code: 'BAD_REQUEST',
       appCode: 'DWELL_TOO_SHORT',
     });
@@ -176,7 +242,9 @@ describe('disinfection and release', () => {
     const rec = await as(s.volunteer).distribution.recordDisinfection(disinfect);
     expect(rec.dwellSeconds).toBe(30 * 60);
     expect(rec.releasableAt).toEqual(at(40));
-    expect(await refusal(as(s.volunteer2).distribution.recordDisinfection({ ...disinfect, agent: '含氯消毒剂' }))).toMatchObject({
+    expect(
+      await refusal(as(s.volunteer2).distribution.recordDisinfection({ ...disinfect, agent: '含氯消毒剂' })),
+    ).toMatchObject({
       code: 'PRECONDITION_FAILED',
       appCode: 'DISINFECTION_ALREADY_RECORDED',
     });
@@ -186,7 +254,9 @@ describe('disinfection and release', () => {
     expect(early).toMatchObject({ code: 'PRECONDITION_FAILED', appCode: 'DWELL_NOT_PASSED' });
     const [still] = await database.db.select().from(batches).where(eq(batches.id, batchId));
     expect(still).toMatchObject({ status: 'disinfecting', releasedAt: null, disinfectionAgent: '75% 酒精' });
-    expect(await refusal(as(s.resident).distribution.release({ communityId: c, batchId }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await refusal(as(s.resident).distribution.release({ communityId: c, batchId }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
 
     clock = at(40);
     const released = await as(s.volunteer).distribution.release({ communityId: c, batchId });
@@ -202,7 +272,10 @@ describe('disinfection and release', () => {
     const s = await scene();
     const { batchId } = await toGate(s, false);
     await expect(
-      database.db.update(batches).set({ status: 'released', releasedAt: at(51) }).where(eq(batches.id, batchId)),
+      database.db
+        .update(batches)
+        .set({ status: 'released', releasedAt: at(51) })
+        .where(eq(batches.id, batchId)),
     ).rejects.toThrow();
   });
 });
@@ -235,9 +308,15 @@ describe('check-off', () => {
       appCode: 'BAG_NOT_FOUND',
     });
     const theirBag = await bagOf(c, theirs.id);
-    expect(await refusal(checkOff(s.volunteer, { bagId: theirBag.id }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'BAG_NOT_FOUND' });
+    expect(await refusal(checkOff(s.volunteer, { bagId: theirBag.id }))).toMatchObject({
+      code: 'NOT_FOUND',
+      appCode: 'BAG_NOT_FOUND',
+    });
     const forged = encodeBagCode(c, mine.id).replace(/\.[^.]+$/, '.AAAAAAAAAAAAAAAAAAAAAA');
-    expect(await refusal(checkOff(s.volunteer, { code: forged }))).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAG_CODE_INVALID' });
+    expect(await refusal(checkOff(s.volunteer, { code: forged }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      appCode: 'BAG_CODE_INVALID',
+    });
     expect(await refusal(checkOff(s.volunteer, { code: encodeBagCode(s.other.id, mine.id) }))).toMatchObject({
       code: 'BAD_REQUEST',
       appCode: 'BAG_CODE_INVALID',
@@ -246,17 +325,39 @@ describe('check-off', () => {
       code: 'NOT_FOUND',
       appCode: 'BAG_NOT_FOUND',
     });
-    expect(await refusal(checkOff(s.volunteer, { code: 'hello' }))).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAG_CODE_INVALID' });
-    expect(await refusal(checkOff(s.resident, { code: encodeBagCode(c, mine.id) }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusal(checkOff(s.otherVolunteer, { code: encodeBagCode(c, mine.id) }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusal(as(null).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), outcome: 'delivered', clientAt: clock, code: encodeBagCode(c, mine.id) }))).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await refusal(checkOff(s.volunteer, { code: encodeBagCode(c, mine.id), outcome: 'exception' }))).toMatchObject({
+    expect(await refusal(checkOff(s.volunteer, { code: 'hello' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      appCode: 'BAG_CODE_INVALID',
+    });
+    expect(await refusal(checkOff(s.resident, { code: encodeBagCode(c, mine.id) }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await refusal(checkOff(s.otherVolunteer, { code: encodeBagCode(c, mine.id) }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(
+      await refusal(
+        as(null).distribution.checkOff({
+          communityId: c,
+          checkoffId: randomUUID(),
+          outcome: 'delivered',
+          clientAt: clock,
+          code: encodeBagCode(c, mine.id),
+        }),
+      ),
+    ).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(
+      await refusal(checkOff(s.volunteer, { code: encodeBagCode(c, mine.id), outcome: 'exception' })),
+    ).toMatchObject({
       code: 'BAD_REQUEST',
       appCode: 'EXCEPTION_KIND_REQUIRED',
     });
 
     // Nothing of the above changed a bag.
-    const pending = await database.db.select().from(bags).where(and(eq(bags.communityId, c), eq(bags.status, 'pending')));
+    const pending = await database.db
+      .select()
+      .from(bags)
+      .where(and(eq(bags.communityId, c), eq(bags.status, 'pending')));
     expect(pending).toHaveLength(s.relay.orders.length);
     expect(await database.db.$count(bagEvents, eq(bagEvents.communityId, c))).toBe(0);
   });
@@ -269,7 +370,13 @@ describe('check-off', () => {
     const checkoffId = randomUUID();
     const offlineAt = at(70); // the phone's clock, before it could sync
     clock = at(120);
-    const input = { communityId: c, checkoffId, code: encodeBagCode(c, mine.id), outcome: 'delivered' as const, clientAt: offlineAt };
+    const input = {
+      communityId: c,
+      checkoffId,
+      code: encodeBagCode(c, mine.id),
+      outcome: 'delivered' as const,
+      clientAt: offlineAt,
+    };
     const first = await as(s.volunteer).distribution.checkOff(input);
     const again = await as(s.volunteer).distribution.checkOff(input);
     expect(first).toMatchObject({ status: 'delivered', replayed: false });
@@ -277,15 +384,27 @@ describe('check-off', () => {
     expect(await database.db.$count(bagEvents, eq(bagEvents.bagId, first.bagId))).toBe(1);
     const bag = await bagOf(c, mine.id);
     // Released at minute 80: an offline check-off cannot predate the release.
-    expect(bag).toMatchObject({ status: 'delivered', deliveredBy: s.volunteer.id, deliveredAt: at(80), clientAt: offlineAt });
-    const [order] = await database.db.select({ status: orders.status }).from(orders).where(eq(orders.id, mine.id));
+    expect(bag).toMatchObject({
+      status: 'delivered',
+      deliveredBy: s.volunteer.id,
+      deliveredAt: at(80),
+      clientAt: offlineAt,
+    });
+    const [order] = await database.db
+      .select({ status: orders.status })
+      .from(orders)
+      .where(eq(orders.id, mine.id));
     expect(order!.status).toBe('fulfilled');
 
-    expect(await refusal(as(s.volunteer).distribution.checkOff({ ...input, checkoffId: randomUUID() }))).toMatchObject({
+    expect(
+      await refusal(as(s.volunteer).distribution.checkOff({ ...input, checkoffId: randomUUID() })),
+    ).toMatchObject({
       code: 'PRECONDITION_FAILED',
       appCode: 'BAG_ALREADY_DELIVERED',
     });
-    const other = s.relay.orders.find((o) => o.stairwellId === s.community.stairwells[0]!.id && o.id !== mine.id)!;
+    const other = s.relay.orders.find(
+      (o) => o.stairwellId === s.community.stairwells[0]!.id && o.id !== mine.id,
+    )!;
     expect(
       await refusal(as(s.volunteer).distribution.checkOff({ ...input, code: encodeBagCode(c, other.id) })),
     ).toMatchObject({ code: 'CONFLICT', appCode: 'CHECKOFF_ID_REUSED' });
@@ -294,7 +413,13 @@ describe('check-off', () => {
     const raceId = randomUUID();
     const raced = await Promise.all(
       Array.from({ length: 5 }, () =>
-        as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: raceId, code: encodeBagCode(c, other.id), outcome: 'delivered', clientAt: at(119) }),
+        as(s.volunteer).distribution.checkOff({
+          communityId: c,
+          checkoffId: raceId,
+          code: encodeBagCode(c, other.id),
+          outcome: 'delivered',
+          clientAt: at(119),
+        }),
       ),
     );
     expect(raced.filter((r) => !r.replayed)).toHaveLength(1);
@@ -319,7 +444,10 @@ describe('check-off', () => {
     });
     const list = await as(s.volunteer).distribution.checkoffBags({ communityId: c });
     expect(list.bags.every((b) => b.stairwellId === s.community.stairwells[0]!.id)).toBe(true);
-    expect(list.bags.find((b) => b.bagId === exceptionBag.id)).toMatchObject({ status: 'exception', exceptionKind: 'nobody_home' });
+    expect(list.bags.find((b) => b.bagId === exceptionBag.id)).toMatchObject({
+      status: 'exception',
+      exceptionKind: 'nobody_home',
+    });
     // Route order: floor, then room.
     const keys = list.bags.map((b) => `${b.floor}-${b.room}`);
     expect(keys).toEqual([...keys].sort());
@@ -331,7 +459,9 @@ describe('check-off', () => {
     const told = await database.db
       .select()
       .from(notifications)
-      .where(and(eq(notifications.userId, s.resident.id), eq(notifications.kind, 'distribution.bag_exception')));
+      .where(
+        and(eq(notifications.userId, s.resident.id), eq(notifications.kind, 'distribution.bag_exception')),
+      );
     expect(told).toHaveLength(1);
 
     // The bag was hung on the door: the resident confirms, which delivers it.
@@ -342,8 +472,18 @@ describe('check-off', () => {
     for (const o of s.relay.orders) {
       if (o.id === residentOrder.id) continue;
       const volunteer = o.stairwellId === s.community.stairwells[0]!.id ? s.volunteer : s.volunteer2;
-      expect((await database.db.select({ status: batches.status }).from(batches).where(eq(batches.id, batchId)))[0]!.status).not.toBe('completed');
-      await as(volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), code: encodeBagCode(c, o.id), outcome: 'delivered', clientAt: clock });
+      expect(
+        (
+          await database.db.select({ status: batches.status }).from(batches).where(eq(batches.id, batchId))
+        )[0]!.status,
+      ).not.toBe('completed');
+      await as(volunteer).distribution.checkOff({
+        communityId: c,
+        checkoffId: randomUUID(),
+        code: encodeBagCode(c, o.id),
+        outcome: 'delivered',
+        clientAt: clock,
+      });
     }
     const [done] = await database.db.select().from(batches).where(eq(batches.id, batchId));
     expect(done!.status).toBe('completed');
@@ -357,10 +497,19 @@ describe('check-off', () => {
     const { batchId } = await toGate(s);
     await Promise.all(
       s.relay.orders.map((o) =>
-        as(s.admin).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), code: encodeBagCode(c, o.id), outcome: 'delivered', clientAt: clock }),
+        as(s.admin).distribution.checkOff({
+          communityId: c,
+          checkoffId: randomUUID(),
+          code: encodeBagCode(c, o.id),
+          outcome: 'delivered',
+          clientAt: clock,
+        }),
       ),
     );
-    const [done] = await database.db.select({ status: batches.status }).from(batches).where(eq(batches.id, batchId));
+    const [done] = await database.db
+      .select({ status: batches.status })
+      .from(batches)
+      .where(eq(batches.id, batchId));
     expect(done!.status).toBe('completed');
   });
 });
@@ -374,24 +523,42 @@ describe('residents', () => {
     expect(before.orders[0]!.stage).toBe('waiting_dispatch');
     const { batchId } = await toGate(s, false);
     const disinfecting = await as(s.resident).distribution.myBags({ communityId: c });
-    expect(disinfecting.orders[0]).toMatchObject({ stage: 'disinfecting', bag: { disinfectionStartedAt: at(50), releasableAt: at(80) } });
+    expect(disinfecting.orders[0]).toMatchObject({
+      stage: 'disinfecting',
+      bag: { disinfectionStartedAt: at(50), releasableAt: at(80) },
+    });
     clock = at(80);
     await as(s.volunteer).distribution.release({ communityId: c, batchId });
     expect((await as(s.resident).distribution.myBags({ communityId: c })).orders[0]!.stage).toBe('released');
     const order = s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!;
     clock = at(95);
-    await as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), code: encodeBagCode(c, order.id), outcome: 'delivered', clientAt: clock });
+    await as(s.volunteer).distribution.checkOff({
+      communityId: c,
+      checkoffId: randomUUID(),
+      code: encodeBagCode(c, order.id),
+      outcome: 'delivered',
+      clientAt: clock,
+    });
     const delivered = await as(s.resident).distribution.myBags({ communityId: c });
-    expect(delivered.orders[0]).toMatchObject({ stage: 'delivered', bag: { deliveredAt: at(95), deliveredBy: '王*' } });
+    expect(delivered.orders[0]).toMatchObject({
+      stage: 'delivered',
+      bag: { deliveredAt: at(95), deliveredBy: '王*' },
+    });
 
     const bag = await bagOf(c, order.id);
     const neighbour = await makeResident(database.db, c, s.community.households[1]!.id, '李建华');
-    expect(await refusal(as(neighbour).distribution.confirm({ communityId: c, bagId: bag.id }))).toMatchObject({
+    expect(
+      await refusal(as(neighbour).distribution.confirm({ communityId: c, bagId: bag.id })),
+    ).toMatchObject({
       code: 'NOT_FOUND',
       appCode: 'BAG_NOT_FOUND',
     });
-    expect(await refusal(as(s.volunteer).distribution.myBags({ communityId: c }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusal(as(null).distribution.myBags({ communityId: c }))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await refusal(as(s.volunteer).distribution.myBags({ communityId: c }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await refusal(as(null).distribution.myBags({ communityId: c }))).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
 
     const first = await as(s.resident).distribution.confirm({ communityId: c, bagId: bag.id });
     const second = await as(s.resident).distribution.confirm({ communityId: c, bagId: bag.id });
@@ -418,23 +585,51 @@ describe('residents', () => {
       code: 'PRECONDITION_FAILED',
       appCode: 'BAG_NOT_DELIVERED',
     });
-    await as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'delivered', clientAt: clock });
+    await as(s.volunteer).distribution.checkOff({
+      communityId: c,
+      checkoffId: randomUUID(),
+      bagId: bag.id,
+      outcome: 'delivered',
+      clientAt: clock,
+    });
     expect(await refusal(as(s.resident).distribution.reportProblem({ ...report, qty: 3 }))).toMatchObject({
       code: 'BAD_REQUEST',
       appCode: 'PROBLEM_QTY_INVALID',
     });
-    expect(await refusal(as(s.volunteer).distribution.reportProblem(report))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await refusal(as(s.volunteer).distribution.reportProblem(report))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     const filed = await as(s.resident).distribution.reportProblem(report);
     const refiled = await as(s.resident).distribution.reportProblem(report);
     expect(refiled).toMatchObject({ reportId: filed.reportId, created: false });
 
-    const view = await as(s.merchant.staff).distribution.relayDelivery({ merchantId: s.merchant.id, relayId: s.relay.id });
+    const view = await as(s.merchant.staff).distribution.relayDelivery({
+      merchantId: s.merchant.id,
+      relayId: s.relay.id,
+    });
     expect(view.problems).toHaveLength(1);
-    expect(view.problems[0]).toMatchObject({ reportId: filed.reportId, itemName: '土鸡蛋', suggestedRefundFen: 4500, status: 'open' });
+    expect(view.problems[0]).toMatchObject({
+      reportId: filed.reportId,
+      itemName: '土鸡蛋',
+      suggestedRefundFen: 4500,
+      status: 'open',
+    });
 
-    const decide = { merchantId: s.merchant.id, relayId: s.relay.id, reportId: filed.reportId, decision: 'accept' as const, refundFen: 4500 };
-    expect(await refusal(as(s.admin).distribution.decideProblem(decide))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await refusal(as(s.merchant.staff).distribution.decideProblem({ ...decide, refundFen: order.totalFen + 1 }))).toMatchObject({
+    const decide = {
+      merchantId: s.merchant.id,
+      relayId: s.relay.id,
+      reportId: filed.reportId,
+      decision: 'accept' as const,
+      refundFen: 4500,
+    };
+    expect(await refusal(as(s.admin).distribution.decideProblem(decide))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(
+      await refusal(
+        as(s.merchant.staff).distribution.decideProblem({ ...decide, refundFen: order.totalFen + 1 }),
+      ),
+    ).toMatchObject({
       code: 'PRECONDITION_FAILED',
       appCode: 'REFUND_EXCEEDS_PAID',
     });
@@ -446,14 +641,38 @@ describe('residents', () => {
     expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
     expect(stripe.mock.refunds().length - stripeBefore).toBe(1);
     const rows = await database.db.select().from(refunds).where(eq(refunds.orderId, order.id));
-    expect(rows.map((r) => [r.amountFen, r.reason, r.status])).toEqual([[4500, 'problem_accepted', 'succeeded']]);
-    expect(await refusal(as(s.merchant.staff).distribution.decideProblem({ ...decide, decision: 'reject', refundFen: null, note: 'no' }))).toMatchObject({
+    expect(rows.map((r) => [r.amountFen, r.reason, r.status])).toEqual([
+      [4500, 'problem_accepted', 'succeeded'],
+    ]);
+    expect(
+      await refusal(
+        as(s.merchant.staff).distribution.decideProblem({
+          ...decide,
+          decision: 'reject',
+          refundFen: null,
+          note: 'no',
+        }),
+      ),
+    ).toMatchObject({
       code: 'PRECONDITION_FAILED',
       appCode: 'PROBLEM_ALREADY_DECIDED',
     });
 
-    const second = await as(s.resident).distribution.reportProblem({ ...report, kind: 'other', relayItemId: null, qty: null, description: '蔬菜不新鲜', idempotencyKey: randomUUID() });
-    await as(s.merchant.owner).distribution.decideProblem({ ...decide, reportId: second.reportId, decision: 'reject', refundFen: null, note: '照片显示正常' });
+    const second = await as(s.resident).distribution.reportProblem({
+      ...report,
+      kind: 'other',
+      relayItemId: null,
+      qty: null,
+      description: '蔬菜不新鲜',
+      idempotencyKey: randomUUID(),
+    });
+    await as(s.merchant.owner).distribution.decideProblem({
+      ...decide,
+      reportId: second.reportId,
+      decision: 'reject',
+      refundFen: null,
+      note: '照片显示正常',
+    });
     const mine = await as(s.resident).distribution.myBags({ communityId: c });
     expect(mine.orders[0]!.problems.map((p) => p.status).sort()).toEqual(['accepted', 'rejected']);
   });
@@ -464,18 +683,48 @@ describe('shortfall settlement', () => {
     const s = await scene();
     const [rice, eggs] = s.relay.items;
     const settle = (items: { relayItemId: string; deliveredQty: number }[]) =>
-      as(s.merchant.owner).distribution.settleShortfall({ merchantId: s.merchant.id, relayId: s.relay.id, items });
-    const riceOrdered = s.relay.orders.reduce((n, o) => n + (o.lines.find((l) => l.relayItemId === rice!.id)?.qty ?? 0), 0);
-    expect(await refusal(settle([{ relayItemId: rice!.id, deliveredQty: -1 }]))).toMatchObject({ code: 'BAD_REQUEST', appCode: 'DELIVERED_QTY_NEGATIVE' });
+      as(s.merchant.owner).distribution.settleShortfall({
+        merchantId: s.merchant.id,
+        relayId: s.relay.id,
+        items,
+      });
+    const riceOrdered = s.relay.orders.reduce(
+      (n, o) => n + (o.lines.find((l) => l.relayItemId === rice!.id)?.qty ?? 0),
+      0,
+    );
+    expect(await refusal(settle([{ relayItemId: rice!.id, deliveredQty: -1 }]))).toMatchObject({
+      code: 'BAD_REQUEST',
+      appCode: 'DELIVERED_QTY_NEGATIVE',
+    });
     expect(await refusal(settle([{ relayItemId: rice!.id, deliveredQty: riceOrdered + 1 }]))).toMatchObject({
       code: 'BAD_REQUEST',
       appCode: 'DELIVERED_QTY_EXCEEDS_ORDERED',
     });
-    expect(await refusal(settle([{ relayItemId: randomUUID(), deliveredQty: 0 }]))).toMatchObject({ code: 'BAD_REQUEST', appCode: 'ITEM_NOT_IN_RELAY' });
-    expect(await refusal(settle([{ relayItemId: eggs!.id, deliveredQty: 1.5 }]))).toMatchObject({ code: 'BAD_REQUEST' });
-    expect(await refusal(as(s.admin).distribution.settleShortfall({ merchantId: s.merchant.id, relayId: s.relay.id, items: [] }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await refusal(as(null).distribution.settleShortfall({ merchantId: s.merchant.id, relayId: s.relay.id, items: [] }))).toMatchObject({ code: 'UNAUTHORIZED' });
-    const lines = await database.db.select().from(orderLines).where(eq(orderLines.communityId, s.community.id));
+    expect(await refusal(settle([{ relayItemId: randomUUID(), deliveredQty: 0 }]))).toMatchObject({
+      code: 'BAD_REQUEST',
+      appCode: 'ITEM_NOT_IN_RELAY',
+    });
+    expect(await refusal(settle([{ relayItemId: eggs!.id, deliveredQty: 1.5 }]))).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    expect(
+      await refusal(
+        as(s.admin).distribution.settleShortfall({
+          merchantId: s.merchant.id,
+          relayId: s.relay.id,
+          items: [],
+        }),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await refusal(
+        as(null).distribution.settleShortfall({ merchantId: s.merchant.id, relayId: s.relay.id, items: [] }),
+      ),
+    ).toMatchObject({ code: 'UNAUTHORIZED' });
+    const lines = await database.db
+      .select()
+      .from(orderLines)
+      .where(eq(orderLines.communityId, s.community.id));
     expect(lines.every((l) => l.fulfilledQty === null && l.refundedFen === 0)).toBe(true);
     expect(await database.db.$count(refunds, eq(refunds.communityId, s.community.id))).toBe(0);
   });
@@ -491,7 +740,11 @@ describe('shortfall settlement', () => {
       { relayItemId: rice!.id, deliveredQty: ordered - 3 }, // 3 bags short: the last joiner loses 2, the one before 1
       { relayItemId: eggs!.id, deliveredQty: s.relay.orders.length - 1 }, // the last joiner gets no eggs
     ];
-    const preview = await as(s.merchant.staff).distribution.previewShortfall({ merchantId: s.merchant.id, relayId: s.relay.id, items });
+    const preview = await as(s.merchant.staff).distribution.previewShortfall({
+      merchantId: s.merchant.id,
+      relayId: s.relay.id,
+      items,
+    });
     const expectedTotal = 3 * rice!.unitPriceFen + eggs!.unitPriceFen;
     expect(preview.totalRefundFen).toBe(expectedTotal);
     expect(preview.households).toBe(2);
@@ -507,7 +760,10 @@ describe('shortfall settlement', () => {
     expect(newStripeRefunds).toHaveLength(2);
     expect(newStripeRefunds.reduce((n, r) => n + r.amount, 0)).toBe(expectedTotal);
 
-    const rows = await database.db.select().from(refunds).where(and(eq(refunds.communityId, c), eq(refunds.reason, 'shortfall')));
+    const rows = await database.db
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.communityId, c), eq(refunds.reason, 'shortfall')));
     expect(rows).toHaveLength(2);
     expect(rows.reduce((n, r) => n + r.amountFen, 0)).toBe(expectedTotal);
     expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
@@ -523,35 +779,68 @@ describe('shortfall settlement', () => {
     expect(lines.every((l) => l.fulfilledQty !== null)).toBe(true);
     const lastLines = lines.filter((l) => l.orderId === last.id);
     expect(lastLines.map((l) => l.fulfilledQty)).toEqual([0, 0]);
-    expect(lastLines.reduce((n, l) => n + l.refundedFen, 0)).toBe(2 * rice!.unitPriceFen + eggs!.unitPriceFen);
-    const statuses = await database.db.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.relayId, s.relay.id));
-    expect(statuses.filter((o) => o.status === 'short').map((o) => o.id).sort()).toEqual([last.id, beforeLast.id].sort());
+    expect(lastLines.reduce((n, l) => n + l.refundedFen, 0)).toBe(
+      2 * rice!.unitPriceFen + eggs!.unitPriceFen,
+    );
+    const statuses = await database.db
+      .select({ id: orders.id, status: orders.status })
+      .from(orders)
+      .where(eq(orders.relayId, s.relay.id));
+    expect(
+      statuses
+        .filter((o) => o.status === 'short')
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual([last.id, beforeLast.id].sort());
     // The last joiner gets nothing: no bag to carry.
     expect((await bagOf(c, last.id)).status).toBe('refunded');
 
-    const told = await database.db.select().from(notifications).where(and(eq(notifications.communityId, c), eq(notifications.kind, 'distribution.shortfall')));
-    const payloads = told.map((n) => n.payload as { seq: number; refundFen: number; lines: { shortQty: number }[] });
+    const told = await database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.communityId, c), eq(notifications.kind, 'distribution.shortfall')));
+    const payloads = told.map(
+      (n) => n.payload as { seq: number; refundFen: number; lines: { shortQty: number }[] },
+    );
     expect(payloads.map((p) => p.seq).sort()).toEqual([beforeLast.seq, last.seq].sort());
-    expect(payloads.find((p) => p.seq === beforeLast.seq)).toMatchObject({ refundFen: rice!.unitPriceFen, lines: [{ shortQty: 1 }] });
+    expect(payloads.find((p) => p.seq === beforeLast.seq)).toMatchObject({
+      refundFen: rice!.unitPriceFen,
+      lines: [{ shortQty: 1 }],
+    });
 
     // A third run with other numbers is a conflict; the same numbers again change nothing.
     expect(
-      await refusal(as(s.merchant.owner).distribution.settleShortfall({ ...input, items: [{ relayItemId: rice!.id, deliveredQty: 1 }] })),
+      await refusal(
+        as(s.merchant.owner).distribution.settleShortfall({
+          ...input,
+          items: [{ relayItemId: rice!.id, deliveredQty: 1 }],
+        }),
+      ),
     ).toMatchObject({ code: 'CONFLICT', appCode: 'SHORTFALL_ALREADY_SETTLED' });
     const replay = await as(s.merchant.owner).distribution.settleShortfall(input);
     expect(replay).toMatchObject({ replayed: true, totalRefundFen: expectedTotal });
     expect(stripe.mock.refunds().length - stripeBefore).toBe(2);
 
-    const seen = await as(s.merchant.owner).distribution.relayDelivery({ merchantId: s.merchant.id, relayId: s.relay.id });
+    const seen = await as(s.merchant.owner).distribution.relayDelivery({
+      merchantId: s.merchant.id,
+      relayId: s.relay.id,
+    });
     expect(seen.shortfall!.totalRefundFen).toBe(expectedTotal);
     expect(seen.bags.refunded).toBe(1);
   });
 
   it('nothing short: nobody is refunded, every line is fulfilled', async () => {
     const s = await scene();
-    const r = await as(s.merchant.owner).distribution.settleShortfall({ merchantId: s.merchant.id, relayId: s.relay.id, items: [] });
+    const r = await as(s.merchant.owner).distribution.settleShortfall({
+      merchantId: s.merchant.id,
+      relayId: s.relay.id,
+      items: [],
+    });
     expect(r.totalRefundFen).toBe(0);
-    const lines = await database.db.select().from(orderLines).where(eq(orderLines.communityId, s.community.id));
+    const lines = await database.db
+      .select()
+      .from(orderLines)
+      .where(eq(orderLines.communityId, s.community.id));
     expect(lines.every((l) => l.fulfilledQty === l.qty)).toBe(true);
   });
 
@@ -563,13 +852,37 @@ describe('shortfall settlement', () => {
     const bag = await bagOf(c, order.id);
     const volunteer = order.stairwellId === s.community.stairwells[0]!.id ? s.volunteer : s.volunteer2;
     const input = { merchantId: s.merchant.id, relayId: s.relay.id, bagId: bag.id };
-    expect(await refusal(as(s.merchant.owner).distribution.refundBag(input))).toMatchObject({ code: 'PRECONDITION_FAILED', appCode: 'BAG_NOT_EXCEPTION' });
-    await as(volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'exception', exceptionKind: 'damaged', clientAt: clock });
+    expect(await refusal(as(s.merchant.owner).distribution.refundBag(input))).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      appCode: 'BAG_NOT_EXCEPTION',
+    });
+    await as(volunteer).distribution.checkOff({
+      communityId: c,
+      checkoffId: randomUUID(),
+      bagId: bag.id,
+      outcome: 'exception',
+      exceptionKind: 'damaged',
+      clientAt: clock,
+    });
     const refunded = await as(s.merchant.owner).distribution.refundBag(input);
-    expect(refunded).toMatchObject({ status: 'refunded', refundFen: order.totalFen, refundStatus: 'succeeded' });
+    expect(refunded).toMatchObject({
+      status: 'refunded',
+      refundFen: order.totalFen,
+      refundStatus: 'succeeded',
+    });
     await as(s.merchant.owner).distribution.refundBag(input);
     expect(await database.db.$count(refunds, eq(refunds.orderId, order.id))).toBe(1);
-    expect(await refusal(as(volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'delivered', clientAt: clock }))).toMatchObject({
+    expect(
+      await refusal(
+        as(volunteer).distribution.checkOff({
+          communityId: c,
+          checkoffId: randomUUID(),
+          bagId: bag.id,
+          outcome: 'delivered',
+          clientAt: clock,
+        }),
+      ),
+    ).toMatchObject({
       code: 'PRECONDITION_FAILED',
       appCode: 'BAG_ALREADY_REFUNDED',
     });
@@ -584,15 +897,40 @@ describe('coordinator board', () => {
     const { batchId } = await toGate(s);
     clock = at(100);
     const inStairwell0 = s.relay.orders.filter((o) => o.stairwellId === s.community.stairwells[0]!.id);
-    await as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), code: encodeBagCode(c, inStairwell0[0]!.id), outcome: 'delivered', clientAt: clock });
-    await as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), code: encodeBagCode(c, inStairwell0[1]!.id), outcome: 'exception', exceptionKind: 'item_missing', clientAt: clock });
+    await as(s.volunteer).distribution.checkOff({
+      communityId: c,
+      checkoffId: randomUUID(),
+      code: encodeBagCode(c, inStairwell0[0]!.id),
+      outcome: 'delivered',
+      clientAt: clock,
+    });
+    await as(s.volunteer).distribution.checkOff({
+      communityId: c,
+      checkoffId: randomUUID(),
+      code: encodeBagCode(c, inStairwell0[1]!.id),
+      outcome: 'exception',
+      exceptionKind: 'item_missing',
+      clientAt: clock,
+    });
 
-    expect(await refusal(as(s.volunteer).distribution.board({ communityId: c }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusal(as(s.resident).distribution.board({ communityId: c }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusal(as(null).distribution.board({ communityId: c }))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await refusal(as(s.volunteer).distribution.board({ communityId: c }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await refusal(as(s.resident).distribution.board({ communityId: c }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await refusal(as(null).distribution.board({ communityId: c }))).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
     const board = await as(s.owner).distribution.board({ communityId: c });
 
-    const truth = await queryRows<{ stairwell_id: string; households: number; bags: number; delivered: number; exceptions: number }>(
+    const truth = await queryRows<{
+      stairwell_id: string;
+      households: number;
+      bags: number;
+      delivered: number;
+      exceptions: number;
+    }>(
       database.db,
       sql`select s.id as stairwell_id,
                  (select count(*)::int from households h where h.community_id = s.community_id and h.stairwell_id = s.id) as households,
@@ -641,20 +979,42 @@ describe('coordinator board', () => {
     const listen = async (user: SessionUser, householdIds: string[]) => {
       const controller = new AbortController();
       const got: DistributionEvent[] = [];
-      const it = watchDistribution({ ctx: serviceCtx(database, user, now), input: { communityId: c, householdIds }, signal: controller.signal });
+      const it = watchDistribution({
+        ctx: serviceCtx(database, user, now),
+        input: { communityId: c, householdIds },
+        signal: controller.signal,
+      });
       const first = await it.next(); // hello: listening from here on
       expect(first.value).toMatchObject({ kind: 'hello' });
       const done = (async () => {
         for await (const e of it) got.push(e);
       })();
-      return { got, stop: async () => { controller.abort(); await done; } };
+      return {
+        got,
+        stop: async () => {
+          controller.abort();
+          await done;
+        },
+      };
     };
     const coordinator = await listen(s.admin, []);
     const residentFeed = await listen(neighbour, [neighbourHousehold.id]);
     const order = s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!;
-    await as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), code: encodeBagCode(c, order.id), outcome: 'delivered', clientAt: clock });
+    await as(s.volunteer).distribution.checkOff({
+      communityId: c,
+      checkoffId: randomUUID(),
+      code: encodeBagCode(c, order.id),
+      outcome: 'delivered',
+      clientAt: clock,
+    });
     const neighbourOrder = s.relay.orders.find((o) => o.householdId === neighbourHousehold.id)!;
-    await as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), code: encodeBagCode(c, neighbourOrder.id), outcome: 'delivered', clientAt: clock });
+    await as(s.volunteer).distribution.checkOff({
+      communityId: c,
+      checkoffId: randomUUID(),
+      code: encodeBagCode(c, neighbourOrder.id),
+      outcome: 'delivered',
+      clientAt: clock,
+    });
     // NOTIFY crosses a connection on PostgreSQL: wait until the coordinator has heard both.
     for (let i = 0; i < 100 && coordinator.got.filter((e) => e.kind === 'bag').length < 2; i++) {
       await new Promise((r) => setTimeout(r, 20));
@@ -662,7 +1022,9 @@ describe('coordinator board', () => {
     await coordinator.stop();
     await residentFeed.stop();
     expect(coordinator.got.filter((e) => e.kind === 'bag')).toHaveLength(2);
-    expect(residentFeed.got.filter((e) => e.kind === 'bag').map((e) => e.householdId)).toEqual([neighbourHousehold.id]);
+    expect(residentFeed.got.filter((e) => e.kind === 'bag').map((e) => e.householdId)).toEqual([
+      neighbourHousehold.id,
+    ]);
   });
 });
 
@@ -671,28 +1033,68 @@ describe('refusals per procedure', () => {
     const s = await scene();
     const c = s.community.id;
     const { deliveryId, batchId } = await toGate(s);
-    const bag = await bagOf(c, s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!.id);
+    const bag = await bagOf(
+      c,
+      s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!.id,
+    );
     const m = { merchantId: s.merchant.id, relayId: s.relay.id };
     const calls: Record<string, (u: SessionUser | null) => Promise<unknown>> = {
       relayDelivery: (u) => as(u).distribution.relayDelivery(m),
-      dispatch: (u) => as(u).distribution.dispatch({ ...m, relayIds: [s.relay.id], eta: at(60), vehiclePlate: '', driverName: '', driverPhone: '' }),
+      dispatch: (u) =>
+        as(u).distribution.dispatch({
+          ...m,
+          relayIds: [s.relay.id],
+          eta: at(60),
+          vehiclePlate: '',
+          driverName: '',
+          driverPhone: '',
+        }),
       previewShortfall: (u) => as(u).distribution.previewShortfall({ ...m, items: [] }),
       settleShortfall: (u) => as(u).distribution.settleShortfall({ ...m, items: [] }),
-      decideProblem: (u) => as(u).distribution.decideProblem({ ...m, reportId: randomUUID(), decision: 'accept', refundFen: 1 }),
+      decideProblem: (u) =>
+        as(u).distribution.decideProblem({ ...m, reportId: randomUUID(), decision: 'accept', refundFen: 1 }),
       refundBag: (u) => as(u).distribution.refundBag({ ...m, bagId: bag.id }),
       gate: (u) => as(u).distribution.gate({ communityId: c }),
       recordArrival: (u) => as(u).distribution.recordArrival({ communityId: c, deliveryId, packageCount: 1 }),
-      recordDisinfection: (u) => as(u).distribution.recordDisinfection({ communityId: c, batchId, agent: 'x', concentration: '', method: 'uv' }),
+      recordDisinfection: (u) =>
+        as(u).distribution.recordDisinfection({
+          communityId: c,
+          batchId,
+          agent: 'x',
+          concentration: '',
+          method: 'uv',
+        }),
       release: (u) => as(u).distribution.release({ communityId: c, batchId }),
       checkoffBags: (u) => as(u).distribution.checkoffBags({ communityId: c }),
-      checkOff: (u) => as(u).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'delivered', clientAt: clock }),
+      checkOff: (u) =>
+        as(u).distribution.checkOff({
+          communityId: c,
+          checkoffId: randomUUID(),
+          bagId: bag.id,
+          outcome: 'delivered',
+          clientAt: clock,
+        }),
       myBags: (u) => as(u).distribution.myBags({ communityId: c }),
       confirm: (u) => as(u).distribution.confirm({ communityId: c, bagId: bag.id }),
-      reportProblem: (u) => as(u).distribution.reportProblem({ communityId: c, bagId: bag.id, kind: 'other', description: 'x', idempotencyKey: randomUUID() }),
+      reportProblem: (u) =>
+        as(u).distribution.reportProblem({
+          communityId: c,
+          bagId: bag.id,
+          kind: 'other',
+          description: 'x',
+          idempotencyKey: randomUUID(),
+        }),
       board: (u) => as(u).distribution.board({ communityId: c }),
       changes: (u) => as(u).distribution.changes({ communityId: c }),
     };
-    const merchantProcedures = ['relayDelivery', 'dispatch', 'previewShortfall', 'settleShortfall', 'decideProblem', 'refundBag'];
+    const merchantProcedures = [
+      'relayDelivery',
+      'dispatch',
+      'previewShortfall',
+      'settleShortfall',
+      'decideProblem',
+      'refundBag',
+    ];
     const residentProcedures = ['myBags', 'confirm', 'reportProblem'];
     const coordinatorProcedures = ['board'];
     for (const [name, call] of Object.entries(calls)) {
@@ -716,13 +1118,40 @@ describe('refusals per procedure', () => {
       }
     }
     // Out of scope inside the compound: another stairwell, another household.
-    expect(await refusal(as(s.volunteer2).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'delivered', clientAt: clock }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await refusal(as(s.volunteer2).distribution.checkoffBags({ communityId: c, stairwellId: s.community.stairwells[0]!.id }))).toMatchObject({
+    expect(
+      await refusal(
+        as(s.volunteer2).distribution.checkOff({
+          communityId: c,
+          checkoffId: randomUUID(),
+          bagId: bag.id,
+          outcome: 'delivered',
+          clientAt: clock,
+        }),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await refusal(
+        as(s.volunteer2).distribution.checkoffBags({
+          communityId: c,
+          stairwellId: s.community.stairwells[0]!.id,
+        }),
+      ),
+    ).toMatchObject({
       code: 'NOT_FOUND',
       appCode: 'STAIRWELL_NOT_FOUND',
     });
     const neighbour = await makeResident(database.db, c, s.community.households[1]!.id, '李建华');
-    expect(await refusal(as(neighbour).distribution.reportProblem({ communityId: c, bagId: bag.id, kind: 'other', description: 'x', idempotencyKey: randomUUID() }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await refusal(
+        as(neighbour).distribution.reportProblem({
+          communityId: c,
+          bagId: bag.id,
+          kind: 'other',
+          description: 'x',
+          idempotencyKey: randomUUID(),
+        }),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 
@@ -737,7 +1166,8 @@ describe('photos', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   // A 1×1 PNG.
-  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const PNG =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
   it('are images only, kept per compound, and shown only to the people the record concerns', async () => {
     const s = await scene();
@@ -747,7 +1177,11 @@ describe('photos', () => {
     expect(await refusal(upload(null, 'disinfection'))).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await refusal(upload(s.otherVolunteer, 'disinfection'))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await refusal(upload(s.resident, 'disinfection'))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusal(upload(s.volunteer, 'disinfection', Buffer.from('MZ\x90\x00 not a photo').toString('base64')))).toMatchObject({
+    expect(
+      await refusal(
+        upload(s.volunteer, 'disinfection', Buffer.from('MZ\x90\x00 not a photo').toString('base64')),
+      ),
+    ).toMatchObject({
       code: 'BAD_REQUEST',
       appCode: 'PHOTO_NOT_IMAGE',
     });
@@ -755,11 +1189,33 @@ describe('photos', () => {
     expect(photoKey.startsWith(`distribution/${c}/`)).toBe(true);
 
     const { deliveryId } = await as(s.merchant.staff).distribution.dispatch({
-      merchantId: s.merchant.id, relayIds: [s.relay.id], eta: at(60), vehiclePlate: '', driverName: '', driverPhone: '',
+      merchantId: s.merchant.id,
+      relayIds: [s.relay.id],
+      eta: at(60),
+      vehiclePlate: '',
+      driverName: '',
+      driverPhone: '',
     });
-    const { batchId } = await as(s.volunteer).distribution.recordArrival({ communityId: c, deliveryId, packageCount: 8 });
-    const disinfect = { communityId: c, batchId, agent: '含氯消毒剂', concentration: '500 mg/L', method: 'spray' as const };
-    expect(await refusal(as(s.volunteer).distribution.recordDisinfection({ ...disinfect, photoKey: `distribution/${s.other.id}/2022/04/${randomUUID()}` }))).toMatchObject({
+    const { batchId } = await as(s.volunteer).distribution.recordArrival({
+      communityId: c,
+      deliveryId,
+      packageCount: 8,
+    });
+    const disinfect = {
+      communityId: c,
+      batchId,
+      agent: '含氯消毒剂',
+      concentration: '500 mg/L',
+      method: 'spray' as const,
+    };
+    expect(
+      await refusal(
+        as(s.volunteer).distribution.recordDisinfection({
+          ...disinfect,
+          photoKey: `distribution/${s.other.id}/2022/04/${randomUUID()}`,
+        }),
+      ),
+    ).toMatchObject({
       code: 'BAD_REQUEST',
       appCode: 'PHOTO_INVALID',
     });
@@ -771,8 +1227,13 @@ describe('photos', () => {
     expect(seen.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
     await as(s.merchant.owner).distribution.photo({ photoKey });
     await as(s.volunteer2).distribution.photo({ photoKey });
-    expect(await refusal(as(s.resident).distribution.photo({ photoKey }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'PHOTO_NOT_FOUND' });
-    expect(await refusal(as(s.otherVolunteer).distribution.photo({ photoKey }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refusal(as(s.resident).distribution.photo({ photoKey }))).toMatchObject({
+      code: 'NOT_FOUND',
+      appCode: 'PHOTO_NOT_FOUND',
+    });
+    expect(await refusal(as(s.otherVolunteer).distribution.photo({ photoKey }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(await refusal(as(null).distribution.photo({ photoKey }))).toMatchObject({ code: 'UNAUTHORIZED' });
 
     // A resident's problem photo: the merchant sees it, the neighbours do not.
@@ -780,15 +1241,32 @@ describe('photos', () => {
     await as(s.volunteer).distribution.release({ communityId: c, batchId });
     const order = s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!;
     const bag = await bagOf(c, order.id);
-    await as(s.volunteer).distribution.checkOff({ communityId: c, checkoffId: randomUUID(), bagId: bag.id, outcome: 'delivered', clientAt: clock });
+    await as(s.volunteer).distribution.checkOff({
+      communityId: c,
+      checkoffId: randomUUID(),
+      bagId: bag.id,
+      outcome: 'delivered',
+      clientAt: clock,
+    });
     const problemPhoto = await upload(s.resident, 'problem');
     await as(s.resident).distribution.reportProblem({
-      communityId: c, bagId: bag.id, kind: 'damaged_item', relayItemId: s.relay.items[0]!.id, qty: 1, photoKey: problemPhoto.photoKey, idempotencyKey: randomUUID(),
+      communityId: c,
+      bagId: bag.id,
+      kind: 'damaged_item',
+      relayItemId: s.relay.items[0]!.id,
+      qty: 1,
+      photoKey: problemPhoto.photoKey,
+      idempotencyKey: randomUUID(),
     });
-    const view = await as(s.merchant.staff).distribution.relayDelivery({ merchantId: s.merchant.id, relayId: s.relay.id });
+    const view = await as(s.merchant.staff).distribution.relayDelivery({
+      merchantId: s.merchant.id,
+      relayId: s.relay.id,
+    });
     expect(view.problems[0]!.photoKey).toBe(problemPhoto.photoKey);
     await as(s.merchant.staff).distribution.photo({ photoKey: problemPhoto.photoKey });
     const neighbour = await makeResident(database.db, c, s.community.households[1]!.id, '李建华');
-    expect(await refusal(as(neighbour).distribution.photo({ photoKey: problemPhoto.photoKey }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await refusal(as(neighbour).distribution.photo({ photoKey: problemPhoto.photoKey })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -80,17 +80,15 @@ async function useInRelay(productId: string) {
       deliveryDate: '2026-04-12',
     })
     .returning();
-  await database.db
-    .insert(relayItems)
-    .values({
-      communityId: A.id,
-      relayId: r!.id,
-      productId,
-      name: rice.name,
-      spec: rice.spec,
-      unit: rice.unit,
-      unitPriceFen: rice.priceFen,
-    });
+  await database.db.insert(relayItems).values({
+    communityId: A.id,
+    relayId: r!.id,
+    productId,
+    name: rice.name,
+    spec: rice.spec,
+    unit: rice.unit,
+    unitPriceFen: rice.priceFen,
+  });
 }
 
 describe('products', () => {

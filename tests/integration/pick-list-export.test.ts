@@ -21,7 +21,15 @@ import type { SessionUser } from '@/server/services/shared/context';
 import { serviceCtx } from '../helpers/context';
 import { createTestDatabase } from '../helpers/db';
 import { makeCommunity, makeRoleUsers, type TestCommunity } from '../helpers/fixtures';
-import { addOrders, makeFormedRelay, makeMerchant, makeRelay, markCare, type TestMerchant, type TestRelay } from '../helpers/relay-fixtures';
+import {
+  addOrders,
+  makeFormedRelay,
+  makeMerchant,
+  makeRelay,
+  markCare,
+  type TestMerchant,
+  type TestRelay,
+} from '../helpers/relay-fixtures';
 
 const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR ?? 'artifacts', 'pdf');
 const has = (cmd: string) => {
@@ -58,8 +66,14 @@ beforeAll(async () => {
   const made = await makeFormedRelay(db, c, { orders: 13, merchant });
   relay = made.relay;
   const o = (i: number) => made.orders.find((x) => x.householdId === c.households[i]!.id)!.id;
-  await db.update(orders).set({ note: NOTE_TRICKY }).where(and(eq(orders.communityId, c.id), eq(orders.id, o(0))));
-  await db.update(orders).set({ note: NOTE_FORMULA }).where(and(eq(orders.communityId, c.id), eq(orders.id, o(1))));
+  await db
+    .update(orders)
+    .set({ note: NOTE_TRICKY })
+    .where(and(eq(orders.communityId, c.id), eq(orders.id, o(0))));
+  await db
+    .update(orders)
+    .set({ note: NOTE_FORMULA })
+    .where(and(eq(orders.communityId, c.id), eq(orders.id, o(1))));
   pl = await getRelayPickList({ ctx: serviceCtx(database, merchant.owner), input: { relayId: relay.id } });
   tmp = mkdtempSync(path.join(os.tmpdir(), 'linli-export-'));
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -68,7 +82,12 @@ afterAll(async () => {
   await database.close();
 });
 
-function exportAs(user: SessionUser | null, view: string, format: string | null, target?: PreparePickListExportInput['target']) {
+function exportAs(
+  user: SessionUser | null,
+  view: string,
+  format: string | null,
+  target?: PreparePickListExportInput['target'],
+) {
   return exportResponse({
     database,
     user,
@@ -89,13 +108,24 @@ describe('CSV', () => {
     const res = await exportAs(merchant.owner, 'bags', 'csv');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"; filename\*=UTF-8''.+/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename=".+\.csv"; filename\*=UTF-8''.+/,
+    );
     expect(res.headers.get('x-linli-bags')).toBe('13');
     const buf = await bytes(res);
     expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(buf);
     const [header, ...body] = rows;
-    expect(header!.slice(0, 8)).toEqual(['接龙号', '楼栋', '单元', '楼层', '室', '姓名', '手机尾号', '送上门']);
+    expect(header!.slice(0, 8)).toEqual([
+      '接龙号',
+      '楼栋',
+      '单元',
+      '楼层',
+      '室',
+      '姓名',
+      '手机尾号',
+      '送上门',
+    ]);
     expect(body).toHaveLength(13 + 1);
     expect(body.slice(0, 13).map((r) => Number(r[0]))).toEqual(pl.bags.map((b) => b.seq));
     expect(body.slice(0, 13).map((r) => r[5])).toEqual(pl.bags.map((b) => b.maskedName));
@@ -116,9 +146,31 @@ describe('CSV', () => {
 
   it('exports totals with money in yuan and a totals row', async () => {
     const rows = parseCsv(await bytes(await exportAs(merchant.owner, 'totals', 'csv')));
-    expect(rows[0]).toEqual(['商品', '规格', '单位', '单价(元)', '订购数', '应发数', '缺货', '金额(元)', '已退(元)', '袋数']);
+    expect(rows[0]).toEqual([
+      '商品',
+      '规格',
+      '单位',
+      '单价(元)',
+      '订购数',
+      '应发数',
+      '缺货',
+      '金额(元)',
+      '已退(元)',
+      '袋数',
+    ]);
     for (const [i, t] of pl.totals!.entries()) {
-      expect(rows[i + 1]).toEqual([t.name, t.spec, t.unit, fenToYuan(t.unitPriceFen!), String(t.orderedQty), String(t.deliverQty), String(t.shortQty), fenToYuan(t.amountFen), fenToYuan(t.refundedFen), String(t.bags)]);
+      expect(rows[i + 1]).toEqual([
+        t.name,
+        t.spec,
+        t.unit,
+        fenToYuan(t.unitPriceFen!),
+        String(t.orderedQty),
+        String(t.deliverQty),
+        String(t.shortQty),
+        fenToYuan(t.amountFen),
+        fenToYuan(t.refundedFen),
+        String(t.bags),
+      ]);
     }
     expect(rows.at(-1)![7]).toBe(fenToYuan(pl.grand.amountFen!));
   });
@@ -147,7 +199,12 @@ describe('XLSX', () => {
     const n = pl.totals!.length;
     for (const [i, t] of pl.totals!.entries()) {
       const r = totals.getRow(i + 2);
-      expect([r.getCell(1).value, r.getCell(5).value, r.getCell(6).value, r.getCell(8).value]).toEqual([t.name, t.orderedQty, t.deliverQty, t.amountFen / 100]);
+      expect([r.getCell(1).value, r.getCell(5).value, r.getCell(6).value, r.getCell(8).value]).toEqual([
+        t.name,
+        t.orderedQty,
+        t.deliverQty,
+        t.amountFen / 100,
+      ]);
     }
     const foot = totals.getRow(n + 2);
     const result = (v: ExcelJS.CellValue) => (v && typeof v === 'object' && 'result' in v ? v.result : v);
@@ -159,11 +216,11 @@ describe('XLSX', () => {
     expect(result(foot.getCell(10).value)).toBe(pl.grand.bags);
     const stair = wb.getWorksheet('楼道统计')!;
     const sfoot = stair.getRow(pl.stairwells.length + 2);
-    expect([result(sfoot.getCell(3).value), result(sfoot.getCell(4).value), result(sfoot.getCell(5).value)]).toEqual([
-      pl.grand.households,
-      pl.grand.bags,
-      pl.grand.deliverQty,
-    ]);
+    expect([
+      result(sfoot.getCell(3).value),
+      result(sfoot.getCell(4).value),
+      result(sfoot.getCell(5).value),
+    ]).toEqual([pl.grand.households, pl.grand.bags, pl.grand.deliverQty]);
     const bagsSheet = wb.getWorksheet('分袋清单')!;
     expect(bagsSheet.rowCount).toBe(pl.bags.length + 2);
     expect(bagsSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -190,45 +247,98 @@ function readPpm(file: string): { width: number; height: number; rgba: Uint8Clam
 }
 
 describe('PDF', () => {
-  it.skipIf(!POPPLER)('prints one label per bag, each with a code check-off accepts, with the CJK font embedded', async () => {
-    const res = await exportAs(merchant.owner, 'labels', null);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/pdf');
-    const file = path.join(tmp, 'labels.pdf');
-    writeFileSync(file, await bytes(res));
-    expect(run('pdfinfo', [file])).toMatch(/Pages:\s+2\b/);
-    const text = run('pdftotext', ['-layout', file, '-']);
-    const codes = text.match(/LL1\.[0-9a-f-]{36}\.[A-Za-z0-9_-]{22}/g) ?? [];
-    expect(codes).toHaveLength(pl.bags.length);
-    expect(codes.map((code) => verifyBagCode(c.id, code)?.orderId).sort()).toEqual(pl.bags.map((b) => b.orderId).sort());
-    expect(text).toContain(`#${pl.bags[0]!.seq}`);
-    expect(text).toContain('号楼');
-    expect(text).toContain('送上门');
-    const fonts = run('pdffonts', [file]);
-    expect(fonts).toMatch(/NotoSansSC\S*\s+CID TrueType\s+Identity-H\s+yes\s+yes/);
-    run('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', file, path.join(ARTIFACTS, 'labels-page1')]);
-    expect(readFileSync(path.join(ARTIFACTS, 'labels-page1.png')).subarray(1, 4).toString()).toBe('PNG');
+  it.skipIf(!POPPLER)(
+    'prints one label per bag, each with a code check-off accepts, with the CJK font embedded',
+    async () => {
+      const res = await exportAs(merchant.owner, 'labels', null);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      const file = path.join(tmp, 'labels.pdf');
+      writeFileSync(file, await bytes(res));
+      expect(run('pdfinfo', [file])).toMatch(/Pages:\s+2\b/);
+      const text = run('pdftotext', ['-layout', file, '-']);
+      const codes = text.match(/LL1\.[0-9a-f-]{36}\.[A-Za-z0-9_-]{22}/g) ?? [];
+      expect(codes).toHaveLength(pl.bags.length);
+      expect(codes.map((code) => verifyBagCode(c.id, code)?.orderId).sort()).toEqual(
+        pl.bags.map((b) => b.orderId).sort(),
+      );
+      expect(text).toContain(`#${pl.bags[0]!.seq}`);
+      expect(text).toContain('号楼');
+      expect(text).toContain('送上门');
+      const fonts = run('pdffonts', [file]);
+      expect(fonts).toMatch(/NotoSansSC\S*\s+CID TrueType\s+Identity-H\s+yes\s+yes/);
+      run('pdftoppm', [
+        '-png',
+        '-r',
+        '60',
+        '-f',
+        '1',
+        '-l',
+        '1',
+        '-singlefile',
+        file,
+        path.join(ARTIFACTS, 'labels-page1'),
+      ]);
+      expect(readFileSync(path.join(ARTIFACTS, 'labels-page1.png')).subarray(1, 4).toString()).toBe('PNG');
 
-    // Decode the first label's QR code from the rendered page.
-    const dpi = 200;
-    const s = dpi / 72;
-    const { qr } = labelBox(0);
-    run('pdftoppm', ['-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', '-x', String(Math.floor(qr.x * s)), '-y', String(Math.floor(qr.y * s)),
-      '-W', String(Math.ceil(qr.side * s)), '-H', String(Math.ceil(qr.side * s)), file, path.join(tmp, 'qr')]);
-    const img = readPpm(path.join(tmp, 'qr.ppm'));
-    const decoded = jsQR(img.rgba, img.width, img.height);
-    expect(decoded?.data).toBe(encodeBagCode(c.id, pl.bags[0]!.orderId));
-    expect(verifyBagCode(c.id, decoded!.data)).toEqual({ orderId: pl.bags[0]!.orderId });
-  });
+      // Decode the first label's QR code from the rendered page.
+      const dpi = 200;
+      const s = dpi / 72;
+      const { qr } = labelBox(0);
+      run('pdftoppm', [
+        '-r',
+        String(dpi),
+        '-f',
+        '1',
+        '-l',
+        '1',
+        '-singlefile',
+        '-x',
+        String(Math.floor(qr.x * s)),
+        '-y',
+        String(Math.floor(qr.y * s)),
+        '-W',
+        String(Math.ceil(qr.side * s)),
+        '-H',
+        String(Math.ceil(qr.side * s)),
+        file,
+        path.join(tmp, 'qr'),
+      ]);
+      const img = readPpm(path.join(tmp, 'qr.ppm'));
+      const decoded = jsQR(img.rgba, img.width, img.height);
+      expect(decoded?.data).toBe(encodeBagCode(c.id, pl.bags[0]!.orderId));
+      expect(verifyBagCode(c.id, decoded!.data)).toEqual({ orderId: pl.bags[0]!.orderId });
+    },
+  );
 
   it.skipIf(!POPPLER)('renders the A4 pick sheet with totals, stairwells and bags in Chinese', async () => {
     const res = await exportAs(merchant.owner, 'all', 'pdf');
     const file = path.join(tmp, 'sheet.pdf');
     writeFileSync(file, await bytes(res));
     const text = run('pdftotext', [file, '-']);
-    for (const s of ['拣货单', '商品汇总', '楼道统计', '分袋清单', '东北大米', '合计', `#${pl.bags.at(-1)!.seq}`]) expect(text).toContain(s);
+    for (const s of [
+      '拣货单',
+      '商品汇总',
+      '楼道统计',
+      '分袋清单',
+      '东北大米',
+      '合计',
+      `#${pl.bags.at(-1)!.seq}`,
+    ])
+      expect(text).toContain(s);
     expect(run('pdffonts', [file])).toMatch(/NotoSansSC/);
-    run('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', file, path.join(ARTIFACTS, 'pick-sheet-page1')]);
+    run('pdftoppm', [
+      '-png',
+      '-r',
+      '60',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      file,
+      path.join(ARTIFACTS, 'pick-sheet-page1'),
+    ]);
   });
 });
 
@@ -242,7 +352,8 @@ describe('QR bag codes', () => {
     const rgba = new Uint8ClampedArray(dim * dim * 4).fill(255);
     for (const [r, c0, len] of runs) {
       for (let y = (r + quiet) * scale; y < (r + quiet + 1) * scale; y++) {
-        for (let x = (c0 + quiet) * scale; x < (c0 + quiet + len) * scale; x++) rgba.fill(0, (y * dim + x) * 4, (y * dim + x) * 4 + 3);
+        for (let x = (c0 + quiet) * scale; x < (c0 + quiet + len) * scale; x++)
+          rgba.fill(0, (y * dim + x) * 4, (y * dim + x) * 4 + 3);
       }
     }
     const decoded = jsQR(rgba, dim, dim);
@@ -270,7 +381,11 @@ describe('export errors: clear status, nothing leaked', () => {
       [exportAs(roles.volunteer, 'totals', 'csv'), 403, 'EXPORT_FORBIDDEN'],
       [exportAs(roles.volunteer, 'labels', 'pdf'), 403, 'EXPORT_FORBIDDEN'],
       [exportAs(other.owner, 'bags', 'csv'), 404, 'RELAY_NOT_FOUND'],
-      [exportAs(merchant.owner, 'bags', 'csv', { kind: 'relay', relayId: 'not-a-uuid' }), 404, 'RELAY_NOT_FOUND'],
+      [
+        exportAs(merchant.owner, 'bags', 'csv', { kind: 'relay', relayId: 'not-a-uuid' }),
+        404,
+        'RELAY_NOT_FOUND',
+      ],
     ];
     for (const [p, status, code] of cases) {
       const res = await p;
@@ -290,15 +405,32 @@ describe('delivery-date export', () => {
   it('exports one merchant’s day across relays with a relay column', async () => {
     const day = '2022-04-12';
     const second = await makeRelay(database.db, c, merchant, { title: '第二批' });
-    await addOrders(database.db, second, [{ householdId: c.households[15]!.id, placedBy: roles.owner.id, lines: [{ item: 0, qty: 1 }], onBehalf: true }]);
-    const res = await exportAs(merchant.owner, 'bags', 'csv', { kind: 'delivery', communityId: c.id, merchantId: merchant.id, deliveryDate: day });
+    await addOrders(database.db, second, [
+      {
+        householdId: c.households[15]!.id,
+        placedBy: roles.owner.id,
+        lines: [{ item: 0, qty: 1 }],
+        onBehalf: true,
+      },
+    ]);
+    const res = await exportAs(merchant.owner, 'bags', 'csv', {
+      kind: 'delivery',
+      communityId: c.id,
+      merchantId: merchant.id,
+      deliveryDate: day,
+    });
     expect(res.status).toBe(200);
     const rows = parseCsv(await bytes(res));
     expect(rows[0]![1]).toBe('接龙');
     expect(rows.slice(1, -1)).toHaveLength(14);
     expect(rows.slice(1, -1).map((r) => r[1])).toContain('第二批');
     const makeOther = await makeMerchant(database.db, { name: '第三家' });
-    const none = await exportAs(makeOther.owner, 'bags', 'csv', { kind: 'delivery', communityId: c.id, merchantId: merchant.id, deliveryDate: day });
+    const none = await exportAs(makeOther.owner, 'bags', 'csv', {
+      kind: 'delivery',
+      communityId: c.id,
+      merchantId: merchant.id,
+      deliveryDate: day,
+    });
     expect(none.status).toBe(404);
   });
 });

@@ -10,7 +10,14 @@ import type { PickList } from '@/server/services/picklist/types';
 import type { SessionUser } from '@/server/services/shared/context';
 import { callerFor, serviceCtx } from '../helpers/context';
 import { createTestDatabase } from '../helpers/db';
-import { addMember, assignStairwell, makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '../helpers/fixtures';
+import {
+  addMember,
+  assignStairwell,
+  makeCommunity,
+  makeRoleUsers,
+  makeUser,
+  type TestCommunity,
+} from '../helpers/fixtures';
 import {
   addOrders,
   addResidents,
@@ -48,7 +55,9 @@ beforeAll(async () => {
   const db = database.db;
   // 2 buildings × 2 stairwells × 4 households; building 2 is walked first.
   c = await makeCommunity(db, { buildings: 2, stairwellsPerBuilding: 2, householdsPerStairwell: 4 });
-  await db.execute(sql`update buildings set route_order = case number when '1' then 2 else 1 end where community_id = ${c.id}::uuid`);
+  await db.execute(
+    sql`update buildings set route_order = case number when '1' then 2 else 1 end where community_id = ${c.id}::uuid`,
+  );
   roles = await makeRoleUsers(db, c);
   merchant = await makeMerchant(db);
   otherMerchant = await makeMerchant(db, { name: '隔壁生鲜' });
@@ -59,7 +68,14 @@ beforeAll(async () => {
   const specs = c.households.slice(0, 12).map((h, i) => ({
     householdId: h.id,
     placedBy: residents.get(h.id)!.id,
-    lines: i % 3 === 0 ? [{ item: 0, qty: 2 }, { item: 1, qty: 1 }, { item: 2, qty: 1 }] : [{ item: 0, qty: 1 }],
+    lines:
+      i % 3 === 0
+        ? [
+            { item: 0, qty: 2 },
+            { item: 1, qty: 1 },
+            { item: 2, qty: 1 },
+          ]
+        : [{ item: 0, qty: 1 }],
   }));
   specs.reverse();
   // Household 5 ordered by a volunteer on its behalf (代下单): the label names the household.
@@ -67,8 +83,18 @@ beforeAll(async () => {
   Object.assign(hh5, { placedBy: roles.volunteer.id, onBehalf: true });
   const placed = await addOrders(db, relay, [
     ...specs,
-    { householdId: c.households[12]!.id, placedBy: residents.get(c.households[12]!.id)!.id, lines: [{ item: 1, qty: 5 }], status: 'cancelled' },
-    { householdId: c.households[13]!.id, placedBy: residents.get(c.households[13]!.id)!.id, lines: [{ item: 1, qty: 5 }], status: 'pending_payment' },
+    {
+      householdId: c.households[12]!.id,
+      placedBy: residents.get(c.households[12]!.id)!.id,
+      lines: [{ item: 1, qty: 5 }],
+      status: 'cancelled',
+    },
+    {
+      householdId: c.households[13]!.id,
+      placedBy: residents.get(c.households[13]!.id)!.id,
+      lines: [{ item: 1, qty: 5 }],
+      status: 'pending_payment',
+    },
   ]);
   orderIds = c.households.slice(0, 12).map((h) => placed.find((o) => o.householdId === h.id)!.id);
 });
@@ -76,18 +102,32 @@ afterAll(async () => {
   await database.close();
 });
 
-const asMerchant = () => callerFor(database, merchant.owner).picklist.relay({ relayId: relay.id, merchantId: merchant.id });
+const asMerchant = () =>
+  callerFor(database, merchant.owner).picklist.relay({ relayId: relay.id, merchantId: merchant.id });
 
 describe('pick list of a formed relay', () => {
   it('totals per product count only paid orders', async () => {
     const pl = await asMerchant();
     // 12 paid orders; households 0,3,6,9 bought 2 rice + eggs + vegetables, the others 1 rice.
     expect(pl.totals).toEqual([
-      expect.objectContaining({ name: '东北大米', spec: '5kg/袋', unit: '袋', orderedQty: 16, deliverQty: 16, amountFen: 16 * 3990, bags: 12 }),
+      expect.objectContaining({
+        name: '东北大米',
+        spec: '5kg/袋',
+        unit: '袋',
+        orderedQty: 16,
+        deliverQty: 16,
+        amountFen: 16 * 3990,
+        bags: 12,
+      }),
       expect.objectContaining({ name: '土鸡蛋', orderedQty: 4, deliverQty: 4, amountFen: 4 * 4500, bags: 4 }),
       expect.objectContaining({ name: '蔬菜套餐', orderedQty: 4, amountFen: 4 * 6800, bags: 4 }),
     ]);
-    expect(pl.grand).toMatchObject({ bags: 12, households: 12, orderedQty: 24, amountFen: 16 * 3990 + 4 * 4500 + 4 * 6800 });
+    expect(pl.grand).toMatchObject({
+      bags: 12,
+      households: 12,
+      orderedQty: 24,
+      amountFen: 16 * 3990 + 4 * 4500 + 4 * 6800,
+    });
     expect(pl.merchantName).toBe('朱泾放心超市');
   });
 
@@ -97,13 +137,26 @@ describe('pick list of a formed relay', () => {
     expect(new Set(pl.bags.map((b) => b.orderId))).toEqual(new Set(orderIds));
     // Building 2 (route 1) first, then building 1.
     expect(pl.bags.map((b) => `${b.buildingNumber}-${b.stairwellNumber}-${b.room}`)).toEqual([
-      '2-1-101', '2-1-102', '2-1-201', '2-1-202',
-      '1-1-101', '1-1-102', '1-1-201', '1-1-202',
-      '1-2-101', '1-2-102', '1-2-201', '1-2-202',
+      '2-1-101',
+      '2-1-102',
+      '2-1-201',
+      '2-1-202',
+      '1-1-101',
+      '1-1-102',
+      '1-1-201',
+      '1-1-202',
+      '1-2-101',
+      '1-2-102',
+      '1-2-201',
+      '1-2-202',
     ]);
     expect(isInRouteOrder(pl.bags)).toBe(true);
     const first = pl.bags.find((b) => b.householdId === c.households[0]!.id)!;
-    expect(first.lines.map((l) => [l.name, l.qty])).toEqual([['东北大米', 2], ['土鸡蛋', 1], ['蔬菜套餐', 1]]);
+    expect(first.lines.map((l) => [l.name, l.qty])).toEqual([
+      ['东北大米', 2],
+      ['土鸡蛋', 1],
+      ['蔬菜套餐', 1],
+    ]);
     expect(first.items).toBe(4);
     expect(first.totalFen).toBe(2 * 3990 + 4500 + 6800);
   });
@@ -112,7 +165,9 @@ describe('pick list of a formed relay', () => {
     const pl = await asMerchant();
     for (const b of pl.bags) {
       const resident = residents.get(b.householdId)!;
-      expect(b.maskedName).toBe(`${Array.from(resident.name.startsWith('欧阳') ? '欧阳' : resident.name[0]!).join('')}*`);
+      expect(b.maskedName).toBe(
+        `${Array.from(resident.name.startsWith('欧阳') ? '欧阳' : resident.name[0]!).join('')}*`,
+      );
       expect(b.phoneLast4).toBe(resident.phone!.slice(-4));
       expect(b.phone).toBeNull();
       expect(JSON.stringify(b)).not.toContain(resident.name);
@@ -128,7 +183,15 @@ describe('pick list of a formed relay', () => {
 
   it('counts households, bags and items per stairwell', async () => {
     const pl = await asMerchant();
-    expect(pl.stairwells.map((s) => [`${s.buildingNumber}-${s.stairwellNumber}`, s.households, s.bags, s.items, s.doorDelivery])).toEqual([
+    expect(
+      pl.stairwells.map((s) => [
+        `${s.buildingNumber}-${s.stairwellNumber}`,
+        s.households,
+        s.bags,
+        s.items,
+        s.doorDelivery,
+      ]),
+    ).toEqual([
       // stairwell 2-1 holds households 8..11: 9 bought 4 units.
       ['2-1', 4, 4, 1 + 4 + 1 + 1, 0],
       // 1-1: households 0..3 (0 and 3 bought 4 units each; 1 is a care household)
@@ -154,7 +217,10 @@ describe('access', () => {
   });
 
   it('gives a volunteer the bags of their own stairwells only, without prices or phones', async () => {
-    const pl = await callerFor(database, roles.volunteer).picklist.relay({ relayId: relay.id, communityId: c.id });
+    const pl = await callerFor(database, roles.volunteer).picklist.relay({
+      relayId: relay.id,
+      communityId: c.id,
+    });
     expect(pl.viewer).toBe('volunteer');
     expect(pl.totals).toBeNull();
     expect(pl.grand.amountFen).toBeNull();
@@ -182,15 +248,32 @@ describe('access', () => {
   });
 
   it('refuses another merchant (NOT_FOUND), a resident (FORBIDDEN), an outsider (NOT_FOUND), anonymous (UNAUTHORIZED)', async () => {
-    expect(await rejectCode(callerFor(database, otherMerchant.owner).picklist.relay({ relayId: relay.id }))).toBe('NOT_FOUND');
     expect(
-      await rejectCode(callerFor(database, otherMerchant.owner).picklist.relay({ relayId: relay.id, merchantId: otherMerchant.id })),
+      await rejectCode(callerFor(database, otherMerchant.owner).picklist.relay({ relayId: relay.id })),
     ).toBe('NOT_FOUND');
-    expect(await rejectCode(callerFor(database, roles.resident).picklist.relay({ relayId: relay.id, communityId: c.id }))).toBe('FORBIDDEN');
-    expect(await rejectCode(callerFor(database, roles.outsider).picklist.relay({ relayId: relay.id }))).toBe('NOT_FOUND');
-    expect(await rejectCode(callerFor(database, null).picklist.relay({ relayId: relay.id }))).toBe('UNAUTHORIZED');
+    expect(
+      await rejectCode(
+        callerFor(database, otherMerchant.owner).picklist.relay({
+          relayId: relay.id,
+          merchantId: otherMerchant.id,
+        }),
+      ),
+    ).toBe('NOT_FOUND');
+    expect(
+      await rejectCode(
+        callerFor(database, roles.resident).picklist.relay({ relayId: relay.id, communityId: c.id }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(await rejectCode(callerFor(database, roles.outsider).picklist.relay({ relayId: relay.id }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await rejectCode(callerFor(database, null).picklist.relay({ relayId: relay.id }))).toBe(
+      'UNAUTHORIZED',
+    );
     // A relay id that does not exist reads the same as one out of scope.
-    expect(await rejectCode(callerFor(database, merchant.owner).picklist.relay({ relayId: crypto.randomUUID() }))).toBe('NOT_FOUND');
+    expect(
+      await rejectCode(callerFor(database, merchant.owner).picklist.relay({ relayId: crypto.randomUUID() })),
+    ).toBe('NOT_FOUND');
     // The wrong compound for a real relay: not found, nothing about the relay in the error.
     const err = await callerFor(database, roles.owner)
       .picklist.relay({ relayId: relay.id, communityId: crypto.randomUUID() })
@@ -211,27 +294,50 @@ describe('access', () => {
       expect(err).toMatchObject({ code: 'PRECONDITION_FAILED', cause: { code: 'RELAY_NOT_FORMED' } });
       expect(err.message).not.toContain('未成团');
       // An outsider does not even learn the state.
-      expect(await rejectCode(callerFor(database, otherMerchant.owner).picklist.relay({ relayId: r.id }))).toBe('NOT_FOUND');
+      expect(
+        await rejectCode(callerFor(database, otherMerchant.owner).picklist.relay({ relayId: r.id })),
+      ).toBe('NOT_FOUND');
     }
     for (const status of ['dispatched', 'arrived', 'distributing', 'completed'] as const) {
       const r = await makeRelay(database.db, c, merchant, { status });
-      expect((await callerFor(database, merchant.owner).picklist.relay({ relayId: r.id })).relays[0]!.status).toBe(status);
+      expect(
+        (await callerFor(database, merchant.owner).picklist.relay({ relayId: r.id })).relays[0]!.status,
+      ).toBe(status);
     }
   });
 
   it('refuses an unknown export view or format, and a volunteer asking for totals or labels', async () => {
     const ctx = serviceCtx(database, merchant.owner);
     const target = { kind: 'relay' as const, relayId: relay.id };
-    const code = (p: Promise<unknown>) => p.then(() => 'RESOLVED', (e: { kind: string; code: string }) => `${e.kind}:${e.code}`);
-    expect(await code(preparePickListExport({ ctx, input: { target, view: 'bags', format: 'docx' } }))).toBe('BAD_REQUEST:UNKNOWN_EXPORT_FORMAT');
-    expect(await code(preparePickListExport({ ctx, input: { target, view: 'secrets', format: 'csv' } }))).toBe('BAD_REQUEST:UNKNOWN_EXPORT_VIEW');
-    expect(await code(preparePickListExport({ ctx, input: { target, view: 'labels', format: 'csv' } }))).toBe('BAD_REQUEST:EXPORT_FORMAT_UNSUPPORTED');
-    expect(await code(preparePickListExport({ ctx: serviceCtx(database, null), input: { target, view: 'bags', format: 'csv' } }))).toBe(
-      'UNAUTHORIZED:AUTH_REQUIRED',
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'RESOLVED',
+        (e: { kind: string; code: string }) => `${e.kind}:${e.code}`,
+      );
+    expect(await code(preparePickListExport({ ctx, input: { target, view: 'bags', format: 'docx' } }))).toBe(
+      'BAD_REQUEST:UNKNOWN_EXPORT_FORMAT',
     );
+    expect(
+      await code(preparePickListExport({ ctx, input: { target, view: 'secrets', format: 'csv' } })),
+    ).toBe('BAD_REQUEST:UNKNOWN_EXPORT_VIEW');
+    expect(await code(preparePickListExport({ ctx, input: { target, view: 'labels', format: 'csv' } }))).toBe(
+      'BAD_REQUEST:EXPORT_FORMAT_UNSUPPORTED',
+    );
+    expect(
+      await code(
+        preparePickListExport({
+          ctx: serviceCtx(database, null),
+          input: { target, view: 'bags', format: 'csv' },
+        }),
+      ),
+    ).toBe('UNAUTHORIZED:AUTH_REQUIRED');
     const vctx = serviceCtx(database, roles.volunteer);
-    expect(await code(preparePickListExport({ ctx: vctx, input: { target, view: 'totals', format: 'csv' } }))).toBe('FORBIDDEN:EXPORT_FORBIDDEN');
-    expect(await code(preparePickListExport({ ctx: vctx, input: { target, view: 'labels', format: 'pdf' } }))).toBe('FORBIDDEN:EXPORT_FORBIDDEN');
+    expect(
+      await code(preparePickListExport({ ctx: vctx, input: { target, view: 'totals', format: 'csv' } })),
+    ).toBe('FORBIDDEN:EXPORT_FORBIDDEN');
+    expect(
+      await code(preparePickListExport({ ctx: vctx, input: { target, view: 'labels', format: 'pdf' } })),
+    ).toBe('FORBIDDEN:EXPORT_FORBIDDEN');
     const ok = await preparePickListExport({ ctx: vctx, input: { target, view: 'bags', format: null } });
     expect(ok).toMatchObject({ view: 'bags', format: 'csv' });
     expect(ok.pickList.bags).toHaveLength(4);
@@ -243,11 +349,27 @@ describe('live: cancellations, refunds and shortfalls show at once', () => {
     const db = database.db;
     const r = await makeRelay(db, c, merchant, { title: '实时' });
     const [a, b, d] = await addOrders(db, r, [
-      { householdId: c.households[0]!.id, placedBy: residents.get(c.households[0]!.id)!.id, lines: [{ item: 0, qty: 3 }, { item: 1, qty: 2 }] },
-      { householdId: c.households[4]!.id, placedBy: residents.get(c.households[4]!.id)!.id, lines: [{ item: 0, qty: 1 }] },
-      { householdId: c.households[8]!.id, placedBy: residents.get(c.households[8]!.id)!.id, lines: [{ item: 1, qty: 1 }] },
+      {
+        householdId: c.households[0]!.id,
+        placedBy: residents.get(c.households[0]!.id)!.id,
+        lines: [
+          { item: 0, qty: 3 },
+          { item: 1, qty: 2 },
+        ],
+      },
+      {
+        householdId: c.households[4]!.id,
+        placedBy: residents.get(c.households[4]!.id)!.id,
+        lines: [{ item: 0, qty: 1 }],
+      },
+      {
+        householdId: c.households[8]!.id,
+        placedBy: residents.get(c.households[8]!.id)!.id,
+        lines: [{ item: 1, qty: 1 }],
+      },
     ]);
-    const read = () => getRelayPickList({ ctx: serviceCtx(database, merchant.owner), input: { relayId: r.id } });
+    const read = () =>
+      getRelayPickList({ ctx: serviceCtx(database, merchant.owner), input: { relayId: r.id } });
     const rice = (pl: PickList) => pl.totals!.find((t) => t.name === '东北大米')!;
     let pl = await read();
     expect(rice(pl)).toMatchObject({ orderedQty: 4, deliverQty: 4 });
@@ -282,10 +404,20 @@ describe('a merchant’s delivery date across its relays', () => {
     const r2 = await makeRelay(db, c, merchant, { deliveryDate: day, title: '第二批' });
     await makeRelay(db, c, merchant, { deliveryDate: day, status: 'open', title: '还在接龙' });
     await makeRelay(db, c, otherMerchant, { deliveryDate: day, title: '别家' });
-    const h = (i: number) => ({ householdId: c.households[i]!.id, placedBy: residents.get(c.households[i]!.id)!.id });
-    await addOrders(db, r1, [{ ...h(0), lines: [{ item: 0, qty: 1 }] }, { ...h(9), lines: [{ item: 2, qty: 2 }] }]);
+    const h = (i: number) => ({
+      householdId: c.households[i]!.id,
+      placedBy: residents.get(c.households[i]!.id)!.id,
+    });
+    await addOrders(db, r1, [
+      { ...h(0), lines: [{ item: 0, qty: 1 }] },
+      { ...h(9), lines: [{ item: 2, qty: 2 }] },
+    ]);
     await addOrders(db, r2, [{ ...h(0), lines: [{ item: 0, qty: 2 }] }]);
-    const pl = await callerFor(database, merchant.owner).picklist.delivery({ communityId: c.id, merchantId: merchant.id, deliveryDate: day });
+    const pl = await callerFor(database, merchant.owner).picklist.delivery({
+      communityId: c.id,
+      merchantId: merchant.id,
+      deliveryDate: day,
+    });
     expect(pl.kind).toBe('delivery');
     expect(pl.relays.map((r) => r.title)).toEqual(['第一批', '第二批']);
     expect(pl.pendingRelays).toBe(1);
@@ -298,25 +430,62 @@ describe('a merchant’s delivery date across its relays', () => {
       [c.households[0]!.id, r1.id],
       [c.households[0]!.id, r2.id],
     ]);
-    expect(pl.stairwells.find((s) => s.stairwellId === c.stairwells[0]!.id)).toMatchObject({ households: 1, bags: 2 });
+    expect(pl.stairwells.find((s) => s.stairwellId === c.stairwells[0]!.id)).toMatchObject({
+      households: 1,
+      bags: 2,
+    });
 
-    const coord = await callerFor(database, roles.admin).picklist.delivery({ communityId: c.id, merchantId: merchant.id, deliveryDate: day });
+    const coord = await callerFor(database, roles.admin).picklist.delivery({
+      communityId: c.id,
+      merchantId: merchant.id,
+      deliveryDate: day,
+    });
     expect(coord.bags).toHaveLength(3);
     expect(
-      await rejectCode(callerFor(database, otherMerchant.owner).picklist.delivery({ communityId: c.id, merchantId: merchant.id, deliveryDate: day })),
+      await rejectCode(
+        callerFor(database, otherMerchant.owner).picklist.delivery({
+          communityId: c.id,
+          merchantId: merchant.id,
+          deliveryDate: day,
+        }),
+      ),
     ).toBe('NOT_FOUND');
     expect(
-      await rejectCode(callerFor(database, roles.resident).picklist.delivery({ communityId: c.id, merchantId: merchant.id, deliveryDate: day })),
+      await rejectCode(
+        callerFor(database, roles.resident).picklist.delivery({
+          communityId: c.id,
+          merchantId: merchant.id,
+          deliveryDate: day,
+        }),
+      ),
     ).toBe('FORBIDDEN');
     expect(
-      await rejectCode(callerFor(database, merchant.owner).picklist.delivery({ communityId: c.id, merchantId: merchant.id, deliveryDate: '2022-05-01' })),
+      await rejectCode(
+        callerFor(database, merchant.owner).picklist.delivery({
+          communityId: c.id,
+          merchantId: merchant.id,
+          deliveryDate: '2022-05-01',
+        }),
+      ),
     ).toBe('NOT_FOUND');
     await makeRelay(db, c, merchant, { deliveryDate: '2022-05-02', status: 'open' });
     expect(
-      await rejectCode(callerFor(database, merchant.owner).picklist.delivery({ communityId: c.id, merchantId: merchant.id, deliveryDate: '2022-05-02' })),
+      await rejectCode(
+        callerFor(database, merchant.owner).picklist.delivery({
+          communityId: c.id,
+          merchantId: merchant.id,
+          deliveryDate: '2022-05-02',
+        }),
+      ),
     ).toBe('PRECONDITION_FAILED');
     expect(
-      await rejectCode(callerFor(database, merchant.owner).picklist.delivery({ communityId: c.id, merchantId: merchant.id, deliveryDate: '2022-13-40' })),
+      await rejectCode(
+        callerFor(database, merchant.owner).picklist.delivery({
+          communityId: c.id,
+          merchantId: merchant.id,
+          deliveryDate: '2022-13-40',
+        }),
+      ),
     ).toBe('BAD_REQUEST');
   });
 });
@@ -326,11 +495,17 @@ describe('volunteers’ relay list', () => {
     const list = await callerFor(database, roles.volunteer).picklist.bagRelays({ communityId: c.id });
     const main = list.find((r) => r.id === relay.id)!;
     expect(main.bags).toBe(4);
-    expect(list.every((r) => !['draft', 'open', 'closed', 'failed', 'cancelled'].includes(r.status))).toBe(true);
+    expect(list.every((r) => !['draft', 'open', 'closed', 'failed', 'cancelled'].includes(r.status))).toBe(
+      true,
+    );
     const all = await callerFor(database, roles.admin).picklist.bagRelays({ communityId: c.id });
     expect(all.find((r) => r.id === relay.id)!.bags).toBe(12);
-    expect(await rejectCode(callerFor(database, roles.resident).picklist.bagRelays({ communityId: c.id }))).toBe('FORBIDDEN');
-    expect(await rejectCode(callerFor(database, null).picklist.bagRelays({ communityId: c.id }))).toBe('UNAUTHORIZED');
+    expect(
+      await rejectCode(callerFor(database, roles.resident).picklist.bagRelays({ communityId: c.id })),
+    ).toBe('FORBIDDEN');
+    expect(await rejectCode(callerFor(database, null).picklist.bagRelays({ communityId: c.id }))).toBe(
+      'UNAUTHORIZED',
+    );
   });
 });
 
@@ -344,7 +519,11 @@ describe('property: random relays', () => {
       household: fc.nat({ max: pc.households.length - 1 }),
       status: fc.constantFrom(...statuses, 'paid', 'paid'),
       lines: fc.uniqueArray(
-        fc.record({ item: fc.nat({ max: 2 }), qty: fc.integer({ min: 1, max: 5 }), short: fc.option(fc.nat({ max: 5 })) }),
+        fc.record({
+          item: fc.nat({ max: 2 }),
+          qty: fc.integer({ min: 1, max: 5 }),
+          short: fc.option(fc.nat({ max: 5 })),
+        }),
         { minLength: 1, maxLength: 3, selector: (l) => l.item },
       ),
     });
@@ -355,10 +534,14 @@ describe('property: random relays', () => {
         fc.shuffledSubarray([1, 2, 3, 4, 5, 6], { minLength: 6, maxLength: 6 }),
         async (specs, buildingRoutes, stairwellRoutes) => {
           for (const [i, b] of pc.buildings.entries()) {
-            await db.execute(sql`update ${buildings} set route_order = ${buildingRoutes[i]!} where community_id = ${pc.id}::uuid and id = ${b.id}::uuid`);
+            await db.execute(
+              sql`update ${buildings} set route_order = ${buildingRoutes[i]!} where community_id = ${pc.id}::uuid and id = ${b.id}::uuid`,
+            );
           }
           for (const [i, s] of pc.stairwells.entries()) {
-            await db.execute(sql`update ${stairwells} set route_order = ${stairwellRoutes[i]!} where community_id = ${pc.id}::uuid and id = ${s.id}::uuid`);
+            await db.execute(
+              sql`update ${stairwells} set route_order = ${stairwellRoutes[i]!} where community_id = ${pc.id}::uuid and id = ${s.id}::uuid`,
+            );
           }
           const r = await makeRelay(db, pc, merchant);
           const placed = await addOrders(
@@ -366,7 +549,12 @@ describe('property: random relays', () => {
             r,
             specs.map((s) => {
               const h = pc.households[s.household]!;
-              return { householdId: h.id, placedBy: pres.get(h.id)!.id, status: s.status, lines: s.lines.map((l) => ({ item: l.item, qty: l.qty })) };
+              return {
+                householdId: h.id,
+                placedBy: pres.get(h.id)!.id,
+                status: s.status,
+                lines: s.lines.map((l) => ({ item: l.item, qty: l.qty })),
+              };
             }),
           );
           // Shortfalls on some lines of fulfilled / short orders.
@@ -383,11 +571,23 @@ describe('property: random relays', () => {
                 );
               }
               const it = r.items[l.item]!;
-              lines.push({ productId: it.productId, name: it.name, spec: it.spec, unit: it.unit, qty: l.qty, unitPriceFen: it.unitPriceFen, fulfilledQty: fulfilled, refundedFen: 0 });
+              lines.push({
+                productId: it.productId,
+                name: it.name,
+                spec: it.spec,
+                unit: it.unit,
+                qty: l.qty,
+                unitPriceFen: it.unitPriceFen,
+                fulfilledQty: fulfilled,
+                refundedFen: 0,
+              });
             }
             if (['paid', 'fulfilled', 'short'].includes(spec.status)) expectedLines.set(o.id, lines);
           }
-          const pl = await getRelayPickList({ ctx: serviceCtx(database, merchant.owner), input: { relayId: r.id } });
+          const pl = await getRelayPickList({
+            ctx: serviceCtx(database, merchant.owner),
+            input: { relayId: r.id },
+          });
           // Every paid order exactly one bag, nothing else.
           expect(pl.bags.map((b) => b.orderId).sort()).toEqual([...expectedLines.keys()].sort());
           // Totals (SQL aggregate) = the sum of paid order lines.
@@ -396,9 +596,19 @@ describe('property: random relays', () => {
           const expected = totalsFromLines([...expectedLines.values()].map((lines) => ({ lines })));
           expect(byKey(pl.totals!)).toEqual(byKey(expected));
           // The bags' own lines agree too.
-          expect(byKey(totalsFromLines(pl.bags.map((b) => ({ lines: b.lines.map((l) => ({ ...l, unitPriceFen: l.unitPriceFen!, refundedFen: l.refundedFen! })) }))))).toEqual(
-            byKey(expected),
-          );
+          expect(
+            byKey(
+              totalsFromLines(
+                pl.bags.map((b) => ({
+                  lines: b.lines.map((l) => ({
+                    ...l,
+                    unitPriceFen: l.unitPriceFen!,
+                    refundedFen: l.refundedFen!,
+                  })),
+                })),
+              ),
+            ),
+          ).toEqual(byKey(expected));
           // Route order, checked against the routes this run drew.
           const route = (b: PickList['bags'][number]) => {
             const si = pc.stairwells.findIndex((s) => s.id === b.stairwellId);

@@ -60,9 +60,14 @@ const NULLABLE: Record<string, readonly string[]> = {
     'canceled_at', // null until canceled
     'managed_payments', // not used
   ),
-  'payment_intent.last_payment_error.payment_method.billing_details': nullable<Stripe.PaymentMethod.BillingDetails>()('email', 'phone'),
-  'payment_intent.last_payment_error.payment_method.card': nullable<Stripe.PaymentMethod.Card>()('generated_from', 'wallet'),
-  'payment_intent.last_payment_error.payment_method.card.checks': nullable<Stripe.PaymentMethod.Card.Checks>()('cvc_check'),
+  'payment_intent.last_payment_error.payment_method.billing_details':
+    nullable<Stripe.PaymentMethod.BillingDetails>()('email', 'phone'),
+  'payment_intent.last_payment_error.payment_method.card': nullable<Stripe.PaymentMethod.Card>()(
+    'generated_from',
+    'wallet',
+  ),
+  'payment_intent.last_payment_error.payment_method.card.checks':
+    nullable<Stripe.PaymentMethod.Card.Checks>()('cvc_check'),
   'payment_intent.last_payment_error.payment_method.billing_details.address': nullable<Stripe.Address>()(
     'city',
     'country',
@@ -79,11 +84,22 @@ const NULLABLE: Record<string, readonly string[]> = {
     'transfer_data',
   ),
   'charge.billing_details': nullable<Stripe.Charge.BillingDetails>()('name'),
-  'charge.payment_method_details.card': nullable<Stripe.Charge.PaymentMethodDetails.Card>()('installments', 'three_d_secure', 'wallet'),
-  'charge.payment_method_details.card.checks': nullable<Stripe.Charge.PaymentMethodDetails.Card.Checks>()('cvc_check'),
+  'charge.payment_method_details.card': nullable<Stripe.Charge.PaymentMethodDetails.Card>()(
+    'installments',
+    'three_d_secure',
+    'wallet',
+  ),
+  'charge.payment_method_details.card.checks':
+    nullable<Stripe.Charge.PaymentMethodDetails.Card.Checks>()('cvc_check'),
   payment_method: [],
   'payment_method.billing_details': nullable<Stripe.PaymentMethod.BillingDetails>()('email', 'phone'),
-  'payment_method.billing_details.address': nullable<Stripe.Address>()('city', 'country', 'line1', 'postal_code', 'state'),
+  'payment_method.billing_details.address': nullable<Stripe.Address>()(
+    'city',
+    'country',
+    'line1',
+    'postal_code',
+    'state',
+  ),
   'payment_method.card': nullable<Stripe.PaymentMethod.Card>()('generated_from', 'wallet'),
   'payment_method.card.checks': nullable<Stripe.PaymentMethod.Card.Checks>()('cvc_check'),
 };
@@ -116,7 +132,14 @@ function kind(v: Json | undefined): string {
   return typeof v;
 }
 
-function compare(fixtures: Record<string, JsonObject>, fixture: Json, actual: Json | undefined, where: string, rule: string, out: string[]): void {
+function compare(
+  fixtures: Record<string, JsonObject>,
+  fixture: Json,
+  actual: Json | undefined,
+  where: string,
+  rule: string,
+  out: string[],
+): void {
   const fk = kind(fixture);
   const ak = kind(actual);
   if (fk === 'null') return;
@@ -128,7 +151,8 @@ function compare(fixtures: Record<string, JsonObject>, fixture: Json, actual: Js
     const dot = rule.lastIndexOf('.');
     const parent = rule.slice(0, dot);
     const key = rule.slice(dot + 1);
-    if (!(NULLABLE[parent] ?? []).includes(key)) out.push(`${where}: null, but the fixture has ${fk} and it is not declared nullable`);
+    if (!(NULLABLE[parent] ?? []).includes(key))
+      out.push(`${where}: null, but the fixture has ${fk} and it is not declared nullable`);
     else usedNullable.add(`${parent}.${key}`);
     return;
   }
@@ -136,7 +160,8 @@ function compare(fixtures: Record<string, JsonObject>, fixture: Json, actual: Js
     out.push(`${where}: ${ak}, fixture has ${fk}`);
     return;
   }
-  if (fk === 'number' && Number.isInteger(fixture) && !Number.isInteger(actual)) out.push(`${where}: ${JSON.stringify(actual)} is not an integer`);
+  if (fk === 'number' && Number.isInteger(fixture) && !Number.isInteger(actual))
+    out.push(`${where}: ${JSON.stringify(actual)} is not an integer`);
   if (fk === 'array') {
     const fa = fixture as Json[];
     const aa = actual as Json[];
@@ -167,25 +192,45 @@ function compare(fixtures: Record<string, JsonObject>, fixture: Json, actual: Js
     // Embedded resources the fixture's example leaves out (a decline's payment_method, …).
     for (const key of Object.keys(ao)) {
       const resource = RESOURCE_AT[`${rule}.${key}`];
-      if (!(key in fo) && resource && ao[key] !== null) compareObject(fixtures, resource, ao[key], `${where}.${key}`, `${rule}.${key}`, out);
+      if (!(key in fo) && resource && ao[key] !== null)
+        compareObject(fixtures, resource, ao[key], `${where}.${key}`, `${rule}.${key}`, out);
     }
   }
 }
 
 /** Compare an object nested somewhere against the fixture of its own resource (keys one way). */
-function compareObject(fixtures: Record<string, JsonObject>, resource: string, actual: Json | undefined, where: string, rule: string, out: string[]) {
+function compareObject(
+  fixtures: Record<string, JsonObject>,
+  resource: string,
+  actual: Json | undefined,
+  where: string,
+  rule: string,
+  out: string[],
+) {
   const fixture = fixtures[resource] as JsonObject;
   if (kind(actual) !== 'object') {
     out.push(`${where}: ${kind(actual)}, expected a ${resource} object`);
     return;
   }
   for (const key of Object.keys(fixture)) {
-    compare(fixtures, fixture[key] as Json, (actual as JsonObject)[key], `${where}.${key}`, `${rule}.${key}`, out);
+    compare(
+      fixtures,
+      fixture[key] as Json,
+      (actual as JsonObject)[key],
+      `${where}.${key}`,
+      `${rule}.${key}`,
+      out,
+    );
   }
 }
 
 /** Top level: exactly the fixture's keys (plus the declared newer ones), then types as above. */
-function conformance(fixtures: Record<string, JsonObject>, resource: string, actual: unknown, label: string): string[] {
+function conformance(
+  fixtures: Record<string, JsonObject>,
+  resource: string,
+  actual: unknown,
+  label: string,
+): string[] {
   const out: string[] = [];
   const fixture = fixtures[resource];
   if (!fixture) return [`no fixture for ${resource}`];
@@ -194,7 +239,8 @@ function conformance(fixtures: Record<string, JsonObject>, resource: string, act
   for (const key of Object.keys(obj)) {
     if (!(key in fixture) && !newer.includes(key)) out.push(`${label}.${key}: not in Stripe's fixture`);
   }
-  for (const key of newer) if (!(key in obj)) out.push(`${label}.${key}: declared newer than the fixture but absent`);
+  for (const key of newer)
+    if (!(key in obj)) out.push(`${label}.${key}: declared newer than the fixture but absent`);
   for (const key of Object.keys(fixture)) {
     if (!(key in obj)) {
       out.push(`${label}.${key}: missing`);
@@ -216,34 +262,65 @@ if (!existsSync(fixturePath)) {
   it.skip(`Stripe's fixtures are absent at ${fixturePath} (see issue #4): mock conformance NOT checked`, () => {});
 } else {
   describe('the Stripe mock conforms to Stripe fixtures3.json', () => {
-    const fixtures = (JSON.parse(readFileSync(fixturePath, 'utf8')) as { resources: Record<string, JsonObject> }).resources;
+    const fixtures = (
+      JSON.parse(readFileSync(fixturePath, 'utf8')) as { resources: Record<string, JsonObject> }
+    ).resources;
     let t: TestStripe;
     let stripe: Stripe;
     const samples: { resource: string; label: string; object: unknown }[] = [];
-    const add = (resource: string, label: string, object: unknown) => samples.push({ resource, label, object });
+    const add = (resource: string, label: string, object: unknown) =>
+      samples.push({ resource, label, object });
 
     beforeAll(async () => {
       t = await startTestStripe({ onEvent: () => undefined });
       stripe = t.client;
-      const base = { amount: 4200, currency: 'cny', metadata: { order_id: 'o1' }, description: '鸡蛋×2 大米×1' };
+      const base = {
+        amount: 4200,
+        currency: 'cny',
+        metadata: { order_id: 'o1' },
+        description: '鸡蛋×2 大米×1',
+      };
       const apm = { enabled: true, allow_redirects: 'never' } as const;
 
-      add('payment_intent', 'created', await stripe.paymentIntents.create({ ...base, automatic_payment_methods: apm }));
-      const typed = await stripe.paymentIntents.create({ amount: 100, currency: 'cny', ...({ payment_method_types: ['card'] } as object) });
+      add(
+        'payment_intent',
+        'created',
+        await stripe.paymentIntents.create({ ...base, automatic_payment_methods: apm }),
+      );
+      const typed = await stripe.paymentIntents.create({
+        amount: 100,
+        currency: 'cny',
+        ...({ payment_method_types: ['card'] } as object),
+      });
       add('payment_intent', 'created with payment_method_types', typed);
       const plain = await stripe.paymentIntents.confirm(typed.id, { payment_method: 'pm_card_unionpay' });
       add('charge', 'no description, UnionPay', await stripe.charges.retrieve(plain.latest_charge as string));
-      add('payment_intent', 'requires_confirmation', await stripe.paymentIntents.create({ ...base, payment_method: 'pm_card_visa', automatic_payment_methods: apm }));
-      const paid = await stripe.paymentIntents.create({ ...base, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: apm });
+      add(
+        'payment_intent',
+        'requires_confirmation',
+        await stripe.paymentIntents.create({
+          ...base,
+          payment_method: 'pm_card_visa',
+          automatic_payment_methods: apm,
+        }),
+      );
+      const paid = await stripe.paymentIntents.create({
+        ...base,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        automatic_payment_methods: apm,
+      });
       add('payment_intent', 'succeeded', paid);
 
       const toDecline = await stripe.paymentIntents.create({ ...base, automatic_payment_methods: apm });
-      const decline = await stripe.paymentIntents.confirm(toDecline.id, { payment_method: 'pm_card_chargeDeclined' }).then(
-        () => {
-          throw new Error('expected a decline');
-        },
-        (e: unknown) => e as Stripe.errors.StripeCardError,
-      );
+      const decline = await stripe.paymentIntents
+        .confirm(toDecline.id, { payment_method: 'pm_card_chargeDeclined' })
+        .then(
+          () => {
+            throw new Error('expected a decline');
+          },
+          (e: unknown) => e as Stripe.errors.StripeCardError,
+        );
       add('payment_intent', 'declined (error body)', decline.payment_intent);
       add('payment_method', 'declined card (error body)', decline.payment_method);
       const declined = await stripe.paymentIntents.retrieve(toDecline.id);
@@ -251,12 +328,24 @@ if (!existsSync(fixturePath)) {
       add('charge', 'failed', await stripe.charges.retrieve(declined.latest_charge as string));
 
       const toCancel = await stripe.paymentIntents.create({ ...base, automatic_payment_methods: apm });
-      add('payment_intent', 'canceled', await stripe.paymentIntents.cancel(toCancel.id, { cancellation_reason: 'abandoned' }));
+      add(
+        'payment_intent',
+        'canceled',
+        await stripe.paymentIntents.cancel(toCancel.id, { cancellation_reason: 'abandoned' }),
+      );
 
       const withPm = await stripe.paymentIntents.retrieve(paid.id, { expand: ['payment_method'] });
       add('payment_method', 'visa', withPm.payment_method);
       add('charge', 'succeeded', await stripe.charges.retrieve(paid.latest_charge as string));
-      add('refund', 'partial', await stripe.refunds.create({ payment_intent: paid.id, amount: 1000, reason: 'requested_by_customer' }));
+      add(
+        'refund',
+        'partial',
+        await stripe.refunds.create({
+          payment_intent: paid.id,
+          amount: 1000,
+          reason: 'requested_by_customer',
+        }),
+      );
       add('refund', 'rest', await stripe.refunds.create({ payment_intent: paid.id }));
       add('charge', 'fully refunded', await stripe.charges.retrieve(paid.latest_charge as string));
 
@@ -287,25 +376,32 @@ if (!existsSync(fixturePath)) {
       it(`${resource}: same top-level keys and value types as Stripe's fixture`, () => {
         const mine = samples.filter((s) => s.resource === resource);
         expect(mine.length).toBeGreaterThan(0);
-        const violations = mine.flatMap((s) => conformance(fixtures, resource, s.object, `${resource}(${s.label})`));
+        const violations = mine.flatMap((s) =>
+          conformance(fixtures, resource, s.object, `${resource}(${s.label})`),
+        );
         expect(violations).toEqual([]);
       });
     }
 
     it('every NULLABLE excuse is needed by some sample (the list stays minimal)', () => {
-      const declared = Object.entries(NULLABLE).flatMap(([parent, keys]) => keys.map((k) => `${parent}.${k}`));
+      const declared = Object.entries(NULLABLE).flatMap(([parent, keys]) =>
+        keys.map((k) => `${parent}.${k}`),
+      );
       expect(declared.filter((d) => !usedNullable.has(d))).toEqual([]);
     });
 
     it('the values the fixture shows are produced by the mock in the state that has them', () => {
       // NULLABLE excuses a null; these states must then show the real value, with the fixture's type.
-      const byLabel = (label: string) => samples.find((s) => s.label === label)?.object as Record<string, unknown>;
+      const byLabel = (label: string) =>
+        samples.find((s) => s.label === label)?.object as Record<string, unknown>;
       expect(typeof byLabel('canceled').canceled_at).toBe('number');
       expect(byLabel('declined (retrieved)').last_payment_error).toMatchObject({ type: 'card_error' });
       expect(typeof byLabel('succeeded').payment_method_configuration_details).toBe('object');
       expect(byLabel('succeeded').payment_method_configuration_details).not.toBeNull();
       expect(typeof byLabel('succeeded').automatic_payment_methods).toBe('object');
-      expect(typeof (byLabel('fully refunded') as unknown as Stripe.Charge).balance_transaction).toBe('string');
+      expect(typeof (byLabel('fully refunded') as unknown as Stripe.Charge).balance_transaction).toBe(
+        'string',
+      );
       expect(typeof (byLabel('fully refunded') as unknown as Stripe.Charge).receipt_url).toBe('string');
       expect((byLabel('fully refunded') as unknown as Stripe.Charge).outcome).not.toBeNull();
     });
@@ -322,13 +418,25 @@ if (!existsSync(fixturePath)) {
           expect.stringContaining('bad.canceled_at: string, fixture has number'),
         ]),
       );
-      const nulled = conformance(fixtures, 'payment_intent', { ...good, amount: null, capture_method: null }, 'nulled');
-      expect(nulled).toEqual(
-        expect.arrayContaining([expect.stringContaining('nulled.amount: null'), expect.stringContaining('nulled.capture_method: null')]),
+      const nulled = conformance(
+        fixtures,
+        'payment_intent',
+        { ...good, amount: null, capture_method: null },
+        'nulled',
       );
-      const deep = structuredClone(samples.find((s) => s.label === 'succeeded' && s.resource === 'charge')?.object) as Stripe.Charge;
+      expect(nulled).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('nulled.amount: null'),
+          expect.stringContaining('nulled.capture_method: null'),
+        ]),
+      );
+      const deep = structuredClone(
+        samples.find((s) => s.label === 'succeeded' && s.resource === 'charge')?.object,
+      ) as Stripe.Charge;
       (deep.payment_method_details!.card as unknown as Record<string, unknown>).exp_month = '12';
-      expect(conformance(fixtures, 'charge', deep, 'deep')).toEqual([expect.stringContaining('deep.payment_method_details.card.exp_month: string')]);
+      expect(conformance(fixtures, 'charge', deep, 'deep')).toEqual([
+        expect.stringContaining('deep.payment_method_details.card.exp_month: string'),
+      ]);
     });
   });
 }

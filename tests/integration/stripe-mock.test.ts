@@ -28,10 +28,17 @@ beforeEach(async () => {
   received.length = 0;
 });
 
-const ORDER = { amount: 2350, currency: 'cny', metadata: { order_id: 'ord_1', community_id: 'c_1' } } as const;
+const ORDER = {
+  amount: 2350,
+  currency: 'cny',
+  metadata: { order_id: 'ord_1', community_id: 'c_1' },
+} as const;
 const NO_REDIRECTS = { enabled: true, allow_redirects: 'never' } as const;
 
-async function expectStripeError<E extends new (...args: never[]) => Error>(p: Promise<unknown>, cls: E): Promise<InstanceType<E>> {
+async function expectStripeError<E extends new (...args: never[]) => Error>(
+  p: Promise<unknown>,
+  cls: E,
+): Promise<InstanceType<E>> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
@@ -62,19 +69,34 @@ describe('payment intents', () => {
     expect(pi.payment_method).toMatch(/^pm_/);
     expect(pi.latest_charge).toMatch(/^ch_/);
     const charge = await stripe.charges.retrieve(pi.latest_charge as string);
-    expect(charge).toMatchObject({ status: 'succeeded', paid: true, captured: true, amount: 2350, amount_refunded: 0, payment_intent: pi.id });
+    expect(charge).toMatchObject({
+      status: 'succeeded',
+      paid: true,
+      captured: true,
+      amount: 2350,
+      amount_refunded: 0,
+      payment_intent: pi.id,
+    });
     const again = await stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] });
     expect((again.latest_charge as Stripe.Charge).id).toBe(charge.id);
   });
 
   it('creates and confirms in one call with confirm: true', async () => {
-    const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, return_url: 'http://localhost/pay/return' });
+    const pi = await stripe.paymentIntents.create({
+      ...ORDER,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      return_url: 'http://localhost/pay/return',
+    });
     expect(pi.status).toBe('succeeded');
   });
 
   it('a declined card raises StripeCardError card_declined and leaves the intent payable again', async () => {
     const created = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
-    const err = await expectStripeError(stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_chargeDeclined' }), Stripe.errors.StripeCardError);
+    const err = await expectStripeError(
+      stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_chargeDeclined' }),
+      Stripe.errors.StripeCardError,
+    );
     expect(err.statusCode).toBe(402);
     expect(err.code).toBe('card_declined');
     expect(err.decline_code).toBe('generic_decline');
@@ -83,7 +105,11 @@ describe('payment intents', () => {
     expect(err.payment_intent?.status).toBe('requires_payment_method');
     const after = await stripe.paymentIntents.retrieve(created.id);
     expect(after.status).toBe('requires_payment_method');
-    expect(after.last_payment_error).toMatchObject({ type: 'card_error', code: 'card_declined', decline_code: 'generic_decline' });
+    expect(after.last_payment_error).toMatchObject({
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+    });
     const charge = await stripe.charges.retrieve(after.latest_charge as string);
     expect(charge).toMatchObject({ status: 'failed', paid: false, failure_code: 'card_declined' });
     // The resident tries another card on the same intent.
@@ -95,9 +121,15 @@ describe('payment intents', () => {
   it('refuses a server-side confirm that might need a redirect without return_url (as Stripe does)', async () => {
     const created = await stripe.paymentIntents.create({ ...ORDER });
     expect(created.automatic_payment_methods).toEqual({ enabled: true, allow_redirects: 'always' });
-    const err = await expectStripeError(stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' }), Stripe.errors.StripeInvalidRequestError);
+    const err = await expectStripeError(
+      stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(err.param).toBe('return_url');
-    const ok = await stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa', return_url: 'http://localhost/pay/return' });
+    const ok = await stripe.paymentIntents.confirm(created.id, {
+      payment_method: 'pm_card_visa',
+      return_url: 'http://localhost/pay/return',
+    });
     expect(ok.status).toBe('succeeded');
   });
 
@@ -107,24 +139,44 @@ describe('payment intents', () => {
     expect(canceled.status).toBe('canceled');
     expect(canceled.cancellation_reason).toBe('abandoned');
     expect(typeof canceled.canceled_at).toBe('number');
-    const err = await expectStripeError(stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' }), Stripe.errors.StripeInvalidRequestError);
+    const err = await expectStripeError(
+      stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(err.code).toBe('payment_intent_unexpected_state');
 
-    const paid = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
-    const err2 = await expectStripeError(stripe.paymentIntents.cancel(paid.id), Stripe.errors.StripeInvalidRequestError);
+    const paid = await stripe.paymentIntents.create({
+      ...ORDER,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      automatic_payment_methods: NO_REDIRECTS,
+    });
+    const err2 = await expectStripeError(
+      stripe.paymentIntents.cancel(paid.id),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(err2.code).toBe('payment_intent_unexpected_state');
   });
 
   it('an unknown id is resource_missing (404)', async () => {
-    const err = await expectStripeError(stripe.paymentIntents.retrieve('pi_doesnotexist'), Stripe.errors.StripeInvalidRequestError);
+    const err = await expectStripeError(
+      stripe.paymentIntents.retrieve('pi_doesnotexist'),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(err.statusCode).toBe(404);
     expect(err.code).toBe('resource_missing');
   });
 
   it('refuses bad input with the parameter named: amount 0, fractional amount, unknown parameter', async () => {
-    const zero = await expectStripeError(stripe.paymentIntents.create({ ...ORDER, amount: 0 }), Stripe.errors.StripeInvalidRequestError);
+    const zero = await expectStripeError(
+      stripe.paymentIntents.create({ ...ORDER, amount: 0 }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(zero.param).toBe('amount');
-    const frac = await expectStripeError(stripe.paymentIntents.create({ ...ORDER, amount: 12.5 }), Stripe.errors.StripeInvalidRequestError);
+    const frac = await expectStripeError(
+      stripe.paymentIntents.create({ ...ORDER, amount: 12.5 }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(frac.param).toBe('amount');
     const unknown = await expectStripeError(
       stripe.paymentIntents.create({ ...ORDER, ...({ amout: 1 } as object) }),
@@ -140,8 +192,14 @@ describe('idempotency', () => {
   it('replays the first response for the same key and parameters, creating nothing new', async () => {
     const before = t.mock.paymentIntents().length;
     const key = `order-${Math.random()}`;
-    const first = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS }, { idempotencyKey: key });
-    const second = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS }, { idempotencyKey: key });
+    const first = await stripe.paymentIntents.create(
+      { ...ORDER, automatic_payment_methods: NO_REDIRECTS },
+      { idempotencyKey: key },
+    );
+    const second = await stripe.paymentIntents.create(
+      { ...ORDER, automatic_payment_methods: NO_REDIRECTS },
+      { idempotencyKey: key },
+    );
     expect(second.id).toBe(first.id);
     expect(second.client_secret).toBe(first.client_secret);
     expect(second.lastResponse.headers['idempotent-replayed']).toBe('true');
@@ -153,7 +211,12 @@ describe('idempotency', () => {
     const before = t.mock.paymentIntents().length;
     const key = `burst-${Math.random()}`;
     const all = await Promise.all(
-      Array.from({ length: 10 }, () => stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS }, { idempotencyKey: key })),
+      Array.from({ length: 10 }, () =>
+        stripe.paymentIntents.create(
+          { ...ORDER, automatic_payment_methods: NO_REDIRECTS },
+          { idempotencyKey: key },
+        ),
+      ),
     );
     expect(new Set(all.map((p) => p.id)).size).toBe(1);
     expect(t.mock.paymentIntents().length).toBe(before + 1);
@@ -161,9 +224,15 @@ describe('idempotency', () => {
 
   it('the same key with different parameters is a StripeIdempotencyError', async () => {
     const key = `order-${Math.random()}`;
-    await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS }, { idempotencyKey: key });
+    await stripe.paymentIntents.create(
+      { ...ORDER, automatic_payment_methods: NO_REDIRECTS },
+      { idempotencyKey: key },
+    );
     const err = await expectStripeError(
-      stripe.paymentIntents.create({ ...ORDER, amount: 9999, automatic_payment_methods: NO_REDIRECTS }, { idempotencyKey: key }),
+      stripe.paymentIntents.create(
+        { ...ORDER, amount: 9999, automatic_payment_methods: NO_REDIRECTS },
+        { idempotencyKey: key },
+      ),
       Stripe.errors.StripeIdempotencyError,
     );
     expect(err.statusCode).toBe(400);
@@ -174,8 +243,22 @@ describe('idempotency', () => {
     const created = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
     const key = `confirm-${Math.random()}`;
     const chargesBefore = t.mock.charges().length;
-    const e1 = await expectStripeError(stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_chargeDeclined' }, { idempotencyKey: key }), Stripe.errors.StripeCardError);
-    const e2 = await expectStripeError(stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_chargeDeclined' }, { idempotencyKey: key }), Stripe.errors.StripeCardError);
+    const e1 = await expectStripeError(
+      stripe.paymentIntents.confirm(
+        created.id,
+        { payment_method: 'pm_card_chargeDeclined' },
+        { idempotencyKey: key },
+      ),
+      Stripe.errors.StripeCardError,
+    );
+    const e2 = await expectStripeError(
+      stripe.paymentIntents.confirm(
+        created.id,
+        { payment_method: 'pm_card_chargeDeclined' },
+        { idempotencyKey: key },
+      ),
+      Stripe.errors.StripeCardError,
+    );
     expect(e2.charge).toBe(e1.charge);
     expect(e2.headers?.['idempotent-replayed']).toBe('true');
     expect(t.mock.charges().length).toBe(chargesBefore + 1);
@@ -184,13 +267,29 @@ describe('idempotency', () => {
 
 describe('refunds', () => {
   async function paid(amount = 5000) {
-    return stripe.paymentIntents.create({ amount, currency: 'cny', payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+    return stripe.paymentIntents.create({
+      amount,
+      currency: 'cny',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      automatic_payment_methods: NO_REDIRECTS,
+    });
   }
 
   it('refunds partially, then the rest, then refuses: charge_already_refunded', async () => {
     const pi = await paid(5000);
-    const r1 = await stripe.refunds.create({ payment_intent: pi.id, amount: 2000, reason: 'requested_by_customer' });
-    expect(r1).toMatchObject({ object: 'refund', amount: 2000, status: 'succeeded', payment_intent: pi.id, charge: pi.latest_charge });
+    const r1 = await stripe.refunds.create({
+      payment_intent: pi.id,
+      amount: 2000,
+      reason: 'requested_by_customer',
+    });
+    expect(r1).toMatchObject({
+      object: 'refund',
+      amount: 2000,
+      status: 'succeeded',
+      payment_intent: pi.id,
+      charge: pi.latest_charge,
+    });
     expect(r1.id).toMatch(/^re_/);
     let charge = await stripe.charges.retrieve(pi.latest_charge as string);
     expect(charge.amount_refunded).toBe(2000);
@@ -202,7 +301,10 @@ describe('refunds', () => {
     expect(charge.amount_refunded).toBe(5000);
     expect(charge.refunded).toBe(true);
 
-    const err = await expectStripeError(stripe.refunds.create({ payment_intent: pi.id, amount: 1 }), Stripe.errors.StripeInvalidRequestError);
+    const err = await expectStripeError(
+      stripe.refunds.create({ payment_intent: pi.id, amount: 1 }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(err.code).toBe('charge_already_refunded');
     expect(await stripe.refunds.retrieve(r1.id)).toMatchObject({ id: r1.id, amount: 2000 });
   });
@@ -210,7 +312,10 @@ describe('refunds', () => {
   it('refuses a refund larger than what is left, and changes nothing', async () => {
     const pi = await paid(5000);
     await stripe.refunds.create({ payment_intent: pi.id, amount: 4000 });
-    const err = await expectStripeError(stripe.refunds.create({ payment_intent: pi.id, amount: 1001 }), Stripe.errors.StripeInvalidRequestError);
+    const err = await expectStripeError(
+      stripe.refunds.create({ payment_intent: pi.id, amount: 1001 }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(err.code).toBe('amount_too_large');
     expect(err.param).toBe('amount');
     const charge = await stripe.charges.retrieve(pi.latest_charge as string);
@@ -220,7 +325,10 @@ describe('refunds', () => {
 
   it('refuses to refund an intent that was never paid', async () => {
     const pi = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
-    const err = await expectStripeError(stripe.refunds.create({ payment_intent: pi.id }), Stripe.errors.StripeInvalidRequestError);
+    const err = await expectStripeError(
+      stripe.refunds.create({ payment_intent: pi.id }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(err.param).toBe('payment_intent');
   });
 
@@ -236,33 +344,63 @@ describe('refunds', () => {
 
 describe('webhooks', () => {
   it('delivers payment_intent.succeeded signed so that constructEvent verifies it', async () => {
-    const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+    const pi = await stripe.paymentIntents.create({
+      ...ORDER,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      automatic_payment_methods: NO_REDIRECTS,
+    });
     await t.mock.waitForWebhooks();
-    const events = received.map((r) => stripe.webhooks.constructEvent(r.payload, r.signature, webhookSecret()));
+    const events = received.map((r) =>
+      stripe.webhooks.constructEvent(r.payload, r.signature, webhookSecret()),
+    );
     const succeeded = events.find((e) => e.type === 'payment_intent.succeeded');
     expect(succeeded?.id).toMatch(/^evt_/);
     expect(succeeded?.data.object).toMatchObject({ id: pi.id, status: 'succeeded', amount: 2350 });
   });
 
   it('a tampered payload or a wrong secret fails verification', async () => {
-    await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+    await stripe.paymentIntents.create({
+      ...ORDER,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      automatic_payment_methods: NO_REDIRECTS,
+    });
     await t.mock.waitForWebhooks();
     const r = received[0];
     if (!r) throw new Error('no webhook received');
     const tampered = r.payload.replace('"amount": 2350', '"amount": 1');
     expect(tampered).not.toBe(r.payload);
-    expect(() => stripe.webhooks.constructEvent(tampered, r.signature, webhookSecret())).toThrow(Stripe.errors.StripeSignatureVerificationError);
-    expect(() => stripe.webhooks.constructEvent(r.payload, r.signature, 'whsec_wrong')).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(() => stripe.webhooks.constructEvent(tampered, r.signature, webhookSecret())).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
+    expect(() => stripe.webhooks.constructEvent(r.payload, r.signature, 'whsec_wrong')).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
   });
 
   it('sends payment_failed for a decline and charge.refunded for a refund', async () => {
     const failed = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
-    await stripe.paymentIntents.confirm(failed.id, { payment_method: 'pm_card_chargeDeclined' }).catch(() => undefined);
-    const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+    await stripe.paymentIntents
+      .confirm(failed.id, { payment_method: 'pm_card_chargeDeclined' })
+      .catch(() => undefined);
+    const pi = await stripe.paymentIntents.create({
+      ...ORDER,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      automatic_payment_methods: NO_REDIRECTS,
+    });
     await stripe.refunds.create({ payment_intent: pi.id, amount: 350 });
     await t.mock.waitForWebhooks();
-    const events = received.map((r) => stripe.webhooks.constructEvent(r.payload, r.signature, webhookSecret()));
-    expect(events.map((e) => e.type)).toEqual(['payment_intent.payment_failed', 'payment_intent.succeeded', 'refund.created', 'charge.refunded']);
+    const events = received.map((r) =>
+      stripe.webhooks.constructEvent(r.payload, r.signature, webhookSecret()),
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'payment_intent.payment_failed',
+      'payment_intent.succeeded',
+      'refund.created',
+      'charge.refunded',
+    ]);
     const refunded = events[3] as Stripe.ChargeRefundedEvent;
     expect(refunded.data.object.amount_refunded).toBe(350);
     expect(refunded.data.previous_attributes?.amount_refunded).toBe(0);
@@ -272,10 +410,17 @@ describe('webhooks', () => {
   it('paused webhooks are lost; redeliver sends the same event id again', async () => {
     t.mock.pauseWebhooks(true);
     try {
-      const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+      const pi = await stripe.paymentIntents.create({
+        ...ORDER,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        automatic_payment_methods: NO_REDIRECTS,
+      });
       await t.mock.waitForWebhooks();
       expect(received).toHaveLength(0);
-      const event = t.mock.events.find((e) => e.type === 'payment_intent.succeeded' && (e.data.object).id === pi.id);
+      const event = t.mock.events.find(
+        (e) => e.type === 'payment_intent.succeeded' && e.data.object.id === pi.id,
+      );
       expect(event).toBeDefined();
       const delivery = await t.mock.redeliver(event!.id);
       expect(delivery.outcome).toBe('delivered');
@@ -293,13 +438,24 @@ describe('webhooks', () => {
       if (calls < 3) throw new Error('app restarting');
     });
     try {
-      await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS, metadata: { k: 'retry' } });
+      await stripe.paymentIntents.create({
+        ...ORDER,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        automatic_payment_methods: NO_REDIRECTS,
+        metadata: { k: 'retry' },
+      });
       await t.mock.waitForWebhooks();
       expect(calls).toBe(3);
       expect(t.mock.deliveries().at(-1)).toMatchObject({ outcome: 'delivered', attempts: 3 });
 
       calls = -100; // never succeeds
-      await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+      await stripe.paymentIntents.create({
+        ...ORDER,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        automatic_payment_methods: NO_REDIRECTS,
+      });
       await t.mock.waitForWebhooks();
       expect(t.mock.deliveries().at(-1)).toMatchObject({ outcome: 'failed', attempts: 4 });
     } finally {
@@ -315,7 +471,10 @@ describe('authentication and routing', () => {
     const bad = createStripeClient(t.mock.url, 'sk_test_not_the_right_key!');
     await expectStripeError(bad.paymentIntents.create({ ...ORDER }), Stripe.errors.StripeAuthenticationError);
     const live = createStripeClient(t.mock.url, 'sk_live_abcdefghijklmnop');
-    const err = await expectStripeError(live.paymentIntents.retrieve('pi_x'), Stripe.errors.StripeAuthenticationError);
+    const err = await expectStripeError(
+      live.paymentIntents.retrieve('pi_x'),
+      Stripe.errors.StripeAuthenticationError,
+    );
     expect(err.statusCode).toBe(401);
     const res = await fetch(`${t.mock.url}/v1/payment_intents/pi_x`);
     expect(res.status).toBe(401);
@@ -323,7 +482,9 @@ describe('authentication and routing', () => {
   });
 
   it('an unknown route answers Stripe 404 invalid_request_error', async () => {
-    const res = await fetch(`${t.mock.url}/v1/customers`, { headers: { authorization: `Bearer ${t.secretKey}` } });
+    const res = await fetch(`${t.mock.url}/v1/customers`, {
+      headers: { authorization: `Bearer ${t.secretKey}` },
+    });
     expect(res.status).toBe(404);
     const body = (await res.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe('invalid_request_error');
@@ -333,13 +494,22 @@ describe('authentication and routing', () => {
   it('parses form-encoded bracket notation sent by hand (curl-style)', async () => {
     const res = await fetch(`${t.mock.url}/v1/payment_intents`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/x-www-form-urlencoded', 'stripe-version': '2024-06-20' },
+      headers: {
+        authorization: `Bearer ${t.secretKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'stripe-version': '2024-06-20',
+      },
       body: 'amount=100&currency=CNY&metadata[order_id]=a%20b&automatic_payment_methods[enabled]=true&automatic_payment_methods[allow_redirects]=never&expand[]=latest_charge',
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('stripe-version')).toBe('2024-06-20');
     const pi = (await res.json()) as Stripe.PaymentIntent;
-    expect(pi).toMatchObject({ amount: 100, currency: 'cny', metadata: { order_id: 'a b' }, automatic_payment_methods: { enabled: true, allow_redirects: 'never' } });
+    expect(pi).toMatchObject({
+      amount: 100,
+      currency: 'cny',
+      metadata: { order_id: 'a b' },
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+    });
   });
 });
 
@@ -353,7 +523,12 @@ describe('webhook retries do not hold back other events', () => {
       if (event.type === 'refund.created' && !seen.includes('charge.refunded')) throw new Error('busy');
     });
     try {
-      const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+      const pi = await stripe.paymentIntents.create({
+        ...ORDER,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        automatic_payment_methods: NO_REDIRECTS,
+      });
       await t.mock.waitForWebhooks();
       seen.length = 0;
       const refund = await stripe.refunds.create({ payment_intent: pi.id });
@@ -364,7 +539,9 @@ describe('webhook retries do not hold back other events', () => {
         expect.objectContaining({ type: 'charge.refunded', outcome: 'delivered', attempts: 1 }),
         expect.objectContaining({ type: 'refund.created', outcome: 'delivered', attempts: 2 }),
       ]);
-      expect(t.mock.events.find((e) => e.id === log[1]!.eventId)?.data.object).toMatchObject({ id: refund.id });
+      expect(t.mock.events.find((e) => e.id === log[1]!.eventId)?.data.object).toMatchObject({
+        id: refund.id,
+      });
     } finally {
       t.mock.setWebhookHandler((payload, signature) => {
         received.push({ payload, signature });
@@ -384,7 +561,12 @@ describe('webhooks over HTTP', () => {
       req.on('end', () => {
         const status = failFirst ? 500 : 200;
         failFirst = false;
-        got.push({ status, body, signature: String(req.headers['stripe-signature']), contentType: String(req.headers['content-type']) });
+        got.push({
+          status,
+          body,
+          signature: String(req.headers['stripe-signature']),
+          contentType: String(req.headers['content-type']),
+        });
         res.writeHead(status).end();
       });
     });
@@ -392,7 +574,12 @@ describe('webhooks over HTTP', () => {
     const { port } = app.address() as import('node:net').AddressInfo;
     t.mock.setWebhookUrl(`http://127.0.0.1:${port}/api/stripe/webhook`);
     try {
-      const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS });
+      const pi = await stripe.paymentIntents.create({
+        ...ORDER,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        automatic_payment_methods: NO_REDIRECTS,
+      });
       await t.mock.waitForWebhooks();
       expect(got.map((g) => g.status)).toEqual([500, 200]);
       const last = got[1]!;
@@ -401,7 +588,12 @@ describe('webhooks over HTTP', () => {
       expect(event.type).toBe('payment_intent.succeeded');
       expect((event.data.object as Stripe.PaymentIntent).id).toBe(pi.id);
       expect(JSON.parse(got[0]!.body)).toMatchObject({ id: event.id });
-      expect(t.mock.deliveries().at(-1)).toMatchObject({ eventId: event.id, outcome: 'delivered', attempts: 2, lastStatus: 200 });
+      expect(t.mock.deliveries().at(-1)).toMatchObject({
+        eventId: event.id,
+        outcome: 'delivered',
+        attempts: 2,
+        lastStatus: 200,
+      });
     } finally {
       t.mock.setWebhookHandler((payload, signature) => {
         received.push({ payload, signature });
@@ -419,13 +611,23 @@ describe('more of Stripe’s rules', () => {
   const raw = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${t.mock.url}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      headers: {
+        authorization: `Bearer ${t.secretKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        ...headers,
+      },
       body,
     });
 
   it('an idempotency key reused on another endpoint is an idempotency_error', async () => {
-    const pi = await stripe.paymentIntents.create({ ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS }, { idempotencyKey: 'shared-key-1' });
-    const err = await expectStripeError(stripe.refunds.create({ payment_intent: pi.id }, { idempotencyKey: 'shared-key-1' }), Stripe.errors.StripeIdempotencyError);
+    const pi = await stripe.paymentIntents.create(
+      { ...ORDER, payment_method: 'pm_card_visa', confirm: true, automatic_payment_methods: NO_REDIRECTS },
+      { idempotencyKey: 'shared-key-1' },
+    );
+    const err = await expectStripeError(
+      stripe.refunds.create({ payment_intent: pi.id }, { idempotencyKey: 'shared-key-1' }),
+      Stripe.errors.StripeIdempotencyError,
+    );
     expect(err.message).toContain('same endpoint');
     expect(t.mock.refunds().filter((r) => r.payment_intent === pi.id)).toHaveLength(0);
   });
@@ -433,30 +635,51 @@ describe('more of Stripe’s rules', () => {
   it('a confirm retried with its key is replayed: one charge', async () => {
     const created = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
     const before = t.mock.charges().length;
-    const a = await stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' }, { idempotencyKey: `c-${created.id}` });
-    const b = await stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa' }, { idempotencyKey: `c-${created.id}` });
+    const a = await stripe.paymentIntents.confirm(
+      created.id,
+      { payment_method: 'pm_card_visa' },
+      { idempotencyKey: `c-${created.id}` },
+    );
+    const b = await stripe.paymentIntents.confirm(
+      created.id,
+      { payment_method: 'pm_card_visa' },
+      { idempotencyKey: `c-${created.id}` },
+    );
     expect(b.latest_charge).toBe(a.latest_charge);
     expect(t.mock.charges().length).toBe(before + 1);
   });
 
   it('a request refused while validating its parameters is not saved: the key can be used again once the request is fixed', async () => {
-    const bad = await raw('/v1/payment_intents', 'amount=-5&currency=cny', { 'idempotency-key': 'validate-1' });
+    const bad = await raw('/v1/payment_intents', 'amount=-5&currency=cny', {
+      'idempotency-key': 'validate-1',
+    });
     expect(bad.status).toBe(400);
-    const again = await raw('/v1/payment_intents', 'amount=-5&currency=cny', { 'idempotency-key': 'validate-1' });
+    const again = await raw('/v1/payment_intents', 'amount=-5&currency=cny', {
+      'idempotency-key': 'validate-1',
+    });
     expect(again.headers.get('idempotent-replayed')).toBeNull();
-    const fixed = await raw('/v1/payment_intents', 'amount=500&currency=cny&payment_method_types[]=card', { 'idempotency-key': 'validate-1' });
+    const fixed = await raw('/v1/payment_intents', 'amount=500&currency=cny&payment_method_types[]=card', {
+      'idempotency-key': 'validate-1',
+    });
     expect(fixed.status).toBe(200);
   });
 
   it('refuses an expansion it cannot do, naming expand', async () => {
     const pi = await stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS });
-    const err = await expectStripeError(stripe.paymentIntents.retrieve(pi.id, { expand: ['customer'] }), Stripe.errors.StripeInvalidRequestError);
+    const err = await expectStripeError(
+      stripe.paymentIntents.retrieve(pi.id, { expand: ['customer'] }),
+      Stripe.errors.StripeInvalidRequestError,
+    );
     expect(err.param).toBe('expand');
   });
 
   it('enforces Stripe’s metadata limits', async () => {
     const err = await expectStripeError(
-      stripe.paymentIntents.create({ ...ORDER, metadata: { note: 'x'.repeat(501) }, automatic_payment_methods: NO_REDIRECTS }),
+      stripe.paymentIntents.create({
+        ...ORDER,
+        metadata: { note: 'x'.repeat(501) },
+        automatic_payment_methods: NO_REDIRECTS,
+      }),
       Stripe.errors.StripeInvalidRequestError,
     );
     expect(err.param).toBe('metadata[note]');
@@ -500,7 +723,10 @@ describe('more of Stripe’s rules', () => {
     expect(log[0]!.idempotencyKey).toBe(log[1]!.idempotencyKey);
 
     t.mock.failRequests(3);
-    await expectStripeError(stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS }), Stripe.errors.StripeAPIError);
+    await expectStripeError(
+      stripe.paymentIntents.create({ ...ORDER, automatic_payment_methods: NO_REDIRECTS }),
+      Stripe.errors.StripeAPIError,
+    );
     expect(t.mock.paymentIntents().length).toBe(before + 1);
     t.mock.failRequests(0);
   });
@@ -514,8 +740,16 @@ describe('client factory', () => {
 
   it('parses STRIPE_API_BASE and refuses what the SDK would silently ignore', async () => {
     const { parseApiBase } = await import('@/server/payments/stripe');
-    expect(parseApiBase('http://127.0.0.1:12111')).toEqual({ host: '127.0.0.1', port: 12111, protocol: 'http' });
-    expect(parseApiBase('https://api.example.test')).toEqual({ host: 'api.example.test', port: 443, protocol: 'https' });
+    expect(parseApiBase('http://127.0.0.1:12111')).toEqual({
+      host: '127.0.0.1',
+      port: 12111,
+      protocol: 'http',
+    });
+    expect(parseApiBase('https://api.example.test')).toEqual({
+      host: 'api.example.test',
+      port: 443,
+      protocol: 'https',
+    });
     expect(parseApiBase('http://[::1]:9')).toEqual({ host: '::1', port: 9, protocol: 'http' });
     expect(() => parseApiBase('http://127.0.0.1:12111/v1')).toThrow(/path/);
     expect(() => parseApiBase('ftp://x')).toThrow(/http/);

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Database } from '@/db/client';
 import type { AppErrorData } from '@/server/api/trpc';
-import { coordinatorProcedure, createContext, protectedProcedure, publicProcedure, router } from '@/server/api/trpc';
+import {
+  coordinatorProcedure,
+  createContext,
+  protectedProcedure,
+  publicProcedure,
+  router,
+} from '@/server/api/trpc';
 import type { SessionUser } from '@/server/services/shared/context';
 import { conflict } from '@/server/services/shared/errors';
 import { createTestDatabase } from '../helpers/db';
@@ -33,7 +39,11 @@ let people: Awaited<ReturnType<typeof makeRoleUsers>>;
 let communityId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
-  const c = await makeCommunity(database.db, { buildings: 1, stairwellsPerBuilding: 1, householdsPerStairwell: 2 });
+  const c = await makeCommunity(database.db, {
+    buildings: 1,
+    stairwellsPerBuilding: 1,
+    householdsPerStairwell: 2,
+  });
   communityId = c.id;
   people = await makeRoleUsers(database.db, c);
 });
@@ -41,7 +51,11 @@ afterAll(async () => {
   await database.close();
 });
 
-type Shape = { message: string; code: number; data: AppErrorData & { code: string; httpStatus: number; stack?: string } };
+type Shape = {
+  message: string;
+  code: number;
+  data: AppErrorData & { code: string; httpStatus: number; stack?: string };
+};
 
 /** GET /api/trpc/<path>?input=… through the fetch adapter; returns the status and the decoded error. */
 async function call(path: string, input: unknown, user: SessionUser | null = null) {
@@ -74,7 +88,12 @@ describe('the tRPC error formatter', () => {
     expect(status).toBe(409);
     expect(error!.data.code).toBe('CONFLICT');
     expect(error!.message).toBe('已售完 / Sold out.');
-    expect(error!.data).toMatchObject({ appCode: 'RELAY_SOLD_OUT', field: 'qty', details: { left: 0 }, zodError: null });
+    expect(error!.data).toMatchObject({
+      appCode: 'RELAY_SOLD_OUT',
+      field: 'qty',
+      details: { left: 0 },
+      zodError: null,
+    });
   });
 
   it('never lets an unknown error’s message or stack reach the client', async () => {
@@ -83,12 +102,19 @@ describe('the tRPC error formatter', () => {
     expect(status).toBe(500);
     expect(error!.data.code).toBe('INTERNAL_SERVER_ERROR');
     expect(error!.data.appCode).toBe('INTERNAL');
-    expect(error!.message).toBe('服务器出错了，请稍后再试 / Something went wrong on our side, please try again.');
+    expect(error!.message).toBe(
+      '服务器出错了，请稍后再试 / Something went wrong on our side, please try again.',
+    );
     expect(text).not.toMatch(/10\.0\.0\.7|password|linli"/);
     expect(error!.data.stack ?? null).toBeNull();
     expect(text).not.toMatch(/trpc-errors\.test|node_modules|\bat /);
     // …but the operator still sees it in the log.
-    expect(logged.mock.calls.flat().map((x) => String((x as Error)?.message ?? x)).join(' ')).toContain('10.0.0.7');
+    expect(
+      logged.mock.calls
+        .flat()
+        .map((x) => String((x as Error)?.message ?? x))
+        .join(' '),
+    ).toContain('10.0.0.7');
     logged.mockRestore();
   });
 

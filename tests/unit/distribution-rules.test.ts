@@ -73,7 +73,9 @@ describe('shortfall allocation (first come, first served by 接龙号)', () => {
   it('refuses negative, fractional and more-than-ordered quantities', () => {
     expect(codeOf(() => allocateShortfall([line(1, 2)], -1))).toBe('BAD_REQUEST:DELIVERED_QTY_NEGATIVE');
     expect(codeOf(() => allocateShortfall([line(1, 2)], 1.5))).toBe('BAD_REQUEST:DELIVERED_QTY_NOT_INTEGER');
-    expect(codeOf(() => allocateShortfall([line(1, 2)], 3))).toBe('BAD_REQUEST:DELIVERED_QTY_EXCEEDS_ORDERED');
+    expect(codeOf(() => allocateShortfall([line(1, 2)], 3))).toBe(
+      'BAD_REQUEST:DELIVERED_QTY_EXCEEDS_ORDERED',
+    );
   });
 
   it('sums one refund per order across items', () => {
@@ -86,10 +88,13 @@ describe('shortfall allocation (first come, first served by 接龙号)', () => {
   it('property: units are conserved, later joiners are never served before earlier ones', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ qty: fc.integer({ min: 1, max: 5 }), price: fc.integer({ min: 0, max: 10_000 }) }), {
-          minLength: 1,
-          maxLength: 30,
-        }),
+        fc.array(
+          fc.record({ qty: fc.integer({ min: 1, max: 5 }), price: fc.integer({ min: 0, max: 10_000 }) }),
+          {
+            minLength: 1,
+            maxLength: 30,
+          },
+        ),
         fc.nat(),
         (rows, seed) => {
           const lines = rows.map((r, i) => line(i + 1, r.qty, r.price));
@@ -98,7 +103,8 @@ describe('shortfall allocation (first come, first served by 接龙号)', () => {
           const result = allocateShortfall([...lines].reverse(), delivered);
           expect(result.reduce((n, a) => n + a.fulfilledQty, 0)).toBe(delivered);
           const refund = result.reduce((n, a) => n + a.refundFen, 0);
-          const expected = lines.reduce((n, l) => n + l.qty * l.unitPriceFen, 0) -
+          const expected =
+            lines.reduce((n, l) => n + l.qty * l.unitPriceFen, 0) -
             result.reduce((n, a) => n + a.fulfilledQty * lines[a.seq - 1]!.unitPriceFen, 0);
           expect(refund).toBe(expected);
           // Once someone is short, everyone after them gets nothing.
@@ -119,7 +125,13 @@ describe('batch state machine', () => {
       BATCH_STATUSES.filter((to) => canTransitionBatch(from, to)).map((to) => `${from}→${to}`),
     );
     expect(allowed.sort()).toEqual(
-      ['received→disinfecting', 'disinfecting→released', 'released→distributing', 'released→completed', 'distributing→completed'].sort(),
+      [
+        'received→disinfecting',
+        'disinfecting→released',
+        'released→distributing',
+        'released→completed',
+        'distributing→completed',
+      ].sort(),
     );
   });
 
@@ -144,7 +156,13 @@ describe('bag state machine', () => {
       BAG_STATUSES.filter((to) => canTransitionBag(from, to)).map((to) => `${from}→${to}`),
     );
     expect(allowed.sort()).toEqual(
-      ['pending→delivered', 'pending→exception', 'pending→refunded', 'exception→delivered', 'exception→refunded'].sort(),
+      [
+        'pending→delivered',
+        'pending→exception',
+        'pending→refunded',
+        'exception→delivered',
+        'exception→refunded',
+      ].sort(),
     );
   });
 
@@ -167,7 +185,9 @@ describe('disinfection dwell', () => {
   it('uses the compound minimum, accepts a longer one, refuses a shorter one', () => {
     expect(resolveDwellSeconds({ compoundMinutes: 30 })).toBe(1800);
     expect(resolveDwellSeconds({ compoundMinutes: 30, requestedMinutes: 45 })).toBe(2700);
-    expect(codeOf(() => resolveDwellSeconds({ compoundMinutes: 30, requestedMinutes: 10 }))).toBe('BAD_REQUEST:DWELL_TOO_SHORT');
+    expect(codeOf(() => resolveDwellSeconds({ compoundMinutes: 30, requestedMinutes: 10 }))).toBe(
+      'BAD_REQUEST:DWELL_TOO_SHORT',
+    );
   });
 
   it('the test setting replaces the dwell', () => {

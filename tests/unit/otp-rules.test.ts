@@ -29,9 +29,12 @@ describe('normalizePhone', () => {
     expect(normalizePhone(raw)).toEqual({ ok: true, phone: e164 });
   });
 
-  it.each(['', '   ', 'abc', '12345', '+861380013800011', '1380013800'])('refuses %j as PHONE_INVALID', (raw) => {
-    expect(normalizePhone(raw)).toEqual({ ok: false, reason: 'PHONE_INVALID' });
-  });
+  it.each(['', '   ', 'abc', '12345', '+861380013800011', '1380013800'])(
+    'refuses %j as PHONE_INVALID',
+    (raw) => {
+      expect(normalizePhone(raw)).toEqual({ ok: false, reason: 'PHONE_INVALID' });
+    },
+  );
 
   it('refuses a Shanghai landline, which cannot receive a text', () => {
     expect(normalizePhone('021 6123 4567')).toEqual({ ok: false, reason: 'PHONE_NOT_MOBILE' });
@@ -89,8 +92,16 @@ describe('resendDecision', () => {
     expect(resendDecision([], T0, real)).toEqual({ ok: true });
   });
   it('refuses a second code within 60 s and says how long to wait', () => {
-    expect(resendDecision([T0], at(15_000), real)).toEqual({ ok: false, code: 'OTP_RESEND_TOO_SOON', retryAfterSeconds: 45 });
-    expect(resendDecision([T0], at(59_001), real)).toEqual({ ok: false, code: 'OTP_RESEND_TOO_SOON', retryAfterSeconds: 1 });
+    expect(resendDecision([T0], at(15_000), real)).toEqual({
+      ok: false,
+      code: 'OTP_RESEND_TOO_SOON',
+      retryAfterSeconds: 45,
+    });
+    expect(resendDecision([T0], at(59_001), real)).toEqual({
+      ok: false,
+      code: 'OTP_RESEND_TOO_SOON',
+      retryAfterSeconds: 1,
+    });
     expect(resendDecision([T0], at(60_000), real)).toEqual({ ok: true });
   });
   it('caps a phone at 10 codes per rolling hour', () => {
@@ -103,17 +114,25 @@ describe('resendDecision', () => {
     const t = { testNumber: true };
     expect(resendDecision([T0], at(1_000), t)).toEqual({ ok: true });
     const ten = Array.from({ length: 10 }, (_, i) => at(i * 1_000));
-    expect(resendDecision(ten, at(10_000), t)).toEqual({ ok: false, code: 'OTP_RESEND_TOO_SOON', retryAfterSeconds: 50 });
+    expect(resendDecision(ten, at(10_000), t)).toEqual({
+      ok: false,
+      code: 'OTP_RESEND_TOO_SOON',
+      retryAfterSeconds: 50,
+    });
   });
   it('never lets two codes through within 60 s, whatever the history (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 3_600_000 }), { maxLength: 30 }), fc.integer({ min: 0, max: 3_600_000 }), (hist, t) => {
-        const now = at(t);
-        const d = resendDecision(hist.map(at), now, real);
-        const tooRecent = hist.some((h) => h <= t && t - h < 60_000);
-        if (tooRecent) expect(d.ok).toBe(false);
-        if (!d.ok) expect(d.retryAfterSeconds).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3_600_000 }), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 3_600_000 }),
+        (hist, t) => {
+          const now = at(t);
+          const d = resendDecision(hist.map(at), now, real);
+          const tooRecent = hist.some((h) => h <= t && t - h < 60_000);
+          if (tooRecent) expect(d.ok).toBe(false);
+          if (!d.ok) expect(d.retryAfterSeconds).toBeGreaterThan(0);
+        },
+      ),
     );
   });
 });
@@ -135,7 +154,9 @@ describe('AUTH_TEST_OTPS', () => {
   });
   it('are refused in production unless ALLOW_TEST_OTPS=1', () => {
     const env = { NODE_ENV: 'production', AUTH_SECRET: 's', AUTH_TEST_OTPS: '+8613800000001=111111' };
-    expect(() => loadAuthConfig(env)).toThrow(/AUTH_TEST_OTPS is set while NODE_ENV=production.*ALLOW_TEST_OTPS=1/s);
+    expect(() => loadAuthConfig(env)).toThrow(
+      /AUTH_TEST_OTPS is set while NODE_ENV=production.*ALLOW_TEST_OTPS=1/s,
+    );
     expect(loadAuthConfig({ ...env, ALLOW_TEST_OTPS: '1' }).testOtps.get('+8613800000001')).toBe('111111');
     expect(loadAuthConfig({ ...env, NODE_ENV: 'development' }).testOtps.size).toBe(1);
   });

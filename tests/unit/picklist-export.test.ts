@@ -48,7 +48,15 @@ describe('CSV stream', () => {
 
 describe('helpers', () => {
   it('names spreadsheet columns', () => {
-    expect([1, 26, 27, 52, 53, 702, 703].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'AZ', 'BA', 'ZZ', 'AAA']);
+    expect([1, 26, 27, 52, 53, 702, 703].map(columnLetter)).toEqual([
+      'A',
+      'Z',
+      'AA',
+      'AZ',
+      'BA',
+      'ZZ',
+      'AAA',
+    ]);
   });
   it('sends Chinese file names with an ASCII fallback, and the page reads them back', () => {
     const d = contentDisposition('拣货单-保供"套餐"-2022-04-12-bags.csv');

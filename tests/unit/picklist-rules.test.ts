@@ -39,10 +39,19 @@ describe('masking', () => {
 
 describe('route order', () => {
   const k = (o: Partial<RouteKey>): RouteKey => ({
-    buildingRoute: 1, buildingNumber: '1', stairwellRoute: 1, stairwellNumber: '1', floor: 1, room: '101', seq: 1, ...o,
+    buildingRoute: 1,
+    buildingNumber: '1',
+    stairwellRoute: 1,
+    stairwellNumber: '1',
+    floor: 1,
+    room: '101',
+    seq: 1,
+    ...o,
   });
   it('walks building route, stairwell route, floor, room (naturally), then 接龙号', () => {
-    expect(compareRoute(k({ buildingRoute: 1, floor: 9 }), k({ buildingRoute: 2, floor: 1 }))).toBeLessThan(0);
+    expect(compareRoute(k({ buildingRoute: 1, floor: 9 }), k({ buildingRoute: 2, floor: 1 }))).toBeLessThan(
+      0,
+    );
     expect(compareRoute(k({ stairwellRoute: 2 }), k({ stairwellRoute: 1, floor: 6 }))).toBeGreaterThan(0);
     expect(compareRoute(k({ floor: 2, room: '201' }), k({ floor: 10, room: '1001' }))).toBeLessThan(0);
     expect(compareRoute(k({ room: '3-2' }), k({ room: '3-10' }))).toBeLessThan(0);
@@ -52,22 +61,35 @@ describe('route order', () => {
   });
   it('sorting by it always yields route order (total order)', () => {
     const keyArb = fc.record({
-      buildingRoute: fc.nat(5), buildingNumber: fc.constantFrom('1', '2', '10', '12A'), stairwellRoute: fc.nat(5),
-      stairwellNumber: fc.constantFrom('1', '2', '3'), floor: fc.integer({ min: -1, max: 30 }),
-      room: fc.constantFrom('101', '102', '1001', 'B1', '3-2', '3-10'), seq: fc.integer({ min: 1, max: 2000 }),
+      buildingRoute: fc.nat(5),
+      buildingNumber: fc.constantFrom('1', '2', '10', '12A'),
+      stairwellRoute: fc.nat(5),
+      stairwellNumber: fc.constantFrom('1', '2', '3'),
+      floor: fc.integer({ min: -1, max: 30 }),
+      room: fc.constantFrom('101', '102', '1001', 'B1', '3-2', '3-10'),
+      seq: fc.integer({ min: 1, max: 2000 }),
     });
     fc.assert(
       fc.property(fc.array(keyArb, { maxLength: 60 }), (keys) => {
         const sorted = [...keys].sort(compareRoute);
         expect(isInRouteOrder(sorted)).toBe(true);
-        for (let i = 1; i < sorted.length; i++) expect(compareRoute(sorted[i]!, sorted[i - 1]!)).toBeGreaterThanOrEqual(0);
+        for (let i = 1; i < sorted.length; i++)
+          expect(compareRoute(sorted[i]!, sorted[i - 1]!)).toBeGreaterThanOrEqual(0);
       }),
     );
   });
 });
 
 const line = (o: Partial<PickLine>): PickLine => ({
-  productId: 'p1', name: '大米', spec: '5kg', unit: '袋', qty: 1, unitPriceFen: 3990, fulfilledQty: null, refundedFen: 0, ...o,
+  productId: 'p1',
+  name: '大米',
+  spec: '5kg',
+  unit: '袋',
+  qty: 1,
+  unitPriceFen: 3990,
+  fulfilledQty: null,
+  refundedFen: 0,
+  ...o,
 });
 
 describe('aggregation', () => {
@@ -77,16 +99,47 @@ describe('aggregation', () => {
       { lines: [line({ qty: 3, fulfilledQty: 1, refundedFen: 7980 })] },
     ]);
     expect(totals).toEqual([
-      { productId: 'p1', name: '大米', spec: '5kg', unit: '袋', unitPriceFen: 3990, orderedQty: 5, deliverQty: 3, shortQty: 2, amountFen: 5 * 3990, refundedFen: 7980, bags: 2 },
-      { productId: 'p2', name: '鸡蛋', spec: '5kg', unit: '袋', unitPriceFen: 4500, orderedQty: 1, deliverQty: 1, shortQty: 0, amountFen: 4500, refundedFen: 0, bags: 1 },
+      {
+        productId: 'p1',
+        name: '大米',
+        spec: '5kg',
+        unit: '袋',
+        unitPriceFen: 3990,
+        orderedQty: 5,
+        deliverQty: 3,
+        shortQty: 2,
+        amountFen: 5 * 3990,
+        refundedFen: 7980,
+        bags: 2,
+      },
+      {
+        productId: 'p2',
+        name: '鸡蛋',
+        spec: '5kg',
+        unit: '袋',
+        unitPriceFen: 4500,
+        orderedQty: 1,
+        deliverQty: 1,
+        shortQty: 0,
+        amountFen: 4500,
+        refundedFen: 0,
+        bags: 1,
+      },
     ]);
   });
   it('shows no unit price when one product sold at two prices', () => {
-    expect(totalsFromLines([{ lines: [line({})] }, { lines: [line({ unitPriceFen: 3500 })] }])[0]!.unitPriceFen).toBeNull();
+    expect(
+      totalsFromLines([{ lines: [line({})] }, { lines: [line({ unitPriceFen: 3500 })] }])[0]!.unitPriceFen,
+    ).toBeNull();
   });
   it('counts households, bags, units and door deliveries per stairwell', () => {
     const bag = (stairwellId: string, householdId: string, lines: PickLine[], doorDelivery = false) => ({
-      stairwellId, buildingNumber: '3', stairwellNumber: stairwellId, householdId, doorDelivery, lines,
+      stairwellId,
+      buildingNumber: '3',
+      stairwellNumber: stairwellId,
+      householdId,
+      doorDelivery,
+      lines,
     });
     expect(
       stairwellCounts([
@@ -96,8 +149,24 @@ describe('aggregation', () => {
         bag('2', 'h3', [line({ qty: 1 })]),
       ]),
     ).toEqual([
-      { stairwellId: '1', buildingNumber: '3', stairwellNumber: '1', households: 2, bags: 3, items: 6, doorDelivery: 1 },
-      { stairwellId: '2', buildingNumber: '3', stairwellNumber: '2', households: 1, bags: 1, items: 1, doorDelivery: 0 },
+      {
+        stairwellId: '1',
+        buildingNumber: '3',
+        stairwellNumber: '1',
+        households: 2,
+        bags: 3,
+        items: 6,
+        doorDelivery: 1,
+      },
+      {
+        stairwellId: '2',
+        buildingNumber: '3',
+        stairwellNumber: '2',
+        households: 1,
+        bags: 1,
+        items: 1,
+        doorDelivery: 0,
+      },
     ]);
   });
   it('formats money and lines as people read them', () => {

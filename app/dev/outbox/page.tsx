@@ -52,9 +52,16 @@ export default async function DevOutboxPage({ searchParams }: { searchParams: Pr
           {entries.map((e) => {
             const expired = now.getTime() - e.sentAt.getTime() >= OTP_TTL_MS;
             return (
-              <li key={`${e.phone}-${e.sentAt.getTime()}`} className="card" data-phone={e.phone} data-code={e.code}>
+              <li
+                key={`${e.phone}-${e.sentAt.getTime()}`}
+                className="card"
+                data-phone={e.phone}
+                data-code={e.code}
+              >
                 <div style={{ fontSize: '1.1rem', fontWeight: 600 }}>{e.phone}</div>
-                <div style={{ fontSize: '2rem', letterSpacing: '0.3em', fontVariantNumeric: 'tabular-nums' }}>{e.code}</div>
+                <div style={{ fontSize: '2rem', letterSpacing: '0.3em', fontVariantNumeric: 'tabular-nums' }}>
+                  {e.code}
+                </div>
                 <div className="muted">
                   {t('sentAt', { time: time.format(e.sentAt) })} · {expired ? t('expired') : t('valid')}
                 </div>

@@ -108,7 +108,10 @@ export const CheckOffInput = z
     via: z.enum(['scan', 'tap', 'manual']).optional(),
     photoKey: text(200).nullish(),
   })
-  .refine((v) => !!v.bagId || !!v.code, { message: '请扫码或选择袋子 / Scan a label or pick a bag.', path: ['code'] });
+  .refine((v) => !!v.bagId || !!v.code, {
+    message: '请扫码或选择袋子 / Scan a label or pick a bag.',
+    path: ['code'],
+  });
 export type CheckOffInput = z.infer<typeof CheckOffInput>;
 
 // ── Residents ────────────────────────────────────────────────────────────────────────────────
@@ -148,29 +151,45 @@ export type ChangesInput = z.infer<typeof ChangesInput>;
  */
 export const distributionRouter = router({
   // Merchant
-  relayDelivery: protectedProcedure.input(RelayDeliveryInput).query(({ ctx, input }) => getRelayDelivery({ ctx, input })),
-  dispatch: protectedProcedure.input(DispatchDeliveryInput).mutation(({ ctx, input }) => dispatchDelivery({ ctx, input })),
-  previewShortfall: protectedProcedure.input(ShortfallInput).query(({ ctx, input }) => previewShortfall({ ctx, input })),
-  settleShortfall: protectedProcedure.input(ShortfallInput).mutation(({ ctx, input }) => settleShortfall({ ctx, input })),
-  decideProblem: protectedProcedure.input(DecideProblemInput).mutation(({ ctx, input }) => decideProblem({ ctx, input })),
+  relayDelivery: protectedProcedure
+    .input(RelayDeliveryInput)
+    .query(({ ctx, input }) => getRelayDelivery({ ctx, input })),
+  dispatch: protectedProcedure
+    .input(DispatchDeliveryInput)
+    .mutation(({ ctx, input }) => dispatchDelivery({ ctx, input })),
+  previewShortfall: protectedProcedure
+    .input(ShortfallInput)
+    .query(({ ctx, input }) => previewShortfall({ ctx, input })),
+  settleShortfall: protectedProcedure
+    .input(ShortfallInput)
+    .mutation(({ ctx, input }) => settleShortfall({ ctx, input })),
+  decideProblem: protectedProcedure
+    .input(DecideProblemInput)
+    .mutation(({ ctx, input }) => decideProblem({ ctx, input })),
   refundBag: protectedProcedure.input(RefundBagInput).mutation(({ ctx, input }) => refundBag({ ctx, input })),
 
   // Gate
   gate: volunteerProcedure.query(({ ctx, input }) => getGate({ ctx, input })),
-  recordArrival: volunteerProcedure.input(RecordArrivalInput).mutation(({ ctx, input }) => recordArrival({ ctx, input })),
+  recordArrival: volunteerProcedure
+    .input(RecordArrivalInput)
+    .mutation(({ ctx, input }) => recordArrival({ ctx, input })),
   recordDisinfection: volunteerProcedure
     .input(RecordDisinfectionInput)
     .mutation(({ ctx, input }) => recordDisinfection({ ctx, input })),
   release: volunteerProcedure.input(BatchInput).mutation(({ ctx, input }) => releaseBatch({ ctx, input })),
 
   // Stairwells
-  checkoffBags: volunteerProcedure.input(CheckoffBagsInput).query(({ ctx, input }) => listCheckoffBags({ ctx, input })),
+  checkoffBags: volunteerProcedure
+    .input(CheckoffBagsInput)
+    .query(({ ctx, input }) => listCheckoffBags({ ctx, input })),
   checkOff: volunteerProcedure.input(CheckOffInput).mutation(({ ctx, input }) => checkOffBag({ ctx, input })),
 
   // Residents
   myBags: residentProcedure.query(({ ctx, input }) => getHouseholdBags({ ctx, input })),
   confirm: residentProcedure.input(BagInput).mutation(({ ctx, input }) => confirmBag({ ctx, input })),
-  reportProblem: residentProcedure.input(ReportProblemInput).mutation(({ ctx, input }) => reportProblem({ ctx, input })),
+  reportProblem: residentProcedure
+    .input(ReportProblemInput)
+    .mutation(({ ctx, input }) => reportProblem({ ctx, input })),
 
   // Photos (disinfection record, check-off exception, problem report)
   uploadPhoto: communityProcedure()
@@ -178,7 +197,11 @@ export const distributionRouter = router({
     .mutation(({ ctx, input }) =>
       uploadPhoto({
         ctx,
-        input: { communityId: input.communityId, purpose: input.purpose, bytes: new Uint8Array(Buffer.from(input.base64, 'base64')) },
+        input: {
+          communityId: input.communityId,
+          purpose: input.purpose,
+          bytes: new Uint8Array(Buffer.from(input.base64, 'base64')),
+        },
       }),
     ),
   photo: protectedProcedure.input(PhotoInput).query(({ ctx, input }) => getPhoto({ ctx, input })),

@@ -23,7 +23,9 @@ export type DeliveryPickListInput = z.infer<typeof DeliveryPickListInput>;
  * service decides what the caller sees (merchant, coordinator, own-stairwell volunteer).
  */
 export const picklistRouter = router({
-  relay: protectedProcedure.input(RelayPickListInput).query(({ ctx, input }) => getRelayPickList({ ctx, input })),
+  relay: protectedProcedure
+    .input(RelayPickListInput)
+    .query(({ ctx, input }) => getRelayPickList({ ctx, input })),
   delivery: protectedProcedure
     .input(DeliveryPickListInput)
     .query(({ ctx, input }) => getDeliveryPickList({ ctx, input })),

@@ -21,7 +21,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const appPort = process.env.PORT ?? '3000';
-const webhookFlag = flag('webhook-url') ?? process.env.STRIPE_MOCK_WEBHOOK_URL ?? `http://127.0.0.1:${appPort}/api/stripe/webhook`;
+const webhookFlag =
+  flag('webhook-url') ??
+  process.env.STRIPE_MOCK_WEBHOOK_URL ??
+  `http://127.0.0.1:${appPort}/api/stripe/webhook`;
 const webhookUrl = webhookFlag === 'none' ? null : webhookFlag;
 
 const mock = await startStripeMock({

@@ -13,7 +13,16 @@
 import type Stripe from 'stripe';
 import { executedError, invalidRequest, resourceMissing, type StripeErrorBody } from './errors';
 import type { FormObject } from './form';
-import { buildCharge, buildEvent, buildPaymentIntent, buildPaymentMethod, buildRefund, nowSeconds, TEST_CARDS, type TestCard } from './objects';
+import {
+  buildCharge,
+  buildEvent,
+  buildPaymentIntent,
+  buildPaymentMethod,
+  buildRefund,
+  nowSeconds,
+  TEST_CARDS,
+  type TestCard,
+} from './objects';
 import { Params } from './params';
 
 /** Stripe's maximum for a single amount (8 digits in the smallest unit). */
@@ -21,12 +30,27 @@ const MAX_AMOUNT = 99_999_999;
 
 export type RequestInfo = { requestId: string; idempotencyKey: string | null };
 export type ApiResult = { status: number; body: unknown };
-export type EmitEvent = (event: { type: Stripe.Event['type']; object: Stripe.PaymentIntent | Stripe.Charge | Stripe.Refund; previousAttributes?: Record<string, unknown>; request: RequestInfo }) => void;
+export type EmitEvent = (event: {
+  type: Stripe.Event['type'];
+  object: Stripe.PaymentIntent | Stripe.Charge | Stripe.Refund;
+  previousAttributes?: Record<string, unknown>;
+  request: RequestInfo;
+}) => void;
 
 const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
 const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
-const CANCELABLE: Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
-const CONFIRMABLE: Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+const CANCELABLE: Stripe.PaymentIntent.Status[] = [
+  'requires_payment_method',
+  'requires_capture',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+];
+const CONFIRMABLE: Stripe.PaymentIntent.Status[] = [
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+];
 
 type Expandable = Record<string, (id: string) => unknown>;
 
@@ -38,7 +62,8 @@ const REFUND_EXPANDABLE = ['charge', 'payment_intent'] as const;
 function expandParam(p: Params, allowed: readonly string[]): string[] | null {
   const expand = p.stringArray('expand');
   for (const path of expand ?? []) {
-    if (!allowed.includes(path)) throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });
+    if (!allowed.includes(path))
+      throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });
   }
   return expand;
 }
@@ -128,9 +153,13 @@ export class StripeEngine {
     const amount = p.integer('amount', { required: true, min: 1 }) as number;
     const currencyRaw = p.string('currency', { required: true }) as string;
     const currency = currencyRaw.toLowerCase();
-    if (!/^[a-z]{3}$/.test(currency)) throw invalidRequest(`Invalid currency: ${currencyRaw}.`, { param: 'currency' });
+    if (!/^[a-z]{3}$/.test(currency))
+      throw invalidRequest(`Invalid currency: ${currencyRaw}.`, { param: 'currency' });
     if (amount > MAX_AMOUNT) {
-      throw invalidRequest(`Amount must be no more than ${formatMoney(MAX_AMOUNT, currency)}`, { code: 'amount_too_large', param: 'amount' });
+      throw invalidRequest(`Amount must be no more than ${formatMoney(MAX_AMOUNT, currency)}`, {
+        code: 'amount_too_large',
+        param: 'amount',
+      });
     }
     const description = p.string('description', { max: 1000 });
     const metadata = p.metadata() ?? {};
@@ -140,34 +169,56 @@ export class StripeEngine {
     const transferGroup = p.string('transfer_group');
     const customer = p.string('customer');
     const setupFutureUsage = p.enumValue('setup_future_usage', ['off_session', 'on_session'] as const);
-    const captureMethod = p.enumValue('capture_method', ['automatic', 'automatic_async', 'manual'] as const) ?? 'automatic_async';
+    const captureMethod =
+      p.enumValue('capture_method', ['automatic', 'automatic_async', 'manual'] as const) ?? 'automatic_async';
     if (captureMethod === 'manual') {
-      throw invalidRequest('The local Stripe mock does not implement manual capture (capture_method=manual); Linli captures automatically.', {
-        param: 'capture_method',
-      });
+      throw invalidRequest(
+        'The local Stripe mock does not implement manual capture (capture_method=manual); Linli captures automatically.',
+        {
+          param: 'capture_method',
+        },
+      );
     }
-    const confirmationMethod = p.enumValue('confirmation_method', ['automatic', 'manual'] as const) ?? 'automatic';
+    const confirmationMethod =
+      p.enumValue('confirmation_method', ['automatic', 'manual'] as const) ?? 'automatic';
     const apmParams = p.hash('automatic_payment_methods');
     let automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null = null;
     if (apmParams) {
       const enabled = apmParams.boolean('enabled');
-      if (enabled === null) throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', { code: 'parameter_missing', param: 'automatic_payment_methods[enabled]' });
+      if (enabled === null)
+        throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', {
+          code: 'parameter_missing',
+          param: 'automatic_payment_methods[enabled]',
+        });
       const allowRedirects = apmParams.enumValue('allow_redirects', ['always', 'never'] as const);
       apmParams.rejectUnknown();
-      automatic = enabled ? { enabled, ...(allowRedirects ? { allow_redirects: allowRedirects } : { allow_redirects: 'always' as const }) } : null;
+      automatic = enabled
+        ? {
+            enabled,
+            ...(allowRedirects
+              ? { allow_redirects: allowRedirects }
+              : { allow_redirects: 'always' as const }),
+          }
+        : null;
     }
     // The SDK's types dropped it, but the API still takes it; accepted so older callers work.
     const pmTypes = p.stringArray('payment_method_types');
     if (pmTypes && apmParams) {
-      throw invalidRequest('You may only specify one of these parameters: automatic_payment_methods, payment_method_types.', {
-        code: 'parameters_exclusive',
-        param: 'automatic_payment_methods',
-      });
+      throw invalidRequest(
+        'You may only specify one of these parameters: automatic_payment_methods, payment_method_types.',
+        {
+          code: 'parameters_exclusive',
+          param: 'automatic_payment_methods',
+        },
+      );
     }
     if (pmTypes && pmTypes.some((t) => t !== 'card')) {
-      throw invalidRequest(`The local Stripe mock only implements card payments; got payment_method_types ${pmTypes.join(', ')}.`, {
-        param: 'payment_method_types',
-      });
+      throw invalidRequest(
+        `The local Stripe mock only implements card payments; got payment_method_types ${pmTypes.join(', ')}.`,
+        {
+          param: 'payment_method_types',
+        },
+      );
     }
     // Since API version 2023-08-16 Stripe enables automatic payment methods unless told otherwise.
     if (!pmTypes && !apmParams) automatic = { enabled: true, allow_redirects: 'always' };
@@ -178,8 +229,10 @@ export class StripeEngine {
     const expand = expandParam(p, PI_EXPANDABLE);
     p.string('error_on_requires_action');
     p.rejectUnknown();
-    if (returnUrl && !confirm) throw invalidRequest('You can only specify return_url when confirm=true.', { param: 'return_url' });
-    if (offSession && !confirm) throw invalidRequest('You can only specify off_session when confirm=true.', { param: 'off_session' });
+    if (returnUrl && !confirm)
+      throw invalidRequest('You can only specify return_url when confirm=true.', { param: 'return_url' });
+    if (offSession && !confirm)
+      throw invalidRequest('You can only specify off_session when confirm=true.', { param: 'off_session' });
     if (confirm && !paymentMethodRef) {
       throw invalidRequest(
         "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with a payment method, pass payment_method (for example pm_card_visa).",
@@ -265,7 +318,10 @@ export class StripeEngine {
    * the customer back: the app must pass return_url, or create the intent with
    * automatic_payment_methods[allow_redirects]=never.
    */
-  private requireReturnUrl(apm: Stripe.PaymentIntent.AutomaticPaymentMethods | null, returnUrl: string | null) {
+  private requireReturnUrl(
+    apm: Stripe.PaymentIntent.AutomaticPaymentMethods | null,
+    returnUrl: string | null,
+  ) {
     if (apm?.enabled && apm.allow_redirects !== 'never' && !returnUrl) {
       throw invalidRequest(
         'This PaymentIntent is configured to accept payment methods enabled in your Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents. If you do want to accept redirect-based payment methods, set the `return_url` parameter when confirming the Intent.',
@@ -274,7 +330,12 @@ export class StripeEngine {
     }
   }
 
-  private runConfirmation(pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod, expand: string[] | null, req: RequestInfo): ApiResult {
+  private runConfirmation(
+    pi: Stripe.PaymentIntent,
+    pm: Stripe.PaymentMethod,
+    expand: string[] | null,
+    req: RequestInfo,
+  ): ApiResult {
     const card = this.cardOf.get(pm.id) as TestCard;
     const charge = buildCharge({ pi, pm, card, receiptEmail: pi.receipt_email });
     this.charges.set(charge.id, charge);
@@ -362,17 +423,22 @@ export class StripeEngine {
     const expand = expandParam(p, REFUND_EXPANDABLE);
     p.rejectUnknown();
     if (!piId && !chargeId) {
-      throw invalidRequest('One of the following params should be provided for this request: charge or payment_intent.', {
-        code: 'parameter_missing',
-        param: 'charge',
-      });
+      throw invalidRequest(
+        'One of the following params should be provided for this request: charge or payment_intent.',
+        {
+          code: 'parameter_missing',
+          param: 'charge',
+        },
+      );
     }
     let charge: Stripe.Charge | undefined;
     if (chargeId) {
       charge = this.charges.get(chargeId);
       if (!charge) throw resourceMissing('charge', chargeId, 'charge');
       if (piId && charge.payment_intent !== piId) {
-        throw invalidRequest(`The charge ${chargeId} does not belong to PaymentIntent ${piId}.`, { param: 'payment_intent' });
+        throw invalidRequest(`The charge ${chargeId} does not belong to PaymentIntent ${piId}.`, {
+          param: 'payment_intent',
+        });
       }
     } else if (piId) {
       const pi = this.pi(piId, 'payment_intent');
@@ -387,7 +453,10 @@ export class StripeEngine {
     }
     if (!charge) throw resourceMissing('charge', chargeId ?? '', 'charge');
     if (charge.status !== 'succeeded') {
-      throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, { code: 'charge_not_refundable', param: 'charge' });
+      throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, {
+        code: 'charge_not_refundable',
+        param: 'charge',
+      });
     }
     const remaining = charge.amount - charge.amount_refunded;
     if (remaining <= 0) {
@@ -412,7 +481,11 @@ export class StripeEngine {
     }
     const refund = buildRefund({ charge, amount, reason, metadata });
     this.refunds.set(refund.id, refund);
-    const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded, refunds: structuredClone(charge.refunds) };
+    const previous = {
+      amount_refunded: charge.amount_refunded,
+      refunded: charge.refunded,
+      refunds: structuredClone(charge.refunds),
+    };
     charge.amount_refunded += amount;
     charge.refunded = charge.amount_refunded === charge.amount;
     if (charge.refunds) {

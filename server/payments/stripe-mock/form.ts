@@ -30,7 +30,8 @@ function splitKey(raw: string): string[] {
     parts.push(m[1] ?? '');
     pos = re.lastIndex;
   }
-  if (parts.some((p) => FORBIDDEN_KEYS.has(p))) throw new FormParseError(`Received unknown parameter: ${raw}`);
+  if (parts.some((p) => FORBIDDEN_KEYS.has(p)))
+    throw new FormParseError(`Received unknown parameter: ${raw}`);
   if (parts.length > MAX_DEPTH) throw new FormParseError(`Parameter nested too deeply: ${raw}`);
   return parts;
 }
@@ -78,7 +79,8 @@ export function parseForm(body: string): FormObject {
         key = String(n);
       }
       if (last) {
-        if (Object.hasOwn(node, key) && typeof node[key] === 'object') throw new FormParseError(`Conflicting values for parameter ${rawKey}`);
+        if (Object.hasOwn(node, key) && typeof node[key] === 'object')
+          throw new FormParseError(`Conflicting values for parameter ${rawKey}`);
         node[key] = value;
       } else {
         const next = Object.hasOwn(node, key) ? node[key] : undefined;

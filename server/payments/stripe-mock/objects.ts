@@ -64,14 +64,24 @@ export const TEST_CARDS: Record<string, TestCard> = {
     last4: '9995',
     country: 'US',
     funding: 'credit',
-    decline: declined('insufficient_funds', 'Your card has insufficient funds.', 'card_declined', 'try_again_later'),
+    decline: declined(
+      'insufficient_funds',
+      'Your card has insufficient funds.',
+      'card_declined',
+      'try_again_later',
+    ),
   },
   pm_card_visa_chargeDeclinedInsufficientFunds: {
     brand: 'visa',
     last4: '9995',
     country: 'US',
     funding: 'credit',
-    decline: declined('insufficient_funds', 'Your card has insufficient funds.', 'card_declined', 'try_again_later'),
+    decline: declined(
+      'insufficient_funds',
+      'Your card has insufficient funds.',
+      'card_declined',
+      'try_again_later',
+    ),
   },
   pm_card_chargeDeclinedExpiredCard: {
     brand: 'visa',
@@ -92,7 +102,11 @@ export const TEST_CARDS: Record<string, TestCard> = {
     last4: '0119',
     country: 'US',
     funding: 'credit',
-    decline: declined('processing_error', 'An error occurred while processing your card. Try again in a little bit.', 'processing_error'),
+    decline: declined(
+      'processing_error',
+      'An error occurred while processing your card. Try again in a little bit.',
+      'processing_error',
+    ),
   },
 };
 
@@ -113,7 +127,14 @@ function expYear(): number {
   return new Date().getUTCFullYear() + 5;
 }
 
-const emptyAddress = (): Stripe.Address => ({ city: null, country: null, line1: null, line2: null, postal_code: null, state: null });
+const emptyAddress = (): Stripe.Address => ({
+  city: null,
+  country: null,
+  line1: null,
+  line2: null,
+  postal_code: null,
+  state: null,
+});
 
 export function buildPaymentMethod(card: TestCard): Stripe.PaymentMethod {
   return {
@@ -193,7 +214,9 @@ export function buildPaymentIntent(input: {
     next_action: null,
     on_behalf_of: null,
     payment_method: null,
-    payment_method_configuration_details: input.automaticPaymentMethods?.enabled ? { id: newId('pmc'), parent: null } : null,
+    payment_method_configuration_details: input.automaticPaymentMethods?.enabled
+      ? { id: newId('pmc'), parent: null }
+      : null,
     payment_method_options: {
       card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
     },
@@ -250,7 +273,7 @@ export function buildCharge(input: {
     on_behalf_of: null,
     outcome: failed
       ? {
-          advice_code: (failed.advice_code) ?? null,
+          advice_code: failed.advice_code ?? null,
           network_advice_code: null,
           network_decline_code: null,
           network_status: 'declined_by_network',
@@ -279,7 +302,11 @@ export function buildCharge(input: {
         amount_authorized: failed ? null : pi.amount,
         authorization_code: failed ? null : String(100000 + Math.floor(Math.random() * 900000)),
         brand: card.brand,
-        checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: failed ? null : 'pass' },
+        checks: {
+          address_line1_check: null,
+          address_postal_code_check: null,
+          cvc_check: failed ? null : 'pass',
+        },
         country: card.country,
         electronic_commerce_indicator: null,
         exp_month: pmCard.exp_month,

@@ -31,7 +31,10 @@ export class Params {
   rejectUnknown(): void {
     for (const key of Object.keys(this.raw)) {
       if (!this.seen.has(key)) {
-        throw invalidRequest(`Received unknown parameter: ${this.name(key)}`, { code: 'parameter_unknown', param: this.name(key) });
+        throw invalidRequest(`Received unknown parameter: ${this.name(key)}`, {
+          code: 'parameter_unknown',
+          param: this.name(key),
+        });
       }
     }
   }
@@ -42,18 +45,27 @@ export class Params {
       if (opts.required) throw missing(this.name(key));
       return null;
     }
-    if (typeof v !== 'string') throw invalidRequest(`Invalid string: ${this.name(key)} must be a string`, { param: this.name(key) });
+    if (typeof v !== 'string')
+      throw invalidRequest(`Invalid string: ${this.name(key)} must be a string`, { param: this.name(key) });
     if (opts.max !== undefined && v.length > opts.max) {
-      throw invalidRequest(`Invalid ${this.name(key)}: must be at most ${opts.max} characters`, { param: this.name(key) });
+      throw invalidRequest(`Invalid ${this.name(key)}: must be at most ${opts.max} characters`, {
+        param: this.name(key),
+      });
     }
     return v;
   }
 
-  enumValue<T extends string>(key: string, allowed: readonly T[], opts: { required?: boolean } = {}): T | null {
+  enumValue<T extends string>(
+    key: string,
+    allowed: readonly T[],
+    opts: { required?: boolean } = {},
+  ): T | null {
     const v = this.string(key, opts);
     if (v === null) return null;
     if (!(allowed as readonly string[]).includes(v)) {
-      throw invalidRequest(`Invalid ${this.name(key)}: must be one of ${allowed.join(', ')}`, { param: this.name(key) });
+      throw invalidRequest(`Invalid ${this.name(key)}: must be one of ${allowed.join(', ')}`, {
+        param: this.name(key),
+      });
     }
     return v as T;
   }
@@ -85,7 +97,9 @@ export class Params {
     if (v === undefined || v === '') return null;
     if (v === 'true') return true;
     if (v === 'false') return false;
-    throw invalidRequest(`Invalid boolean: ${typeof v === 'string' ? v : this.name(key)}`, { param: this.name(key) });
+    throw invalidRequest(`Invalid boolean: ${typeof v === 'string' ? v : this.name(key)}`, {
+      param: this.name(key),
+    });
   }
 
   /** A nested hash such as `automatic_payment_methods[enabled]`. */
@@ -102,7 +116,9 @@ export class Params {
     const v = this.take(key);
     if (v === undefined || v === '') return null;
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-      throw invalidRequest(`Invalid array: ${this.name(key)} must be an array of strings`, { param: this.name(key) });
+      throw invalidRequest(`Invalid array: ${this.name(key)} must be an array of strings`, {
+        param: this.name(key),
+      });
     }
     return v as string[];
   }
@@ -116,20 +132,29 @@ export class Params {
     if (v === undefined) return null;
     if (v === '') return {};
     if (typeof v !== 'object' || Array.isArray(v)) {
-      throw invalidRequest('Invalid metadata: metadata must be a hash of string keys and string values', { param: key });
+      throw invalidRequest('Invalid metadata: metadata must be a hash of string keys and string values', {
+        param: key,
+      });
     }
     const out: Record<string, string> = { ...current };
     for (const [k, value] of Object.entries(v)) {
-      if (typeof value !== 'string') throw invalidRequest(`Invalid metadata[${k}]: must be a string`, { param: `${key}[${k}]` });
+      if (typeof value !== 'string')
+        throw invalidRequest(`Invalid metadata[${k}]: must be a string`, { param: `${key}[${k}]` });
       if (k.length > 40) {
-        throw invalidRequest(`Metadata keys can have up to 40 characters, but you passed in a key that is ${k.length} characters.`, {
-          param: `${key}[${k}]`,
-        });
+        throw invalidRequest(
+          `Metadata keys can have up to 40 characters, but you passed in a key that is ${k.length} characters.`,
+          {
+            param: `${key}[${k}]`,
+          },
+        );
       }
       if (value.length > 500) {
-        throw invalidRequest(`Metadata values can have up to 500 characters, but you passed in a value that is ${value.length} characters.`, {
-          param: `${key}[${k}]`,
-        });
+        throw invalidRequest(
+          `Metadata values can have up to 500 characters, but you passed in a value that is ${value.length} characters.`,
+          {
+            param: `${key}[${k}]`,
+          },
+        );
       }
       if (value === '') delete out[k];
       else out[k] = value;

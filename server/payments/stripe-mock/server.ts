@@ -99,7 +99,14 @@ export type StripeMock = {
   reset(): void;
 };
 
-type SavedResponse = { method: string; path: string; params: string; status: number; body: string; requestId: string };
+type SavedResponse = {
+  method: string;
+  path: string;
+  params: string;
+  status: number;
+  body: string;
+  requestId: string;
+};
 
 const MAX_BODY_BYTES = 1 << 20;
 /** Stripe keeps idempotency keys for at least 24 hours. */
@@ -140,12 +147,15 @@ function authenticate(header: string | undefined, allowed: string[] | undefined)
   let key = '';
   const [scheme, value = ''] = header.trim().split(/\s+/, 2);
   if (scheme?.toLowerCase() === 'bearer') key = value;
-  else if (scheme?.toLowerCase() === 'basic') key = Buffer.from(value, 'base64').toString('utf8').split(':')[0] ?? '';
+  else if (scheme?.toLowerCase() === 'basic')
+    key = Buffer.from(value, 'base64').toString('utf8').split(':')[0] ?? '';
   if (!key) {
     throw unauthorized("Invalid API Key provided. Use 'Authorization: Bearer sk_test_…'.");
   }
   if (/^(sk|rk)_live_/.test(key)) {
-    throw unauthorized(`Invalid API Key provided: ${maskKey(key)}. This is the local Stripe mock: it only accepts test-mode keys (sk_test_…).`);
+    throw unauthorized(
+      `Invalid API Key provided: ${maskKey(key)}. This is the local Stripe mock: it only accepts test-mode keys (sk_test_…).`,
+    );
   }
   const wellFormed = /^(sk|rk)_test_[A-Za-z0-9_]{1,255}$/.test(key);
   if (!wellFormed || (allowed && !allowed.includes(key))) {
@@ -154,7 +164,11 @@ function authenticate(header: string | undefined, allowed: string[] | undefined)
   return key;
 }
 
-type Route = { method: 'GET' | 'POST'; pattern: RegExp; handler: (m: RegExpMatchArray, form: FormObject, req: RequestInfo) => ApiResult };
+type Route = {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handler: (m: RegExpMatchArray, form: FormObject, req: RequestInfo) => ApiResult;
+};
 
 export async function startStripeMock(options: StripeMockOptions): Promise<StripeMock> {
   const secret = options.webhookSecret ?? `whsec_${randomBytes(24).toString('hex')}`;
@@ -187,13 +201,37 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
   });
 
   const routes: Route[] = [
-    { method: 'POST', pattern: /^\/v1\/payment_intents$/, handler: (_m, f, r) => engine.createPaymentIntent(f, r) },
-    { method: 'GET', pattern: /^\/v1\/payment_intents\/([^/]+)$/, handler: (m, f) => engine.retrievePaymentIntent(m[1] as string, f) },
-    { method: 'POST', pattern: /^\/v1\/payment_intents\/([^/]+)\/confirm$/, handler: (m, f, r) => engine.confirmPaymentIntent(m[1] as string, f, r) },
-    { method: 'POST', pattern: /^\/v1\/payment_intents\/([^/]+)\/cancel$/, handler: (m, f, r) => engine.cancelPaymentIntent(m[1] as string, f, r) },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payment_intents$/,
+      handler: (_m, f, r) => engine.createPaymentIntent(f, r),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/payment_intents\/([^/]+)$/,
+      handler: (m, f) => engine.retrievePaymentIntent(m[1] as string, f),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payment_intents\/([^/]+)\/confirm$/,
+      handler: (m, f, r) => engine.confirmPaymentIntent(m[1] as string, f, r),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payment_intents\/([^/]+)\/cancel$/,
+      handler: (m, f, r) => engine.cancelPaymentIntent(m[1] as string, f, r),
+    },
     { method: 'POST', pattern: /^\/v1\/refunds$/, handler: (_m, f, r) => engine.createRefund(f, r) },
-    { method: 'GET', pattern: /^\/v1\/refunds\/([^/]+)$/, handler: (m, f) => engine.retrieveRefund(m[1] as string, f) },
-    { method: 'GET', pattern: /^\/v1\/charges\/([^/]+)$/, handler: (m, f) => engine.retrieveCharge(m[1] as string, f) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/refunds\/([^/]+)$/,
+      handler: (m, f) => engine.retrieveRefund(m[1] as string, f),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/charges\/([^/]+)$/,
+      handler: (m, f) => engine.retrieveCharge(m[1] as string, f),
+    },
   ];
 
   function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string>) {
@@ -219,13 +257,25 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     };
     const rawKey = req.headers['idempotency-key'];
     const idemKey = typeof rawKey === 'string' && rawKey !== '' ? rawKey : null;
-    const entry: MockRequestLogEntry = { requestId, method, path, status: 0, idempotencyKey: idemKey, replayed: false };
+    const entry: MockRequestLogEntry = {
+      requestId,
+      method,
+      path,
+      status: 0,
+      idempotencyKey: idemKey,
+      replayed: false,
+    };
     log.push(entry);
     const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
       entry.status = status;
       // Only 5xx (never produced by the mock's own logic) are worth retrying: 4xx are final.
-      send(res, status, body, { ...baseHeaders, 'stripe-should-retry': status >= 500 ? 'true' : 'false', ...headers });
-      if (options.log) console.error(`[stripe-mock] ${method} ${path} → ${status}${entry.replayed ? ' (replayed)' : ''}`);
+      send(res, status, body, {
+        ...baseHeaders,
+        'stripe-should-retry': status >= 500 ? 'true' : 'false',
+        ...headers,
+      });
+      if (options.log)
+        console.error(`[stripe-mock] ${method} ${path} → ${status}${entry.replayed ? ' (replayed)' : ''}`);
     };
     const replyError = (err: MockError) => reply(err.status, JSON.stringify({ error: err.body }, null, 2));
 
@@ -234,7 +284,8 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
       try {
         body = await readBody(req);
       } catch (err) {
-        if (err instanceof BodyTooLarge) throw new MockError(413, { type: 'invalid_request_error', message: 'Request body too large.' });
+        if (err instanceof BodyTooLarge)
+          throw new MockError(413, { type: 'invalid_request_error', message: 'Request body too large.' });
         throw err;
       }
       const route = routes.find((r) => r.method === method && r.pattern.test(path));
@@ -243,7 +294,19 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
       const apiKey = authenticate(req.headers.authorization, options.apiKeys);
       if (failuresLeft > 0) {
         failuresLeft--;
-        reply(500, JSON.stringify({ error: { type: 'api_error', message: 'Simulated outage of the local Stripe mock (failRequests).' } }, null, 2));
+        reply(
+          500,
+          JSON.stringify(
+            {
+              error: {
+                type: 'api_error',
+                message: 'Simulated outage of the local Stripe mock (failRequests).',
+              },
+            },
+            null,
+            2,
+          ),
+        );
         return;
       }
 
@@ -251,14 +314,18 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
       try {
         form = method === 'GET' ? parseForm(url.search.slice(1)) : parseForm(body || url.search.slice(1));
       } catch (err) {
-        if (err instanceof FormParseError) throw new MockError(400, { type: 'invalid_request_error', message: err.message });
+        if (err instanceof FormParseError)
+          throw new MockError(400, { type: 'invalid_request_error', message: err.message });
         throw err;
       }
 
       // Stripe applies idempotency to POST only (GETs are idempotent by definition).
       const useIdempotency = method === 'POST' && idemKey !== null;
       if (useIdempotency && idemKey.length > 255) {
-        throw new MockError(400, { type: 'invalid_request_error', message: 'Idempotency-Key must be 255 characters or fewer.' });
+        throw new MockError(400, {
+          type: 'invalid_request_error',
+          message: 'Idempotency-Key must be 255 characters or fewer.',
+        });
       }
       const scope = `${apiKey}\u0000${idemKey ?? ''}`;
       const params = canonical(form);
@@ -277,7 +344,11 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
             );
           }
           entry.replayed = true;
-          reply(saved.status, saved.body, { 'idempotent-replayed': 'true', 'original-request': saved.requestId, 'idempotency-key': idemKey });
+          reply(saved.status, saved.body, {
+            'idempotent-replayed': 'true',
+            'original-request': saved.requestId,
+            'idempotency-key': idemKey,
+          });
           return;
         }
       }
@@ -307,7 +378,15 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
         return;
       }
       console.error('[stripe-mock] internal error', err);
-      reply(500, JSON.stringify({ error: { type: 'api_error', message: `The local Stripe mock failed: ${err instanceof Error ? err.message : String(err)}` } }));
+      reply(
+        500,
+        JSON.stringify({
+          error: {
+            type: 'api_error',
+            message: `The local Stripe mock failed: ${err instanceof Error ? err.message : String(err)}`,
+          },
+        }),
+      );
     }
   }
 

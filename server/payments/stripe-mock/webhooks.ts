@@ -62,9 +62,17 @@ export class WebhookDispatcher {
   }
 
   /** Queue an event; `force` delivers even while paused (an explicit redelivery). */
-  enqueue(event: Stripe.Event, opts: { redelivery?: boolean; force?: boolean } = {}): Promise<WebhookDelivery> {
+  enqueue(
+    event: Stripe.Event,
+    opts: { redelivery?: boolean; force?: boolean } = {},
+  ): Promise<WebhookDelivery> {
     return new Promise((resolve) => {
-      this.queue.push({ event, redelivery: opts.redelivery ?? false, force: opts.force ?? false, done: resolve });
+      this.queue.push({
+        event,
+        redelivery: opts.redelivery ?? false,
+        force: opts.force ?? false,
+        done: resolve,
+      });
       // Deliver after the API response that caused the event has been written.
       setImmediate(() => void this.pump());
     });
@@ -101,8 +109,22 @@ export class WebhookDispatcher {
     for (const w of waiters) w();
   }
 
-  private record(job: Job, outcome: WebhookDelivery['outcome'], attempts: number, lastStatus: number | null, lastError: string | null): WebhookDelivery {
-    const d: WebhookDelivery = { eventId: job.event.id, type: job.event.type, outcome, attempts, lastStatus, lastError, redelivery: job.redelivery };
+  private record(
+    job: Job,
+    outcome: WebhookDelivery['outcome'],
+    attempts: number,
+    lastStatus: number | null,
+    lastError: string | null,
+  ): WebhookDelivery {
+    const d: WebhookDelivery = {
+      eventId: job.event.id,
+      type: job.event.type,
+      outcome,
+      attempts,
+      lastStatus,
+      lastError,
+      redelivery: job.redelivery,
+    };
     this.log.push(d);
     return d;
   }
@@ -118,7 +140,15 @@ export class WebhookDispatcher {
       let job: Job | undefined;
       while (!this.closed && (job = this.queue.shift())) {
         if ((this.paused && !job.force) || !this.hasEndpoint()) {
-          job.done(this.record(job, 'dropped', 0, null, this.paused ? 'webhooks paused' : 'no webhook endpoint configured'));
+          job.done(
+            this.record(
+              job,
+              'dropped',
+              0,
+              null,
+              this.paused ? 'webhooks paused' : 'no webhook endpoint configured',
+            ),
+          );
           continue;
         }
         // Stripe pretty-prints its payloads; the signature covers these exact bytes.
@@ -142,7 +172,11 @@ export class WebhookDispatcher {
     }
   }
 
-  private async retry(job: Job, payload: string, first: { status: number | null; error: string | null }): Promise<void> {
+  private async retry(
+    job: Job,
+    payload: string,
+    first: { status: number | null; error: string | null },
+  ): Promise<void> {
     let last = first;
     const delays = this.options.retryDelaysMs;
     for (let i = 0; i < delays.length; i++) {

@@ -11,12 +11,24 @@ const BATCH = 5_000;
  * becomes one long delete. Idempotent: two instances running it at once just delete less each.
  * Returns how many rows went.
  */
-export async function pruneOtpChallenges({ ctx }: { ctx: Pick<ServiceContext, 'db' | 'now'>; input?: Record<string, never> }): Promise<number> {
+export async function pruneOtpChallenges({
+  ctx,
+}: {
+  ctx: Pick<ServiceContext, 'db' | 'now'>;
+  input?: Record<string, never>;
+}): Promise<number> {
   const cutoff = new Date(ctx.now().getTime() - OTP_RETENTION_MS);
   let total = 0;
   for (;;) {
-    const old = ctx.db.select({ id: otpChallenges.id }).from(otpChallenges).where(lt(otpChallenges.createdAt, cutoff)).limit(BATCH);
-    const gone = await ctx.db.delete(otpChallenges).where(inArray(otpChallenges.id, old)).returning({ id: otpChallenges.id });
+    const old = ctx.db
+      .select({ id: otpChallenges.id })
+      .from(otpChallenges)
+      .where(lt(otpChallenges.createdAt, cutoff))
+      .limit(BATCH);
+    const gone = await ctx.db
+      .delete(otpChallenges)
+      .where(inArray(otpChallenges.id, old))
+      .returning({ id: otpChallenges.id });
     total += gone.length;
     if (gone.length < BATCH) return total;
   }

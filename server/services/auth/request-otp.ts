@@ -33,13 +33,21 @@ export function phoneOrThrow(raw: string): string {
   const check = normalizePhone(raw);
   if (check.ok) return check.phone;
   if (check.reason === 'PHONE_NOT_MOBILE') {
-    throw badRequest('PHONE_NOT_MOBILE', '这是座机号码，收不到短信，请输入手机号 / This is a landline; please enter a mobile number.', {
-      field: 'phone',
-    });
+    throw badRequest(
+      'PHONE_NOT_MOBILE',
+      '这是座机号码，收不到短信，请输入手机号 / This is a landline; please enter a mobile number.',
+      {
+        field: 'phone',
+      },
+    );
   }
-  throw badRequest('PHONE_INVALID', '手机号码格式不正确，请检查后重新输入 / That phone number does not look right; please check it.', {
-    field: 'phone',
-  });
+  throw badRequest(
+    'PHONE_INVALID',
+    '手机号码格式不正确，请检查后重新输入 / That phone number does not look right; please check it.',
+    {
+      field: 'phone',
+    },
+  );
 }
 
 /**
@@ -73,7 +81,12 @@ export async function requestOtp({
     const recent = await tx
       .select({ createdAt: otpChallenges.createdAt })
       .from(otpChallenges)
-      .where(and(eq(otpChallenges.phone, phone), gt(otpChallenges.createdAt, new Date(now.getTime() - OTP_HOURLY_WINDOW_MS))));
+      .where(
+        and(
+          eq(otpChallenges.phone, phone),
+          gt(otpChallenges.createdAt, new Date(now.getTime() - OTP_HOURLY_WINDOW_MS)),
+        ),
+      );
     const decision = resendDecision(
       recent.map((r) => r.createdAt),
       now,
@@ -92,7 +105,13 @@ export async function requestOtp({
     await tx
       .update(otpChallenges)
       .set({ expiresAt: now })
-      .where(and(eq(otpChallenges.phone, phone), isNull(otpChallenges.consumedAt), gt(otpChallenges.expiresAt, now)));
+      .where(
+        and(
+          eq(otpChallenges.phone, phone),
+          isNull(otpChallenges.consumedAt),
+          gt(otpChallenges.expiresAt, now),
+        ),
+      );
     await tx.insert(otpChallenges).values({
       id,
       phone,

@@ -29,7 +29,8 @@ export const TEST_OTP_BURST_WINDOW_MS = 60_000;
 
 export const DEFAULT_PHONE_REGION: CountryCode = 'CN';
 
-export type PhoneCheck = { ok: true; phone: string } | { ok: false; reason: 'PHONE_INVALID' | 'PHONE_NOT_MOBILE' };
+export type PhoneCheck =
+  { ok: true; phone: string } | { ok: false; reason: 'PHONE_INVALID' | 'PHONE_NOT_MOBILE' };
 
 /**
  * E.164 form of what a person typed: spaces, dashes, a leading 0086/+86, full-width digits are all
@@ -42,7 +43,12 @@ export function normalizePhone(raw: string, region: CountryCode = DEFAULT_PHONE_
   const parsed = parsePhoneNumberFromString(input, region);
   if (!parsed || !parsed.isValid()) return { ok: false, reason: 'PHONE_INVALID' };
   const type = parsed.getType();
-  if (type !== undefined && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && type !== 'PERSONAL_NUMBER') {
+  if (
+    type !== undefined &&
+    type !== 'MOBILE' &&
+    type !== 'FIXED_LINE_OR_MOBILE' &&
+    type !== 'PERSONAL_NUMBER'
+  ) {
     return { ok: false, reason: 'PHONE_NOT_MOBILE' };
   }
   return { ok: true, phone: parsed.number };
@@ -57,7 +63,9 @@ export function maskPhone(e164: string): string {
 
 /** What a person typed as the code, digits only (full-width digits and spaces tolerated), or null. */
 export function normalizeOtpCode(raw: string): string | null {
-  const digits = raw.replace(/[\s-]/g, '').replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  const digits = raw
+    .replace(/[\s-]/g, '')
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
   return new RegExp(`^\\d{${OTP_LENGTH}}$`).test(digits) ? digits : null;
 }
 
@@ -91,33 +99,51 @@ export function remainingAttempts(attempts: number): number {
 }
 
 export type ResendDecision =
-  | { ok: true }
-  | { ok: false; code: 'OTP_RESEND_TOO_SOON' | 'OTP_HOURLY_LIMIT'; retryAfterSeconds: number };
+  { ok: true } | { ok: false; code: 'OTP_RESEND_TOO_SOON' | 'OTP_HOURLY_LIMIT'; retryAfterSeconds: number };
 
 /**
  * May this phone get a new code now? `recent` holds the creation times of its codes in the last
  * hour (any order). Real numbers: one per 60 s and 10 per rolling hour; test numbers: 10 a minute.
  */
-export function resendDecision(recent: readonly Date[], now: Date, opts: { testNumber: boolean }): ResendDecision {
+export function resendDecision(
+  recent: readonly Date[],
+  now: Date,
+  opts: { testNumber: boolean },
+): ResendDecision {
   const t = now.getTime();
-  const times = recent.map((d) => d.getTime()).filter((x) => x <= t).sort((a, b) => b - a);
+  const times = recent
+    .map((d) => d.getTime())
+    .filter((x) => x <= t)
+    .sort((a, b) => b - a);
   const secondsUntil = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
   if (opts.testNumber) {
     const inBurst = times.filter((x) => t - x < TEST_OTP_BURST_WINDOW_MS);
     if (inBurst.length >= TEST_OTP_BURST_LIMIT) {
       const oldest = inBurst[TEST_OTP_BURST_LIMIT - 1]!;
-      return { ok: false, code: 'OTP_RESEND_TOO_SOON', retryAfterSeconds: secondsUntil(oldest + TEST_OTP_BURST_WINDOW_MS - t) };
+      return {
+        ok: false,
+        code: 'OTP_RESEND_TOO_SOON',
+        retryAfterSeconds: secondsUntil(oldest + TEST_OTP_BURST_WINDOW_MS - t),
+      };
     }
     return { ok: true };
   }
   const latest = times[0];
   if (latest !== undefined && t - latest < OTP_RESEND_INTERVAL_MS) {
-    return { ok: false, code: 'OTP_RESEND_TOO_SOON', retryAfterSeconds: secondsUntil(latest + OTP_RESEND_INTERVAL_MS - t) };
+    return {
+      ok: false,
+      code: 'OTP_RESEND_TOO_SOON',
+      retryAfterSeconds: secondsUntil(latest + OTP_RESEND_INTERVAL_MS - t),
+    };
   }
   const inHour = times.filter((x) => t - x < OTP_HOURLY_WINDOW_MS);
   if (inHour.length >= OTP_HOURLY_LIMIT) {
     const oldest = inHour[OTP_HOURLY_LIMIT - 1]!;
-    return { ok: false, code: 'OTP_HOURLY_LIMIT', retryAfterSeconds: secondsUntil(oldest + OTP_HOURLY_WINDOW_MS - t) };
+    return {
+      ok: false,
+      code: 'OTP_HOURLY_LIMIT',
+      retryAfterSeconds: secondsUntil(oldest + OTP_HOURLY_WINDOW_MS - t),
+    };
   }
   return { ok: true };
 }

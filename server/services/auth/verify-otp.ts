@@ -22,20 +22,34 @@ export type VerifyOtpResult = { user: SessionUser; created: boolean };
 function refusal(state: Exclude<ChallengeState, 'live'> | 'none') {
   switch (state) {
     case 'none':
-      return preconditionFailed('OTP_NOT_REQUESTED', '请先获取验证码 / Please ask for a code first.', { field: 'code' });
+      return preconditionFailed('OTP_NOT_REQUESTED', '请先获取验证码 / Please ask for a code first.', {
+        field: 'code',
+      });
     case 'used':
-      return preconditionFailed('OTP_USED', '这个验证码已经用过了，请重新获取 / This code was already used; please ask for a new one.', {
-        field: 'code',
-      });
+      return preconditionFailed(
+        'OTP_USED',
+        '这个验证码已经用过了，请重新获取 / This code was already used; please ask for a new one.',
+        {
+          field: 'code',
+        },
+      );
     case 'expired':
-      return preconditionFailed('OTP_EXPIRED', '验证码已过期（5 分钟内有效），请重新获取 / The code has expired (valid for 5 minutes); please ask for a new one.', {
-        field: 'code',
-      });
+      return preconditionFailed(
+        'OTP_EXPIRED',
+        '验证码已过期（5 分钟内有效），请重新获取 / The code has expired (valid for 5 minutes); please ask for a new one.',
+        {
+          field: 'code',
+        },
+      );
     case 'locked':
-      return tooManyRequests('OTP_LOCKED', `验证码错误已达 ${OTP_MAX_ATTEMPTS} 次，请重新获取 / ${OTP_MAX_ATTEMPTS} wrong tries; please ask for a new code.`, {
-        field: 'code',
-        details: { maxAttempts: OTP_MAX_ATTEMPTS },
-      });
+      return tooManyRequests(
+        'OTP_LOCKED',
+        `验证码错误已达 ${OTP_MAX_ATTEMPTS} 次，请重新获取 / ${OTP_MAX_ATTEMPTS} wrong tries; please ask for a new code.`,
+        {
+          field: 'code',
+          details: { maxAttempts: OTP_MAX_ATTEMPTS },
+        },
+      );
   }
 }
 
@@ -60,9 +74,13 @@ export async function verifyOtp({
   const phone = phoneOrThrow(input.phone);
   const code = normalizeOtpCode(input.code);
   if (!code) {
-    throw badRequest('OTP_CODE_FORMAT', `请输入短信里的 ${OTP_LENGTH} 位数字验证码 / Please enter the ${OTP_LENGTH}-digit code from the message.`, {
-      field: 'code',
-    });
+    throw badRequest(
+      'OTP_CODE_FORMAT',
+      `请输入短信里的 ${OTP_LENGTH} 位数字验证码 / Please enter the ${OTP_LENGTH}-digit code from the message.`,
+      {
+        field: 'code',
+      },
+    );
   }
   const config = deps.config ?? loadAuthConfig();
   const now = ctx.now();
@@ -108,10 +126,14 @@ export async function verifyOtp({
   }
   const remaining = remainingAttempts(outcome.attempts);
   if (remaining === 0) throw refusal('locked');
-  throw badRequest('OTP_WRONG', `验证码不正确，还可以再试 ${remaining} 次 / Wrong code; ${remaining} tries left.`, {
-    field: 'code',
-    details: { remainingAttempts: remaining },
-  });
+  throw badRequest(
+    'OTP_WRONG',
+    `验证码不正确，还可以再试 ${remaining} 次 / Wrong code; ${remaining} tries left.`,
+    {
+      field: 'code',
+      details: { remainingAttempts: remaining },
+    },
+  );
 }
 
 async function findOrCreateUser(tx: Tx, phone: string): Promise<{ user: SessionUser; created: boolean }> {

@@ -26,32 +26,54 @@ export async function advanceBatch(
   const [open] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(bags)
-    .where(and(eq(bags.communityId, communityId), eq(bags.batchId, batchId), inArray(bags.status, ['pending', 'exception'])));
+    .where(
+      and(
+        eq(bags.communityId, communityId),
+        eq(bags.batchId, batchId),
+        inArray(bags.status, ['pending', 'exception']),
+      ),
+    );
   const done = Number(open?.n ?? 0) === 0;
   if (status === 'released') {
     await tx
       .update(batches)
       .set({ status: 'distributing', distributingAt: now, updatedAt: now })
-      .where(and(eq(batches.communityId, communityId), eq(batches.id, batchId), eq(batches.status, 'released')));
+      .where(
+        and(eq(batches.communityId, communityId), eq(batches.id, batchId), eq(batches.status, 'released')),
+      );
     status = 'distributing';
   }
   if (done) {
     await tx
       .update(batches)
       .set({ status: 'completed', completedAt: now, updatedAt: now })
-      .where(and(eq(batches.communityId, communityId), eq(batches.id, batchId), eq(batches.status, 'distributing')));
+      .where(
+        and(
+          eq(batches.communityId, communityId),
+          eq(batches.id, batchId),
+          eq(batches.status, 'distributing'),
+        ),
+      );
     status = 'completed';
     const relayIds = (
       await tx
         .select({ id: deliveryRelays.relayId })
         .from(deliveryRelays)
-        .where(and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)))
+        .where(
+          and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)),
+        )
     ).map((r) => r.id);
     if (relayIds.length > 0) {
       await tx
         .update(relays)
         .set({ status: 'completed', updatedAt: now })
-        .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'distributing')));
+        .where(
+          and(
+            eq(relays.communityId, communityId),
+            inArray(relays.id, relayIds),
+            eq(relays.status, 'distributing'),
+          ),
+        );
     }
   }
   return status;

@@ -9,7 +9,14 @@ import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
 import { requirePhoto } from './upload-photo';
 import { BAG_NOT_FOUND, inScope, notifyHouseholds, stairwellScope } from './internal';
-import { canTransitionBag, effectiveCheckoffTime, hhmm, maskName, type BagStatus, type ExceptionKind } from './rules';
+import {
+  canTransitionBag,
+  effectiveCheckoffTime,
+  hhmm,
+  maskName,
+  type BagStatus,
+  type ExceptionKind,
+} from './rules';
 
 export type CheckOffBagInput = {
   communityId: string;
@@ -41,12 +48,20 @@ export type CheckOffBagResult = {
  * Refused before the batch is released, and outside the volunteer's stairwells (as not found).
  * Idempotent by the phone's check-off id, so an offline queue can replay freely.
  */
-export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: CheckOffBagInput }): Promise<CheckOffBagResult> {
+export async function checkOffBag({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: CheckOffBagInput;
+}): Promise<CheckOffBagResult> {
   await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
   const user = ctx.user!;
   const { communityId } = input;
   if (input.outcome === 'exception' && !input.exceptionKind) {
-    throw badRequest('EXCEPTION_KIND_REQUIRED', '请选择异常原因 / Choose what went wrong.', { field: 'exceptionKind' });
+    throw badRequest('EXCEPTION_KIND_REQUIRED', '请选择异常原因 / Choose what went wrong.', {
+      field: 'exceptionKind',
+    });
   }
   if (!input.bagId && !input.code) {
     throw badRequest('BAG_REQUIRED', '请扫码或选择袋子 / Scan a label or pick a bag.', { field: 'code' });
@@ -55,7 +70,12 @@ export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: 
   if (input.code) {
     const verified = verifyBagCode(communityId, input.code);
     // A forged code, a typo, or another compound's label: none of them names a bag here.
-    if (!verified) throw badRequest('BAG_CODE_INVALID', '这不是本小区的有效袋签 / This is not a valid bag label of this compound.', { field: 'code' });
+    if (!verified)
+      throw badRequest(
+        'BAG_CODE_INVALID',
+        '这不是本小区的有效袋签 / This is not a valid bag label of this compound.',
+        { field: 'code' },
+      );
     orderId = verified.orderId;
   }
   await requirePhoto(input.communityId, input.photoKey);
@@ -82,7 +102,10 @@ export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: 
       .where(and(eq(bagEvents.communityId, communityId), eq(bagEvents.id, input.checkoffId)));
     if (previous) {
       if (previous.bagId !== bag.id) {
-        throw conflict('CHECKOFF_ID_REUSED', '这次登记的编号已用于另一个袋子 / This check-off id was used for another bag.');
+        throw conflict(
+          'CHECKOFF_ID_REUSED',
+          '这次登记的编号已用于另一个袋子 / This check-off id was used for another bag.',
+        );
       }
       return { bag, replayed: true as const, batchStatus: null };
     }
@@ -105,16 +128,27 @@ export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: 
           : bag.status === 'refunded'
             ? 'BAG_ALREADY_REFUNDED'
             : 'BAG_ALREADY_EXCEPTION';
-      throw preconditionFailed(code, '这个袋子的状态已经变了，请刷新 / This bag has already been handled; refresh the list.', {
-        details: { status: bag.status },
-      });
+      throw preconditionFailed(
+        code,
+        '这个袋子的状态已经变了，请刷新 / This bag has already been handled; refresh the list.',
+        {
+          details: { status: bag.status },
+        },
+      );
     }
     const at = effectiveCheckoffTime(input.clientAt, now, batch.releasedAt);
     const [updated] = await tx
       .update(bags)
       .set(
         to === 'delivered'
-          ? { status: 'delivered', deliveredAt: at, deliveredBy: user.id, clientAt: input.clientAt, photoKey: input.photoKey ?? bag.photoKey, updatedAt: now }
+          ? {
+              status: 'delivered',
+              deliveredAt: at,
+              deliveredBy: user.id,
+              clientAt: input.clientAt,
+              photoKey: input.photoKey ?? bag.photoKey,
+              updatedAt: now,
+            }
           : {
               status: 'exception',
               exceptionKind: input.exceptionKind!,
@@ -146,7 +180,10 @@ export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: 
     } catch (e) {
       // The same id for another bag raced this one in; the bag lock serializes same-bag replays.
       if (pgErrorCode(e) === PG_UNIQUE_VIOLATION) {
-        throw conflict('CHECKOFF_ID_REUSED', '这次登记的编号已用于另一个袋子 / This check-off id was used for another bag.');
+        throw conflict(
+          'CHECKOFF_ID_REUSED',
+          '这次登记的编号已用于另一个袋子 / This check-off id was used for another bag.',
+        );
       }
       throw e;
     }
@@ -154,7 +191,9 @@ export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: 
       await tx
         .update(orders)
         .set({ status: 'fulfilled', updatedAt: now })
-        .where(and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')));
+        .where(
+          and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')),
+        );
     }
     const batchStatus = await advanceBatch(tx, communityId, bag.batchId, now);
     await writeAudit(tx, {
@@ -197,10 +236,21 @@ export async function checkOffBag({ ctx, input }: { ctx: ServiceContext; input: 
 
   if (!result.replayed) {
     const events: Parameters<typeof publishDistribution>[2] = [
-      { kind: 'bag', bagId: result.bag.id, batchId: result.bag.batchId, stairwellId: result.bag.stairwellId, householdId: result.bag.householdId },
+      {
+        kind: 'bag',
+        bagId: result.bag.id,
+        batchId: result.bag.batchId,
+        stairwellId: result.bag.stairwellId,
+        householdId: result.bag.householdId,
+      },
     ];
     if (result.batchStatus === 'completed') events.push({ kind: 'batch', batchId: result.bag.batchId });
     await publishDistribution(ctx, communityId, events);
   }
-  return { bagId: result.bag.id, status: result.bag.status, replayed: result.replayed, deliveredAt: result.bag.deliveredAt };
+  return {
+    bagId: result.bag.id,
+    status: result.bag.status,
+    replayed: result.replayed,
+    deliveredAt: result.bag.deliveredAt,
+  };
 }

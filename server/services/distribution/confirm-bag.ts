@@ -30,7 +30,10 @@ export async function confirmBag({ ctx, input }: { ctx: ServiceContext; input: C
     if (!bag || !householdIds.has(bag.householdId)) throw BAG_NOT_FOUND();
     if (bag.status === 'delivered' && bag.confirmedAt) return { bag, changed: false };
     if (bag.status === 'pending') {
-      throw preconditionFailed('BAG_NOT_DELIVERED', '袋子还没送到，送到后再确认 / The bag has not been delivered yet.');
+      throw preconditionFailed(
+        'BAG_NOT_DELIVERED',
+        '袋子还没送到，送到后再确认 / The bag has not been delivered yet.',
+      );
     }
     if (bag.status === 'refunded') {
       throw preconditionFailed('BAG_ALREADY_REFUNDED', '这一袋已经退款 / This bag has been refunded.');
@@ -59,7 +62,9 @@ export async function confirmBag({ ctx, input }: { ctx: ServiceContext; input: C
       await tx
         .update(orders)
         .set({ status: 'fulfilled', updatedAt: now })
-        .where(and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')));
+        .where(
+          and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')),
+        );
       await advanceBatch(tx, communityId, bag.batchId, now);
     }
     await writeAudit(tx, {
@@ -75,7 +80,13 @@ export async function confirmBag({ ctx, input }: { ctx: ServiceContext; input: C
   });
   if (result.changed) {
     await publishDistribution(ctx, communityId, [
-      { kind: 'bag', bagId: result.bag.id, batchId: result.bag.batchId, stairwellId: result.bag.stairwellId, householdId: result.bag.householdId },
+      {
+        kind: 'bag',
+        bagId: result.bag.id,
+        batchId: result.bag.batchId,
+        stairwellId: result.bag.stairwellId,
+        householdId: result.bag.householdId,
+      },
     ]);
   }
   return { bagId: result.bag.id, status: result.bag.status, confirmedAt: result.bag.confirmedAt };

@@ -33,11 +33,15 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
   const { communityId } = relay;
   const accept = input.decision === 'accept';
   if (accept && (input.refundFen == null || !Number.isInteger(input.refundFen) || input.refundFen <= 0)) {
-    throw badRequest('REFUND_AMOUNT_INVALID', '请填写退款金额 / Enter the amount to refund.', { field: 'refundFen' });
+    throw badRequest('REFUND_AMOUNT_INVALID', '请填写退款金额 / Enter the amount to refund.', {
+      field: 'refundFen',
+    });
   }
   const note = input.note?.trim() || null;
   if (!accept && !note) {
-    throw badRequest('REJECT_REASON_REQUIRED', '请说明不予退款的原因 / Say why the report is rejected.', { field: 'note' });
+    throw badRequest('REJECT_REASON_REQUIRED', '请说明不予退款的原因 / Say why the report is rejected.', {
+      field: 'note',
+    });
   }
   const now = ctx.now();
 
@@ -45,10 +49,14 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
     const [report] = await tx
       .select({ r: problemReports, relayId: orders.relayId, seq: orders.seq })
       .from(problemReports)
-      .innerJoin(orders, and(eq(orders.communityId, problemReports.communityId), eq(orders.id, problemReports.orderId)))
+      .innerJoin(
+        orders,
+        and(eq(orders.communityId, problemReports.communityId), eq(orders.id, problemReports.orderId)),
+      )
       .where(and(eq(problemReports.communityId, communityId), eq(problemReports.id, input.reportId)))
       .for('update', { of: problemReports });
-    if (!report || report.relayId !== relay.id) throw notFound('PROBLEM_NOT_FOUND', '找不到这条问题报告 / Report not found.');
+    if (!report || report.relayId !== relay.id)
+      throw notFound('PROBLEM_NOT_FOUND', '找不到这条问题报告 / Report not found.');
     const r = report.r;
     const target = accept ? 'accepted' : 'rejected';
     if (r.status !== 'open') {
@@ -57,11 +65,16 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
           ? await tx
               .select()
               .from(refunds)
-              .where(and(eq(refunds.communityId, communityId), eq(refunds.idempotencyKey, problemRefundKey(r.id))))
+              .where(
+                and(eq(refunds.communityId, communityId), eq(refunds.idempotencyKey, problemRefundKey(r.id))),
+              )
           : [];
         return { replayed: true, report: r, refund: rows[0] ?? null };
       }
-      throw preconditionFailed('PROBLEM_ALREADY_DECIDED', '这条报告已经处理过了 / This report has already been decided.');
+      throw preconditionFailed(
+        'PROBLEM_ALREADY_DECIDED',
+        '这条报告已经处理过了 / This report has already been decided.',
+      );
     }
     const [decided] = await tx
       .update(problemReports)
@@ -73,7 +86,13 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
         decisionNote: note,
         updatedAt: now,
       })
-      .where(and(eq(problemReports.communityId, communityId), eq(problemReports.id, r.id), eq(problemReports.status, 'open')))
+      .where(
+        and(
+          eq(problemReports.communityId, communityId),
+          eq(problemReports.id, r.id),
+          eq(problemReports.status, 'open'),
+        ),
+      )
       .returning();
     let refund: RefundRow | null = null;
     if (accept) {
@@ -115,10 +134,16 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
   });
 
   let refund = outcome.refund;
-  if (refund && refund.status === 'pending') refund = (await executeRefunds(ctx.database, [refund]))[0] ?? refund;
+  if (refund && refund.status === 'pending')
+    refund = (await executeRefunds(ctx.database, [refund]))[0] ?? refund;
   if (!outcome.replayed) {
     await publishDistribution(ctx, communityId, [
-      { kind: 'problem', relayId: relay.id, bagId: outcome.report.bagId, householdId: outcome.report.householdId },
+      {
+        kind: 'problem',
+        relayId: relay.id,
+        bagId: outcome.report.bagId,
+        householdId: outcome.report.householdId,
+      },
     ]);
   }
   return {

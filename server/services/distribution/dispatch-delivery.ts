@@ -24,15 +24,32 @@ const MAX_ETA_BEHIND_MS = 12 * 3_600_000;
  * The merchant puts formed relays on a truck: each relay formed → dispatched, one delivery row the
  * gate will receive. All in one transaction with its audit row.
  */
-export async function dispatchDelivery({ ctx, input }: { ctx: ServiceContext; input: DispatchDeliveryInput }) {
+export async function dispatchDelivery({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: DispatchDeliveryInput;
+}) {
   requireUser(ctx);
   await requireMerchantMember(ctx, input.merchantId);
   const relayIds = [...new Set(input.relayIds)];
-  if (relayIds.length === 0) throw badRequest('NO_RELAYS', '请选择要发车的接龙 / Choose the relays on this truck.', { field: 'relayIds' });
+  if (relayIds.length === 0)
+    throw badRequest('NO_RELAYS', '请选择要发车的接龙 / Choose the relays on this truck.', {
+      field: 'relayIds',
+    });
   const now = ctx.now();
   const eta = input.eta;
-  if (Number.isNaN(eta.getTime()) || eta.getTime() > now.getTime() + MAX_ETA_AHEAD_MS || eta.getTime() < now.getTime() - MAX_ETA_BEHIND_MS) {
-    throw badRequest('ETA_OUT_OF_RANGE', '预计到达时间不合理 / The estimated arrival time is not plausible.', { field: 'eta' });
+  if (
+    Number.isNaN(eta.getTime()) ||
+    eta.getTime() > now.getTime() + MAX_ETA_AHEAD_MS ||
+    eta.getTime() < now.getTime() - MAX_ETA_BEHIND_MS
+  ) {
+    throw badRequest(
+      'ETA_OUT_OF_RANGE',
+      '预计到达时间不合理 / The estimated arrival time is not plausible.',
+      { field: 'eta' },
+    );
   }
 
   const delivery = await ctx.db.transaction(async (tx) => {
@@ -44,12 +61,18 @@ export async function dispatchDelivery({ ctx, input }: { ctx: ServiceContext; in
     if (found.length !== relayIds.length) throw RELAY_NOT_FOUND();
     const communityIds = new Set(found.map((r) => r.communityId));
     if (communityIds.size !== 1) {
-      throw badRequest('RELAYS_IN_DIFFERENT_COMPOUNDS', '一趟车只能送一个小区 / One truck serves one compound.', { field: 'relayIds' });
+      throw badRequest(
+        'RELAYS_IN_DIFFERENT_COMPOUNDS',
+        '一趟车只能送一个小区 / One truck serves one compound.',
+        { field: 'relayIds' },
+      );
     }
     const communityId = found[0]!.communityId;
     const notFormed = found.filter((r) => r.status !== 'formed');
     if (notFormed.length > 0) {
-      const already = notFormed.some((r) => ['dispatched', 'arrived', 'distributing', 'completed'].includes(r.status));
+      const already = notFormed.some((r) =>
+        ['dispatched', 'arrived', 'distributing', 'completed'].includes(r.status),
+      );
       throw preconditionFailed(
         already ? 'RELAY_ALREADY_DISPATCHED' : 'RELAY_NOT_FORMED',
         already
@@ -61,10 +84,15 @@ export async function dispatchDelivery({ ctx, input }: { ctx: ServiceContext; in
     const moved = await tx
       .update(relays)
       .set({ status: 'dispatched', updatedAt: now })
-      .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'formed')))
+      .where(
+        and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'formed')),
+      )
       .returning({ id: relays.id });
     if (moved.length !== relayIds.length) {
-      throw preconditionFailed('RELAY_ALREADY_DISPATCHED', '该接龙已经发车 / This relay is already on its way.');
+      throw preconditionFailed(
+        'RELAY_ALREADY_DISPATCHED',
+        '该接龙已经发车 / This relay is already on its way.',
+      );
     }
     const [d] = await tx
       .insert(deliveries)
@@ -79,7 +107,9 @@ export async function dispatchDelivery({ ctx, input }: { ctx: ServiceContext; in
         dispatchedAt: now,
       })
       .returning();
-    await tx.insert(deliveryRelays).values(relayIds.map((relayId) => ({ communityId, deliveryId: d!.id, relayId })));
+    await tx
+      .insert(deliveryRelays)
+      .values(relayIds.map((relayId) => ({ communityId, deliveryId: d!.id, relayId })));
     await writeAudit(tx, {
       communityId,
       actorUserId: ctx.user.id,
@@ -91,5 +121,10 @@ export async function dispatchDelivery({ ctx, input }: { ctx: ServiceContext; in
     return d!;
   });
   await publishDistribution(ctx, delivery.communityId, [{ kind: 'delivery' }]);
-  return { deliveryId: delivery.id, communityId: delivery.communityId, status: delivery.status, eta: delivery.eta };
+  return {
+    deliveryId: delivery.id,
+    communityId: delivery.communityId,
+    status: delivery.status,
+    eta: delivery.eta,
+  };
 }

@@ -49,14 +49,21 @@ export async function publishDistribution(
 type Filter = (e: DistributionEvent) => boolean;
 
 /** What a subscriber may hear: coordinators everything; others batch-level news plus their own bags. */
-async function filterFor(ctx: ServiceContext, communityId: string, householdIds: readonly string[]): Promise<Filter> {
+async function filterFor(
+  ctx: ServiceContext,
+  communityId: string,
+  householdIds: readonly string[],
+): Promise<Filter> {
   requireUser(ctx);
   if (await isCoordinator(ctx, communityId)) return () => true;
   const scope = await stairwellScope(ctx, communityId);
   const mine = new Set(householdIds);
   return (e) => {
     if (e.kind !== 'bag' && e.kind !== 'problem') return true;
-    return (!!e.stairwellId && scope.stairwellIds.has(e.stairwellId)) || (!!e.householdId && mine.has(e.householdId));
+    return (
+      (!!e.stairwellId && scope.stairwellIds.has(e.stairwellId)) ||
+      (!!e.householdId && mine.has(e.householdId))
+    );
   };
 }
 

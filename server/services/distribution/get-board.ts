@@ -160,7 +160,8 @@ export async function getBoard({ ctx, input }: { ctx: ServiceContext; input: Get
         receivedAt: toDate(b.received_at)!,
         disinfectionStartedAt: startedAt,
         agent: b.agent,
-        releasableAt: startedAt && b.dwell_seconds != null ? releasableAt(startedAt, Number(b.dwell_seconds)) : null,
+        releasableAt:
+          startedAt && b.dwell_seconds != null ? releasableAt(startedAt, Number(b.dwell_seconds)) : null,
         releasedAt: toDate(b.released_at),
         firstDeliveredAt: toDate(b.first_delivered_at),
         lastDeliveredAt: toDate(b.last_delivered_at),

@@ -59,12 +59,18 @@ export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetG
       completedAt: batches.completedAt,
     })
     .from(batches)
-    .innerJoin(deliveries, and(eq(deliveries.communityId, batches.communityId), eq(deliveries.id, batches.deliveryId)))
+    .innerJoin(
+      deliveries,
+      and(eq(deliveries.communityId, batches.communityId), eq(deliveries.id, batches.deliveryId)),
+    )
     .innerJoin(merchants, eq(merchants.id, deliveries.merchantId))
     .where(
       and(
         eq(batches.communityId, communityId),
-        or(ne(batches.status, 'completed'), gte(batches.completedAt, new Date(now.getTime() - KEEP_COMPLETED_MS))),
+        or(
+          ne(batches.status, 'completed'),
+          gte(batches.completedAt, new Date(now.getTime() - KEEP_COMPLETED_MS)),
+        ),
       ),
     )
     .orderBy(desc(batches.receivedAt));
@@ -84,8 +90,13 @@ export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetG
                 )}))`,
         })
         .from(deliveryRelays)
-        .innerJoin(relays, and(eq(relays.communityId, deliveryRelays.communityId), eq(relays.id, deliveryRelays.relayId)))
-        .where(and(eq(deliveryRelays.communityId, communityId), inArray(deliveryRelays.deliveryId, deliveryIds)))
+        .innerJoin(
+          relays,
+          and(eq(relays.communityId, deliveryRelays.communityId), eq(relays.id, deliveryRelays.relayId)),
+        )
+        .where(
+          and(eq(deliveryRelays.communityId, communityId), inArray(deliveryRelays.deliveryId, deliveryIds)),
+        )
     : [];
   const relaysByDelivery = new Map<string, { relayId: string; title: string; orders: number }[]>();
   for (const r of relayRows) {
@@ -102,22 +113,37 @@ export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetG
         .where(and(eq(bags.communityId, communityId), inArray(bags.batchId, batchIds)))
         .groupBy(bags.batchId, bags.status)
     : [];
-  const bagCounts = new Map<string, { total: number; pending: number; delivered: number; exception: number; refunded: number }>();
+  const bagCounts = new Map<
+    string,
+    { total: number; pending: number; delivered: number; exception: number; refunded: number }
+  >();
   for (const c of counts) {
-    const entry = bagCounts.get(c.batchId) ?? { total: 0, pending: 0, delivered: 0, exception: 0, refunded: 0 };
+    const entry = bagCounts.get(c.batchId) ?? {
+      total: 0,
+      pending: 0,
+      delivered: 0,
+      exception: 0,
+      refunded: 0,
+    };
     entry[c.status] += Number(c.n);
     entry.total += Number(c.n);
     bagCounts.set(c.batchId, entry);
   }
-  const names = await userNames(ctx.db, batchRows.flatMap((b) => [b.receivedBy, b.releasedBy]));
+  const names = await userNames(
+    ctx.db,
+    batchRows.flatMap((b) => [b.receivedBy, b.releasedBy]),
+  );
 
   return {
     serverNow: now,
-    dwell: testSeconds != null ? { seconds: testSeconds, minimumMinutes: 0, testSetting: true } : {
-      seconds: settings.disinfectionDwellMinutes * 60,
-      minimumMinutes: settings.disinfectionDwellMinutes,
-      testSetting: false,
-    },
+    dwell:
+      testSeconds != null
+        ? { seconds: testSeconds, minimumMinutes: 0, testSetting: true }
+        : {
+            seconds: settings.disinfectionDwellMinutes * 60,
+            minimumMinutes: settings.disinfectionDwellMinutes,
+            testSetting: false,
+          },
     enRoute: enRoute.map((d) => {
       const rs = relaysByDelivery.get(d.deliveryId) ?? [];
       return { ...d, relays: rs, orders: rs.reduce((n, r) => n + r.orders, 0) };

@@ -35,7 +35,13 @@ export type BagStage =
  * every step it has passed (dispatched, at the gate, disinfecting since, released, delivered at …
  * by …), what the merchant could not deliver and what was refunded.
  */
-export async function getHouseholdBags({ ctx, input }: { ctx: ServiceContext; input: GetHouseholdBagsInput }) {
+export async function getHouseholdBags({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: GetHouseholdBagsInput;
+}) {
   const mine = await requireRole(ctx, input.communityId, ['resident']);
   const { communityId } = input;
   const householdIds = mine.flatMap((m) => (m.householdId ? [m.householdId] : []));
@@ -86,7 +92,10 @@ export async function getHouseholdBags({ ctx, input }: { ctx: ServiceContext; in
         unitPriceFen: orderLines.unitPriceFen,
       })
       .from(orderLines)
-      .innerJoin(relayItems, and(eq(relayItems.communityId, orderLines.communityId), eq(relayItems.id, orderLines.relayItemId)))
+      .innerJoin(
+        relayItems,
+        and(eq(relayItems.communityId, orderLines.communityId), eq(relayItems.id, orderLines.relayItemId)),
+      )
       .where(and(eq(orderLines.communityId, communityId), inArray(orderLines.orderId, orderIds)))
       .orderBy(asc(relayItems.position)),
     ctx.db
@@ -117,12 +126,29 @@ export async function getHouseholdBags({ ctx, input }: { ctx: ServiceContext; in
         arrivedAt: deliveries.arrivedAt,
       })
       .from(deliveryRelays)
-      .innerJoin(deliveries, and(eq(deliveries.communityId, deliveryRelays.communityId), eq(deliveries.id, deliveryRelays.deliveryId)))
+      .innerJoin(
+        deliveries,
+        and(
+          eq(deliveries.communityId, deliveryRelays.communityId),
+          eq(deliveries.id, deliveryRelays.deliveryId),
+        ),
+      )
       .where(and(eq(deliveryRelays.communityId, communityId), inArray(deliveryRelays.relayId, relayIds))),
     ctx.db
-      .select({ orderId: refunds.orderId, reason: refunds.reason, amountFen: refunds.amountFen, status: refunds.status })
+      .select({
+        orderId: refunds.orderId,
+        reason: refunds.reason,
+        amountFen: refunds.amountFen,
+        status: refunds.status,
+      })
       .from(refunds)
-      .where(and(eq(refunds.communityId, communityId), inArray(refunds.orderId, orderIds), ne(refunds.status, 'failed'))),
+      .where(
+        and(
+          eq(refunds.communityId, communityId),
+          inArray(refunds.orderId, orderIds),
+          ne(refunds.status, 'failed'),
+        ),
+      ),
     ctx.db
       .select({ relayItemId: shortfalls.relayItemId, allocations: shortfalls.allocations })
       .from(shortfalls)
@@ -145,7 +171,10 @@ export async function getHouseholdBags({ ctx, input }: { ctx: ServiceContext; in
       .where(and(eq(problemReports.communityId, communityId), inArray(problemReports.orderId, orderIds)))
       .orderBy(asc(problemReports.createdAt)),
   ]);
-  const names = await userNames(ctx.db, bagRows.map((b) => b.deliveredBy));
+  const names = await userNames(
+    ctx.db,
+    bagRows.map((b) => b.deliveredBy),
+  );
   const tripByRelay = new Map(trips.map((t) => [t.relayId, t]));
   const bagByOrder = new Map(bagRows.map((b) => [b.orderId, b]));
 
@@ -156,10 +185,21 @@ export async function getHouseholdBags({ ctx, input }: { ctx: ServiceContext; in
       const trip = tripByRelay.get(o.relayId) ?? null;
       const orderLinesOf = lines.filter((l) => l.orderId === o.orderId);
       const short = shortRows
-        .flatMap((s) => s.allocations.filter((a) => a.orderId === o.orderId && a.shortQty > 0).map((a) => ({ ...a, relayItemId: s.relayItemId })))
+        .flatMap((s) =>
+          s.allocations
+            .filter((a) => a.orderId === o.orderId && a.shortQty > 0)
+            .map((a) => ({ ...a, relayItemId: s.relayItemId })),
+        )
         .map((a) => {
           const line = orderLinesOf.find((l) => l.relayItemId === a.relayItemId);
-          return { name: line?.name ?? '', unit: line?.unit ?? '', orderedQty: a.orderedQty, deliveredQty: a.fulfilledQty, shortQty: a.shortQty, refundFen: a.refundFen };
+          return {
+            name: line?.name ?? '',
+            unit: line?.unit ?? '',
+            orderedQty: a.orderedQty,
+            deliveredQty: a.fulfilledQty,
+            shortQty: a.shortQty,
+            refundFen: a.refundFen,
+          };
         });
       const stage: BagStage = bag
         ? bag.status === 'delivered'
@@ -204,7 +244,10 @@ export async function getHouseholdBags({ ctx, input }: { ctx: ServiceContext; in
               receivedAt: bag.receivedAt,
               disinfectionStartedAt: bag.disinfectionStartedAt,
               agent: bag.agent,
-              releasableAt: bag.disinfectionStartedAt && bag.dwellSeconds != null ? releasableAt(bag.disinfectionStartedAt, bag.dwellSeconds) : null,
+              releasableAt:
+                bag.disinfectionStartedAt && bag.dwellSeconds != null
+                  ? releasableAt(bag.disinfectionStartedAt, bag.dwellSeconds)
+                  : null,
               releasedAt: bag.releasedAt,
               deliveredAt: bag.deliveredAt,
               deliveredBy: bag.deliveredBy ? maskName(names.get(bag.deliveredBy)) : null,

@@ -71,5 +71,8 @@ export async function getPhoto({ ctx, input }: { ctx: ServiceContext; input: Get
   const file = await getFileStorage().get(input.photoKey);
   if (!file) throw PHOTO_NOT_FOUND();
   const bytes = new Uint8Array(await new Response(file.body).arrayBuffer());
-  return { contentType: file.contentType, dataUrl: `data:${file.contentType};base64,${Buffer.from(bytes).toString('base64')}` };
+  return {
+    contentType: file.contentType,
+    dataUrl: `data:${file.contentType};base64,${Buffer.from(bytes).toString('base64')}`,
+  };
 }

@@ -24,14 +24,24 @@ export type GetRelayDeliveryInput = { merchantId: string; relayId: string };
  * The merchant's page for one relay's delivery: dispatch, how far the truck's batch got, bags with
  * exceptions, the shortfall settlement and residents' problem reports.
  */
-export async function getRelayDelivery({ ctx, input }: { ctx: ServiceContext; input: GetRelayDeliveryInput }) {
+export async function getRelayDelivery({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: GetRelayDeliveryInput;
+}) {
   const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId);
   const { communityId } = relay;
 
   const [[community], [merchant], items, trip, shortRows, refundRows] = await Promise.all([
     ctx.db.select({ name: communities.name }).from(communities).where(eq(communities.id, communityId)),
     ctx.db
-      .select({ vehiclePlate: merchants.vehiclePlate, driverName: merchants.driverName, driverPhone: merchants.driverPhone })
+      .select({
+        vehiclePlate: merchants.vehiclePlate,
+        driverName: merchants.driverName,
+        driverPhone: merchants.driverPhone,
+      })
       .from(merchants)
       .where(eq(merchants.id, relay.merchantId)),
     ctx.db
@@ -48,8 +58,17 @@ export async function getRelayDelivery({ ctx, input }: { ctx: ServiceContext; in
     ctx.db
       .select({ d: deliveries, b: batches })
       .from(deliveryRelays)
-      .innerJoin(deliveries, and(eq(deliveries.communityId, deliveryRelays.communityId), eq(deliveries.id, deliveryRelays.deliveryId)))
-      .leftJoin(batches, and(eq(batches.communityId, deliveries.communityId), eq(batches.deliveryId, deliveries.id)))
+      .innerJoin(
+        deliveries,
+        and(
+          eq(deliveries.communityId, deliveryRelays.communityId),
+          eq(deliveries.id, deliveryRelays.deliveryId),
+        ),
+      )
+      .leftJoin(
+        batches,
+        and(eq(batches.communityId, deliveries.communityId), eq(batches.deliveryId, deliveries.id)),
+      )
       .where(and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.relayId, relay.id))),
     ctx.db
       .select()
@@ -125,7 +144,10 @@ export async function getRelayDelivery({ ctx, input }: { ctx: ServiceContext; in
       photoKey: problemReports.photoKey,
     })
     .from(problemReports)
-    .innerJoin(orders, and(eq(orders.communityId, problemReports.communityId), eq(orders.id, problemReports.orderId)))
+    .innerJoin(
+      orders,
+      and(eq(orders.communityId, problemReports.communityId), eq(orders.id, problemReports.orderId)),
+    )
     .where(and(eq(problemReports.communityId, communityId), eq(orders.relayId, relay.id)))
     .orderBy(asc(problemReports.createdAt));
   const labels = await householdLabels(ctx.db, communityId, [
@@ -139,10 +161,28 @@ export async function getRelayDelivery({ ctx, input }: { ctx: ServiceContext; in
   const itemById = new Map(items.map((i) => [i.relayItemId, i]));
   const problemLines = problemRows.length
     ? await ctx.db
-        .select({ orderId: orderLines.orderId, relayItemId: orderLines.relayItemId, unitPriceFen: orderLines.unitPriceFen })
+        .select({
+          orderId: orderLines.orderId,
+          relayItemId: orderLines.relayItemId,
+          unitPriceFen: orderLines.unitPriceFen,
+        })
         .from(orderLines)
-        .innerJoin(problemReports, and(eq(problemReports.communityId, orderLines.communityId), eq(problemReports.orderId, orderLines.orderId)))
-        .where(and(eq(orderLines.communityId, communityId), inArray(problemReports.id, problemRows.map((p) => p.reportId))))
+        .innerJoin(
+          problemReports,
+          and(
+            eq(problemReports.communityId, orderLines.communityId),
+            eq(problemReports.orderId, orderLines.orderId),
+          ),
+        )
+        .where(
+          and(
+            eq(orderLines.communityId, communityId),
+            inArray(
+              problemReports.id,
+              problemRows.map((p) => p.reportId),
+            ),
+          ),
+        )
     : [];
 
   return {
@@ -184,7 +224,10 @@ export async function getRelayDelivery({ ctx, input }: { ctx: ServiceContext; in
           agent: b.disinfectionAgent,
           concentration: b.concentration,
           method: b.method,
-          releasableAt: b.disinfectionStartedAt && b.dwellSeconds != null ? releasableAt(b.disinfectionStartedAt, b.dwellSeconds) : null,
+          releasableAt:
+            b.disinfectionStartedAt && b.dwellSeconds != null
+              ? releasableAt(b.disinfectionStartedAt, b.dwellSeconds)
+              : null,
           releasedAt: b.releasedAt,
           completedAt: b.completedAt,
         }

@@ -23,7 +23,8 @@ import { notifyUsers } from '../shared/notify';
 
 export const BAG_NOT_FOUND = () => notFound('BAG_NOT_FOUND', '找不到这个袋子 / Bag not found.');
 export const BATCH_NOT_FOUND = () => notFound('BATCH_NOT_FOUND', '找不到这一批货 / Batch not found.');
-export const DELIVERY_NOT_FOUND = () => notFound('DELIVERY_NOT_FOUND', '找不到这趟送货 / Delivery not found.');
+export const DELIVERY_NOT_FOUND = () =>
+  notFound('DELIVERY_NOT_FOUND', '找不到这趟送货 / Delivery not found.');
 export const RELAY_NOT_FOUND = () => notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
 
 /** Which stairwells the caller works in: every one for coordinators. */
@@ -89,8 +90,14 @@ export async function householdLabels(db: DbOrTx, communityId: string, household
       stairwellRoute: stairwells.routeOrder,
     })
     .from(households)
-    .innerJoin(stairwells, and(eq(stairwells.communityId, households.communityId), eq(stairwells.id, households.stairwellId)))
-    .innerJoin(buildings, and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)))
+    .innerJoin(
+      stairwells,
+      and(eq(stairwells.communityId, households.communityId), eq(stairwells.id, households.stairwellId)),
+    )
+    .innerJoin(
+      buildings,
+      and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)),
+    )
     .where(and(eq(households.communityId, communityId), inArray(households.id, householdIds)));
   for (const r of rows) out.set(r.householdId, r);
   return out;
@@ -121,7 +128,11 @@ export async function careFlags(db: DbOrTx, communityId: string, householdIds: s
   const out = new Map<string, { categories: string[]; doorDelivery: boolean }>();
   if (householdIds.length === 0) return out;
   const rows = await db
-    .select({ householdId: careProfiles.householdId, categories: careProfiles.categories, doorDelivery: careProfiles.doorDelivery })
+    .select({
+      householdId: careProfiles.householdId,
+      categories: careProfiles.categories,
+      doorDelivery: careProfiles.doorDelivery,
+    })
     .from(careProfiles)
     .where(and(eq(careProfiles.communityId, communityId), inArray(careProfiles.householdId, householdIds)));
   for (const r of rows) out.set(r.householdId, { categories: r.categories, doorDelivery: r.doorDelivery });
@@ -132,7 +143,10 @@ export async function userNames(db: DbOrTx, ids: (string | null | undefined)[]) 
   const wanted = [...new Set(ids.filter((x): x is string => !!x))];
   const out = new Map<string, string>();
   if (wanted.length === 0) return out;
-  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, wanted));
+  const rows = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(inArray(users.id, wanted));
   for (const r of rows) out.set(r.id, r.name);
   return out;
 }
@@ -177,7 +191,8 @@ export async function notifyHouseholds(
     // 代下单: the volunteer who ordered for a care household hears what the household hears.
     const placer = item.orderId ? placedBy.get(item.orderId) : undefined;
     if (placer) recipients.add(placer);
-    for (const userId of recipients) out.push({ communityId, userId, kind: item.kind, payload: item.payload });
+    for (const userId of recipients)
+      out.push({ communityId, userId, kind: item.kind, payload: item.payload });
   }
   await notifyUsers(tx, out);
 }

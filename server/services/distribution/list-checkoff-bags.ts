@@ -1,5 +1,16 @@
 import { and, asc, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
-import { bags, batches, buildings, households, merchants, orderLines, orders, relayItems, relays, stairwells } from '@/db/schema';
+import {
+  bags,
+  batches,
+  buildings,
+  households,
+  merchants,
+  orderLines,
+  orders,
+  relayItems,
+  relays,
+  stairwells,
+} from '@/db/schema';
 import { requireRole } from '../shared/access';
 import { encodeBagCode } from '../shared/bag-code';
 import type { ServiceContext } from '../shared/context';
@@ -44,7 +55,13 @@ export type CheckoffBag = {
  * (stairwell, floor, room), care households flagged. No prices and no phone numbers.
  * Coordinators may look at any stairwell.
  */
-export async function listCheckoffBags({ ctx, input }: { ctx: ServiceContext; input: ListCheckoffBagsInput }) {
+export async function listCheckoffBags({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ListCheckoffBagsInput;
+}) {
   await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
   const user = ctx.user!;
   const { communityId } = input;
@@ -53,20 +70,33 @@ export async function listCheckoffBags({ ctx, input }: { ctx: ServiceContext; in
 
   let stairwellIds: string[] | null;
   if (input.stairwellId) {
-    if (!scope.all && !scope.stairwellIds.has(input.stairwellId)) throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
+    if (!scope.all && !scope.stairwellIds.has(input.stairwellId))
+      throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
     stairwellIds = [input.stairwellId];
   } else {
     stairwellIds = scope.all ? null : [...scope.stairwellIds];
   }
 
   const stairwellRows = await ctx.db
-    .select({ id: stairwells.id, number: stairwells.number, building: buildings.number, routeOrder: stairwells.routeOrder })
+    .select({
+      id: stairwells.id,
+      number: stairwells.number,
+      building: buildings.number,
+      routeOrder: stairwells.routeOrder,
+    })
     .from(stairwells)
-    .innerJoin(buildings, and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)))
+    .innerJoin(
+      buildings,
+      and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)),
+    )
     .where(
       and(
         eq(stairwells.communityId, communityId),
-        stairwellIds === null ? undefined : stairwellIds.length ? inArray(stairwells.id, stairwellIds) : sql`false`,
+        stairwellIds === null
+          ? undefined
+          : stairwellIds.length
+            ? inArray(stairwells.id, stairwellIds)
+            : sql`false`,
       ),
     )
     .orderBy(asc(stairwells.routeOrder));
@@ -103,14 +133,26 @@ export async function listCheckoffBags({ ctx, input }: { ctx: ServiceContext; in
     .innerJoin(orders, and(eq(orders.communityId, bags.communityId), eq(orders.id, bags.orderId)))
     .innerJoin(relays, and(eq(relays.communityId, bags.communityId), eq(relays.id, bags.relayId)))
     .innerJoin(merchants, eq(merchants.id, relays.merchantId))
-    .innerJoin(households, and(eq(households.communityId, bags.communityId), eq(households.id, bags.householdId)))
-    .innerJoin(stairwells, and(eq(stairwells.communityId, bags.communityId), eq(stairwells.id, bags.stairwellId)))
-    .innerJoin(buildings, and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)))
+    .innerJoin(
+      households,
+      and(eq(households.communityId, bags.communityId), eq(households.id, bags.householdId)),
+    )
+    .innerJoin(
+      stairwells,
+      and(eq(stairwells.communityId, bags.communityId), eq(stairwells.id, bags.stairwellId)),
+    )
+    .innerJoin(
+      buildings,
+      and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)),
+    )
     .where(
       and(
         eq(bags.communityId, communityId),
         inArray(bags.stairwellId, stairwellIds),
-        or(ne(batches.status, 'completed'), gte(batches.completedAt, new Date(now.getTime() - KEEP_COMPLETED_MS))),
+        or(
+          ne(batches.status, 'completed'),
+          gte(batches.completedAt, new Date(now.getTime() - KEEP_COMPLETED_MS)),
+        ),
       ),
     )
     .orderBy(asc(stairwells.routeOrder), asc(households.floor), asc(households.room), asc(orders.seq));
@@ -128,7 +170,10 @@ export async function listCheckoffBags({ ctx, input }: { ctx: ServiceContext; in
           position: relayItems.position,
         })
         .from(orderLines)
-        .innerJoin(relayItems, and(eq(relayItems.communityId, orderLines.communityId), eq(relayItems.id, orderLines.relayItemId)))
+        .innerJoin(
+          relayItems,
+          and(eq(relayItems.communityId, orderLines.communityId), eq(relayItems.id, orderLines.relayItemId)),
+        )
         .where(and(eq(orderLines.communityId, communityId), inArray(orderLines.orderId, orderIds)))
         .orderBy(asc(relayItems.position))
     : [];
@@ -142,7 +187,10 @@ export async function listCheckoffBags({ ctx, input }: { ctx: ServiceContext; in
   const [names, care, deliverers] = await Promise.all([
     residentNames(ctx.db, communityId, householdIds),
     careFlags(ctx.db, communityId, householdIds),
-    userNames(ctx.db, rows.map((r) => r.deliveredBy)),
+    userNames(
+      ctx.db,
+      rows.map((r) => r.deliveredBy),
+    ),
   ]);
 
   const list: CheckoffBag[] = rows.map((r) => ({

@@ -5,7 +5,13 @@ import { planShortfall, type DeliveredQtyInput } from './shortfall-plan';
 export type PreviewShortfallInput = { merchantId: string; relayId: string; items: DeliveredQtyInput[] };
 
 /** What a settlement would do, before the merchant commits to it: who goes short and who gets how much back. */
-export async function previewShortfall({ ctx, input }: { ctx: ServiceContext; input: PreviewShortfallInput }) {
+export async function previewShortfall({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: PreviewShortfallInput;
+}) {
   const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId);
   const plan = await planShortfall(ctx.db, relay.communityId, relay.id, input.items);
   return {

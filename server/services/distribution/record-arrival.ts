@@ -26,9 +26,13 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
   await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
   const user = ctx.user!;
   if (!Number.isInteger(input.packageCount) || input.packageCount < 0 || input.packageCount > 100_000) {
-    throw badRequest('PACKAGE_COUNT_INVALID', '件数必须是 0 或正整数 / The package count must be a whole number.', {
-      field: 'packageCount',
-    });
+    throw badRequest(
+      'PACKAGE_COUNT_INVALID',
+      '件数必须是 0 或正整数 / The package count must be a whole number.',
+      {
+        field: 'packageCount',
+      },
+    );
   }
   const now = ctx.now();
   const { communityId } = input;
@@ -45,7 +49,13 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
         remarks: input.remarks?.trim() ?? '',
         updatedAt: now,
       })
-      .where(and(eq(deliveries.communityId, communityId), eq(deliveries.id, input.deliveryId), eq(deliveries.status, 'dispatched')))
+      .where(
+        and(
+          eq(deliveries.communityId, communityId),
+          eq(deliveries.id, input.deliveryId),
+          eq(deliveries.status, 'dispatched'),
+        ),
+      )
       .returning();
     if (!arrived) {
       const [existing] = await tx
@@ -53,7 +63,10 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
         .from(deliveries)
         .where(and(eq(deliveries.communityId, communityId), eq(deliveries.id, input.deliveryId)));
       if (!existing) throw DELIVERY_NOT_FOUND();
-      throw preconditionFailed('DELIVERY_ALREADY_ARRIVED', '这趟货已经登记到达 / This delivery has already been received.');
+      throw preconditionFailed(
+        'DELIVERY_ALREADY_ARRIVED',
+        '这趟货已经登记到达 / This delivery has already been received.',
+      );
     }
     const relayRows = await tx
       .select({ relayId: deliveryRelays.relayId })
@@ -64,11 +77,23 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
       await tx
         .update(relays)
         .set({ status: 'arrived', updatedAt: now })
-        .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'dispatched')));
+        .where(
+          and(
+            eq(relays.communityId, communityId),
+            inArray(relays.id, relayIds),
+            eq(relays.status, 'dispatched'),
+          ),
+        );
     }
     const [batch] = await tx
       .insert(batches)
-      .values({ communityId, deliveryId: arrived.id, status: 'received', receivedAt: now, receivedBy: user.id })
+      .values({
+        communityId,
+        deliveryId: arrived.id,
+        status: 'received',
+        receivedAt: now,
+        receivedBy: user.id,
+      })
       .returning();
     // One bag per bought order. An order the merchant settled as wholly undelivered gets none.
     const bagRows = relayIds.length
@@ -112,6 +137,9 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
     });
     return { deliveryId: arrived.id, batchId: batch!.id, bags: bagCount, relayIds };
   });
-  await publishDistribution(ctx, communityId, [{ kind: 'delivery' }, { kind: 'batch', batchId: result.batchId }]);
+  await publishDistribution(ctx, communityId, [
+    { kind: 'delivery' },
+    { kind: 'batch', batchId: result.batchId },
+  ]);
   return result;
 }

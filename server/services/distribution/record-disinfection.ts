@@ -29,11 +29,18 @@ export type RecordDisinfectionInput = {
  * record is refused, so the dwell clock cannot be restarted or shortened. The dwell counts from the
  * server's clock, never from a time a phone claims.
  */
-export async function recordDisinfection({ ctx, input }: { ctx: ServiceContext; input: RecordDisinfectionInput }) {
+export async function recordDisinfection({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: RecordDisinfectionInput;
+}) {
   await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
   const user = ctx.user!;
   const agent = input.agent.trim();
-  if (!agent) throw badRequest('AGENT_REQUIRED', '请填写消毒剂 / Enter the disinfectant used.', { field: 'agent' });
+  if (!agent)
+    throw badRequest('AGENT_REQUIRED', '请填写消毒剂 / Enter the disinfectant used.', { field: 'agent' });
   const { settings } = await communitySettings(ctx.db, input.communityId);
   const dwellSeconds = resolveDwellSeconds({
     compoundMinutes: settings.disinfectionDwellMinutes,

@@ -49,12 +49,24 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
     const [paid] = await tx
       .select({ amountFen: payments.amountFen, id: payments.id })
       .from(payments)
-      .where(and(eq(payments.communityId, communityId), eq(payments.orderId, bag.orderId), eq(payments.status, 'succeeded')));
+      .where(
+        and(
+          eq(payments.communityId, communityId),
+          eq(payments.orderId, bag.orderId),
+          eq(payments.status, 'succeeded'),
+        ),
+      );
     const [{ taken } = { taken: 0 }] = paid
       ? await tx
           .select({ taken: sql<number>`coalesce(sum(${refunds.amountFen}), 0)::int` })
           .from(refunds)
-          .where(and(eq(refunds.communityId, communityId), eq(refunds.paymentId, paid.id), ne(refunds.status, 'failed')))
+          .where(
+            and(
+              eq(refunds.communityId, communityId),
+              eq(refunds.paymentId, paid.id),
+              ne(refunds.status, 'failed'),
+            ),
+          )
       : [{ taken: 0 }];
     const amountFen = paid ? paid.amountFen - Number(taken) : 0;
     await tx
@@ -86,7 +98,14 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
         householdId: bag.householdId,
         orderId: bag.orderId,
         kind: 'distribution.bag_refunded',
-        payload: { bagId: bag.id, relayTitle: relay.title, refundFen: amountFen, refundYuan: yuan(amountFen), exceptionKind: bag.exceptionKind ?? '', href: `/r/${communityId}/bag` },
+        payload: {
+          bagId: bag.id,
+          relayTitle: relay.title,
+          refundFen: amountFen,
+          refundYuan: yuan(amountFen),
+          exceptionKind: bag.exceptionKind ?? '',
+          href: `/r/${communityId}/bag`,
+        },
       },
     ]);
     await writeAudit(tx, {
@@ -101,11 +120,23 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
     return { bag: { ...bag, status: 'refunded' as const }, refund, replayed: false };
   });
   let refund = outcome.refund;
-  if (refund && refund.status === 'pending') refund = (await executeRefunds(ctx.database, [refund]))[0] ?? refund;
+  if (refund && refund.status === 'pending')
+    refund = (await executeRefunds(ctx.database, [refund]))[0] ?? refund;
   if (!outcome.replayed) {
     await publishDistribution(ctx, communityId, [
-      { kind: 'bag', bagId: outcome.bag.id, batchId: outcome.bag.batchId, stairwellId: outcome.bag.stairwellId, householdId: outcome.bag.householdId },
+      {
+        kind: 'bag',
+        bagId: outcome.bag.id,
+        batchId: outcome.bag.batchId,
+        stairwellId: outcome.bag.stairwellId,
+        householdId: outcome.bag.householdId,
+      },
     ]);
   }
-  return { bagId: outcome.bag.id, status: outcome.bag.status, refundFen: refund?.amountFen ?? 0, refundStatus: refund?.status ?? null };
+  return {
+    bagId: outcome.bag.id,
+    status: outcome.bag.status,
+    refundFen: refund?.amountFen ?? 0,
+    refundStatus: refund?.status ?? null,
+  };
 }

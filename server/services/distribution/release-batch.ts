@@ -31,20 +31,34 @@ export async function releaseBatch({ ctx, input }: { ctx: ServiceContext; input:
       throw preconditionFailed('BATCH_NOT_DISINFECTED', '请先登记消杀 / Record the disinfection first.');
     }
     if (batch.status !== 'disinfecting') {
-      throw preconditionFailed('BATCH_ALREADY_RELEASED', '这一批已经放行 / This batch has already been released.');
+      throw preconditionFailed(
+        'BATCH_ALREADY_RELEASED',
+        '这一批已经放行 / This batch has already been released.',
+      );
     }
     if (!canRelease(now, batch.disinfectionStartedAt, batch.dwellSeconds)) {
       const at = releasableAt(batch.disinfectionStartedAt!, batch.dwellSeconds!);
       throw preconditionFailed(
         'DWELL_NOT_PASSED',
         `消杀作用时间未到，${at.toISOString()} 后才能放行 / The dwell time has not passed yet.`,
-        { details: { releasableAt: at.toISOString(), secondsLeft: Math.ceil((at.getTime() - now.getTime()) / 1000) } },
+        {
+          details: {
+            releasableAt: at.toISOString(),
+            secondsLeft: Math.ceil((at.getTime() - now.getTime()) / 1000),
+          },
+        },
       );
     }
     const [open] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(bags)
-      .where(and(eq(bags.communityId, communityId), eq(bags.batchId, batch.id), inArray(bags.status, ['pending', 'exception'])));
+      .where(
+        and(
+          eq(bags.communityId, communityId),
+          eq(bags.batchId, batch.id),
+          inArray(bags.status, ['pending', 'exception']),
+        ),
+      );
     // A batch with nothing left to carry (every order wholly undelivered) is done at release.
     const done = Number(open?.n ?? 0) === 0;
     const [released] = await tx
@@ -56,25 +70,49 @@ export async function releaseBatch({ ctx, input }: { ctx: ServiceContext; input:
         completedAt: done ? now : null,
         updatedAt: now,
       })
-      .where(and(eq(batches.communityId, communityId), eq(batches.id, batch.id), eq(batches.status, 'disinfecting')))
+      .where(
+        and(
+          eq(batches.communityId, communityId),
+          eq(batches.id, batch.id),
+          eq(batches.status, 'disinfecting'),
+        ),
+      )
       .returning();
-    if (!released) throw preconditionFailed('BATCH_ALREADY_RELEASED', '这一批已经放行 / This batch has already been released.');
+    if (!released)
+      throw preconditionFailed(
+        'BATCH_ALREADY_RELEASED',
+        '这一批已经放行 / This batch has already been released.',
+      );
     const relayIds = (
       await tx
         .select({ id: deliveryRelays.relayId })
         .from(deliveryRelays)
-        .where(and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)))
+        .where(
+          and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)),
+        )
     ).map((r) => r.id);
     if (relayIds.length > 0) {
       await tx
         .update(relays)
         .set({ status: 'distributing', updatedAt: now })
-        .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'arrived')));
+        .where(
+          and(
+            eq(relays.communityId, communityId),
+            inArray(relays.id, relayIds),
+            eq(relays.status, 'arrived'),
+          ),
+        );
       if (done) {
         await tx
           .update(relays)
           .set({ status: 'completed', updatedAt: now })
-          .where(and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'distributing')));
+          .where(
+            and(
+              eq(relays.communityId, communityId),
+              inArray(relays.id, relayIds),
+              eq(relays.status, 'distributing'),
+            ),
+          );
       }
     }
     await writeAudit(tx, {

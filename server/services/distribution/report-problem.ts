@@ -32,17 +32,29 @@ export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input
   const { communityId } = input;
   const description = input.description?.trim() ?? '';
   if (input.kind !== 'other' && !input.relayItemId) {
-    throw badRequest('PROBLEM_ITEM_REQUIRED', '请选择是哪件商品 / Choose which item.', { field: 'relayItemId' });
+    throw badRequest('PROBLEM_ITEM_REQUIRED', '请选择是哪件商品 / Choose which item.', {
+      field: 'relayItemId',
+    });
   }
   if (input.kind === 'other' && !description) {
-    throw badRequest('PROBLEM_DESCRIPTION_REQUIRED', '请说明遇到了什么问题 / Describe the problem.', { field: 'description' });
+    throw badRequest('PROBLEM_DESCRIPTION_REQUIRED', '请说明遇到了什么问题 / Describe the problem.', {
+      field: 'description',
+    });
   }
   await requirePhoto(input.communityId, input.photoKey);
   const now = ctx.now();
 
   const result = await ctx.db.transaction(async (tx) => {
     const [bag] = await tx
-      .select({ id: bags.id, orderId: bags.orderId, householdId: bags.householdId, status: bags.status, relayId: bags.relayId, stairwellId: bags.stairwellId, batchId: bags.batchId })
+      .select({
+        id: bags.id,
+        orderId: bags.orderId,
+        householdId: bags.householdId,
+        status: bags.status,
+        relayId: bags.relayId,
+        stairwellId: bags.stairwellId,
+        batchId: bags.batchId,
+      })
       .from(bags)
       .where(and(eq(bags.communityId, communityId), eq(bags.id, input.bagId)));
     if (!bag || !householdIds.has(bag.householdId)) throw BAG_NOT_FOUND();
@@ -58,7 +70,10 @@ export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input
       );
     if (already) return { report: already, created: false, bag };
     if (bag.status !== 'delivered' && bag.status !== 'exception') {
-      throw preconditionFailed('BAG_NOT_DELIVERED', '袋子送到后才能报告问题 / You can report a problem once the bag has reached you.');
+      throw preconditionFailed(
+        'BAG_NOT_DELIVERED',
+        '袋子送到后才能报告问题 / You can report a problem once the bag has reached you.',
+      );
     }
     let qty: number | null = null;
     if (input.relayItemId) {
@@ -72,14 +87,21 @@ export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input
             eq(orderLines.relayItemId, input.relayItemId),
           ),
         );
-      if (!line) throw badRequest('ITEM_NOT_IN_ORDER', '您的订单里没有这件商品 / This item is not in your order.', { field: 'relayItemId' });
+      if (!line)
+        throw badRequest('ITEM_NOT_IN_ORDER', '您的订单里没有这件商品 / This item is not in your order.', {
+          field: 'relayItemId',
+        });
       const max = line.fulfilledQty ?? line.qty;
       qty = input.qty ?? 1;
       if (!Number.isInteger(qty) || qty < 1 || qty > max) {
-        throw badRequest('PROBLEM_QTY_INVALID', `数量应在 1 到 ${max} 之间 / The quantity must be between 1 and ${max}.`, {
-          field: 'qty',
-          details: { max },
-        });
+        throw badRequest(
+          'PROBLEM_QTY_INVALID',
+          `数量应在 1 到 ${max} 之间 / The quantity must be between 1 and ${max}.`,
+          {
+            field: 'qty',
+            details: { max },
+          },
+        );
       }
     }
     const [report] = await tx
@@ -119,7 +141,10 @@ export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input
       .from(relays)
       .where(and(eq(relays.communityId, communityId), eq(relays.id, bag.relayId)));
     const staff = relay
-      ? await tx.select({ userId: merchantMembers.userId }).from(merchantMembers).where(eq(merchantMembers.merchantId, relay.merchantId))
+      ? await tx
+          .select({ userId: merchantMembers.userId })
+          .from(merchantMembers)
+          .where(eq(merchantMembers.merchantId, relay.merchantId))
       : [];
     await notifyUsers(
       tx,
@@ -148,7 +173,13 @@ export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input
   });
   if (result.created) {
     await publishDistribution(ctx, communityId, [
-      { kind: 'problem', bagId: result.bag.id, relayId: result.bag.relayId, householdId: result.bag.householdId, stairwellId: result.bag.stairwellId },
+      {
+        kind: 'problem',
+        bagId: result.bag.id,
+        relayId: result.bag.relayId,
+        householdId: result.bag.householdId,
+        stairwellId: result.bag.stairwellId,
+      },
     ]);
   }
   return { reportId: result.report.id, status: result.report.status, created: result.created };

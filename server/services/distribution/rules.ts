@@ -36,10 +36,18 @@ export function orderedTotal(lines: readonly ShortfallLine[]): number {
  */
 export function validateDeliveredQty(deliveredQty: number, ordered: number, field = 'deliveredQty'): void {
   if (!Number.isInteger(deliveredQty)) {
-    throw badRequest('DELIVERED_QTY_NOT_INTEGER', `送达数量必须是整数 / The delivered quantity must be a whole number.`, { field });
+    throw badRequest(
+      'DELIVERED_QTY_NOT_INTEGER',
+      `送达数量必须是整数 / The delivered quantity must be a whole number.`,
+      { field },
+    );
   }
   if (deliveredQty < 0) {
-    throw badRequest('DELIVERED_QTY_NEGATIVE', '送达数量不能为负数 / The delivered quantity cannot be negative.', { field });
+    throw badRequest(
+      'DELIVERED_QTY_NEGATIVE',
+      '送达数量不能为负数 / The delivered quantity cannot be negative.',
+      { field },
+    );
   }
   if (deliveredQty > ordered) {
     throw badRequest(
@@ -59,7 +67,9 @@ export function validateDeliveredQty(deliveredQty: number, ordered: number, fiel
  */
 export function allocateShortfall(lines: readonly ShortfallLine[], deliveredQty: number): LineAllocation[] {
   validateDeliveredQty(deliveredQty, orderedTotal(lines));
-  const sorted = [...lines].sort((a, b) => a.seq - b.seq || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  const sorted = [...lines].sort(
+    (a, b) => a.seq - b.seq || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0),
+  );
   let remaining = deliveredQty;
   return sorted.map((l) => {
     const fulfilledQty = Math.min(l.qty, remaining);
@@ -78,7 +88,9 @@ export function allocateShortfall(lines: readonly ShortfallLine[], deliveredQty:
 }
 
 /** One refund per order: the sum over its short lines (a household gets one partial refund, not one per item). */
-export function refundsPerOrder(allocations: readonly Pick<LineAllocation, 'orderId' | 'refundFen'>[]): Map<string, number> {
+export function refundsPerOrder(
+  allocations: readonly Pick<LineAllocation, 'orderId' | 'refundFen'>[],
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const a of allocations) {
     if (a.refundFen <= 0) continue;
@@ -167,7 +179,9 @@ export function resolveDwellSeconds(opts: {
     );
   }
   if (requested > 24 * 60) {
-    throw badRequest('DWELL_TOO_LONG', '作用时间不能超过 24 小时 / The dwell time cannot exceed 24 hours.', { field: 'dwellMinutes' });
+    throw badRequest('DWELL_TOO_LONG', '作用时间不能超过 24 小时 / The dwell time cannot exceed 24 hours.', {
+      field: 'dwellMinutes',
+    });
   }
   return requested * 60;
 }
@@ -225,7 +239,10 @@ const CLIENT_CLOCK_WINDOW_MS = 7 * 86_400_000;
  */
 export function effectiveCheckoffTime(clientAt: Date, now: Date, releasedAt: Date | null): Date {
   const c = clientAt.getTime();
-  let t = Number.isFinite(c) && c <= now.getTime() && c >= now.getTime() - CLIENT_CLOCK_WINDOW_MS ? c : now.getTime();
+  let t =
+    Number.isFinite(c) && c <= now.getTime() && c >= now.getTime() - CLIENT_CLOCK_WINDOW_MS
+      ? c
+      : now.getTime();
   if (releasedAt && t < releasedAt.getTime()) t = releasedAt.getTime();
   return new Date(t);
 }
@@ -242,5 +259,10 @@ export function describeShort(lines: readonly { name: string; unit: string; shor
 
 /** HH:MM in the compounds' time zone (Asia/Shanghai), for messages. */
 export function hhmm(at: Date, timeZone = 'Asia/Shanghai'): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(at);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(at);
 }

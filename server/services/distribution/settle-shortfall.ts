@@ -29,7 +29,9 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
   const user = ctx.user!;
   const { communityId } = relay;
   // Plain typing errors are refused before anything else, settled or not.
-  input.items.forEach((d, i) => validateDeliveredQty(d.deliveredQty, Number.MAX_SAFE_INTEGER, `items.${i}.deliveredQty`));
+  input.items.forEach((d, i) =>
+    validateDeliveredQty(d.deliveredQty, Number.MAX_SAFE_INTEGER, `items.${i}.deliveredQty`),
+  );
   const now = ctx.now();
 
   const outcome = await ctx.db.transaction(async (tx) => {
@@ -39,7 +41,10 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
       .where(and(eq(relays.communityId, communityId), eq(relays.id, relay.id)))
       .for('update');
     if (!locked || !(SETTLEABLE as readonly string[]).includes(locked.status)) {
-      throw preconditionFailed('RELAY_NOT_FORMED', '只有已成团的接龙才能结算短缺 / Only a formed relay can be settled.');
+      throw preconditionFailed(
+        'RELAY_NOT_FORMED',
+        '只有已成团的接龙才能结算短缺 / Only a formed relay can be settled.',
+      );
     }
     const existing = await tx
       .select()
@@ -48,15 +53,27 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
     if (existing.length > 0) {
       // Already settled: the same quantities again is a replay, anything else a conflicting second settlement.
       const same =
-        input.items.every((d) => existing.some((e) => e.relayItemId === d.relayItemId && e.deliveredQty === d.deliveredQty)) &&
-        existing.every((e) => input.items.some((d) => d.relayItemId === e.relayItemId) || e.deliveredQty === e.orderedQty);
+        input.items.every((d) =>
+          existing.some((e) => e.relayItemId === d.relayItemId && e.deliveredQty === d.deliveredQty),
+        ) &&
+        existing.every(
+          (e) => input.items.some((d) => d.relayItemId === e.relayItemId) || e.deliveredQty === e.orderedQty,
+        );
       if (!same) {
-        throw conflict('SHORTFALL_ALREADY_SETTLED', '这个接龙的短缺已经结算过了 / This relay has already been settled.');
+        throw conflict(
+          'SHORTFALL_ALREADY_SETTLED',
+          '这个接龙的短缺已经结算过了 / This relay has already been settled.',
+        );
       }
       const rows = await tx
         .select()
         .from(refunds)
-        .where(and(eq(refunds.communityId, communityId), like(refunds.idempotencyKey, `${shortfallRefundKey(relay.id, '')}%`)));
+        .where(
+          and(
+            eq(refunds.communityId, communityId),
+            like(refunds.idempotencyKey, `${shortfallRefundKey(relay.id, '')}%`),
+          ),
+        );
       return { replayed: true, stored: existing, refundRows: rows, batchIds: [] as string[] };
     }
     const plan = await planShortfall(tx, communityId, relay.id, input.items);
@@ -102,14 +119,20 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
     }
     const shortOrderIds = plan.refunds.map((r) => r.orderId);
     const shortQtyOrders = [
-      ...new Set(plan.items.flatMap((i) => i.allocations.filter((a) => a.shortQty > 0).map((a) => a.orderId))),
+      ...new Set(
+        plan.items.flatMap((i) => i.allocations.filter((a) => a.shortQty > 0).map((a) => a.orderId)),
+      ),
     ];
     if (shortQtyOrders.length > 0) {
       await tx
         .update(orders)
         .set({ status: 'short', updatedAt: now })
         .where(
-          and(eq(orders.communityId, communityId), inArray(orders.id, shortQtyOrders), inArray(orders.status, ['paid', 'fulfilled'])),
+          and(
+            eq(orders.communityId, communityId),
+            inArray(orders.id, shortQtyOrders),
+            inArray(orders.status, ['paid', 'fulfilled']),
+          ),
         );
     }
     // An order that gets nothing at all has no bag to carry: its bag (if already at the gate) is refunded.
@@ -124,7 +147,13 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
       const emptied = await tx
         .update(bags)
         .set({ status: 'refunded', updatedAt: now })
-        .where(and(eq(bags.communityId, communityId), inArray(bags.orderId, nothingLeft), inArray(bags.status, ['pending', 'exception'])))
+        .where(
+          and(
+            eq(bags.communityId, communityId),
+            inArray(bags.orderId, nothingLeft),
+            inArray(bags.status, ['pending', 'exception']),
+          ),
+        )
         .returning({ batchId: bags.batchId });
       for (const b of new Set(emptied.map((e) => e.batchId))) {
         await advanceBatch(tx, communityId, b, now);
@@ -161,7 +190,9 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
           refundYuan: yuan(r.amountFen),
           items: describeShort(
             plan.items.flatMap((i) =>
-              i.allocations.filter((a) => a.orderId === r.orderId && a.shortQty > 0).map((a) => ({ name: i.name, unit: i.unit, shortQty: a.shortQty })),
+              i.allocations
+                .filter((a) => a.orderId === r.orderId && a.shortQty > 0)
+                .map((a) => ({ name: i.name, unit: i.unit, shortQty: a.shortQty })),
             ),
           ),
           href: `/r/${communityId}/bag`,
@@ -187,7 +218,11 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
       entityType: 'relay',
       entityId: relay.id,
       after: {
-        items: plan.items.map((i) => ({ relayItemId: i.relayItemId, ordered: i.orderedQty, delivered: i.deliveredQty })),
+        items: plan.items.map((i) => ({
+          relayItemId: i.relayItemId,
+          ordered: i.orderedQty,
+          delivered: i.deliveredQty,
+        })),
         refunds: plan.refunds.map((r) => ({ orderId: r.orderId, seq: r.seq, amountFen: r.amountFen })),
         totalRefundFen: plan.totalRefundFen,
         ordersShortOrEmptied: shortOrderIds.length,

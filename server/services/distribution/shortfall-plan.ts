@@ -3,7 +3,13 @@ import type { DbOrTx } from '@/db/client';
 import { bags, orderLines, orders, relayItems } from '@/db/schema';
 import { badRequest } from '../shared/errors';
 import { LIVE_ORDER_STATUSES } from './internal';
-import { allocateShortfall, orderedTotal, validateDeliveredQty, type LineAllocation, type ShortfallLine } from './rules';
+import {
+  allocateShortfall,
+  orderedTotal,
+  validateDeliveredQty,
+  type LineAllocation,
+  type ShortfallLine,
+} from './rules';
 
 export type DeliveredQtyInput = { relayItemId: string; deliveredQty: number };
 
@@ -31,7 +37,12 @@ export type PlannedRefund = {
  * 接龙号) and the one refund each affected order gets. Items not listed count as delivered in full.
  * Reads only; `settleShortfall` writes it, `previewShortfall` shows it.
  */
-export async function planShortfall(db: DbOrTx, communityId: string, relayId: string, input: DeliveredQtyInput[]) {
+export async function planShortfall(
+  db: DbOrTx,
+  communityId: string,
+  relayId: string,
+  input: DeliveredQtyInput[],
+) {
   const items = await db
     .select({
       id: relayItems.id,
@@ -52,7 +63,9 @@ export async function planShortfall(db: DbOrTx, communityId: string, relayId: st
       });
     }
     if (seen.has(d.relayItemId)) {
-      throw badRequest('ITEM_LISTED_TWICE', '同一商品填了两次 / The same item is listed twice.', { field: `items.${i}.relayItemId` });
+      throw badRequest('ITEM_LISTED_TWICE', '同一商品填了两次 / The same item is listed twice.', {
+        field: `items.${i}.relayItemId`,
+      });
     }
     seen.add(d.relayItemId);
   });
@@ -69,7 +82,10 @@ export async function planShortfall(db: DbOrTx, communityId: string, relayId: st
           unitPriceFen: orderLines.unitPriceFen,
         })
         .from(orderLines)
-        .innerJoin(orders, and(eq(orders.communityId, orderLines.communityId), eq(orders.id, orderLines.orderId)))
+        .innerJoin(
+          orders,
+          and(eq(orders.communityId, orderLines.communityId), eq(orders.id, orderLines.orderId)),
+        )
         .where(
           and(
             eq(orderLines.communityId, communityId),
@@ -103,7 +119,10 @@ export async function planShortfall(db: DbOrTx, communityId: string, relayId: st
       unitPriceFen: item.unitPriceFen,
       orderedQty: ordered,
       deliveredQty,
-      allocations: allocateShortfall(shortfallLines, deliveredQty).map((a) => ({ ...a, orderLineId: lineIdByOrder.get(a.orderId)! })),
+      allocations: allocateShortfall(shortfallLines, deliveredQty).map((a) => ({
+        ...a,
+        orderLineId: lineIdByOrder.get(a.orderId)!,
+      })),
     };
   });
 
@@ -111,7 +130,13 @@ export async function planShortfall(db: DbOrTx, communityId: string, relayId: st
   for (const item of planned) {
     for (const a of item.allocations) {
       if (a.refundFen <= 0) continue;
-      const r = refunds.get(a.orderId) ?? { orderId: a.orderId, householdId: a.householdId, seq: a.seq, amountFen: 0, lines: [] };
+      const r = refunds.get(a.orderId) ?? {
+        orderId: a.orderId,
+        householdId: a.householdId,
+        seq: a.seq,
+        amountFen: 0,
+        lines: [],
+      };
       r.amountFen += a.refundFen;
       r.lines.push({ orderLineId: a.orderLineId, amountFen: a.refundFen });
       refunds.set(a.orderId, r);

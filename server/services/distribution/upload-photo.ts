@@ -33,19 +33,32 @@ export function isPhotoKeyOf(communityId: string, key: string | null | undefined
  * the name a phone gives); returns the key to attach to the record.
  */
 export async function uploadPhoto({ ctx, input }: { ctx: ServiceContext; input: UploadPhotoInput }) {
-  await requireRole(ctx, input.communityId, input.purpose === 'problem' ? ['resident'] : ['volunteer', 'admin', 'owner']);
+  await requireRole(
+    ctx,
+    input.communityId,
+    input.purpose === 'problem' ? ['resident'] : ['volunteer', 'admin', 'owner'],
+  );
   const bytes = input.bytes;
-  if (bytes.length === 0) throw badRequest('PHOTO_EMPTY', '照片是空的 / The photo is empty.', { field: 'photo' });
+  if (bytes.length === 0)
+    throw badRequest('PHOTO_EMPTY', '照片是空的 / The photo is empty.', { field: 'photo' });
   if (bytes.length > MAX_PHOTO_BYTES) {
-    throw badRequest('PHOTO_TOO_LARGE', '照片太大了（最大 5 MB） / The photo is too large (5 MB at most).', { field: 'photo' });
+    throw badRequest('PHOTO_TOO_LARGE', '照片太大了（最大 5 MB） / The photo is too large (5 MB at most).', {
+      field: 'photo',
+    });
   }
   const type = sniff(bytes);
   if (!(IMAGE_TYPES as readonly string[]).includes(type)) {
-    throw badRequest('PHOTO_NOT_IMAGE', '只能上传 JPEG、PNG 或 WebP 照片 / Only JPEG, PNG or WebP photos.', { field: 'photo' });
+    throw badRequest('PHOTO_NOT_IMAGE', '只能上传 JPEG、PNG 或 WebP 照片 / Only JPEG, PNG or WebP photos.', {
+      field: 'photo',
+    });
   }
   const now = ctx.now();
   const key = `${photoKeyPrefix(input.communityId)}${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${randomUUID()}`;
-  await getFileStorage().put(key, bytes, { contentType: MIME[type as AcceptedType], sha256: sha256Hex(bytes), size: bytes.length });
+  await getFileStorage().put(key, bytes, {
+    contentType: MIME[type as AcceptedType],
+    sha256: sha256Hex(bytes),
+    size: bytes.length,
+  });
   return { photoKey: key };
 }
 
@@ -53,6 +66,10 @@ export async function uploadPhoto({ ctx, input }: { ctx: ServiceContext; input: 
 export async function requirePhoto(communityId: string, key: string | null | undefined): Promise<void> {
   if (!key) return;
   if (!isPhotoKeyOf(communityId, key) || !(await getFileStorage().stat(key))) {
-    throw badRequest('PHOTO_INVALID', '照片没有上传成功，请重新拍一张 / The photo did not upload; take it again.', { field: 'photoKey' });
+    throw badRequest(
+      'PHOTO_INVALID',
+      '照片没有上传成功，请重新拍一张 / The photo did not upload; take it again.',
+      { field: 'photoKey' },
+    );
   }
 }

@@ -26,14 +26,25 @@ function isCalendarDate(s: string): boolean {
  * date in one compound. Relays of that day that have not formed are left out and counted in
  * `pendingRelays`, so the page can say so instead of silently packing less.
  */
-export async function getDeliveryPickList({ ctx, input }: { ctx: ServiceContext; input: GetDeliveryPickListInput }): Promise<PickList> {
+export async function getDeliveryPickList({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: GetDeliveryPickListInput;
+}): Promise<PickList> {
   requireUser(ctx);
   if (!isCalendarDate(input.deliveryDate)) {
-    throw badRequest('INVALID_DELIVERY_DATE', '送货日期应为 YYYY-MM-DD / The delivery date must be YYYY-MM-DD.', {
-      field: 'deliveryDate',
-    });
+    throw badRequest(
+      'INVALID_DELIVERY_DATE',
+      '送货日期应为 YYYY-MM-DD / The delivery date must be YYYY-MM-DD.',
+      {
+        field: 'deliveryDate',
+      },
+    );
   }
-  const missing = () => notFound('DELIVERY_NOT_FOUND', '这一天没有该商家的接龙 / No relays of this merchant on that day.');
+  const missing = () =>
+    notFound('DELIVERY_NOT_FOUND', '这一天没有该商家的接龙 / No relays of this merchant on that day.');
   if (!isUuid(input.communityId) || !isUuid(input.merchantId)) throw missing();
   const scope = await resolveViewer(ctx, input.communityId, input.merchantId);
   const all = await findDeliveryRelays(ctx.db, input);

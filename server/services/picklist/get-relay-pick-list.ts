@@ -14,16 +14,26 @@ export type GetRelayPickListInput = {
 };
 
 export const relayNotFormed = (status: string) =>
-  preconditionFailed('RELAY_NOT_FORMED', '接龙成团后才有拣货单 / The pick list is ready once the relay has formed.', {
-    details: { status },
-  });
+  preconditionFailed(
+    'RELAY_NOT_FORMED',
+    '接龙成团后才有拣货单 / The pick list is ready once the relay has formed.',
+    {
+      details: { status },
+    },
+  );
 
 /**
  * The pick list of one formed relay: totals per product, per-stairwell counts and the bags in
  * route order, as the caller may see them (see `resolveViewer`). Read live: a cancellation,
  * refund or recorded shortfall is reflected on the next call.
  */
-export async function getRelayPickList({ ctx, input }: { ctx: ServiceContext; input: GetRelayPickListInput }): Promise<PickList> {
+export async function getRelayPickList({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: GetRelayPickListInput;
+}): Promise<PickList> {
   requireUser(ctx);
   const head = await findRelay(ctx.db, input);
   if (!head) throw relayNotFound();

@@ -23,12 +23,22 @@ const COMPLETED_VISIBLE_DAYS = 3;
  * The relays a volunteer carries bags for: formed or on their way, plus those completed in the
  * last few days, with how many bags go to the volunteer's own stairwells.
  */
-export async function listBagRelays({ ctx, input }: { ctx: ServiceContext; input: ListBagRelaysInput }): Promise<BagRelay[]> {
+export async function listBagRelays({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ListBagRelaysInput;
+}): Promise<BagRelay[]> {
   requireUser(ctx);
   const mine = await requireRole(ctx, input.communityId, ['volunteer', 'admin', 'owner']);
   const coordinator = mine.some((m) => m.role === 'admin' || m.role === 'owner');
-  const stairwellIds = coordinator ? null : await assignedStairwellIds(ctx.db, ctx.user.id, input.communityId);
-  const since = new Date(ctx.now().getTime() - COMPLETED_VISIBLE_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const stairwellIds = coordinator
+    ? null
+    : await assignedStairwellIds(ctx.db, ctx.user.id, input.communityId);
+  const since = new Date(ctx.now().getTime() - COMPLETED_VISIBLE_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   const statuses = sql.raw(PICKABLE_RELAY_STATUSES.map((s) => `'${s}'`).join(', '));
   const bagStatuses = sql.raw(BAG_ORDER_STATUSES.map((s) => `'${s}'`).join(', '));
   const scope =
@@ -36,7 +46,10 @@ export async function listBagRelays({ ctx, input }: { ctx: ServiceContext; input
       ? sql``
       : stairwellIds.length === 0
         ? sql`and false`
-        : sql`and h.stairwell_id in (${sql.join(stairwellIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
+        : sql`and h.stairwell_id in (${sql.join(
+            stairwellIds.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`;
   const rows = await queryRows<{
     id: string;
     title: string;

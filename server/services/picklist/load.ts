@@ -7,7 +7,13 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
 import { communities, merchants, relays } from '@/db/schema';
-import { assignedStairwellIds, COORDINATOR_ROLES, membershipsIn, merchantIdsOf, requireUser } from '../shared/access';
+import {
+  assignedStairwellIds,
+  COORDINATOR_ROLES,
+  membershipsIn,
+  merchantIdsOf,
+  requireUser,
+} from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { forbidden, notFound } from '../shared/errors';
 import {
@@ -34,19 +40,30 @@ export type ViewerScope = { viewer: Viewer; stairwellIds: string[] | null };
  * coordinators see everything; a volunteer sees their own stairwells; a resident is refused;
  * anyone else reads the relay as not found (no hint that it exists).
  */
-export async function resolveViewer(ctx: ServiceContext, communityId: string, merchantId: string): Promise<ViewerScope> {
+export async function resolveViewer(
+  ctx: ServiceContext,
+  communityId: string,
+  merchantId: string,
+): Promise<ViewerScope> {
   requireUser(ctx);
   const [mine, merchantIds] = await Promise.all([
     membershipsIn(ctx.db, ctx.user.id, communityId),
     merchantIdsOf(ctx.db, ctx.user.id),
   ]);
   if (merchantIds.includes(merchantId)) return { viewer: 'merchant', stairwellIds: null };
-  if (mine.some((m) => COORDINATOR_ROLES.includes(m.role))) return { viewer: 'coordinator', stairwellIds: null };
+  if (mine.some((m) => COORDINATOR_ROLES.includes(m.role)))
+    return { viewer: 'coordinator', stairwellIds: null };
   if (mine.some((m) => m.role === 'volunteer')) {
-    return { viewer: 'volunteer', stairwellIds: await assignedStairwellIds(ctx.db, ctx.user.id, communityId) };
+    return {
+      viewer: 'volunteer',
+      stairwellIds: await assignedStairwellIds(ctx.db, ctx.user.id, communityId),
+    };
   }
   if (mine.length > 0) {
-    throw forbidden('PICKLIST_FORBIDDEN', '拣货单只给商家、协调员和志愿者 / Pick lists are for the merchant, coordinators and volunteers.');
+    throw forbidden(
+      'PICKLIST_FORBIDDEN',
+      '拣货单只给商家、协调员和志愿者 / Pick lists are for the merchant, coordinators and volunteers.',
+    );
   }
   throw relayNotFound();
 }
@@ -72,7 +89,9 @@ const relayHead = {
   createdAt: relays.createdAt,
 };
 
-function toHead(r: { merchantLegalName: string; merchantName: string } & Omit<RelayHead, 'merchantName'>): RelayHead {
+function toHead(
+  r: { merchantLegalName: string; merchantName: string } & Omit<RelayHead, 'merchantName'>,
+): RelayHead {
   const { merchantLegalName, ...rest } = r;
   return { ...rest, merchantName: rest.merchantName || merchantLegalName };
 }
@@ -82,7 +101,11 @@ export async function findRelay(
   db: DbOrTx,
   q: { relayId: string; communityId?: string | null; merchantId?: string | null },
 ): Promise<RelayHead | null> {
-  if (!isUuid(q.relayId) || (q.communityId && !isUuid(q.communityId)) || (q.merchantId && !isUuid(q.merchantId))) {
+  if (
+    !isUuid(q.relayId) ||
+    (q.communityId && !isUuid(q.communityId)) ||
+    (q.merchantId && !isUuid(q.merchantId))
+  ) {
     return null;
   }
   const rows = await db
@@ -122,7 +145,11 @@ export async function findDeliveryRelays(
   return rows.map(toHead);
 }
 
-const list = (ids: readonly string[]) => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+const list = (ids: readonly string[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
 const BAG_STATUSES = sql.raw(BAG_ORDER_STATUSES.map((s) => `'${s}'`).join(', '));
 
 export type TotalsRow = {
@@ -191,7 +218,9 @@ export type BagRow = {
   door_delivery: boolean;
   recipient_name: string | null;
   recipient_phone: string | null;
-  lines: { p: string; n: string; s: string; u: string; q: number; f: number | null; pr: number; rf: number }[] | string;
+  lines:
+    | { p: string; n: string; s: string; u: string; q: number; f: number | null; pr: number; rf: number }[]
+    | string;
 };
 
 /**
@@ -201,7 +230,11 @@ export type BagRow = {
  * those orders only). Unordered: the route order is the pure rule's (`compareRoute`), applied
  * once in memory, which also sorts room numbers naturally.
  */
-export function bagsQuery(communityId: string, relayIds: readonly string[], stairwellIds: readonly string[] | null): SQL {
+export function bagsQuery(
+  communityId: string,
+  relayIds: readonly string[],
+  stairwellIds: readonly string[] | null,
+): SQL {
   const scope = stairwellIds ? sql`and h.stairwell_id in (${list(stairwellIds)})` : sql``;
   return sql`
     with l as (
@@ -260,7 +293,8 @@ function toTotal(r: TotalsRow): ProductTotal {
 }
 
 function toBag(r: BagRow, viewer: Viewer): Bag {
-  const raw = typeof r.lines === 'string' ? (JSON.parse(r.lines) as Exclude<BagRow['lines'], string>) : r.lines;
+  const raw =
+    typeof r.lines === 'string' ? (JSON.parse(r.lines) as Exclude<BagRow['lines'], string>) : r.lines;
   const prices = viewer !== 'volunteer';
   const lines: BagLine[] = raw.map((l) => ({
     productId: l.p,
@@ -316,8 +350,12 @@ export async function buildPickList(
   const stairwellIds = scope.stairwellIds;
   const emptyScope = stairwellIds !== null && stairwellIds.length === 0;
   const [totalRows, bagRows] = await Promise.all([
-    scope.viewer === 'volunteer' ? Promise.resolve(null) : queryRows<TotalsRow>(db, totalsQuery(first.communityId, relayIds)),
-    emptyScope ? Promise.resolve([]) : queryRows<BagRow>(db, bagsQuery(first.communityId, relayIds, stairwellIds)),
+    scope.viewer === 'volunteer'
+      ? Promise.resolve(null)
+      : queryRows<TotalsRow>(db, totalsQuery(first.communityId, relayIds)),
+    emptyScope
+      ? Promise.resolve([])
+      : queryRows<BagRow>(db, bagsQuery(first.communityId, relayIds, stairwellIds)),
   ]);
   // Route order is the pure rule's (natural room numbers, relay ties), keyed once per bag.
   const bags = bagRows

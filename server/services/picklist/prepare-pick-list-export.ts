@@ -39,20 +39,32 @@ export async function preparePickListExport({
   requireUser(ctx);
   const view = input.view as ExportKind;
   if (!EXPORT_KINDS.includes(view)) {
-    throw badRequest('UNKNOWN_EXPORT_VIEW', `未知的导出内容 / Unknown export: use ${EXPORT_KINDS.join(', ')}.`, {
-      field: 'kind',
-    });
+    throw badRequest(
+      'UNKNOWN_EXPORT_VIEW',
+      `未知的导出内容 / Unknown export: use ${EXPORT_KINDS.join(', ')}.`,
+      {
+        field: 'kind',
+      },
+    );
   }
   const format = (input.format ?? (view === 'labels' ? 'pdf' : 'csv')) as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) {
-    throw badRequest('UNKNOWN_EXPORT_FORMAT', `未知的导出格式 / Unknown format: use ${EXPORT_FORMATS.join(', ')}.`, {
-      field: 'format',
-    });
+    throw badRequest(
+      'UNKNOWN_EXPORT_FORMAT',
+      `未知的导出格式 / Unknown format: use ${EXPORT_FORMATS.join(', ')}.`,
+      {
+        field: 'format',
+      },
+    );
   }
   if (!formatSupports(view, format)) {
-    throw badRequest('EXPORT_FORMAT_UNSUPPORTED', `${view} 不能导出为 ${format} / ${view} cannot be exported as ${format}.`, {
-      field: 'format',
-    });
+    throw badRequest(
+      'EXPORT_FORMAT_UNSUPPORTED',
+      `${view} 不能导出为 ${format} / ${view} cannot be exported as ${format}.`,
+      {
+        field: 'format',
+      },
+    );
   }
   const { target } = input;
   const pickList =
@@ -60,7 +72,10 @@ export async function preparePickListExport({
       ? await getRelayPickList({ ctx, input: target })
       : await getDeliveryPickList({ ctx, input: target });
   if (!viewerMayExport(pickList.viewer, view)) {
-    throw forbidden('EXPORT_FORBIDDEN', '志愿者只能导出自己楼道的袋子清单 / Volunteers can export their own stairwells’ bag list only.');
+    throw forbidden(
+      'EXPORT_FORBIDDEN',
+      '志愿者只能导出自己楼道的袋子清单 / Volunteers can export their own stairwells’ bag list only.',
+    );
   }
   return { pickList, view, format };
 }

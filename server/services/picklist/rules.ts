@@ -4,7 +4,13 @@
  */
 
 /** Relay states in which the merchant packs and the compound receives: a pick list exists. */
-export const PICKABLE_RELAY_STATUSES = ['formed', 'dispatched', 'arrived', 'distributing', 'completed'] as const;
+export const PICKABLE_RELAY_STATUSES = [
+  'formed',
+  'dispatched',
+  'arrived',
+  'distributing',
+  'completed',
+] as const;
 export type PickableRelayStatus = (typeof PICKABLE_RELAY_STATUSES)[number];
 
 /** Orders that make a bag: paid, and the later outcomes of a paid order. Cancelled / expired / unpaid never do. */
@@ -48,8 +54,32 @@ export function formatSupports(kind: ExportKind, format: ExportFormat): boolean 
 
 /** Two-character surnames common enough that masking after the first character would split them. */
 const COMPOUND_SURNAMES = new Set([
-  '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
-  '轩辕', '令狐', '钟离', '端木', '南宫', '独孤', '西门', '澹台', '公冶', '太史', '申屠', '闻人', '万俟',
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '轩辕',
+  '令狐',
+  '钟离',
+  '端木',
+  '南宫',
+  '独孤',
+  '西门',
+  '澹台',
+  '公冶',
+  '太史',
+  '申屠',
+  '闻人',
+  '万俟',
 ]);
 
 /** `张桂英` → `张*`, `欧阳娜娜` → `欧阳*`, `Alice Smith` → `A*`; empty → `*`. */
@@ -255,7 +285,11 @@ export type GrandTotal = {
   refundedFen: number | null;
 };
 
-export function grandTotal(totals: readonly ProductTotal[] | null, counts: readonly StairwellCount[], orderedQty: number): GrandTotal {
+export function grandTotal(
+  totals: readonly ProductTotal[] | null,
+  counts: readonly StairwellCount[],
+  orderedQty: number,
+): GrandTotal {
   return {
     bags: counts.reduce((s, c) => s + c.bags, 0),
     households: counts.reduce((s, c) => s + c.households, 0),

@@ -211,17 +211,15 @@ export async function joinRelay({
           note: (input.note ?? '').slice(0, 200),
         })
         .returning();
-      await tx
-        .insert(orderLines)
-        .values(
-          priced.map((l) => ({
-            communityId,
-            orderId: order!.id,
-            relayItemId: l.relayItemId,
-            qty: l.qty,
-            unitPriceFen: l.unitPriceFen,
-          })),
-        );
+      await tx.insert(orderLines).values(
+        priced.map((l) => ({
+          communityId,
+          orderId: order!.id,
+          relayItemId: l.relayItemId,
+          qty: l.qty,
+          unitPriceFen: l.unitPriceFen,
+        })),
+      );
       await writeAudit(tx, {
         communityId,
         actorUserId: ctx.user.id,

@@ -75,13 +75,11 @@ export async function listMembers({
       )
       .orderBy(asc(stairwells.routeOrder));
     for (const a of assigned) {
-      byUser
-        .get(a.userId)
-        ?.stairwells.push({
-          stairwellId: a.stairwellId,
-          label: `${a.buildingNumber}-${a.stairwellNumber}`,
-          role: a.role,
-        });
+      byUser.get(a.userId)?.stairwells.push({
+        stairwellId: a.stairwellId,
+        label: `${a.buildingNumber}-${a.stairwellNumber}`,
+        role: a.role,
+      });
     }
   }
   const rank: Record<StaffRole, number> = { owner: 0, admin: 1, volunteer: 2 };

@@ -40,7 +40,11 @@ export async function isCoordinator(ctx: AuthedContext, communityId: string): Pr
 }
 
 /** Stairwells a volunteer is assigned to (leader or volunteer) in a community. */
-export async function assignedStairwellIds(db: DbOrTx, userId: string, communityId: string): Promise<string[]> {
+export async function assignedStairwellIds(
+  db: DbOrTx,
+  userId: string,
+  communityId: string,
+): Promise<string[]> {
   const rows = await db
     .select({ id: stairwellAssignments.stairwellId })
     .from(stairwellAssignments)
@@ -52,7 +56,8 @@ export async function assignedStairwellIds(db: DbOrTx, userId: string, community
 export async function requireStairwellScope(ctx: AuthedContext, communityId: string, stairwellIds: string[]) {
   if (await isCoordinator(ctx, communityId)) return;
   const mine = new Set(await assignedStairwellIds(ctx.db, ctx.user.id, communityId));
-  if (stairwellIds.some((id) => !mine.has(id))) throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
+  if (stairwellIds.some((id) => !mine.has(id)))
+    throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
 }
 
 /** Merchant ids the caller is a member of (optionally only as owner). */
@@ -69,7 +74,11 @@ export async function merchantIdsOf(db: DbOrTx, userId: string, roles?: ('owner'
 }
 
 /** A merchant's own data: members only; anyone else gets NOT_FOUND. */
-export async function requireMerchantMember(ctx: ServiceContext, merchantId: string, roles?: ('owner' | 'staff')[]) {
+export async function requireMerchantMember(
+  ctx: ServiceContext,
+  merchantId: string,
+  roles?: ('owner' | 'staff')[],
+) {
   requireUser(ctx);
   const ids = await merchantIdsOf(ctx.db, ctx.user.id, roles);
   if (!ids.includes(merchantId)) throw notFound('MERCHANT_NOT_FOUND', '找不到该商家 / Merchant not found.');

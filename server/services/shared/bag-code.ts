@@ -19,7 +19,11 @@ function secret(): string {
 }
 
 function sign(communityId: string, orderId: string): string {
-  return createHmac('sha256', secret()).update(`${communityId}:${orderId}`).digest().subarray(0, 16).toString('base64url');
+  return createHmac('sha256', secret())
+    .update(`${communityId}:${orderId}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }
 
 export function encodeBagCode(communityId: string, orderId: string): string {

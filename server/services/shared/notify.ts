@@ -16,6 +16,8 @@ export type NotificationInput = {
 export async function notifyUsers(tx: DbOrTx, items: NotificationInput[]): Promise<void> {
   if (items.length === 0) return;
   for (let i = 0; i < items.length; i += 500) {
-    await tx.insert(notifications).values(items.slice(i, i + 500).map((n) => ({ ...n, payload: n.payload ?? {} })));
+    await tx
+      .insert(notifications)
+      .values(items.slice(i, i + 500).map((n) => ({ ...n, payload: n.payload ?? {} })));
   }
 }

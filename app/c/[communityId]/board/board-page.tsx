@@ -46,10 +46,19 @@ export function BoardPage({ communityId }: { communityId: string }) {
                 </div>
               ))}
             </div>
-            <div className="dist-bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label={t('board.deliveredShare')}>
+            <div
+              className="dist-bar"
+              role="progressbar"
+              aria-valuenow={pct}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-label={t('board.deliveredShare')}
+            >
               <span style={{ width: `${pct}%` }} />
             </div>
-            <p className="muted" style={{ marginBottom: 0 }}>{t('board.scope', { time: hhmm(b.since) })}</p>
+            <p className="muted" style={{ marginBottom: 0 }}>
+              {t('board.scope', { time: hhmm(b.since) })}
+            </p>
           </section>
 
           <section aria-labelledby="board-batches">
@@ -77,7 +86,11 @@ export function BoardPage({ communityId }: { communityId: string }) {
                         <td>{t(`batchStatus.${x.status}`)}</td>
                         <td>
                           {hhmm(x.receivedAt)}
-                          {x.receivedAt > x.eta && <span className="dist-chip" data-tone="warn" style={{ marginLeft: 4 }}>{t('board.late')}</span>}
+                          {x.receivedAt > x.eta && (
+                            <span className="dist-chip" data-tone="warn" style={{ marginLeft: 4 }}>
+                              {t('board.late')}
+                            </span>
+                          )}
                         </td>
                         <td>{hhmm(x.disinfectionStartedAt) || '—'}</td>
                         <td>{hhmm(x.releasedAt) || (x.releasableAt ? `≥${hhmm(x.releasableAt)}` : '—')}</td>
@@ -99,7 +112,12 @@ export function BoardPage({ communityId }: { communityId: string }) {
             <div className="dist-head">
               <h2 id="board-stairwells">{t('board.stairwells')}</h2>
               <label style={{ display: 'flex', alignItems: 'center', gap: 8, fontWeight: 400, margin: 0 }}>
-                <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.target.checked)} style={{ width: 24, minHeight: 24 }} />
+                <input
+                  type="checkbox"
+                  checked={onlyOpen}
+                  onChange={(e) => setOnlyOpen(e.target.checked)}
+                  style={{ width: 24, minHeight: 24 }}
+                />
                 {t('board.onlyOpen')}
               </label>
             </div>
@@ -138,7 +156,10 @@ export function BoardPage({ communityId }: { communityId: string }) {
               <div key={m.merchantId} className="card">
                 <div className="dist-head">
                   <strong>{m.merchantName}</strong>
-                  <span className="dist-chip" data-tone={m.onTimeShare != null && m.onTimeShare >= 90 ? 'ok' : 'warn'}>
+                  <span
+                    className="dist-chip"
+                    data-tone={m.onTimeShare != null && m.onTimeShare >= 90 ? 'ok' : 'warn'}
+                  >
                     {t('board.onTime', { share: m.onTimeShare ?? 0 })}
                   </span>
                 </div>

@@ -27,7 +27,9 @@ export function BagPage({ communityId }: { communityId: string }) {
       {query.isPending && <p className="muted">{t('loading')}</p>}
       {query.isError && <p className="error">{errorMessage(query.error)}</p>}
       {query.data && query.data.orders.length === 0 && <p className="card muted">{t('bag.none')}</p>}
-      {query.data?.orders.map((o) => <OrderCard key={o.orderId} communityId={communityId} order={o} />)}
+      {query.data?.orders.map((o) => (
+        <OrderCard key={o.orderId} communityId={communityId} order={o} />
+      ))}
     </main>
   );
 }
@@ -50,25 +52,34 @@ function OrderCard({ communityId, order }: { communityId: string; order: Order }
     {
       key: 'dispatched',
       done: !!order.trip,
-      text: order.trip ? t('bag.steps.dispatched', { eta: hhmm(order.trip.eta) }) : t('bag.steps.notDispatched'),
+      text: order.trip
+        ? t('bag.steps.dispatched', { eta: hhmm(order.trip.eta) })
+        : t('bag.steps.notDispatched'),
     },
     {
       key: 'arrived',
       done: !!order.trip?.arrivedAt,
-      text: order.trip?.arrivedAt ? t('bag.steps.arrived', { time: hhmm(order.trip.arrivedAt) }) : t('bag.steps.arrive'),
+      text: order.trip?.arrivedAt
+        ? t('bag.steps.arrived', { time: hhmm(order.trip.arrivedAt) })
+        : t('bag.steps.arrive'),
     },
     {
       key: 'disinfecting',
       done: !!bag?.releasedAt,
       current: !!bag?.disinfectionStartedAt && !bag.releasedAt,
       text: bag?.disinfectionStartedAt
-        ? t('bag.steps.disinfecting', { time: hhmm(bag.disinfectionStartedAt), until: hhmm(bag.releasableAt) })
+        ? t('bag.steps.disinfecting', {
+            time: hhmm(bag.disinfectionStartedAt),
+            until: hhmm(bag.releasableAt),
+          })
         : t('bag.steps.disinfect'),
     },
     {
       key: 'released',
       done: !!bag?.releasedAt,
-      text: bag?.releasedAt ? t('bag.steps.released', { time: hhmm(bag.releasedAt) }) : t('bag.steps.release'),
+      text: bag?.releasedAt
+        ? t('bag.steps.released', { time: hhmm(bag.releasedAt) })
+        : t('bag.steps.release'),
     },
     {
       key: 'delivered',
@@ -78,19 +89,29 @@ function OrderCard({ communityId, order }: { communityId: string; order: Order }
         bag?.status === 'delivered' && bag.deliveredAt
           ? t('bag.steps.delivered', { time: hhmm(bag.deliveredAt), by: bag.deliveredBy ?? '' })
           : bag?.status === 'exception'
-            ? t('bag.steps.exception', { reason: t(`exceptionKinds.${bag.exceptionKind ?? 'nobody_home'}`), time: hhmm(bag.exceptionAt) })
+            ? t('bag.steps.exception', {
+                reason: t(`exceptionKinds.${bag.exceptionKind ?? 'nobody_home'}`),
+                time: hhmm(bag.exceptionAt),
+              })
             : bag?.status === 'refunded'
               ? t('bag.steps.refunded')
               : t('bag.steps.deliver'),
     },
   ];
-  const canConfirm = !!bag && ((bag.status === 'delivered' && !bag.confirmedAt) || (bag.status === 'exception' && bag.exceptionKind === 'nobody_home'));
+  const canConfirm =
+    !!bag &&
+    ((bag.status === 'delivered' && !bag.confirmedAt) ||
+      (bag.status === 'exception' && bag.exceptionKind === 'nobody_home'));
   const canReport = !!bag && (bag.status === 'delivered' || bag.status === 'exception');
   return (
     <article className="card" data-testid="order-card" data-stage={order.stage}>
       <div className="dist-head">
         <strong style={{ fontSize: '1.15rem' }}>{order.relayTitle}</strong>
-        <span className="dist-chip" data-tone={order.stage === 'delivered' ? 'ok' : order.stage === 'exception' ? 'warn' : 'info'} data-testid="bag-stage">
+        <span
+          className="dist-chip"
+          data-tone={order.stage === 'delivered' ? 'ok' : order.stage === 'exception' ? 'warn' : 'info'}
+          data-testid="bag-stage"
+        >
           {t(`bag.stage.${order.stage}`)}
         </span>
       </div>
@@ -110,52 +131,90 @@ function OrderCard({ communityId, order }: { communityId: string; order: Order }
             {i.name} {i.spec && <span className="muted">{i.spec}</span>} × {i.qty}
             {i.unit}
             {i.deliveredQty < i.qty && (
-              <strong style={{ color: 'var(--warn)' }}> · {t('bag.shortLine', { delivered: i.deliveredQty, unit: i.unit })}</strong>
+              <strong style={{ color: 'var(--warn)' }}>
+                {' '}
+                · {t('bag.shortLine', { delivered: i.deliveredQty, unit: i.unit })}
+              </strong>
             )}
           </li>
         ))}
       </ul>
       {order.shortfall.length > 0 && (
         <p className="dist-notice" data-tone="info">
-          {t('bag.shortfall', { items: order.shortfall.map((s) => `${s.name} ×${s.shortQty}${s.unit}`).join('、'), amount: yuan(order.shortfall.reduce((n, s) => n + s.refundFen, 0)) })}
+          {t('bag.shortfall', {
+            items: order.shortfall.map((s) => `${s.name} ×${s.shortQty}${s.unit}`).join('、'),
+            amount: yuan(order.shortfall.reduce((n, s) => n + s.refundFen, 0)),
+          })}
         </p>
       )}
       {order.refunds.length > 0 && (
         <ul className="muted" style={{ paddingLeft: '1.2em' }}>
           {order.refunds.map((r, i) => (
             <li key={i}>
-              {t('bag.refund', { amount: yuan(r.amountFen), reason: t.has(`refundReasons.${r.reason}`) ? t(`refundReasons.${r.reason}`) : r.reason, status: t(`refundStatus.${r.status}`) })}
+              {t('bag.refund', {
+                amount: yuan(r.amountFen),
+                reason: t.has(`refundReasons.${r.reason}`) ? t(`refundReasons.${r.reason}`) : r.reason,
+                status: t(`refundStatus.${r.status}`),
+              })}
             </li>
           ))}
         </ul>
       )}
       {order.problems.map((p) => (
         <div key={p.id} className="muted" style={{ margin: '4px 0' }}>
-          {t('bag.problemLine', { kind: t(`problemKinds.${p.kind}`), status: t(`problemStatus.${p.status}`), time: dayTime(p.createdAt, locale) })}
+          {t('bag.problemLine', {
+            kind: t(`problemKinds.${p.kind}`),
+            status: t(`problemStatus.${p.status}`),
+            time: dayTime(p.createdAt, locale),
+          })}
           {p.status === 'accepted' && p.refundFen ? ` · ${yuan(p.refundFen)}` : ''}
           {p.decisionNote ? ` · ${p.decisionNote}` : ''}
           {p.photoKey && <PhotoView photoKey={p.photoKey} />}
         </div>
       ))}
-      {bag?.confirmedAt && <p className="dist-notice">{t('bag.confirmed', { time: hhmm(bag.confirmedAt) })}</p>}
-      {confirm.error && <p className="error" role="alert">{errorMessage(confirm.error)}</p>}
+      {bag?.confirmedAt && (
+        <p className="dist-notice">{t('bag.confirmed', { time: hhmm(bag.confirmedAt) })}</p>
+      )}
+      {confirm.error && (
+        <p className="error" role="alert">
+          {errorMessage(confirm.error)}
+        </p>
+      )}
       {(canConfirm || canReport) && !reporting && (
         <div className="dist-actions">
           {canConfirm ? (
-            <button type="button" className="dist-ok" disabled={confirm.isPending} onClick={() => confirm.mutate({ communityId, bagId: bag.bagId })} data-testid="confirm-receipt">
+            <button
+              type="button"
+              className="dist-ok"
+              disabled={confirm.isPending}
+              onClick={() => confirm.mutate({ communityId, bagId: bag.bagId })}
+              data-testid="confirm-receipt"
+            >
               ✓ {t('bag.confirm')}
             </button>
           ) : (
             <span />
           )}
           {canReport && (
-            <button type="button" className="dist-warn" onClick={() => setReporting(true)} data-testid="report-problem">
+            <button
+              type="button"
+              className="dist-warn"
+              onClick={() => setReporting(true)}
+              data-testid="report-problem"
+            >
               {t('bag.report')}
             </button>
           )}
         </div>
       )}
-      {reporting && bag && <ProblemForm communityId={communityId} bagId={bag.bagId} items={order.items} onDone={() => setReporting(false)} />}
+      {reporting && bag && (
+        <ProblemForm
+          communityId={communityId}
+          bagId={bag.bagId}
+          items={order.items}
+          onDone={() => setReporting(false)}
+        />
+      )}
     </article>
   );
 }
@@ -230,14 +289,29 @@ function ProblemForm({
           </div>
           <div>
             <label htmlFor={`qty-${bagId}`}>{t('bag.howMany', { unit: item?.unit ?? '' })}</label>
-            <input id={`qty-${bagId}`} inputMode="numeric" value={qty} onChange={(e) => setQty(e.target.value.replace(/[^0-9]/g, ''))} />
+            <input
+              id={`qty-${bagId}`}
+              inputMode="numeric"
+              value={qty}
+              onChange={(e) => setQty(e.target.value.replace(/[^0-9]/g, ''))}
+            />
           </div>
         </div>
       )}
       <label htmlFor={`desc-${bagId}`}>{t('bag.description')}</label>
-      <textarea id={`desc-${bagId}`} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={500} />
+      <textarea
+        id={`desc-${bagId}`}
+        rows={3}
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        maxLength={500}
+      />
       <PhotoField communityId={communityId} purpose="problem" value={photoKey} onChange={setPhotoKey} />
-      {report.error && <p className="error" role="alert">{errorMessage(report.error)}</p>}
+      {report.error && (
+        <p className="error" role="alert">
+          {errorMessage(report.error)}
+        </p>
+      )}
       <div className="dist-actions">
         <button type="submit" className="primary" disabled={report.isPending}>
           {report.isPending ? t('saving') : t('bag.send')}

@@ -34,16 +34,31 @@ export function BagsPage({ communityId }: { communityId: string }) {
     <main data-page="volunteer-bags">
       <h1>{t('title')}</h1>
       <p className="muted">{t('intro')}</p>
-      {relays.isPending && <p className="muted" role="status">…</p>}
-      {relays.isError && <p className="card error" role="alert">{errorMessage(relays.error)}</p>}
+      {relays.isPending && (
+        <p className="muted" role="status">
+          …
+        </p>
+      )}
+      {relays.isError && (
+        <p className="card error" role="alert">
+          {errorMessage(relays.error)}
+        </p>
+      )}
       {relays.data?.length === 0 && <p className="card">{t('empty')}</p>}
       <ul className="shell-cards">
         {relays.data?.map((r) => (
           <li key={r.id}>
-            <button type="button" className="shell-card-link" style={{ width: '100%', textAlign: 'left' }} onClick={() => setChosen(r.id)}>
+            <button
+              type="button"
+              className="shell-card-link"
+              style={{ width: '100%', textAlign: 'left' }}
+              onClick={() => setChosen(r.id)}
+            >
               <span>
                 <strong>{r.title}</strong>
-                <span className="muted shell-card-detail">{t('item', { merchant: r.merchantName, date: r.deliveryDate, count: r.bags })}</span>
+                <span className="muted shell-card-detail">
+                  {t('item', { merchant: r.merchantName, date: r.deliveryDate, count: r.bags })}
+                </span>
               </span>
             </button>
           </li>

@@ -50,7 +50,12 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
   const outbox = useCheckoffOutbox(communityId);
   const [stairwellId, setStairwellId] = useState<string | null>(null);
   const [showAll, setShowAll] = useState(false);
-  const [sheet, setSheet] = useState<{ bag: Bag; via: 'scan' | 'tap' | 'manual'; code: string | null; mode: 'choose' | 'exception' } | null>(null);
+  const [sheet, setSheet] = useState<{
+    bag: Bag;
+    via: 'scan' | 'tap' | 'manual';
+    code: string | null;
+    mode: 'choose' | 'exception';
+  } | null>(null);
   const [notice, setNotice] = useState<{ tone: 'ok' | 'bad' | 'info'; text: string } | null>(null);
   const cacheKey = `${communityId}:${stairwellId ?? 'mine'}`;
   const [cached, setCached] = useState<{ savedAt: string; data: BagList } | null>(null);
@@ -95,7 +100,10 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
     const out: { stairwellId: string; building: string; stairwell: string; bags: Bag[] }[] = [];
     for (const b of visible) {
       let g = out.find((x) => x.stairwellId === b.stairwellId);
-      if (!g) out.push((g = { stairwellId: b.stairwellId, building: b.building, stairwell: b.stairwell, bags: [] }));
+      if (!g)
+        out.push(
+          (g = { stairwellId: b.stairwellId, building: b.building, stairwell: b.stairwell, bags: [] }),
+        );
       g.bags.push(b);
     }
     return out;
@@ -113,7 +121,16 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
     photoKey: string | null = null,
   ) => {
     setSheet(null);
-    await outbox.add({ bagId: bag.bagId, code, outcome, exceptionKind, note, photoKey, via, label: label(bag) });
+    await outbox.add({
+      bagId: bag.bagId,
+      code,
+      outcome,
+      exceptionKind,
+      note,
+      photoKey,
+      via,
+      label: label(bag),
+    });
     setNotice({
       tone: outcome === 'delivered' ? 'ok' : 'info',
       text:
@@ -172,7 +189,12 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
           {!outbox.online && <> · {t('checkoff.savedOnPhone')}</>}
         </span>
         {outbox.waiting.length > 0 && outbox.online && (
-          <button type="button" onClick={() => void outbox.sync()} disabled={outbox.syncing} style={{ minHeight: 40 }}>
+          <button
+            type="button"
+            onClick={() => void outbox.sync()}
+            disabled={outbox.syncing}
+            style={{ minHeight: 40 }}
+          >
             {outbox.syncing ? t('checkoff.syncing') : t('checkoff.syncNow')}
           </button>
         )}
@@ -186,7 +208,11 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
               <li key={f.checkoffId} style={{ marginBottom: 8 }}>
                 <strong>{f.label}</strong> · {t(`outcomes.${f.outcome}`)} —{' '}
                 {errorMessage({ message: f.error, data: { appCode: f.errorCode } })}{' '}
-                <button type="button" onClick={() => void outbox.dismiss(f.checkoffId)} style={{ minHeight: 40 }}>
+                <button
+                  type="button"
+                  onClick={() => void outbox.dismiss(f.checkoffId)}
+                  style={{ minHeight: 40 }}
+                >
                   {t('checkoff.dismiss')}
                 </button>
               </li>
@@ -206,7 +232,11 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
       {stairwells.length > 1 && (
         <nav aria-label={t('checkoff.stairwells')} className="dist-row" style={{ margin: '12px 0' }}>
           {data?.scopeAll ? (
-            <select value={stairwellId ?? ''} onChange={(e) => setStairwellId(e.target.value || null)} aria-label={t('checkoff.chooseStairwell')}>
+            <select
+              value={stairwellId ?? ''}
+              onChange={(e) => setStairwellId(e.target.value || null)}
+              aria-label={t('checkoff.chooseStairwell')}
+            >
               <option value="">{t('checkoff.chooseStairwell')}</option>
               {stairwells.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -220,15 +250,15 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
 
       {query.isPending && !data && <p className="muted">{t('loading')}</p>}
       {query.isError && !data && <p className="error">{errorMessage(query.error)}</p>}
-      {fromCache && cached && <p className="muted">{t('checkoff.fromCache', { time: dayTime(cached.savedAt, locale) })}</p>}
+      {fromCache && cached && (
+        <p className="muted">{t('checkoff.fromCache', { time: dayTime(cached.savedAt, locale) })}</p>
+      )}
       {needsChoice && <p className="muted">{t('checkoff.coordinatorHint')}</p>}
 
       {data && !needsChoice && (
         <>
           <div className="dist-head" style={{ marginTop: 16 }}>
-            <p style={{ margin: 0 }}>
-              {t('checkoff.progress', { done: counts.done, total: counts.total })}
-            </p>
+            <p style={{ margin: 0 }}>{t('checkoff.progress', { done: counts.done, total: counts.total })}</p>
             <div className="dist-choice" style={{ flex: '0 0 auto', gridTemplateColumns: 'auto auto' }}>
               <button type="button" aria-pressed={!showAll} onClick={() => setShowAll(false)}>
                 {t('checkoff.toDo')}
@@ -239,7 +269,9 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
             </div>
           </div>
           {bags.length === 0 && <p className="card muted">{t('checkoff.noBags')}</p>}
-          {bags.length > 0 && visible.length === 0 && <p className="card dist-notice">{t('checkoff.allDone')}</p>}
+          {bags.length > 0 && visible.length === 0 && (
+            <p className="card dist-notice">{t('checkoff.allDone')}</p>
+          )}
           {groups.map((g) => (
             <section key={g.stairwellId} aria-label={placeLabel(t, g)}>
               <h2>{placeLabel(t, g)}</h2>
@@ -259,13 +291,25 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
                   >
                     <div className="dist-head">
                       <span className="dist-room">{t('checkoff.room', { room: b.room })}</span>
-                      <span className="dist-chip" data-tone={status === 'delivered' ? 'ok' : status === 'exception' ? 'warn' : status === 'refunded' ? undefined : 'info'}>
+                      <span
+                        className="dist-chip"
+                        data-tone={
+                          status === 'delivered'
+                            ? 'ok'
+                            : status === 'exception'
+                              ? 'warn'
+                              : status === 'refunded'
+                                ? undefined
+                                : 'info'
+                        }
+                      >
                         {t(`bagStatus.${status}`)}
                         {queued?.state === 'queued' ? ` · ${t('checkoff.notSynced')}` : ''}
                       </span>
                     </div>
                     <p style={{ margin: '4px 0' }}>
-                      {t('checkoff.floor', { floor: b.floor })} · #{b.seq} · {b.residentName} · {b.merchantName}
+                      {t('checkoff.floor', { floor: b.floor })} · #{b.seq} · {b.residentName} ·{' '}
+                      {b.merchantName}
                     </p>
                     {b.care && (
                       <p className="dist-care" style={{ margin: '4px 0' }}>
@@ -283,7 +327,10 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
                     </ul>
                     {status === 'delivered' && b.deliveredAt && (
                       <p className="muted" style={{ margin: '6px 0 0' }}>
-                        {t('checkoff.deliveredAt', { time: hhmm(b.deliveredAt), by: b.deliveredByName ?? '' })}
+                        {t('checkoff.deliveredAt', {
+                          time: hhmm(b.deliveredAt),
+                          by: b.deliveredByName ?? '',
+                        })}
                       </p>
                     )}
                     {status === 'exception' && b.exceptionKind && !queued && (
@@ -292,14 +339,28 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
                         {b.exceptionNote ? ` · ${b.exceptionNote}` : ''}
                       </p>
                     )}
-                    {!released(b) && <p className="muted" style={{ margin: '6px 0 0' }}>{t('checkoff.waitRelease')}</p>}
+                    {!released(b) && (
+                      <p className="muted" style={{ margin: '6px 0 0' }}>
+                        {t('checkoff.waitRelease')}
+                      </p>
+                    )}
                     {canAct && queued?.state !== 'queued' && (
                       <div className="dist-actions">
-                        <button type="button" className="dist-ok" onClick={() => void submit(b, 'delivered', 'tap', null)} data-testid="tap-delivered">
+                        <button
+                          type="button"
+                          className="dist-ok"
+                          onClick={() => void submit(b, 'delivered', 'tap', null)}
+                          data-testid="tap-delivered"
+                        >
                           ✓ {status === 'exception' ? t('checkoff.deliverNow') : t('checkoff.delivered')}
                         </button>
                         {status === 'pending' ? (
-                          <button type="button" className="dist-warn" onClick={() => setSheet({ bag: b, via: 'tap', code: null, mode: 'exception' })} data-testid="tap-exception">
+                          <button
+                            type="button"
+                            className="dist-warn"
+                            onClick={() => setSheet({ bag: b, via: 'tap', code: null, mode: 'exception' })}
+                            data-testid="tap-exception"
+                          >
                             {t('checkoff.exception')}
                           </button>
                         ) : (
@@ -324,7 +385,9 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
           label={label(sheet.bag)}
           onClose={() => setSheet(null)}
           onDelivered={() => void submit(sheet.bag, 'delivered', sheet.via, sheet.code)}
-          onException={(kind, note, photoKey) => void submit(sheet.bag, 'exception', sheet.via, sheet.code, kind, note, photoKey)}
+          onException={(kind, note, photoKey) =>
+            void submit(sheet.bag, 'exception', sheet.via, sheet.code, kind, note, photoKey)
+          }
           communityId={communityId}
           online={outbox.online}
         />
@@ -365,7 +428,13 @@ function BagSheet({
   return (
     <>
       <div className="dist-sheet-backdrop" onClick={onClose} aria-hidden />
-      <div className="dist-sheet" role="dialog" aria-modal="true" aria-labelledby="sheet-title" data-testid="bag-sheet">
+      <div
+        className="dist-sheet"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="sheet-title"
+        data-testid="bag-sheet"
+      >
         <div>
           <h2 id="sheet-title" style={{ marginTop: 0 }}>
             {label}
@@ -384,11 +453,22 @@ function BagSheet({
             </p>
           ) : !asking ? (
             <div className="dist-actions">
-              <button type="button" className="dist-ok" onClick={onDelivered} data-testid="sheet-delivered" autoFocus>
+              <button
+                type="button"
+                className="dist-ok"
+                onClick={onDelivered}
+                data-testid="sheet-delivered"
+                autoFocus
+              >
                 ✓ {t('checkoff.delivered')}
               </button>
               {status === 'pending' && (
-                <button type="button" className="dist-warn" onClick={() => setAsking(true)} data-testid="sheet-exception">
+                <button
+                  type="button"
+                  className="dist-warn"
+                  onClick={() => setAsking(true)}
+                  data-testid="sheet-exception"
+                >
                   {t('checkoff.exception')}
                 </button>
               )}
@@ -403,15 +483,38 @@ function BagSheet({
               <p style={{ fontWeight: 600 }}>{t('checkoff.whatHappened')}</p>
               <div className="dist-choice" role="group" aria-label={t('checkoff.whatHappened')}>
                 {EXCEPTION_KINDS.map((k) => (
-                  <button key={k} type="button" aria-pressed={kind === k} onClick={() => setKind(k)} data-testid={`reason-${k}`}>
+                  <button
+                    key={k}
+                    type="button"
+                    aria-pressed={kind === k}
+                    onClick={() => setKind(k)}
+                    data-testid={`reason-${k}`}
+                  >
                     {t(`exceptionKinds.${k}`)}
                   </button>
                 ))}
               </div>
               <label htmlFor="exception-note">{t('checkoff.noteLabel')}</label>
-              <input id="exception-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={300} />
-              <PhotoField communityId={communityId} purpose="exception" value={photoKey} onChange={setPhotoKey} disabled={!online} />
-              <button type="submit" className="primary" disabled={!kind} style={{ width: '100%', marginTop: 12 }} data-testid="confirm-exception">
+              <input
+                id="exception-note"
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+                maxLength={300}
+              />
+              <PhotoField
+                communityId={communityId}
+                purpose="exception"
+                value={photoKey}
+                onChange={setPhotoKey}
+                disabled={!online}
+              />
+              <button
+                type="submit"
+                className="primary"
+                disabled={!kind}
+                style={{ width: '100%', marginTop: 12 }}
+                data-testid="confirm-exception"
+              >
                 {t('checkoff.recordException')}
               </button>
             </form>

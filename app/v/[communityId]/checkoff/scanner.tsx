@@ -48,7 +48,10 @@ export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manu
     void (async () => {
       try {
         if (!navigator.mediaDevices?.getUserMedia) throw new Error('unsupported');
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false });
+        stream = await navigator.mediaDevices.getUserMedia({
+          video: { facingMode: { ideal: 'environment' } },
+          audio: false,
+        });
         if (stopped) return;
         const video = videoRef.current!;
         video.srcObject = stream;
@@ -96,7 +99,12 @@ export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manu
         </>
       ) : (
         <div className="dist-grid2">
-          <button type="button" className="primary" onClick={() => setCameraOn(true)} data-testid="scan-camera">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setCameraOn(true)}
+            data-testid="scan-camera"
+          >
             <Icon name="qr" /> {t('useCamera')}
           </button>
           <label className="button dist-file" style={{ margin: 0, fontWeight: 400 }}>
@@ -126,7 +134,11 @@ export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manu
           }
         }}
       >
-        <label htmlFor="manual-code" className="muted" style={{ flexBasis: '100%', margin: 0, fontWeight: 400 }}>
+        <label
+          htmlFor="manual-code"
+          className="muted"
+          style={{ flexBasis: '100%', margin: 0, fontWeight: 400 }}
+        >
           {t('manualLabel')}
         </label>
         <input

@@ -87,7 +87,12 @@ export function useCheckoffOutbox(communityId: string) {
           if (c.code === 'BAG_ALREADY_DELIVERED' && item.outcome === 'delivered') {
             await removeFromOutbox(item.checkoffId);
           } else {
-            await updateOutbox(item.checkoffId, { state: 'failed', error: c.message, errorCode: c.code, attempts: item.attempts + 1 });
+            await updateOutbox(item.checkoffId, {
+              state: 'failed',
+              error: c.message,
+              errorCode: c.code,
+              attempts: item.attempts + 1,
+            });
           }
           changed = true;
         }
@@ -104,7 +109,12 @@ export function useCheckoffOutbox(communityId: string) {
   }, [client, communityId, queryClient, reload, trpc]);
 
   const add = useCallback(
-    async (item: Omit<QueuedCheckoff, 'communityId' | 'state' | 'error' | 'errorCode' | 'attempts' | 'checkoffId' | 'clientAt'>) => {
+    async (
+      item: Omit<
+        QueuedCheckoff,
+        'communityId' | 'state' | 'error' | 'errorCode' | 'attempts' | 'checkoffId' | 'clientAt'
+      >,
+    ) => {
       const full: QueuedCheckoff = {
         ...item,
         checkoffId: crypto.randomUUID(),
@@ -150,5 +160,15 @@ export function useCheckoffOutbox(communityId: string) {
     return () => clearInterval(id);
   }, [waiting.length, sync]);
 
-  return { online, items, waiting, failed: items.filter((i) => i.state === 'failed'), syncing, lastSyncedAt, add, sync, dismiss };
+  return {
+    online,
+    items,
+    waiting,
+    failed: items.filter((i) => i.state === 'failed'),
+    syncing,
+    lastSyncedAt,
+    add,
+    sync,
+    dismiss,
+  };
 }

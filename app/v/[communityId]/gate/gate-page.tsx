@@ -57,7 +57,13 @@ export function GatePage({ communityId }: { communityId: string }) {
             <h2 id="at-gate">{t('gate.atGate')}</h2>
             {query.data.batches.length === 0 && <p className="muted">{t('gate.noBatches')}</p>}
             {query.data.batches.map((b) => (
-              <BatchCard key={b.batchId} communityId={communityId} batch={b} now={now} dwell={query.data.dwell} />
+              <BatchCard
+                key={b.batchId}
+                communityId={communityId}
+                batch={b}
+                now={now}
+                dwell={query.data.dwell}
+              />
             ))}
           </section>
         </>
@@ -131,13 +137,35 @@ function ArrivalCard({ communityId, delivery, now }: { communityId: string; deli
         </div>
         <div>
           <label htmlFor={`rb-${delivery.deliveryId}`}>{t('gate.receivedBy')}</label>
-          <input id={`rb-${delivery.deliveryId}`} value={receivedBy} onChange={(e) => setReceivedBy(e.target.value)} placeholder={t('gate.receivedByMe')} maxLength={40} />
+          <input
+            id={`rb-${delivery.deliveryId}`}
+            value={receivedBy}
+            onChange={(e) => setReceivedBy(e.target.value)}
+            placeholder={t('gate.receivedByMe')}
+            maxLength={40}
+          />
         </div>
       </div>
       <label htmlFor={`rm-${delivery.deliveryId}`}>{t('gate.remarks')}</label>
-      <input id={`rm-${delivery.deliveryId}`} value={remarks} onChange={(e) => setRemarks(e.target.value)} maxLength={500} placeholder={t('gate.remarksHint')} />
-      {arrive.error && <p className="error" role="alert">{errorMessage(arrive.error)}</p>}
-      <button type="submit" className="primary" disabled={!valid || arrive.isPending} style={{ width: '100%', marginTop: 12 }} data-testid="record-arrival">
+      <input
+        id={`rm-${delivery.deliveryId}`}
+        value={remarks}
+        onChange={(e) => setRemarks(e.target.value)}
+        maxLength={500}
+        placeholder={t('gate.remarksHint')}
+      />
+      {arrive.error && (
+        <p className="error" role="alert">
+          {errorMessage(arrive.error)}
+        </p>
+      )}
+      <button
+        type="submit"
+        className="primary"
+        disabled={!valid || arrive.isPending}
+        style={{ width: '100%', marginTop: 12 }}
+        data-testid="record-arrival"
+      >
         {arrive.isPending ? t('saving') : t('gate.recordArrival')}
       </button>
     </form>
@@ -146,7 +174,17 @@ function ArrivalCard({ communityId, delivery, now }: { communityId: string; deli
 
 const STEPS = ['received', 'disinfecting', 'released', 'distributing', 'completed'] as const;
 
-function BatchCard({ communityId, batch, now, dwell }: { communityId: string; batch: Batch; now: Date; dwell: Gate['dwell'] }) {
+function BatchCard({
+  communityId,
+  batch,
+  now,
+  dwell,
+}: {
+  communityId: string;
+  batch: Batch;
+  now: Date;
+  dwell: Gate['dwell'];
+}) {
   const t = useTranslations('distribution');
   const reached = STEPS.indexOf(batch.status);
   const times: Record<(typeof STEPS)[number], Date | null> = {
@@ -160,35 +198,60 @@ function BatchCard({ communityId, batch, now, dwell }: { communityId: string; ba
     <article className="card" data-testid="batch-card" data-status={batch.status}>
       <div className="dist-head">
         <strong style={{ fontSize: '1.15rem' }}>{batch.merchantName}</strong>
-        <span className="dist-chip" data-tone={batch.status === 'disinfecting' ? 'warn' : batch.status === 'received' ? 'bad' : 'ok'}>
+        <span
+          className="dist-chip"
+          data-tone={batch.status === 'disinfecting' ? 'warn' : batch.status === 'received' ? 'bad' : 'ok'}
+        >
           {t(`batchStatus.${batch.status}`)}
         </span>
       </div>
       <p className="muted" style={{ margin: '4px 0' }}>
-        {t('gate.arrivedLine', { time: hhmm(batch.receivedAt), packages: batch.packageCount ?? 0, name: batch.receivedByName })}
+        {t('gate.arrivedLine', {
+          time: hhmm(batch.receivedAt),
+          packages: batch.packageCount ?? 0,
+          name: batch.receivedByName,
+        })}
       </p>
       <ol className="dist-steps">
         {STEPS.map((s, i) => (
-          <li key={s} data-done={i < reached || (i === reached && s !== 'disinfecting')} data-current={i === reached && s === 'disinfecting'}>
+          <li
+            key={s}
+            data-done={i < reached || (i === reached && s !== 'disinfecting')}
+            data-current={i === reached && s === 'disinfecting'}
+          >
             {t(`batchSteps.${s}`)}
             {times[s] && <time>{hhmm(times[s])}</time>}
           </li>
         ))}
       </ol>
-      {batch.status === 'received' && <DisinfectionForm communityId={communityId} batchId={batch.batchId} dwell={dwell} />}
+      {batch.status === 'received' && (
+        <DisinfectionForm communityId={communityId} batchId={batch.batchId} dwell={dwell} />
+      )}
       {batch.status === 'disinfecting' && <Release communityId={communityId} batch={batch} now={now} />}
       {(batch.status === 'released' || batch.status === 'distributing' || batch.status === 'completed') && (
         <>
           <p style={{ margin: '4px 0' }}>
-            {t('gate.bagsProgress', { delivered: batch.bags.delivered, total: batch.bags.total, exceptions: batch.bags.exception })}
+            {t('gate.bagsProgress', {
+              delivered: batch.bags.delivered,
+              total: batch.bags.total,
+              exceptions: batch.bags.exception,
+            })}
           </p>
           <div className="dist-bar" aria-hidden>
-            <span style={{ width: `${batch.bags.total ? (100 * (batch.bags.delivered + batch.bags.refunded)) / batch.bags.total : 100}%` }} />
+            <span
+              style={{
+                width: `${batch.bags.total ? (100 * (batch.bags.delivered + batch.bags.refunded)) / batch.bags.total : 100}%`,
+              }}
+            />
           </div>
           {batch.photoKey && <PhotoView photoKey={batch.photoKey} />}
           {batch.agent && (
             <p className="muted" style={{ margin: '8px 0 0' }}>
-              {t('gate.disinfectedWith', { agent: batch.agent, concentration: batch.concentration ?? '', method: batch.method ? t(`methods.${batch.method}`) : '' })}
+              {t('gate.disinfectedWith', {
+                agent: batch.agent,
+                concentration: batch.concentration ?? '',
+                method: batch.method ? t(`methods.${batch.method}`) : '',
+              })}
             </p>
           )}
         </>
@@ -197,7 +260,15 @@ function BatchCard({ communityId, batch, now, dwell }: { communityId: string; ba
   );
 }
 
-function DisinfectionForm({ communityId, batchId, dwell }: { communityId: string; batchId: string; dwell: Gate['dwell'] }) {
+function DisinfectionForm({
+  communityId,
+  batchId,
+  dwell,
+}: {
+  communityId: string;
+  batchId: string;
+  dwell: Gate['dwell'];
+}) {
   const t = useTranslations('distribution');
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -252,14 +323,32 @@ function DisinfectionForm({ communityId, batchId, dwell }: { communityId: string
         <option value="other">{t('gate.otherAgent')}</option>
       </select>
       {agent === 'other' && (
-        <input aria-label={t('gate.otherAgent')} value={custom} onChange={(e) => setCustom(e.target.value)} style={{ marginTop: 8 }} maxLength={60} required />
+        <input
+          aria-label={t('gate.otherAgent')}
+          value={custom}
+          onChange={(e) => setCustom(e.target.value)}
+          style={{ marginTop: 8 }}
+          maxLength={60}
+          required
+        />
       )}
       <label htmlFor={`conc-${batchId}`}>{t('gate.concentration')}</label>
-      <input id={`conc-${batchId}`} value={concentration} onChange={(e) => setConcentration(e.target.value)} maxLength={40} />
+      <input
+        id={`conc-${batchId}`}
+        value={concentration}
+        onChange={(e) => setConcentration(e.target.value)}
+        maxLength={40}
+      />
       <p style={{ fontWeight: 600, margin: '12px 0 4px' }}>{t('gate.method')}</p>
       <div className="dist-choice" role="group" aria-label={t('gate.method')}>
         {(['spray', 'wipe', 'uv'] as const).map((m) => (
-          <button key={m} type="button" aria-pressed={method === m} onClick={() => setMethod(m)} data-testid={`method-${m}`}>
+          <button
+            key={m}
+            type="button"
+            aria-pressed={method === m}
+            onClick={() => setMethod(m)}
+            data-testid={`method-${m}`}
+          >
             {t(`methods.${m}`)}
           </button>
         ))}
@@ -269,14 +358,35 @@ function DisinfectionForm({ communityId, batchId, dwell }: { communityId: string
       ) : (
         <>
           <label htmlFor={`dwell-${batchId}`}>{t('gate.dwellMinutes', { min: dwell.minimumMinutes })}</label>
-          <input id={`dwell-${batchId}`} inputMode="numeric" value={minutes} onChange={(e) => setMinutes(e.target.value.replace(/[^0-9]/g, ''))} />
+          <input
+            id={`dwell-${batchId}`}
+            inputMode="numeric"
+            value={minutes}
+            onChange={(e) => setMinutes(e.target.value.replace(/[^0-9]/g, ''))}
+          />
         </>
       )}
       <label htmlFor={`op-${batchId}`}>{t('gate.operator')}</label>
-      <input id={`op-${batchId}`} value={operator} onChange={(e) => setOperator(e.target.value)} placeholder={t('gate.receivedByMe')} maxLength={40} />
+      <input
+        id={`op-${batchId}`}
+        value={operator}
+        onChange={(e) => setOperator(e.target.value)}
+        placeholder={t('gate.receivedByMe')}
+        maxLength={40}
+      />
       <PhotoField communityId={communityId} purpose="disinfection" value={photoKey} onChange={setPhotoKey} />
-      {record.error && <p className="error" role="alert">{errorMessage(record.error)}</p>}
-      <button type="submit" className="primary" disabled={!method || !chosenAgent || record.isPending} style={{ width: '100%', marginTop: 12 }} data-testid="record-disinfection">
+      {record.error && (
+        <p className="error" role="alert">
+          {errorMessage(record.error)}
+        </p>
+      )}
+      <button
+        type="submit"
+        className="primary"
+        disabled={!method || !chosenAgent || record.isPending}
+        style={{ width: '100%', marginTop: 12 }}
+        data-testid="record-disinfection"
+      >
         {record.isPending ? t('saving') : t('gate.startDisinfection')}
       </button>
     </form>
@@ -298,13 +408,23 @@ function Release({ communityId, batch, now }: { communityId: string; batch: Batc
   return (
     <div>
       <p style={{ margin: '4px 0' }}>
-        {t('gate.disinfectingSince', { time: hhmm(batch.startedAt), agent: batch.agent ?? '', method: batch.method ? t(`methods.${batch.method}`) : '' })}
+        {t('gate.disinfectingSince', {
+          time: hhmm(batch.startedAt),
+          agent: batch.agent ?? '',
+          method: batch.method ? t(`methods.${batch.method}`) : '',
+        })}
       </p>
       <p className="dist-big" aria-live="off" data-testid="countdown">
         {ready ? t('gate.ready') : countdown(left)}
       </p>
-      <p className="muted" style={{ marginTop: 0 }}>{t('gate.releasableAt', { time: hhmm(batch.releasableAt) })}</p>
-      {release.error && <p className="error" role="alert">{errorMessage(release.error)}</p>}
+      <p className="muted" style={{ marginTop: 0 }}>
+        {t('gate.releasableAt', { time: hhmm(batch.releasableAt) })}
+      </p>
+      {release.error && (
+        <p className="error" role="alert">
+          {errorMessage(release.error)}
+        </p>
+      )}
       <button
         type="button"
         className="primary"

@@ -12,7 +12,12 @@ export { yuan, dayTime, countdown } from '@/app/_lib/format';
 /** HH:MM in the compound's time zone (the trucks come at night; a 24-hour clock avoids "AM/PM"). */
 export function hhmm(d: Date | string | null | undefined): string {
   if (!d) return '';
-  return new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(d));
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: TZ,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(d));
 }
 
 /**

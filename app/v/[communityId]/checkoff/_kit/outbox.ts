@@ -78,6 +78,8 @@ export async function loadBagList<T>(key: string): Promise<{ savedAt: string; da
 
 /** The order a bag label names (`LL1.<orderId>.<sig>`); the signature is checked by the server. */
 export function orderIdOfCode(code: string): string | null {
-  const m = /^LL1\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]+$/i.exec(code.trim());
+  const m = /^LL1\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]+$/i.exec(
+    code.trim(),
+  );
   return m ? m[1]!.toLowerCase() : null;
 }

@@ -19,7 +19,8 @@ async function shrinkToBase64(file: File, maxSide = 1280): Promise<string> {
     );
     const bytes = new Uint8Array(await blob.arrayBuffer());
     let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return btoa(binary);
   } finally {
     bitmap.close();
@@ -64,8 +65,19 @@ export function PhotoField({
     <div style={{ margin: '12px 0' }}>
       {value && preview ? (
         <div className="dist-row">
-          <img src={preview} alt={t('taken')} style={{ maxWidth: 120, maxHeight: 120, borderRadius: 8, flex: '0 0 auto' }} />
-          <button type="button" onClick={() => { onChange(null); setPreview(null); }} style={{ flex: '0 0 auto' }}>
+          <img
+            src={preview}
+            alt={t('taken')}
+            style={{ maxWidth: 120, maxHeight: 120, borderRadius: 8, flex: '0 0 auto' }}
+          />
+          <button
+            type="button"
+            onClick={() => {
+              onChange(null);
+              setPreview(null);
+            }}
+            style={{ flex: '0 0 auto' }}
+          >
             {t('remove')}
           </button>
         </div>
@@ -84,7 +96,11 @@ export function PhotoField({
           />
         </label>
       )}
-      {upload.error && <p className="error" role="alert">{errorMessage(upload.error)}</p>}
+      {upload.error && (
+        <p className="error" role="alert">
+          {errorMessage(upload.error)}
+        </p>
+      )}
     </div>
   );
 }
@@ -95,7 +111,11 @@ export function PhotoView({ photoKey }: { photoKey: string }) {
   const trpc = useTRPC();
   const errorMessage = useErrorMessage('distribution');
   const [open, setOpen] = useState(false);
-  const photo = useQuery({ ...trpc.distribution.photo.queryOptions({ photoKey }), enabled: open, staleTime: Infinity });
+  const photo = useQuery({
+    ...trpc.distribution.photo.queryOptions({ photoKey }),
+    enabled: open,
+    staleTime: Infinity,
+  });
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)} style={{ minHeight: 40 }}>
@@ -106,6 +126,10 @@ export function PhotoView({ photoKey }: { photoKey: string }) {
   if (photo.isError) return <p className="error">{errorMessage(photo.error)}</p>;
   if (!photo.data) return <p className="muted">{t('loading')}</p>;
   return (
-    <img src={photo.data.dataUrl} alt={t('alt')} style={{ maxWidth: '100%', borderRadius: 10, marginTop: 8 }} />
+    <img
+      src={photo.data.dataUrl}
+      alt={t('alt')}
+      style={{ maxWidth: '100%', borderRadius: 10, marginTop: 8 }}
+    />
   );
 }

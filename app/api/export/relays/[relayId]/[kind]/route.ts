@@ -11,7 +11,10 @@ export const runtime = 'nodejs';
  * GET /api/export/relays/:relayId/:kind?format=csv|xlsx|pdf[&communityId=…][&merchantId=…]
  * kind: totals | bags | stairwells | all | labels. The body is streamed.
  */
-export async function GET(req: NextRequest, { params }: { params: Promise<{ relayId: string; kind: string }> }) {
+export async function GET(
+  req: NextRequest,
+  { params }: { params: Promise<{ relayId: string; kind: string }> },
+) {
   const { relayId, kind } = await params;
   const q = req.nextUrl.searchParams;
   return exportResponse({

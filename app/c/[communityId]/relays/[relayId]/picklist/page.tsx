@@ -8,7 +8,11 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** A coordinator's view of a relay's pick list in their compound: everything, full phones included. */
-export default async function Page({ params }: { params: Promise<{ communityId: string; relayId: string }> }) {
+export default async function Page({
+  params,
+}: {
+  params: Promise<{ communityId: string; relayId: string }>;
+}) {
   const { communityId, relayId } = await params;
   return <PickListView mode="coordinator" communityId={communityId} relayId={relayId} />;
 }
