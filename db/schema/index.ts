@@ -4,3 +4,4 @@ export * from './merchant';
 export * from './relay';
 export * from './payment';
 export * from './distribution';
+export * from './community-care';
