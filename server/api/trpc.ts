@@ -9,6 +9,7 @@ import type { Database } from '@/db/client';
 import { membershipsIn, type Role } from '@/server/services/shared/access';
 import type { ServiceContext, SessionUser } from '@/server/services/shared/context';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
+import { assertSafeText, TEXT_INVALID } from '@/server/services/shared/zod';
 
 export type CreateContextOptions = {
   database: Database;
@@ -48,7 +49,8 @@ const t = initTRPC.context<Context>().create({
       ...shape.data,
       // Never ship a stack trace, nor an unknown error's message.
       stack: undefined,
-      appCode: serviceError?.code ?? (zodError ? 'INVALID_INPUT' : internal ? 'INTERNAL' : null),
+      appCode:
+        serviceError?.code ?? (zodError ? zodAppCode(cause as ZodError) : internal ? 'INTERNAL' : null),
       field: serviceError?.field ?? (zodError ? (Object.keys(zodError.fieldErrors)[0] ?? null) : null),
       details: serviceError?.details ?? null,
       zodError: zodError,
@@ -62,6 +64,14 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
+
+/** `TEXT_INVALID` when a shared safe-text check refused the input, else the generic `INVALID_INPUT`. */
+function zodAppCode(e: ZodError): string {
+  const text = e.issues.some(
+    (i) => i.code === 'custom' && (i as { params?: { appCode?: string } }).params?.appCode === TEXT_INVALID,
+  );
+  return text ? TEXT_INVALID : 'INVALID_INPUT';
+}
 
 export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
@@ -84,7 +94,17 @@ const mapServiceErrors = t.middleware(async function mapServiceErrors({ next, pa
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapServiceErrors);
+/**
+ * The edge guard: every string anywhere in the raw input (values and keys, any depth) is checked
+ * before any schema or verb runs, so a NUL byte or a lone surrogate is a 400 naming the field even
+ * where a schema still says plain `z.string()`.
+ */
+const refuseUnsafeText = t.middleware(async function refuseUnsafeText({ getRawInput, next }) {
+  assertSafeText(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapServiceErrors).use(refuseUnsafeText);
 
 const requireSession = t.middleware(function requireSession({ ctx, next }) {
   if (!ctx.user) {

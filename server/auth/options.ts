@@ -8,6 +8,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { getDatabase } from '@/db/client';
 import { verifyOtp } from '@/server/services/auth/verify-otp';
 import { isServiceError } from '@/server/services/shared/errors';
+import { assertSafeText } from '@/server/services/shared/zod';
 import { encodeSignInError } from './sign-in-codec';
 
 declare module 'next-auth' {
@@ -47,6 +48,7 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials) {
         const database = await getDatabase();
         try {
+          assertSafeText({ phone: credentials?.phone ?? '', code: credentials?.code ?? '' });
           const { user } = await verifyOtp({
             ctx: { database, db: database.db, user: null, now: () => new Date() },
             input: { phone: credentials?.phone ?? '', code: credentials?.code ?? '' },

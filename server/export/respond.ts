@@ -5,6 +5,7 @@ import {
 } from '@/server/services/picklist/prepare-pick-list-export';
 import type { SessionUser } from '@/server/services/shared/context';
 import { isServiceError, type ServiceErrorKind } from '@/server/services/shared/errors';
+import { assertSafeText } from '@/server/services/shared/zod';
 import { renderExport } from './render';
 import type { ExportLocale } from './text';
 
@@ -47,6 +48,7 @@ export async function exportResponse(args: {
     now: args.now ?? (() => new Date()),
   };
   try {
+    assertSafeText(args.input);
     const { pickList, view, format } = await preparePickListExport({ ctx, input: args.input });
     const out = renderExport(pickList, view, format, args.locale);
     return new Response(out.stream, {

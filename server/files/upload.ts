@@ -4,6 +4,7 @@
  * length, or sends no length at all) is cut off at the limit instead of being buffered whole.
  */
 import { createHash } from 'node:crypto';
+import { assertSafeText } from '@/server/services/shared/zod';
 
 /** Documents and photos: 10 MB (a phone photo of a licence is 2-5 MB; a scanned PDF rarely more). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -79,15 +80,39 @@ export async function fileFromForm(
   const part = form.get(name);
   if (!part || typeof part === 'string') throw new UploadMalformedError(`missing file part "${name}"`);
   if (part.size > fileLimit) throw new UploadTooLargeError(fileLimit);
-  return { bytes: new Uint8Array(await part.arrayBuffer()), fileName: part.name || 'file' };
+  return { bytes: new Uint8Array(await part.arrayBuffer()), fileName: sanitizeFileName(part.name) };
+}
+
+/** Bidi controls (U+202A-202E, U+2066-2069, LRM/RLM/ALM) make `gpj.exe` read as `exe.jpg`. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0/C1 controls (NUL included) and lone surrogates, which PostgreSQL refuses or a header cannot carry.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The client's file name as we store and echo it: only its last path segment (no `/` or `\`, so
+ * `../../etc/passwd` becomes `passwd`), without bidi or control characters, at most 200 characters,
+ * never empty or a dot name. The name is only ever shown; storage paths never come from it.
+ */
+export function sanitizeFileName(raw: string | null | undefined): string {
+  const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
+  const clean = base.replace(LONE_SURROGATES, '').replace(BIDI_CONTROLS, '').replace(CONTROLS, '').trim();
+  const short = Array.from(clean).slice(-200).join('');
+  return short === '' || /^\.+$/.test(short) ? 'file' : short;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** A text field of a form ('' when missing or when a file was sent in its place). */
+/**
+ * A text field of a form ('' when missing or when a file was sent in its place). A NUL byte or a
+ * lone surrogate is refused with a 400 naming the field, as for every tRPC input.
+ */
 export function textField(form: FormData, name: string): string {
   const v = form.get(name);
-  return typeof v === 'string' ? v : '';
+  if (typeof v !== 'string') return '';
+  assertSafeText(v, [name]);
+  return v;
 }
