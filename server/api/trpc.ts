@@ -81,8 +81,27 @@ function toTRPCError(e: ServiceError): TRPCError {
   return new TRPCError({ code: e.kind, message: e.message, cause: e });
 }
 
+function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return !!v && typeof v === 'object' && Symbol.asyncIterator in v;
+}
+
+/**
+ * A subscription's generator runs after the middleware chain has returned, so a service error it
+ * throws (an unknown relay) would reach the stream as INTERNAL_SERVER_ERROR. Its errors are mapped
+ * here the same way as a query's. `yield*` forwards the client's `return()` (unsubscribe) inward.
+ */
+async function* mapStreamErrors(source: AsyncIterable<unknown>, path: string): AsyncGenerator<unknown> {
+  try {
+    yield* source;
+  } catch (e) {
+    if (isServiceError(e)) throw toTRPCError(e);
+    if (!(e instanceof TRPCError)) console.error(`[trpc] ${path} stream failed`, e);
+    throw e;
+  }
+}
+
 /** Maps service errors to their tRPC code; logs (and hides) everything unexpected. */
-const mapServiceErrors = t.middleware(async function mapServiceErrors({ next, path }) {
+const mapServiceErrors = t.middleware(async function mapServiceErrors({ next, path, type }) {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
@@ -90,6 +109,8 @@ const mapServiceErrors = t.middleware(async function mapServiceErrors({ next, pa
     if (result.error.code === 'INTERNAL_SERVER_ERROR') {
       console.error(`[trpc] ${path} failed`, result.error.cause ?? result.error);
     }
+  } else if (type === 'subscription' && isAsyncIterable(result.data)) {
+    return { ...result, data: mapStreamErrors(result.data, path) };
   }
   return result;
 });
