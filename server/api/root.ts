@@ -5,6 +5,7 @@ import { distributionRouter } from './routers/distribution';
 import { healthRouter } from './routers/health';
 import { meRouter } from './routers/me';
 import { merchantRouter } from './routers/merchant';
+import { noticesRouter } from './routers/notices';
 import { paymentRouter } from './routers/payment';
 import { picklistRouter } from './routers/picklist';
 import { relayRouter } from './routers/relay';
@@ -18,6 +19,7 @@ export const appRouter = router({
   health: healthRouter,
   me: meRouter,
   merchant: merchantRouter,
+  notices: noticesRouter,
   payment: paymentRouter,
   picklist: picklistRouter,
   relay: relayRouter,
