@@ -5,3 +5,4 @@ export * from './relay';
 export * from './payment';
 export * from './distribution';
 export * from './community-care';
+export * from './health';

@@ -3,6 +3,7 @@ import { admissionRouter } from './routers/admission';
 import { authRouter } from './routers/auth';
 import { distributionRouter } from './routers/distribution';
 import { healthRouter } from './routers/health';
+import { healthRoundsRouter } from './routers/health-rounds';
 import { meRouter } from './routers/me';
 import { merchantRouter } from './routers/merchant';
 import { noticesRouter } from './routers/notices';
@@ -17,6 +18,7 @@ export const appRouter = router({
   auth: authRouter,
   distribution: distributionRouter,
   health: healthRouter,
+  healthRounds: healthRoundsRouter,
   me: meRouter,
   merchant: merchantRouter,
   notices: noticesRouter,

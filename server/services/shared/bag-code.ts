@@ -9,7 +9,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 const PREFIX = 'LL1';
 
-function secret(): string {
+/** The server's secret for printed codes (bag labels, household gate codes). */
+export function codeSecret(): string {
   const s = process.env.BAG_CODE_SECRET ?? process.env.AUTH_SECRET;
   if (s) return s;
   if (process.env.NODE_ENV === 'production' && process.env.CI !== 'true' && process.env.LINLI_DEMO !== '1') {
@@ -19,7 +20,7 @@ function secret(): string {
 }
 
 function sign(communityId: string, orderId: string): string {
-  return createHmac('sha256', secret())
+  return createHmac('sha256', codeSecret())
     .update(`${communityId}:${orderId}`)
     .digest()
     .subarray(0, 16)
