@@ -23,15 +23,13 @@ export async function makeLeaders(db: Db, c: TestCommunity): Promise<SessionUser
   await db
     .insert(memberships)
     .values(made.map((u) => ({ communityId: c.id, userId: u.id, role: 'volunteer' as const })));
-  await db
-    .insert(stairwellAssignments)
-    .values(
-      made.map((u, i) => ({
-        communityId: c.id,
-        userId: u.id,
-        stairwellId: c.stairwells[i]!.id,
-        role: 'leader' as const,
-      })),
-    );
+  await db.insert(stairwellAssignments).values(
+    made.map((u, i) => ({
+      communityId: c.id,
+      userId: u.id,
+      stairwellId: c.stairwells[i]!.id,
+      role: 'leader' as const,
+    })),
+  );
   return made.map((u) => ({ id: u.id, phone: u.phone, name: u.name }));
 }
