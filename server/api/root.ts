@@ -6,6 +6,7 @@ import { healthRouter } from './routers/health';
 import { healthRoundsRouter } from './routers/health-rounds';
 import { meRouter } from './routers/me';
 import { merchantRouter } from './routers/merchant';
+import { needsRouter } from './routers/needs';
 import { noticesRouter } from './routers/notices';
 import { paymentRouter } from './routers/payment';
 import { picklistRouter } from './routers/picklist';
@@ -21,6 +22,7 @@ export const appRouter = router({
   healthRounds: healthRoundsRouter,
   me: meRouter,
   merchant: merchantRouter,
+  needs: needsRouter,
   notices: noticesRouter,
   payment: paymentRouter,
   picklist: picklistRouter,
