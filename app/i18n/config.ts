@@ -16,6 +16,7 @@ export const NAMESPACES = [
   'picklist',
   'distribution',
   'relay',
+  'payment',
 ] as const;
 
 export function toLocale(value: string | undefined | null): Locale {

@@ -59,6 +59,11 @@ export const merchants = pgTable('merchants', {
   driverName: text(),
   driverPhone: text(),
   vehiclePassExpiresOn: date({ mode: 'string' }),
+  /** The Stripe methods this merchant accepts on the pay page (`card`, `wechat_pay`, `alipay`). */
+  paymentMethods: text()
+    .array()
+    .notNull()
+    .default(sql`'{wechat_pay,alipay,card}'::text[]`),
   createdBy: uuid()
     .notNull()
     .references(() => users.id),

@@ -24,18 +24,27 @@ export const paymentStatus = pgEnum('payment_status', [
   'canceled',
 ]);
 export const refundStatus = pgEnum('refund_status', ['pending', 'succeeded', 'failed']);
+/** How an order is paid: through Stripe (`card`, `wechat_pay`, `alipay`) or cash at the door. */
+export const paymentMethod = pgEnum('payment_method', ['card', 'wechat_pay', 'alipay', 'cash']);
 
 /**
- * One live Stripe PaymentIntent per order. When an unpaid order's quantities drop, its intent is
- * cancelled and a new one made for the new amount; the old row stays (status `canceled`) so a
- * webhook about it is still recognised.
+ * One live payment per order: a Stripe PaymentIntent for the method the payer chose on the pay
+ * page, or (method `cash`, no intent) cash collected at the door. When an unpaid order's
+ * quantities drop, or the payer switches method, its intent is cancelled and a new one made; the
+ * old row stays (status `canceled`) so a webhook about it is still recognised.
  */
 export const payments = pgTable(
   'payments',
   {
     ...tenantKey,
     orderId: uuid().notNull(),
-    stripePaymentIntentId: text().notNull(),
+    /** Null for cash. */
+    stripePaymentIntentId: text(),
+    method: paymentMethod().notNull().default('card'),
+    /** Who chose the method and paid (代付: may be a volunteer or family member, not the household). */
+    payerUserId: uuid(),
+    /** Cash: the volunteer who collected it at check-off (holds it until handed to the merchant). */
+    collectedBy: uuid(),
     amountFen: integer().notNull(),
     currency: text().notNull().default('cny'),
     status: paymentStatus().notNull().default('requires_payment_method'),
@@ -69,6 +78,8 @@ export const refunds = pgTable(
     /** Deterministic per cause, so a retried settlement cannot refund twice. */
     idempotencyKey: text().notNull(),
     stripeRefundId: text(),
+    /** Cash refunds: the person who handed the cash back (no Stripe refund). */
+    cashReturnedBy: uuid(),
     status: refundStatus().notNull().default('pending'),
     /** Who asked (null for the system: a failed relay, an expired hold). */
     requestedBy: uuid(),

@@ -78,6 +78,8 @@ export const relays = pgTable(
     decidedAt: timestamp({ withTimezone: true }),
     /** Why it failed or was cancelled, in the merchant's words or a stable code (`threshold_not_met`). */
     outcomeReason: text(),
+    /** The merchant accepts cash on delivery (货到付款) for this relay, for phone-less care households. */
+    cashOnDelivery: boolean().notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -167,6 +169,12 @@ export const orders = pgTable(
     onBehalf: boolean().notNull().default(false),
     /** 代送上门: a care household; volunteers carry the bag to the door. */
     doorDelivery: boolean().notNull().default(false),
+    /**
+     * 货到付款: committed without paying online (a phone-less care household, a relay that accepts
+     * cash). Such an order is `paid` in the lifecycle — it counts toward 成团 and is packed — while
+     * its cash payment stays open until the volunteer collects it at check-off.
+     */
+    cashOnDelivery: boolean().notNull().default(false),
     status: orderStatus().notNull().default('pending_payment'),
     totalFen: integer().notNull(),
     idempotencyKey: text().notNull(),

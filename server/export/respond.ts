@@ -17,6 +17,7 @@ const STATUS: Record<ServiceErrorKind, number> = {
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 function errorResponse(status: number, code: string, message: string): Response {

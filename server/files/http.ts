@@ -18,6 +18,7 @@ const STATUS: Record<ServiceError['kind'], number> = {
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export function jsonError(

@@ -95,3 +95,16 @@ export function isStripeTestMode(): boolean {
     (process.env.STRIPE_SECRET_KEY ?? '').startsWith('rk_test_')
   );
 }
+
+/**
+ * The app's own public origin (`LINLI_ORIGIN`, else `NEXTAUTH_URL`): the only base of URLs Linli
+ * hands to Stripe (`return_url`). A client-supplied URL is never passed on.
+ */
+export function appOrigin(): string {
+  const raw = process.env.LINLI_ORIGIN || process.env.NEXTAUTH_URL || 'http://localhost:3000';
+  try {
+    return new URL(raw).origin;
+  } catch {
+    return 'http://localhost:3000';
+  }
+}

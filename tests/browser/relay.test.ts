@@ -144,6 +144,8 @@ describe('a group buy from opening to payment', () => {
     await a.getByTestId('pay-amount').waitFor();
     expect(await a.getByTestId('pay-amount').textContent()).toBe('¥59.60');
     await shot(a, JOURNEY, '06-pay-page');
+    // The method is chosen on the pay page (the join made no PaymentIntent).
+    await a.getByTestId('pay-method-card').click();
     await a.getByTestId('pay-visa').click();
     await a.getByTestId('pay-success').waitFor({ timeout: 20_000 });
     await shot(a, JOURNEY, '07-paid');
@@ -151,6 +153,7 @@ describe('a group buy from opening to payment', () => {
     const b = residentB.page;
     await b.getByTestId('joined-pay').click();
     await b.waitForURL(/\/pay\//);
+    await b.getByTestId('pay-method-card').click();
     await b.getByTestId('pay-declined-card').click();
     const declined = b.getByTestId('pay-declined');
     await declined.waitFor({ timeout: 20_000 });

@@ -6,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '@/db/client';
 import { householdItemTotals, orders, relayItems } from '@/db/schema';
+import { choosePaymentMethod } from '@/server/services/payment/choose-payment-method';
 import { joinRelay } from '@/server/services/relay/join-relay';
 import { isServiceError } from '@/server/services/shared/errors';
 import { createTestDatabase } from '../helpers/db';
@@ -88,8 +89,8 @@ describe('200 households join at once for 50 capped units', () => {
       sql`select coalesce(sum(ol.qty), 0)::int as n from order_lines ol join orders o on o.id = ol.order_id where o.relay_id = ${relayId}::uuid`,
     );
     expect(Number(units!.n)).toBe(50);
-    // One PaymentIntent per accepted order.
-    expect(stripe.mock.paymentIntents()).toHaveLength(50);
+    // The join makes no PaymentIntent: the payer chooses a method on the pay page.
+    expect(stripe.mock.paymentIntents()).toHaveLength(0);
   });
 });
 
@@ -132,7 +133,7 @@ describe('one household joining 20 times at once with a limit of 2', () => {
 });
 
 describe('a phone retrying one submit 10 times at once', () => {
-  it('makes one order and one PaymentIntent', async () => {
+  it('makes one order, and ten taps on one method make one PaymentIntent', async () => {
     const relayId = await openTestRelay(w, { items: [{ product: 'veg', stockCap: 10 }] });
     const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
     const h = w.community.households[11]!;
@@ -160,10 +161,19 @@ describe('a phone retrying one submit 10 times at once', () => {
     expect(rows[0]!.seq).toBe(1);
     const [after] = await database.db.select().from(relayItems).where(eq(relayItems.id, item!.id));
     expect(after!.sold).toBe(3);
+    expect(stripe.mock.paymentIntents()).toHaveLength(0);
+    const chosen = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        choosePaymentMethod({
+          ctx: w.ctx(user),
+          input: { communityId: w.community.id, orderId: rows[0]!.id, method: 'wechat_pay' },
+        }),
+      ),
+    );
     const intents = stripe.mock.paymentIntents().filter((pi) => pi.metadata.order_id === rows[0]!.id);
     expect(intents).toHaveLength(1);
     expect(stripe.mock.paymentIntents()).toHaveLength(1);
     expect(intents[0]!.amount).toBe(3 * 6800);
-    expect(new Set(results.map((r) => r.payment?.paymentIntentId))).toEqual(new Set([intents[0]!.id]));
+    expect(new Set(chosen.map((r) => r.payment.paymentIntentId))).toEqual(new Set([intents[0]!.id]));
   });
 });

@@ -82,14 +82,25 @@ async function itemsOf(relayId: string) {
   return db().select().from(relayItems).where(eq(relayItems.relayId, relayId)).orderBy(relayItems.position);
 }
 
+/** Joins, then (as the pay page does) chooses the card: the join itself makes no PaymentIntent. */
 async function join(i: number, relayId: string, lines: { item: string; qty: number }[], key = newKey()) {
-  return caller(resident(i)).relay.join({
+  const j = await caller(resident(i)).relay.join({
     communityId: w.community.id,
     relayId,
     householdId: H(i).id,
     lines: lines.map((l) => ({ relayItemId: l.item, qty: l.qty })),
     idempotencyKey: key,
   });
+  const chosen =
+    j.order.status === 'pending_payment'
+      ? await caller(resident(i)).payment.choose({
+          communityId: w.community.id,
+          orderId: j.order.orderId,
+          method: 'card',
+        })
+      : null;
+  const payment = chosen ? { ...chosen.payment, paymentIntentId: chosen.payment.paymentIntentId! } : null;
+  return { ...j, payment };
 }
 
 /** Pays as the phone would on Stripe's side (not through our test page): only the webhook tells us. */
@@ -473,7 +484,6 @@ describe('payments', () => {
     const base = {
       communityId: w.community.id,
       orderId: j.order.orderId,
-      returnUrl: 'http://linli.test/pay/x',
     };
     const declined = await c.payment.payWithTestCard({
       ...base,
@@ -658,7 +668,7 @@ describe('changing and cancelling before cutoff', () => {
     );
   });
 
-  it('reducing an unpaid order replaces its intent with one for the new amount', async () => {
+  it('reducing an unpaid order cancels its intent; the next choice makes one for the new amount', async () => {
     const relayId = await openTestRelay(w, { items: [{ product: 'veg' }] });
     const [veg] = await itemsOf(relayId);
     const j = await join(22, relayId, [{ item: veg!.id, qty: 3 }]);
@@ -666,6 +676,14 @@ describe('changing and cancelling before cutoff', () => {
       communityId: w.community.id,
       orderId: j.order.orderId,
       lines: [{ relayItemId: veg!.id, qty: 1 }],
+    });
+    expect(
+      (await db().select().from(payments).where(eq(payments.orderId, j.order.orderId))).map((p) => p.status),
+    ).toEqual(['canceled']);
+    await caller(resident(22)).payment.choose({
+      communityId: w.community.id,
+      orderId: j.order.orderId,
+      method: 'card',
     });
     const pays = await db().select().from(payments).where(eq(payments.orderId, j.order.orderId));
     expect(pays.map((p) => [p.status, p.amountFen]).sort()).toEqual([
@@ -903,7 +921,6 @@ describe('who may do what', () => {
         communityId: cid,
         orderId: relayId,
         paymentMethod: 'pm_card_visa',
-        returnUrl: 'http://x.test/',
         idempotencyKey: newKey(),
       }),
     ];

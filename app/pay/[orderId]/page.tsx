@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { PayPage } from './pay-page';
 import '@/app/r/[communityId]/relays/_kit/relay.css';
+import './pay.css';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('relay.pay');

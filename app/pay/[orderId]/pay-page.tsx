@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import { clock, newIdempotencyKey, useServerNow, yuan } from '@/app/r/[communityId]/relays/_kit/format';
+import { PaymentMethods } from './methods';
 
 type Card = 'pm_card_visa' | 'pm_card_chargeDeclined';
 
@@ -28,7 +29,23 @@ export function PayPage({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage('relay');
-  const q = useQuery(trpc.payment.get.queryOptions({ communityId, orderId }, { enabled: !!communityId }));
+  const tp = useTranslations('payment');
+  const q = useQuery(
+    trpc.payment.get.queryOptions(
+      { communityId, orderId },
+      {
+        enabled: !!communityId,
+        // While a wallet payment waits on the payer's phone, the page follows it (the webhook
+        // turns the order paid): it shows the result without a reload.
+        refetchInterval: (query) => {
+          const d = query.state.data;
+          return d?.order.status === 'pending_payment' && d.payment && d.payment.method !== 'card'
+            ? 2000
+            : false;
+        },
+      },
+    ),
+  );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.payment.pathKey() });
   const reconcile = useMutation(trpc.payment.reconcile.mutationOptions({ onSuccess: () => void refresh() }));
   const [key, setKey] = useState(() => newIdempotencyKey('pay'));
@@ -74,7 +91,7 @@ export function PayPage({
         <p className="error">{errorMessage(q.error)}</p>
       </main>
     );
-  const { order, relay, payable, testMode, paymentUnavailable } = q.data;
+  const { order, relay, payable, testMode, methods, payment, publishableKey } = q.data;
   const holdLeft = order.holdUntil ? new Date(order.holdUntil).getTime() - now : 0;
   const result = pay.data;
   const paid = order.status === 'paid' || result?.outcome === 'succeeded';
@@ -84,7 +101,6 @@ export function PayPage({
       communityId,
       orderId,
       paymentMethod: card,
-      returnUrl: `${window.location.origin}/pay/${orderId}?c=${communityId}&return=1`,
       idempotencyKey: key,
     });
   };
@@ -145,43 +161,56 @@ export function PayPage({
               {t('holdLeft', { time: clock(holdLeft) })}
             </p>
           )}
-          {paymentUnavailable ? (
-            <p className="rl-notice" data-tone="bad">
-              {t('unavailable')}
+          {payment?.status === 'failed' && (
+            <p className="rl-notice" data-tone="bad" role="alert" data-testid="pay-failed">
+              {tp('failed')}
             </p>
-          ) : testMode ? (
-            <section className="card" aria-labelledby="cards-h" aria-busy={pay.isPending}>
-              <h2 id="cards-h">{t('testCards')}</h2>
-              <p className="rl-meta">{t('testNote')}</p>
-              <div className="rl-testcards">
-                <button
-                  type="button"
-                  className="primary"
-                  disabled={pay.isPending}
-                  onClick={() => submit('pm_card_visa')}
-                  data-testid="pay-visa"
-                >
-                  {pay.isPending && pay.variables?.paymentMethod === 'pm_card_visa'
-                    ? t('paying')
-                    : t('visa', { amount: yuan(order.totalFen) })}
-                  <small>4242 4242 4242 4242</small>
-                </button>
-                <button
-                  type="button"
-                  disabled={pay.isPending}
-                  onClick={() => submit('pm_card_chargeDeclined')}
-                  data-testid="pay-declined-card"
-                >
-                  {pay.isPending && pay.variables?.paymentMethod === 'pm_card_chargeDeclined'
-                    ? t('paying')
-                    : t('declinedCard')}
-                  <small>4000 0000 0000 0002</small>
-                </button>
-              </div>
-            </section>
-          ) : (
-            <p className="rl-notice">{t('liveNotAvailable')}</p>
           )}
+          {order.onBehalf && <p className="rl-meta">{tp('payingFor')}</p>}
+          <PaymentMethods
+            communityId={communityId}
+            orderId={orderId}
+            totalFen={order.totalFen}
+            methods={methods}
+            current={
+              payment && payment.method !== 'cash' && payment.status !== 'canceled' ? payment.method : null
+            }
+            publishableKey={publishableKey}
+            onChosen={() => void refresh()}
+            testCards={
+              testMode ? (
+                <div aria-busy={pay.isPending}>
+                  <h3>{t('testCards')}</h3>
+                  <p className="rl-meta">{t('testNote')}</p>
+                  <div className="rl-testcards">
+                    <button
+                      type="button"
+                      className="primary"
+                      disabled={pay.isPending}
+                      onClick={() => submit('pm_card_visa')}
+                      data-testid="pay-visa"
+                    >
+                      {pay.isPending && pay.variables?.paymentMethod === 'pm_card_visa'
+                        ? t('paying')
+                        : t('visa', { amount: yuan(order.totalFen) })}
+                      <small>4242 4242 4242 4242</small>
+                    </button>
+                    <button
+                      type="button"
+                      disabled={pay.isPending}
+                      onClick={() => submit('pm_card_chargeDeclined')}
+                      data-testid="pay-declined-card"
+                    >
+                      {pay.isPending && pay.variables?.paymentMethod === 'pm_card_chargeDeclined'
+                        ? t('paying')
+                        : t('declinedCard')}
+                      <small>4000 0000 0000 0002</small>
+                    </button>
+                  </div>
+                </div>
+              ) : null
+            }
+          />
         </>
       )}
       <p>

@@ -3,6 +3,10 @@
  * signs raw bytes.
  */
 import { z } from 'zod';
+import {
+  choosePaymentMethod,
+  ChoosePaymentMethodInput,
+} from '@/server/services/payment/choose-payment-method';
 import { getOrderPayment } from '@/server/services/payment/get-order-payment';
 import { payWithTestCard, TEST_CARDS } from '@/server/services/payment/pay-with-test-card';
 import { reconcilePayment } from '@/server/services/payment/reconcile-payment';
@@ -15,8 +19,6 @@ export type OrderPaymentInput = z.infer<typeof OrderPaymentInput>;
 
 export const PayWithTestCardInput = OrderPaymentInput.extend({
   paymentMethod: z.enum(TEST_CARDS),
-  /** A path on this site; the service makes it absolute for Stripe. */
-  returnUrl: z.url().max(500),
   idempotencyKey: z.string().min(8).max(100),
 });
 export type PayWithTestCardInput = z.infer<typeof PayWithTestCardInput>;
@@ -25,6 +27,10 @@ export const paymentRouter = router({
   get: communityProcedure()
     .input(OrderPaymentInput)
     .query(({ ctx, input }) => getOrderPayment({ ctx, input })),
+  /** Picks the method: creates or reuses the order's PaymentIntent for it (idempotent). */
+  choose: communityProcedure()
+    .input(ChoosePaymentMethodInput)
+    .mutation(({ ctx, input }) => choosePaymentMethod({ ctx, input })),
   payWithTestCard: communityProcedure()
     .input(PayWithTestCardInput)
     .mutation(({ ctx, input }) => payWithTestCard({ ctx, input })),

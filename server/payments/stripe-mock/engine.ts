@@ -24,6 +24,15 @@ import {
   type TestCard,
 } from './objects';
 import { Params } from './params';
+import {
+  buildWalletCharge,
+  buildWalletPaymentMethod,
+  isWallet,
+  walletNextAction,
+  type Wallet,
+} from './wallets';
+
+const SUPPORTED_TYPES = ['card', 'wechat_pay', 'alipay'];
 
 /** Stripe's maximum for a single amount (8 digits in the smallest unit). */
 const MAX_AMOUNT = 99_999_999;
@@ -81,6 +90,10 @@ export class StripeEngine {
   readonly refunds = new Map<string, Stripe.Refund>();
   readonly paymentMethods = new Map<string, Stripe.PaymentMethod>();
   private readonly cardOf = new Map<string, TestCard>();
+  /** The mock's own URL: wallet next actions point at its test-mode page. Set by the server. */
+  baseUrl = 'http://127.0.0.1:12111';
+  /** Where the test-mode page sends the payer after a wallet authorization (the confirm's return_url). */
+  readonly returnUrls = new Map<string, string>();
 
   constructor(private readonly emit: EmitEvent) {}
 
@@ -90,6 +103,7 @@ export class StripeEngine {
     this.refunds.clear();
     this.paymentMethods.clear();
     this.cardOf.clear();
+    this.returnUrls.clear();
   }
 
   // ── expansion ──────────────────────────────────────────────────────────────
@@ -212,16 +226,25 @@ export class StripeEngine {
         },
       );
     }
-    if (pmTypes && pmTypes.some((t) => t !== 'card')) {
+    const allowedTypes = p.stringArray('allowed_payment_method_types');
+    if (allowedTypes && (pmTypes || apmParams)) {
       throw invalidRequest(
-        `The local Stripe mock only implements card payments; got payment_method_types ${pmTypes.join(', ')}.`,
-        {
-          param: 'payment_method_types',
-        },
+        'You may only specify one of these parameters: allowed_payment_method_types, automatic_payment_methods, payment_method_types.',
+        { code: 'parameters_exclusive', param: 'allowed_payment_method_types' },
+      );
+    }
+    const types = allowedTypes ?? pmTypes;
+    const unsupported = types?.find((t) => !SUPPORTED_TYPES.includes(t));
+    if (unsupported) {
+      throw invalidRequest(
+        `The local Stripe mock implements card, wechat_pay and alipay; got payment method type ${unsupported}.`,
+        { param: allowedTypes ? 'allowed_payment_method_types' : 'payment_method_types' },
       );
     }
     // Since API version 2023-08-16 Stripe enables automatic payment methods unless told otherwise.
-    if (!pmTypes && !apmParams) automatic = { enabled: true, allow_redirects: 'always' };
+    if (!types && !apmParams) automatic = { enabled: true, allow_redirects: 'always' };
+    const pmData = this.paymentMethodData(p, types ?? ['card']);
+    const wechatClient = this.wechatClient(p);
     const paymentMethodRef = p.string('payment_method');
     const confirm = p.boolean('confirm') ?? false;
     const returnUrl = p.string('return_url');
@@ -233,14 +256,19 @@ export class StripeEngine {
       throw invalidRequest('You can only specify return_url when confirm=true.', { param: 'return_url' });
     if (offSession && !confirm)
       throw invalidRequest('You can only specify off_session when confirm=true.', { param: 'off_session' });
-    if (confirm && !paymentMethodRef) {
+    if (confirm && !paymentMethodRef && !pmData) {
       throw invalidRequest(
         "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with a payment method, pass payment_method (for example pm_card_visa).",
         { code: 'payment_intent_unexpected_state', param: 'payment_method' },
       );
     }
     if (confirm) this.requireReturnUrl(automatic, returnUrl);
-    const pm = paymentMethodRef ? this.resolvePaymentMethod(paymentMethodRef) : null;
+    if (confirm && pmData?.type === 'alipay' && !returnUrl) {
+      throw invalidRequest('A return_url is required to confirm an Alipay PaymentIntent.', {
+        param: 'return_url',
+      });
+    }
+    const pm = pmData ?? (paymentMethodRef ? this.resolvePaymentMethod(paymentMethodRef) : null);
 
     const pi = buildPaymentIntent({
       amount,
@@ -251,7 +279,9 @@ export class StripeEngine {
       statementDescriptor,
       statementDescriptorSuffix,
       automaticPaymentMethods: automatic,
-      paymentMethodTypes: ['card'],
+      paymentMethodTypes: types ?? ['card'],
+      allowedPaymentMethodTypes: allowedTypes,
+      wechatClient,
       captureMethod,
       confirmationMethod,
       setupFutureUsage,
@@ -264,7 +294,99 @@ export class StripeEngine {
     }
     this.paymentIntents.set(pi.id, pi);
     this.emit({ type: 'payment_intent.created', object: pi, request: req });
-    if (confirm && pm) return this.runConfirmation(pi, pm, expand, req);
+    if (confirm && pm) return this.runConfirmation(pi, pm, expand, req, returnUrl);
+    return { status: 200, body: this.renderPi(pi, expand) };
+  }
+
+  /** `payment_method_data[type]=wechat_pay|alipay`: mints a wallet PaymentMethod (cards come as tokens). */
+  private paymentMethodData(p: Params, types: string[]): Stripe.PaymentMethod | null {
+    const data = p.hash('payment_method_data');
+    if (!data) return null;
+    const type = data.string('type', { required: true }) as string;
+    data.rejectUnknown();
+    if (!isWallet(type)) {
+      throw invalidRequest(`The local Stripe mock takes payment_method_data only for wallets, not ${type}.`, {
+        param: 'payment_method_data[type]',
+      });
+    }
+    if (!types.includes(type)) {
+      throw invalidRequest(
+        `The payment method type provided: ${type} is invalid. This payment_intent's allowed types are: ${types.join(', ')}.`,
+        { code: 'payment_intent_invalid_parameter', param: 'payment_method_data[type]' },
+      );
+    }
+    const pm = buildWalletPaymentMethod(type);
+    this.paymentMethods.set(pm.id, pm);
+    return pm;
+  }
+
+  /** `payment_method_options[wechat_pay][client]` (web | android | ios); other options are accepted as given. */
+  private wechatClient(p: Params): 'web' | 'android' | 'ios' | null {
+    const options = p.hash('payment_method_options');
+    if (!options) return null;
+    const wechat = options.hash('wechat_pay');
+    const client = wechat?.enumValue('client', ['web', 'android', 'ios'] as const) ?? null;
+    wechat?.string('app_id');
+    wechat?.rejectUnknown();
+    options.hash('card');
+    options.hash('alipay');
+    options.rejectUnknown();
+    return client;
+  }
+
+  /**
+   * Test mode's "authorize" / "fail" for a wallet intent waiting on the payer (the mock's page
+   * and `mock.authorize(id)` / `mock.fail(id)` both land here). Emits the events Stripe would.
+   */
+  completeWallet(id: string, outcome: 'authorize' | 'fail', req: RequestInfo): Stripe.PaymentIntent {
+    const pi = this.pi(id);
+    const pm = typeof pi.payment_method === 'string' ? this.paymentMethods.get(pi.payment_method) : undefined;
+    if (pi.status !== 'requires_action' || !pm || !isWallet(pm.type)) {
+      throw invalidRequest(
+        `This PaymentIntent (${id}) is not waiting for a wallet authorization (status ${pi.status}).`,
+        { code: 'payment_intent_unexpected_state' },
+      );
+    }
+    const failed = outcome === 'fail';
+    const charge = buildWalletCharge(pi, pm, failed);
+    this.charges.set(charge.id, charge);
+    pi.latest_charge = charge.id;
+    pi.next_action = null;
+    if (failed) {
+      pi.status = 'requires_payment_method';
+      pi.payment_method = null;
+      pi.last_payment_error = {
+        code: 'payment_intent_payment_attempt_failed',
+        doc_url: 'https://stripe.com/docs/error-codes/payment-intent-payment-attempt-failed',
+        message: 'The customer did not authorize the payment.',
+        payment_method: structuredClone(pm),
+        type: 'invalid_request_error',
+      };
+      this.emit({ type: 'charge.failed', object: charge, request: req });
+      this.emit({ type: 'payment_intent.payment_failed', object: pi, request: req });
+    } else {
+      pi.status = 'succeeded';
+      pi.amount_received = pi.amount;
+      pi.last_payment_error = null;
+      this.emit({ type: 'charge.succeeded', object: charge, request: req });
+      this.emit({ type: 'payment_intent.succeeded', object: pi, request: req });
+    }
+    return structuredClone(pi);
+  }
+
+  private startWallet(
+    pi: Stripe.PaymentIntent,
+    pm: Stripe.PaymentMethod,
+    expand: string[] | null,
+    req: RequestInfo,
+    returnUrl: string | null,
+  ): ApiResult {
+    pi.payment_method = pm.id;
+    pi.status = 'requires_action';
+    pi.last_payment_error = null;
+    pi.next_action = walletNextAction(pm.type as Wallet, this.baseUrl, pi, returnUrl);
+    if (returnUrl) this.returnUrls.set(pi.id, returnUrl);
+    this.emit({ type: 'payment_intent.requires_action', object: pi, request: req });
     return { status: 200, body: this.renderPi(pi, expand) };
   }
 
@@ -280,6 +402,8 @@ export class StripeEngine {
     const pi = this.pi(id);
     const p = new Params(form);
     const paymentMethodRef = p.string('payment_method');
+    const pmData = this.paymentMethodData(p, pi.payment_method_types);
+    this.wechatClient(p);
     const returnUrl = p.string('return_url');
     const receiptEmail = p.string('receipt_email');
     const expand = expandParam(p, PI_EXPANDABLE);
@@ -300,7 +424,8 @@ export class StripeEngine {
         payment_intent: this.renderPi(pi, null),
       });
     }
-    const ref = paymentMethodRef ?? (typeof pi.payment_method === 'string' ? pi.payment_method : null);
+    const ref =
+      pmData?.id ?? paymentMethodRef ?? (typeof pi.payment_method === 'string' ? pi.payment_method : null);
     if (!ref) {
       throw invalidRequest(
         "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
@@ -310,7 +435,7 @@ export class StripeEngine {
     this.requireReturnUrl(pi.automatic_payment_methods, returnUrl);
     const pm = this.resolvePaymentMethod(ref);
     if (receiptEmail) pi.receipt_email = receiptEmail;
-    return this.runConfirmation(pi, pm, expand, req);
+    return this.runConfirmation(pi, pm, expand, req, returnUrl);
   }
 
   /**
@@ -335,7 +460,15 @@ export class StripeEngine {
     pm: Stripe.PaymentMethod,
     expand: string[] | null,
     req: RequestInfo,
+    returnUrl: string | null = null,
   ): ApiResult {
+    if (!pi.payment_method_types.includes(pm.type)) {
+      throw invalidRequest(
+        `The PaymentMethod provided (${pm.type}) is not allowed for this PaymentIntent. Allowed types: ${pi.payment_method_types.join(', ')}.`,
+        { code: 'payment_intent_incompatible_payment_method', param: 'payment_method' },
+      );
+    }
+    if (isWallet(pm.type)) return this.startWallet(pi, pm, expand, req, returnUrl);
     const card = this.cardOf.get(pm.id) as TestCard;
     const charge = buildCharge({ pi, pm, card, receiptEmail: pi.receipt_email });
     this.charges.set(charge.id, charge);

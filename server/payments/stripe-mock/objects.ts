@@ -177,6 +177,8 @@ export function buildPaymentIntent(input: {
   statementDescriptorSuffix: string | null;
   automaticPaymentMethods: Stripe.PaymentIntent.AutomaticPaymentMethods | null;
   paymentMethodTypes: string[];
+  allowedPaymentMethodTypes?: string[] | null;
+  wechatClient?: 'web' | 'android' | 'ios' | null;
   captureMethod: Stripe.PaymentIntent.CaptureMethod;
   confirmationMethod: Stripe.PaymentIntent.ConfirmationMethod;
   setupFutureUsage: Stripe.PaymentIntent.SetupFutureUsage | null;
@@ -187,7 +189,8 @@ export function buildPaymentIntent(input: {
   return {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types:
+      (input.allowedPaymentMethodTypes as Stripe.PaymentIntent.AllowedPaymentMethodType[] | null) ?? null,
     amount: input.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -218,7 +221,20 @@ export function buildPaymentIntent(input: {
       ? { id: newId('pmc'), parent: null }
       : null,
     payment_method_options: {
-      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+      ...(input.paymentMethodTypes.includes('card')
+        ? {
+            card: {
+              installments: null,
+              mandate_options: null,
+              network: null,
+              request_three_d_secure: 'automatic' as const,
+            },
+          }
+        : {}),
+      ...(input.paymentMethodTypes.includes('wechat_pay')
+        ? { wechat_pay: { app_id: null, client: input.wechatClient ?? null } }
+        : {}),
+      ...(input.paymentMethodTypes.includes('alipay') ? { alipay: {} } : {}),
     },
     payment_method_types: input.paymentMethodTypes,
     payment_record: null,

@@ -21,6 +21,7 @@ import { idempotencyError, MockError, unauthorized, unknownRoute } from './error
 import { canonical, FormParseError, parseForm, type FormObject } from './form';
 import { buildEvent, newId } from './objects';
 import { WebhookDispatcher, type WebhookDelivery, type WebhookHandler } from './webhooks';
+import { qrSvgDataUrl, testModePage, testModeUrl } from './wallets';
 
 export type { WebhookDelivery, WebhookHandler } from './webhooks';
 
@@ -97,6 +98,14 @@ export type StripeMock = {
   failRequests(count: number): void;
   /** Forget every object, event, idempotency key and log entry. */
   reset(): void;
+  /**
+   * Test mode for wallets: the payer authorizes (or refuses) a WeChat Pay / Alipay intent that is
+   * `requires_action` — what the buttons on `/test_mode/payment_intents/<id>` do. Events follow.
+   */
+  authorize(paymentIntentId: string): Stripe.PaymentIntent;
+  fail(paymentIntentId: string): Stripe.PaymentIntent;
+  /** The test-mode page of an intent (what its QR code and Alipay redirect point at). */
+  testModeUrl(paymentIntentId: string): string;
 };
 
 type SavedResponse = {
@@ -279,6 +288,15 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     };
     const replyError = (err: MockError) => reply(err.status, JSON.stringify({ error: err.body }, null, 2));
 
+    if (path.startsWith('/test_mode/')) {
+      testMode(method, path, { requestId, idempotencyKey: null }, (status, body, headers) => {
+        entry.status = status;
+        res.writeHead(status, { 'cache-control': 'no-store', ...headers });
+        res.end(body);
+      });
+      return;
+    }
+
     try {
       let body = '';
       try {
@@ -390,6 +408,42 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     }
   }
 
+  /**
+   * The test-mode page (no API key: it is what the payer's phone opens). GET shows the intent with
+   * "authorize" / "fail"; POST does it, then sends the payer back to the intent's return_url (Alipay)
+   * or shows the outcome (WeChat Pay, scanned on another device).
+   */
+  function testMode(
+    method: string,
+    path: string,
+    info: RequestInfo,
+    reply: (status: number, body: string, headers: Record<string, string>) => void,
+  ) {
+    const html = { 'content-type': 'text/html; charset=utf-8' };
+    const m = path.match(/^\/test_mode\/payment_intents\/([^/]+)(?:\/(authorize|fail|qr\.svg))?$/);
+    if (!m) return reply(404, 'Not found', { 'content-type': 'text/plain' });
+    const id = m[1] as string;
+    const pi = engine.paymentIntents.get(id);
+    if (m[2] === 'qr.svg' && method === 'GET') {
+      const svg = Buffer.from(
+        qrSvgDataUrl(testModeUrl(engine.baseUrl, id)).split(',')[1]!,
+        'base64',
+      ).toString('utf8');
+      return reply(200, svg, { 'content-type': 'image/svg+xml' });
+    }
+    if (method === 'GET' && !m[2]) return reply(pi ? 200 : 404, testModePage(pi, id), html);
+    if (method !== 'POST' || !m[2]) return reply(405, 'Method not allowed', { 'content-type': 'text/plain' });
+    try {
+      const done = engine.completeWallet(id, m[2] as 'authorize' | 'fail', info);
+      const back = done.next_action === null ? engine.returnUrls.get(id) : undefined;
+      if (back) return reply(303, '', { location: back });
+      return reply(200, testModePage(done, id), html);
+    } catch (err) {
+      const message = err instanceof MockError ? String(err.body.message) : String(err);
+      return reply(400, `<!doctype html><p>${message.replace(/</g, '&lt;')}</p>`, html);
+    }
+  }
+
   function pruneIdempotency() {
     const cutoff = Date.now() - IDEMPOTENCY_TTL_MS;
     for (const [k, v] of idempotency) if (v.at < cutoff) idempotency.delete(k);
@@ -407,6 +461,7 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  engine.baseUrl = url;
   let closing: Promise<void> | null = null;
 
   return {
@@ -451,6 +506,10 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     failRequests(count) {
       failuresLeft = Math.max(0, Math.floor(count));
     },
+    authorize: (id) =>
+      engine.completeWallet(id, 'authorize', { requestId: newId('req', 14), idempotencyKey: null }),
+    fail: (id) => engine.completeWallet(id, 'fail', { requestId: newId('req', 14), idempotencyKey: null }),
+    testModeUrl: (id) => testModeUrl(url, id),
     reset() {
       failuresLeft = 0;
       engine.reset();

@@ -7,8 +7,9 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Database, Tx } from '@/db/client';
 import { orders, payments, relays } from '@/db/schema';
-import { getStripe } from '@/server/payments/stripe';
+import { appOrigin, getStripe } from '@/server/payments/stripe';
 import { writeAudit } from '@/server/services/shared/audit';
+import { serviceUnavailable } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from '@/server/services/relay/chain-bus';
 import { householdUserIds, relayTitleOf } from '@/server/services/relay/load';
@@ -20,7 +21,9 @@ export type OurPaymentStatus = PaymentRow['status'];
 
 export type PaymentView = {
   paymentId: string;
-  paymentIntentId: string;
+  /** Null for cash. */
+  paymentIntentId: string | null;
+  method: PaymentRow['method'];
   amountFen: number;
   currency: string;
   status: OurPaymentStatus;
@@ -31,6 +34,7 @@ export function toPaymentView(p: PaymentRow): PaymentView {
   return {
     paymentId: p.id,
     paymentIntentId: p.stripePaymentIntentId,
+    method: p.method,
     amountFen: p.amountFen,
     currency: p.currency,
     status: p.status,
@@ -70,28 +74,63 @@ export async function livePayment(
   return p;
 }
 
-/** Stripe idempotency key of an order's intent: one per order revision (a reduced order gets a new one). */
-export function intentKey(orderId: string, revision: number): string {
-  return `linli-pi:${orderId}:r${revision}`;
-}
-
-const inflight = new Map<string, Promise<PaymentView | null>>();
+/** The methods that go through Stripe, in the order the pay page lists them. */
+export const ONLINE_METHODS = ['wechat_pay', 'alipay', 'card'] as const;
+export type OnlineMethod = (typeof ONLINE_METHODS)[number];
 
 /**
- * The live PaymentIntent of an unpaid order, created when missing (amount = the order's total in
- * fen, CNY, metadata naming the compound and order). Concurrent callers in this instance share one
- * request; across instances Stripe's idempotency key and our unique index keep it to one intent.
- * Returns null for an order that needs no payment (paid, cancelled, expired, or free).
+ * Stripe idempotency key of an order's intent: one per order revision (a reduced order gets a new
+ * one), method, and attempt (the number of intents the order had before, so switching back to a
+ * method after its intent was cancelled makes a new one while a retried or double-tapped choice
+ * gives the same).
+ */
+export function intentKey(
+  orderId: string,
+  revision: number,
+  method: OnlineMethod = 'card',
+  attempt = 0,
+): string {
+  return `linli-pi:${orderId}:r${revision}:${method}:a${attempt}`;
+}
+
+export type EnsureIntentOptions = {
+  method: OnlineMethod;
+  /** The user paying (代付: not necessarily of the household). */
+  payerUserId?: string | null;
+  /** Where Stripe sends the payer back after a wallet (built on the server from the app's origin). */
+  returnUrl?: string;
+};
+
+const inflight = new Map<string, Promise<PaymentRow | null>>();
+
+/**
+ * The live PaymentIntent of an unpaid order for the chosen method, created when missing (amount =
+ * the order's total in fen, CNY, metadata naming the compound and order). A live intent of another
+ * method (or of an older amount) is cancelled at Stripe first. Concurrent callers in this instance
+ * share one request; across instances Stripe's idempotency key and our unique index keep it to one
+ * intent. Returns null for an order that needs no payment (paid, cancelled, expired, or free).
  */
 export async function ensurePaymentIntent(
   database: Database,
   communityId: string,
   orderId: string,
+  opts: EnsureIntentOptions = { method: 'card' },
 ): Promise<PaymentView | null> {
-  const key = `${communityId}:${orderId}`;
+  const row = await ensurePaymentRow(database, communityId, orderId, opts);
+  return row ? toPaymentView(row) : null;
+}
+
+/** As `ensurePaymentIntent`, returning our payment row. */
+export async function ensurePaymentRow(
+  database: Database,
+  communityId: string,
+  orderId: string,
+  opts: EnsureIntentOptions,
+): Promise<PaymentRow | null> {
+  const key = `${communityId}:${orderId}:${opts.method}`;
   const running = inflight.get(key);
   if (running) return running;
-  const p = ensureOnce(database, communityId, orderId).finally(() => inflight.delete(key));
+  const p = ensureOnce(database, communityId, orderId, opts).finally(() => inflight.delete(key));
   inflight.set(key, p);
   return p;
 }
@@ -100,7 +139,8 @@ async function ensureOnce(
   database: Database,
   communityId: string,
   orderId: string,
-): Promise<PaymentView | null> {
+  opts: EnsureIntentOptions,
+): Promise<PaymentRow | null> {
   const db = database.db;
   const [order] = await db
     .select()
@@ -108,69 +148,127 @@ async function ensureOnce(
     .where(and(eq(orders.communityId, communityId), eq(orders.id, orderId)));
   if (!order) return null;
   const live = await livePayment(db, communityId, orderId);
-  if (order.status !== 'pending_payment' || order.totalFen === 0) return live ? toPaymentView(live) : null;
-  if (live && live.amountFen === order.totalFen) return toPaymentView(live);
+  if (order.status !== 'pending_payment' || order.totalFen === 0) return live ?? null;
+  if (live && live.method === opts.method && live.amountFen === order.totalFen) return live;
   if (live) {
-    // The order was reduced after its intent was made: that intent must not be payable any more.
-    const outcome = await cancelPaymentIntent(database, live, 'order_reduced');
-    if (outcome === 'succeeded') return toPaymentView((await livePayment(db, communityId, orderId)) ?? live);
+    // A reduced order, or the payer switched method: the earlier intent must not be payable any more.
+    const outcome = await cancelPaymentIntent(
+      database,
+      live,
+      live.amountFen === order.totalFen ? 'method_switched' : 'order_reduced',
+    );
+    if (outcome === 'succeeded') return (await livePayment(db, communityId, orderId)) ?? live;
+    if (outcome === 'failed') throw providerUnavailable();
   }
-  const pi = await getStripe().paymentIntents.create(
-    {
-      amount: order.totalFen,
-      currency: 'cny',
-      description: `邻里接龙 #${order.seq}`,
-      metadata: {
-        community_id: communityId,
-        order_id: orderId,
-        relay_id: order.relayId,
-        seq: String(order.seq),
-      },
-    },
-    { idempotencyKey: intentKey(orderId, order.revision) },
+  const attempt = await db.$count(
+    payments,
+    and(eq(payments.communityId, communityId), eq(payments.orderId, orderId)),
   );
-  await db
+  const pi = await createIntent(order, opts, attempt);
+  const [inserted] = await db
     .insert(payments)
     .values({
       communityId,
       orderId,
       stripePaymentIntentId: pi.id,
+      method: opts.method,
+      payerUserId: opts.payerUserId ?? null,
       amountFen: pi.amount,
       currency: pi.currency,
       status: ourStatus(pi),
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) return inserted;
   const now = await livePayment(db, communityId, orderId);
-  return now ? toPaymentView(now) : null;
+  if (now && now.stripePaymentIntentId !== pi.id) {
+    // Another instance made a different intent for this order meanwhile: ours must not be payable.
+    await getStripe()
+      .paymentIntents.cancel(pi.id, { cancellation_reason: 'duplicate' })
+      .catch((e: unknown) => console.error('[payment] could not cancel a duplicate intent', e));
+  }
+  return now ?? null;
+}
+
+type OrderRow = typeof orders.$inferSelect;
+
+/** One Stripe call: the wallets are confirmed at once (their next action is the QR / redirect). */
+async function createIntent(order: OrderRow, opts: EnsureIntentOptions, attempt: number) {
+  const base: Stripe.PaymentIntentCreateParams = {
+    amount: order.totalFen,
+    currency: 'cny',
+    description: `邻里接龙 #${order.seq}`,
+    allowed_payment_method_types: [opts.method],
+    metadata: {
+      community_id: order.communityId,
+      order_id: order.id,
+      relay_id: order.relayId,
+      seq: String(order.seq),
+      method: opts.method,
+    },
+  };
+  const params: Stripe.PaymentIntentCreateParams =
+    opts.method === 'card'
+      ? base
+      : {
+          ...base,
+          confirm: true,
+          payment_method_data: { type: opts.method },
+          ...(opts.method === 'wechat_pay'
+            ? { payment_method_options: { wechat_pay: { client: 'web' as const } } }
+            : {}),
+          return_url: opts.returnUrl ?? returnUrlFor(order.communityId, order.id),
+        };
+  return callStripe(() =>
+    getStripe().paymentIntents.create(params, {
+      idempotencyKey: intentKey(order.id, order.revision, opts.method, attempt),
+    }),
+  );
 }
 
 /**
  * Cancels an intent at Stripe so it can no longer be paid, and marks our row. If Stripe says it
- * already succeeded, that success is applied instead (and a late payment is refunded there).
+ * already succeeded, that success is applied instead (and a late payment is refunded there). An
+ * intent Stripe no longer knows (`No such payment_intent`: the mock restarted) is marked canceled
+ * here, so a new one can replace it. A cash payment has no intent: only our row changes.
  */
 export async function cancelPaymentIntent(
   database: Database,
   payment: PaymentRow,
-  reason: 'order_reduced' | 'order_cancelled' | 'hold_ended' | 'relay_ended',
+  reason: 'order_reduced' | 'order_cancelled' | 'hold_ended' | 'relay_ended' | 'method_switched',
 ): Promise<'canceled' | 'succeeded' | 'failed'> {
-  const stripe = getStripe();
-  try {
-    await stripe.paymentIntents.cancel(payment.stripePaymentIntentId, {
-      cancellation_reason: reason === 'order_reduced' ? 'requested_by_customer' : 'abandoned',
-    });
-  } catch (e) {
-    // Most likely it succeeded (or is processing) meanwhile: take Stripe's word for what it is.
+  const piId = payment.stripePaymentIntentId;
+  if (piId) {
+    const stripe = getStripe();
     try {
-      const pi = await stripe.paymentIntents.retrieve(payment.stripePaymentIntentId);
-      await applyPaymentIntent(database, pi);
-      if (pi.status === 'succeeded') return 'succeeded';
-      if (pi.status !== 'canceled') return 'failed';
-    } catch (inner) {
-      console.error('[payment] cancel and retrieve both failed', e, inner);
-      return 'failed';
+      await stripe.paymentIntents.cancel(piId, {
+        cancellation_reason:
+          reason === 'order_reduced' || reason === 'method_switched' ? 'requested_by_customer' : 'abandoned',
+      });
+    } catch (e) {
+      if (!isMissingIntent(e)) {
+        // Most likely it succeeded (or is processing) meanwhile: take Stripe's word for what it is.
+        try {
+          const pi = await stripe.paymentIntents.retrieve(piId);
+          await applyPaymentIntent(database, pi);
+          if (pi.status === 'succeeded') return 'succeeded';
+          if (pi.status !== 'canceled') return 'failed';
+        } catch (inner) {
+          if (!isMissingIntent(inner)) {
+            console.error('[payment] cancel and retrieve both failed', e, inner);
+            return 'failed';
+          }
+        }
+      }
     }
   }
-  await database.db
+  await markCanceled(database.db, payment);
+  return 'canceled';
+}
+
+/** Our row of an intent that can no longer be paid (never a succeeded one). */
+export async function markCanceled(db: Database['db'] | Tx, payment: Pick<PaymentRow, 'communityId' | 'id'>) {
+  await db
     .update(payments)
     .set({ status: 'canceled' })
     .where(
@@ -180,7 +278,56 @@ export async function cancelPaymentIntent(
         ne(payments.status, 'succeeded'),
       ),
     );
-  return 'canceled';
+}
+
+/** Stripe's 404 for an intent it does not know (`No such payment_intent: …`). */
+export function isMissingIntent(e: unknown): boolean {
+  const err = e as { type?: string; code?: string; statusCode?: number } | null;
+  return (
+    !!err &&
+    err.type === 'StripeInvalidRequestError' &&
+    (err.code === 'resource_missing' || err.statusCode === 404)
+  );
+}
+
+/** Stripe could not be reached, timed out, or failed on its side (5xx / rate limit). */
+export function isProviderDown(e: unknown): boolean {
+  const err = e as { type?: string; statusCode?: number } | null;
+  if (!err || typeof err !== 'object') return false;
+  return (
+    err.type === 'StripeConnectionError' ||
+    err.type === 'StripeAPIError' ||
+    err.type === 'StripeRateLimitError' ||
+    (typeof err.statusCode === 'number' && err.statusCode >= 500)
+  );
+}
+
+export const PROVIDER_RETRY_AFTER_SECONDS = 10;
+
+export function providerUnavailable() {
+  return serviceUnavailable(
+    'PAYMENT_PROVIDER_UNAVAILABLE',
+    '支付服务暂时无法连接，订单仍保留，请稍后再试 / The payment service cannot be reached right now; your order is kept, please try again shortly.',
+    { details: { retryAfterSeconds: PROVIDER_RETRY_AFTER_SECONDS } },
+  );
+}
+
+/** Runs a Stripe call; an unreachable Stripe becomes PAYMENT_PROVIDER_UNAVAILABLE (503). */
+export async function callStripe<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (isProviderDown(e)) {
+      console.error('[payment] Stripe unavailable', (e as Error).message);
+      throw providerUnavailable();
+    }
+    throw e;
+  }
+}
+
+/** Where Stripe sends a wallet payer back: our own pay page, from the app's configured origin. */
+export function returnUrlFor(communityId: string, orderId: string): string {
+  return `${appOrigin()}/pay/${orderId}?c=${communityId}&return=1`;
 }
 
 export type ApplyOutcome = {

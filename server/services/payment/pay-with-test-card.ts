@@ -3,8 +3,9 @@ import { getStripe, isStripeTestMode } from '@/server/payments/stripe';
 import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
-import { requireOrderAccess, requireRelay } from '@/server/services/relay/load';
-import { applyPaymentIntent, ensurePaymentIntent } from './intents';
+import { requireOrderAccess } from '@/server/services/relay/load';
+import { choosePaymentMethod, requirePayableOrder } from './choose-payment-method';
+import { applyPaymentIntent, callStripe, returnUrlFor } from './intents';
 
 export const TEST_CARDS = ['pm_card_visa', 'pm_card_chargeDeclined'] as const;
 export type TestCard = (typeof TEST_CARDS)[number];
@@ -13,8 +14,6 @@ export type PayWithTestCardInput = {
   communityId: string;
   orderId: string;
   paymentMethod: TestCard;
-  /** Where Stripe would send the phone back after a redirect (3-D Secure); our return page. */
-  returnUrl: string;
   /** One per tap of "pay": a double tap confirms once. */
   idempotencyKey: string;
 };
@@ -45,42 +44,33 @@ export async function payWithTestCard({
       '测试卡只能在测试模式下使用 / Test cards work in test mode only.',
     );
   }
-  const order = await requireOrderAccess(ctx, ctx.db, input.communityId, input.orderId);
+  const order = await requirePayableOrder(ctx, input.communityId, input.orderId);
   if (order.status === 'paid') return { outcome: 'succeeded', orderStatus: 'paid' };
-  if (order.status !== 'pending_payment') {
-    throw preconditionFailed(
-      'ORDER_NOT_PAYABLE',
-      '该订单已取消或已过期，无需付款 / This order was cancelled or expired; nothing to pay.',
-      {
-        details: { status: order.status },
-      },
-    );
+  const chosen = await choosePaymentMethod({
+    ctx,
+    input: { communityId: input.communityId, orderId: order.id, method: 'card' },
+  });
+  const piId = chosen.payment.paymentIntentId;
+  if (chosen.action.kind === 'none' || !piId) {
+    const after = await requireOrderAccess(ctx, ctx.db, input.communityId, input.orderId);
+    return after.status === 'paid'
+      ? { outcome: 'succeeded', orderStatus: 'paid' }
+      : { outcome: 'processing' };
   }
-  if (!order.holdUntil || order.holdUntil <= ctx.now()) {
-    throw preconditionFailed(
-      'ORDER_HOLD_ENDED',
-      '付款时间已过，商品已退回库存 / The time to pay has passed; the items went back to stock.',
-    );
-  }
-  const relay = await requireRelay(ctx.db, input.communityId, order.relayId);
-  if (relay.status === 'failed' || relay.status === 'cancelled') {
-    throw preconditionFailed('RELAY_ENDED', '该接龙已结束 / This relay has ended.');
-  }
-  const payment = await ensurePaymentIntent(ctx.database, input.communityId, order.id);
-  if (!payment)
-    throw preconditionFailed('ORDER_NOT_PAYABLE', '该订单无需付款 / Nothing to pay for this order.');
   const stripe = getStripe();
   let pi: Stripe.PaymentIntent;
   try {
-    pi = await stripe.paymentIntents.confirm(
-      payment.paymentIntentId,
-      { payment_method: input.paymentMethod, return_url: input.returnUrl },
-      { idempotencyKey: `linli-confirm:${payment.paymentIntentId}:${input.idempotencyKey}` },
+    pi = await callStripe(() =>
+      stripe.paymentIntents.confirm(
+        piId,
+        { payment_method: input.paymentMethod, return_url: returnUrlFor(input.communityId, order.id) },
+        { idempotencyKey: `linli-confirm:${piId}:${input.idempotencyKey}` },
+      ),
     );
   } catch (e) {
     const err = e as { type?: string; code?: string; decline_code?: string; message?: string };
     if (err.type !== 'StripeCardError') throw e;
-    const failed = await stripe.paymentIntents.retrieve(payment.paymentIntentId);
+    const failed = await stripe.paymentIntents.retrieve(piId);
     await applyPaymentIntent(ctx.database, failed);
     return {
       outcome: 'declined',

@@ -4,7 +4,7 @@ import { getStripe } from '@/server/payments/stripe';
 import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { requireOrderAccess } from '@/server/services/relay/load';
-import { applyPaymentIntent } from './intents';
+import { applyPaymentIntent, callStripe, isMissingIntent, markCanceled } from './intents';
 
 export type ReconcilePaymentInput = { communityId: string; orderId: string };
 
@@ -28,8 +28,18 @@ export async function reconcilePayment({
     .where(and(eq(payments.communityId, input.communityId), eq(payments.orderId, order.id)));
   let changed = false;
   for (const p of rows) {
-    if (p.status === 'succeeded') continue;
-    const pi = await getStripe().paymentIntents.retrieve(p.stripePaymentIntentId);
+    if (p.status === 'succeeded' || !p.stripePaymentIntentId) continue;
+    const piId = p.stripePaymentIntentId;
+    let pi;
+    try {
+      pi = await callStripe(() => getStripe().paymentIntents.retrieve(piId));
+    } catch (e) {
+      // Stripe forgot it (the mock restarted): it can never be paid; the pay page makes a new one.
+      if (!isMissingIntent(e)) throw e;
+      if (p.status !== 'canceled') await markCanceled(ctx.db, p);
+      changed = true;
+      continue;
+    }
     const outcome = await applyPaymentIntent(ctx.database, pi);
     changed ||= outcome.paid || outcome.refunds.length > 0;
   }

@@ -186,7 +186,18 @@ export async function executeRefund(database: Database, refund: RefundRow): Prom
     .from(payments)
     .where(and(eq(payments.communityId, refund.communityId), eq(payments.id, refund.paymentId)));
   if (!payment) throw new Error(`refund ${refund.id}: payment missing`);
-  if (isDemoPayment(payment.stripePaymentIntentId)) {
+  const piId = payment.stripePaymentIntentId;
+  if (!piId) {
+    // Cash on delivery: the cash goes back by hand, from whoever collected it; nothing goes to Stripe.
+    return recordStripeRefund(
+      database,
+      refund.communityId,
+      refund.id,
+      { id: null, status: 'succeeded' },
+      { cashReturnedBy: payment.collectedBy },
+    );
+  }
+  if (isDemoPayment(piId)) {
     // Seeded demo orders were never paid through a Stripe (the mock keeps nothing between runs):
     // in test mode their refunds are settled here, so the demo's shortfalls and failures work.
     return recordStripeRefund(database, refund.communityId, refund.id, {
@@ -198,7 +209,7 @@ export async function executeRefund(database: Database, refund: RefundRow): Prom
   try {
     stripeRefund = await getStripe().refunds.create(
       {
-        payment_intent: payment.stripePaymentIntentId,
+        payment_intent: piId,
         amount: refund.amountFen,
         metadata: {
           community_id: refund.communityId,
@@ -248,7 +259,8 @@ export async function recordStripeRefund(
   database: Database,
   communityId: string,
   refundId: string,
-  r: Pick<Stripe.Refund, 'id' | 'status'>,
+  r: { id: string | null; status: Stripe.Refund['status'] },
+  opts: { cashReturnedBy?: string | null } = {},
 ): Promise<RefundRow> {
   return database.db.transaction(async (tx) => {
     const status =
@@ -261,6 +273,7 @@ export async function recordStripeRefund(
       .update(refunds)
       .set({
         stripeRefundId: r.id,
+        ...(opts.cashReturnedBy !== undefined ? { cashReturnedBy: opts.cashReturnedBy } : {}),
         status,
         attempts: sql`${refunds.attempts} + 1`,
         lastError: null,

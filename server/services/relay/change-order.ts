@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { orders } from '@/db/schema';
-import { ensurePaymentIntent } from '@/server/services/payment/intents';
+import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
 import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
 import { requireUser } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
@@ -133,9 +133,13 @@ export async function changeOrder({
     const [r] = await executeRefunds(ctx.database, out.refunds);
     if (r) refund = { refundId: r.id, amountFen: r.amountFen, status: r.status };
   } else if (order.status === 'pending_payment') {
-    await ensurePaymentIntent(ctx.database, communityId, orderId).catch((e: unknown) =>
-      console.error('[relay] new intent after a reduction failed; the pay page will retry', e),
-    );
+    // The intent for the old amount must not be payable; the pay page makes one for the new amount.
+    const live = await livePayment(ctx.db, communityId, orderId);
+    if (live && live.amountFen !== newTotal && live.status !== 'succeeded') {
+      await cancelPaymentIntent(ctx.database, live, 'order_reduced').catch((e: unknown) =>
+        console.error('[relay] could not cancel the intent after a reduction; the pay page will retry', e),
+      );
+    }
   }
   return { orderId, totalFen: newTotal, revision: out.revision, refund };
 }

@@ -2,7 +2,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
 import { householdItemTotals, orderLines, orders, relayItems, relays } from '@/db/schema';
 import { requireActiveAdmission } from '@/server/services/merchant/admission-guard';
-import { ensurePaymentIntent, type PaymentView } from '@/server/services/payment/intents';
 import { requireUser } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
@@ -55,7 +54,8 @@ export type JoinedOrder = {
   doorDelivery: boolean;
 };
 
-export type JoinRelayResult = { order: JoinedOrder; payment: PaymentView | null; replayed: boolean };
+/** No PaymentIntent here: it is made when the payer chooses a method on the pay page. */
+export type JoinRelayResult = { order: JoinedOrder; replayed: boolean };
 
 type OrderRow = typeof orders.$inferSelect;
 
@@ -91,8 +91,8 @@ async function findByKey(db: ServiceContext['db'], communityId: string, placedBy
  *      transaction that fails earlier never consumes a number, so accepted orders are gap-free;
  *   4. the order, its lines, the audit row and the household's notification.
  * The total is computed here from the snapshotted prices. A retry with the same idempotency key
- * (also concurrent retries) returns the first order. After commit: the live chain is told, and the
- * order's PaymentIntent is created (a failure there leaves the order payable from the pay page).
+ * (also concurrent retries) returns the first order. After commit the live chain is told. No
+ * PaymentIntent is made here: the payer chooses a method on the pay page.
  */
 export async function joinRelay({
   ctx,
@@ -125,8 +125,7 @@ export async function joinRelay({
         },
       );
     }
-    const payment = await ensurePaymentSafely(ctx, communityId, first.id);
-    return { order: view(first), payment, replayed: true };
+    return { order: view(first), replayed: true };
   };
   const earlier = await replay();
   if (earlier) return earlier;
@@ -274,22 +273,7 @@ export async function joinRelay({
   }
 
   await publishChainChange(ctx.database, { communityId, relayId, version: created.version });
-  const payment = await ensurePaymentSafely(ctx, communityId, created.order.id);
-  return { order: view(created.order), payment, replayed: false };
-}
-
-/** The intent is made after commit; if Stripe is down the order stays, payable from the pay page. */
-async function ensurePaymentSafely(
-  ctx: ServiceContext,
-  communityId: string,
-  orderId: string,
-): Promise<PaymentView | null> {
-  try {
-    return await ensurePaymentIntent(ctx.database, communityId, orderId);
-  } catch (e) {
-    console.error('[relay] could not create the PaymentIntent yet; the pay page will retry', e);
-    return null;
-  }
+  return { order: view(created.order), replayed: false };
 }
 
 type ItemRow = typeof relayItems.$inferSelect;

@@ -9,7 +9,9 @@ export type ServiceErrorKind =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  /** 503: a dependency (Stripe, the SMS provider) is unreachable; the details carry a retry hint. */
+  | 'SERVICE_UNAVAILABLE';
 
 export class ServiceError extends Error {
   constructor(
@@ -39,6 +41,7 @@ export const notFound = make('NOT_FOUND');
 export const conflict = make('CONFLICT');
 export const preconditionFailed = make('PRECONDITION_FAILED');
 export const tooManyRequests = make('TOO_MANY_REQUESTS');
+export const serviceUnavailable = make('SERVICE_UNAVAILABLE');
 
 export function isServiceError(e: unknown): e is ServiceError {
   return e instanceof ServiceError;
