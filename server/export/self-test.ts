@@ -72,6 +72,7 @@ const STATUS = {
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 
 /** GET the round as CSV or XLSX; errors are `{ error: { code, message } }` with the matching status. */
