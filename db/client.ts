@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { resilientClient } from './resilience';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -18,8 +19,15 @@ export interface Database {
   driver: Driver;
   /** Publish to other listeners (NOTIFY on PostgreSQL, in-process on PGlite, which is one process). */
   notify(channel: string, payload: string): Promise<void>;
-  /** Subscribe; returns the unsubscribe function. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribe; returns the unsubscribe function. `onListen` runs each time the LISTEN is (re)made:
+   * after a dropped connection, notifications may have been missed, so listeners re-read.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onListen?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -41,19 +49,37 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   return options.url ? openPostgres(options.url, options.max) : openPglite(options);
 }
 
+const seconds = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
 async function openPostgres(url: string, max = 10): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'linli' } });
-  const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Db;
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: 'linli' },
+    // The driver's 30 s default connect timeout made requests hang for 31 s after a failover;
+    // a request retries within a 3 s budget instead (db/resilience.ts).
+    connect_timeout: seconds('LINLI_DB_CONNECT_TIMEOUT_S', 2),
+    // Idle connections are closed (and replaced on demand) rather than found dead later.
+    idle_timeout: seconds('LINLI_DB_IDLE_TIMEOUT_S', 30),
+    max_lifetime: seconds('LINLI_DB_MAX_LIFETIME_S', 30 * 60),
+    // Reconnect quickly after a drop, backing off while the server stays away.
+    backoff: (attempt: number) => Math.min(2, 0.05 * 2 ** attempt),
+  });
+  const db = drizzle({ client: resilientClient(client), schema, casing: 'snake_case' }) as unknown as Db;
   return {
     db,
     driver: 'postgres',
     async notify(channel, payload) {
       await client.notify(channel, payload);
     },
-    async listen(channel, onMessage) {
-      const sub = await client.listen(channel, onMessage);
+    async listen(channel, onMessage, onListen) {
+      // postgres.js re-LISTENs on a new connection after a drop and calls onListen again.
+      const sub = await client.listen(channel, onMessage, onListen);
       return () => sub.unlisten();
     },
     close: () => client.end({ timeout: 5 }),
@@ -79,8 +105,9 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     async notify(channel, payload) {
       bus.emit(channel, payload);
     },
-    async listen(channel, onMessage) {
+    async listen(channel, onMessage, onListen) {
       bus.on(channel, onMessage);
+      onListen?.();
       return async () => {
         bus.off(channel, onMessage);
       };

@@ -6,6 +6,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Database } from '@/db/client';
+import { DatabaseUnavailableError, findDatabaseUnavailable, isConnectionError } from '@/db/resilience';
 import { membershipsIn, type Role } from '@/server/services/shared/access';
 import type { ServiceContext, SessionUser } from '@/server/services/shared/context';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
@@ -95,6 +96,8 @@ async function* mapStreamErrors(source: AsyncIterable<unknown>, path: string): A
     yield* source;
   } catch (e) {
     if (isServiceError(e)) throw toTRPCError(e);
+    if (isConnectionError(e))
+      throw toTRPCError(findDatabaseUnavailable(e) ?? new DatabaseUnavailableError(e));
     if (!(e instanceof TRPCError)) console.error(`[trpc] ${path} stream failed`, e);
     throw e;
   }
@@ -106,6 +109,8 @@ const mapServiceErrors = t.middleware(async function mapServiceErrors({ next, pa
   if (!result.ok) {
     const cause = result.error.cause;
     if (isServiceError(cause)) throw toTRPCError(cause);
+    if (isConnectionError(cause))
+      throw toTRPCError(findDatabaseUnavailable(cause) ?? new DatabaseUnavailableError(cause));
     if (result.error.code === 'INTERNAL_SERVER_ERROR') {
       console.error(`[trpc] ${path} failed`, result.error.cause ?? result.error);
     }

@@ -10,7 +10,7 @@ export type ServiceErrorKind =
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
   | 'TOO_MANY_REQUESTS'
-  /** 503: a dependency (Stripe, the SMS provider) is unreachable; the details carry a retry hint. */
+  /** 503: a dependency (the database, Stripe, the SMS provider) is unreachable; the details carry a retry hint. */
   | 'SERVICE_UNAVAILABLE';
 
 export class ServiceError extends Error {
