@@ -12,6 +12,7 @@ import { paymentRouter } from './routers/payment';
 import { picklistRouter } from './routers/picklist';
 import { relayRouter } from './routers/relay';
 import { rosterRouter } from './routers/roster';
+import { volunteersRouter } from './routers/volunteers';
 
 /** One router per domain; each domain's helper registers its router here. */
 export const appRouter = router({
@@ -28,6 +29,7 @@ export const appRouter = router({
   picklist: picklistRouter,
   relay: relayRouter,
   roster: rosterRouter,
+  volunteers: volunteersRouter,
 });
 
 export type AppRouter = typeof appRouter;
