@@ -125,7 +125,7 @@ describe('shifts and slots', () => {
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     for (const r of results.filter((x) => x.status === 'rejected'))
-      expect((r).reason).toMatchObject({ code: 'CONFLICT' });
+      expect(r.reason).toMatchObject({ code: 'CONFLICT' });
     const [row] = await database.db.select().from(volunteerTasks).where(eq(volunteerTasks.id, t.id));
     expect(row!.filled).toBe(2);
     expect(
