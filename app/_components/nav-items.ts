@@ -20,6 +20,7 @@ export const NAV_ITEMS: Record<NavRole, NavItem[]> = {
     { href: '/c/[communityId]/care', label: 'shell.nav.care', icon: 'care' },
     { href: '/c/[communityId]/admissions', label: 'merchant.nav.admissions', icon: 'shield' },
     { href: '/c/[communityId]/board', label: 'distribution.nav.board', icon: 'chart' },
+    { href: '/c/[communityId]/health', label: 'health.nav.health', icon: 'shield' },
   ],
   volunteer: [
     { href: '/v/[communityId]', label: 'shell.nav.volunteerHome', icon: 'home', exact: true },
@@ -27,12 +28,14 @@ export const NAV_ITEMS: Record<NavRole, NavItem[]> = {
     { href: '/v/[communityId]/checkoff', label: 'distribution.nav.checkoff', icon: 'qr' },
     { href: '/v/[communityId]/gate', label: 'distribution.nav.gate', icon: 'spray' },
     { href: '/v/[communityId]/order-for', label: 'relay.nav.orderFor', icon: 'cart' },
+    { href: '/v/[communityId]/health', label: 'health.nav.health', icon: 'shield' },
   ],
   resident: [
     { href: '/r/[communityId]', label: 'shell.nav.residentHome', icon: 'home', exact: true },
     { href: '/r/[communityId]/relays', label: 'relay.nav.relays', icon: 'cart' },
     { href: '/r/[communityId]/orders', label: 'relay.nav.orders', icon: 'list' },
     { href: '/r/[communityId]/bag', label: 'distribution.nav.bag', icon: 'box' },
+    { href: '/r/[communityId]/health', label: 'health.nav.health', icon: 'shield' },
   ],
   merchant: [
     { href: '/m/[merchantId]', label: 'shell.nav.merchantHome', icon: 'store', exact: true },

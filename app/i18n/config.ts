@@ -17,6 +17,7 @@ export const NAMESPACES = [
   'distribution',
   'relay',
   'payment',
+  'health',
 ] as const;
 
 export function toLocale(value: string | undefined | null): Locale {

@@ -1,5 +1,6 @@
 import type { Database } from '@/db/client';
 import { seedDistributionDemo } from './distribution';
+import { seedHealthDemo } from './health';
 import { seedMerchantDocuments } from './merchant-documents';
 import { seedDemoRelays } from './relays';
 import type { ProductKey } from './merchants';
@@ -63,4 +64,4 @@ export type ExtraSeed = (database: Database, demo: DemoRefs) => Promise<void>;
  * times relative to the moment it runs are fine where the feature needs them) and run its writes
  * in one transaction.
  */
-export const EXTRA_SEEDS: ExtraSeed[] = [seedDistributionDemo, seedMerchantDocuments, seedDemoRelays];
+export const EXTRA_SEEDS: ExtraSeed[] = [seedDistributionDemo, seedMerchantDocuments, seedDemoRelays, seedHealthDemo];
