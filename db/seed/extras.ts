@@ -64,4 +64,9 @@ export type ExtraSeed = (database: Database, demo: DemoRefs) => Promise<void>;
  * times relative to the moment it runs are fine where the feature needs them) and run its writes
  * in one transaction.
  */
-export const EXTRA_SEEDS: ExtraSeed[] = [seedDistributionDemo, seedMerchantDocuments, seedDemoRelays, seedHealthDemo];
+export const EXTRA_SEEDS: ExtraSeed[] = [
+  seedDistributionDemo,
+  seedMerchantDocuments,
+  seedDemoRelays,
+  seedHealthDemo,
+];
