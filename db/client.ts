@@ -43,10 +43,12 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** postgres.js pool size. */
   max?: number;
+  /** Sees every statement drizzle sends (the Citus routing test captures them this way). */
+  onStatement?: (query: string, params: unknown[]) => void;
 }
 
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.max) : openPglite(options);
+  return options.url ? openPostgres(options.url, options.max, options.onStatement) : openPglite(options);
 }
 
 const seconds = (name: string, fallback: number) => {
@@ -54,7 +56,17 @@ const seconds = (name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
-async function openPostgres(url: string, max = 10): Promise<Database> {
+function statementLogger(onStatement: OpenOptions['onStatement']) {
+  return onStatement
+    ? { logQuery: (query: string, params: unknown[]) => onStatement(query, params) }
+    : undefined;
+}
+
+async function openPostgres(
+  url: string,
+  max = 10,
+  onStatement?: OpenOptions['onStatement'],
+): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, {
@@ -70,7 +82,12 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
     // Reconnect quickly after a drop, backing off while the server stays away.
     backoff: (attempt: number) => Math.min(2, 0.05 * 2 ** attempt),
   });
-  const db = drizzle({ client: resilientClient(client), schema, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzle({
+    client: resilientClient(client),
+    schema,
+    casing: 'snake_case',
+    logger: statementLogger(onStatement),
+  }) as unknown as Db;
   return {
     db,
     driver: 'postgres',
@@ -95,7 +112,12 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     dataDir: options.loadDataDir ? undefined : dataDir,
     loadDataDir: options.loadDataDir,
   });
-  const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzle({
+    client,
+    schema,
+    casing: 'snake_case',
+    logger: statementLogger(options.onStatement),
+  }) as unknown as Db;
   // PGlite lives inside this one process, so an in-process emitter is exactly as wide as NOTIFY would be.
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
@@ -148,6 +170,36 @@ export async function countMigrations(db: DbOrTx): Promise<number> {
  */
 export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return (result as { rows?: T[] }).rows ?? [];
+}
+
+type PreparingDb = {
+  session: {
+    prepareQuery(
+      query: { sql: string; params: unknown[] },
+      fields: undefined,
+      name: string,
+      arrayMode: false,
+    ): { execute(): Promise<unknown> };
+  };
+  dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } };
+};
+
+/**
+ * Like `queryRows`, but as a named prepared statement: postgres.js parses and plans it once per
+ * connection and then only binds and executes (drizzle sends `db.execute()` unprepared). For the hot
+ * paths (the join, the chain, my orders, check-off, the pick list). PGlite runs it as usual.
+ */
+export async function preparedRows<T extends Record<string, unknown>>(
+  db: DbOrTx,
+  name: string,
+  query: SQL,
+): Promise<T[]> {
+  const { session, dialect } = db as unknown as PreparingDb;
+  const result: unknown = await session
+    .prepareQuery(dialect.sqlToQuery(query), undefined, name, false)
+    .execute();
   if (Array.isArray(result)) return result as T[];
   return (result as { rows?: T[] }).rows ?? [];
 }

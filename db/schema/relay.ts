@@ -88,6 +88,17 @@ export const relays = pgTable(
     foreignKey({ columns: [t.communityId], foreignColumns: [communities.id] }),
     index().on(t.communityId, t.status, t.closesAt),
     index().on(t.merchantId, t.status),
+    // The timed sweeps (open, cutoff, settle) look across all compounds for due work: each finds it
+    // through a small partial index on (status, due column) instead of scanning every compound's relays.
+    index('relays_due_to_open')
+      .on(t.status, t.opensAt)
+      .where(sql`${t.status} = 'draft'`),
+    index('relays_due_to_close')
+      .on(t.status, t.closesAt)
+      .where(sql`${t.status} = 'open'`),
+    index('relays_due_to_settle')
+      .on(t.status, t.closedAt)
+      .where(sql`${t.status} = 'closed'`),
     check('relays_window', sql`${t.closesAt} > ${t.opensAt}`),
     check('relays_threshold_nonnegative', sql`${t.thresholdValue} >= 0`),
     check('relays_next_seq_positive', sql`${t.nextSeq} >= 1`),
@@ -178,6 +189,11 @@ export const orders = pgTable(
     status: orderStatus().notNull().default('pending_payment'),
     totalFen: integer().notNull(),
     idempotencyKey: text().notNull(),
+    /**
+     * Fingerprint of the join request that made the order (household, lines, note): the same key with
+     * a different request is refused (IDEMPOTENCY_KEY_MISMATCH), as Stripe does. Null on older orders.
+     */
+    requestHash: text(),
     /** An unpaid order holds its stock until then. */
     holdUntil: timestamp({ withTimezone: true }),
     paidAt: timestamp({ withTimezone: true }),
@@ -206,6 +222,10 @@ export const orders = pgTable(
     index().on(t.communityId, t.householdId),
     index()
       .on(t.communityId, t.holdUntil)
+      .where(sql`${t.status} = 'pending_payment'`),
+    // The expiry sweep across compounds: due unpaid holds, oldest first.
+    index('orders_due_to_expire')
+      .on(t.status, t.holdUntil)
       .where(sql`${t.status} = 'pending_payment'`),
     check('orders_total_nonnegative', sql`${t.totalFen} >= 0`),
     check('orders_seq_positive', sql`${t.seq} >= 1`),

@@ -187,6 +187,9 @@ export async function seedDemoIfEmpty(
   }
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} demo extra seed(s) failed`);
   const extrasMs = performance.now() - extrasStarted;
+  // Thousands of rows just arrived and autovacuum may be off: plan the first pick list with real
+  // statistics, not for one row (issue 12).
+  await database.db.execute(sql`analyze`);
 
   const [z, d] = plan.compounds as [CompoundPlan, CompoundPlan];
   const fmt = (x: number) => x.toLocaleString('en-US');

@@ -7,7 +7,7 @@ import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Database } from '@/db/client';
 import { DatabaseUnavailableError, findDatabaseUnavailable, isConnectionError } from '@/db/resilience';
-import { membershipsIn, type Role } from '@/server/services/shared/access';
+import { myMemberships, type Role } from '@/server/services/shared/access';
 import type { ServiceContext, SessionUser } from '@/server/services/shared/context';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
 import { assertSafeText, TEXT_INVALID } from '@/server/services/shared/zod';
@@ -25,6 +25,8 @@ export function createContext(opts: CreateContextOptions): ServiceContext & { he
     db: opts.database.db,
     user: opts.user,
     now: opts.now ?? (() => new Date()),
+    // One read of the caller's memberships per compound per request (communityProcedure + service).
+    memberships: new Map(),
     headers: opts.headers ?? new Headers(),
   };
 }
@@ -156,7 +158,7 @@ export function communityProcedure(roles?: readonly Role[]) {
     input,
     next,
   }) {
-    const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
+    const mine = await myMemberships(ctx, input.communityId);
     if (mine.length === 0 || (roles && !mine.some((m) => roles.includes(m.role)))) {
       throw new TRPCError({
         code: 'FORBIDDEN',

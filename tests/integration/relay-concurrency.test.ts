@@ -8,7 +8,9 @@ import { queryRows, type Database } from '@/db/client';
 import { householdItemTotals, orders, relayItems } from '@/db/schema';
 import { choosePaymentMethod } from '@/server/services/payment/choose-payment-method';
 import { joinRelay } from '@/server/services/relay/join-relay';
+import type { TRPCError } from '@trpc/server';
 import { isServiceError } from '@/server/services/shared/errors';
+import { callerFor } from '../helpers/context';
 import { createTestDatabase } from '../helpers/db';
 import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '../helpers/relay-world';
 import { startTestStripe, type TestStripe } from '../helpers/stripe';
@@ -175,5 +177,50 @@ describe('a phone retrying one submit 10 times at once', () => {
     expect(stripe.mock.paymentIntents()).toHaveLength(1);
     expect(intents[0]!.amount).toBe(3 * 6800);
     expect(new Set(chosen.map((r) => r.payment.paymentIntentId))).toEqual(new Set([intents[0]!.id]));
+  });
+});
+
+describe('the same idempotency key with a different body (issue 11 item 7)', () => {
+  it('is refused with IDEMPOTENCY_KEY_MISMATCH (422), even when both arrive at once; one order only', async () => {
+    const relayId = await openTestRelay(w, { items: [{ product: 'eggs', stockCap: 100 }] });
+    const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+    const h = w.community.households[5]!;
+    const user = w.residents.get(h.id)!;
+    const key = newKey('changed');
+    const send = (qty: number) =>
+      callerFor(database, user, () => w.clock.now).relay.join({
+        communityId: w.community.id,
+        relayId,
+        householdId: h.id,
+        lines: [{ relayItemId: item!.id, qty }],
+        idempotencyKey: key,
+      });
+    // Two bodies under one key, five copies of each, all at once.
+    const settled = await Promise.allSettled([3, 2, 3, 2, 3, 2, 3, 2, 3, 2].map((q) => send(q)));
+    const ok = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const refused = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as TRPCError] : []));
+    expect(new Set(ok.map((r) => r.order.orderId)).size).toBe(1);
+    const kept = ok[0]!.order.totalFen / item!.unitPriceFen;
+    expect(ok).toHaveLength(5);
+    expect(refused).toHaveLength(5);
+    for (const e of refused) {
+      expect(e.code).toBe('UNPROCESSABLE_CONTENT');
+      expect((e.cause as { code?: string }).code).toBe('IDEMPOTENCY_KEY_MISMATCH');
+    }
+    const rows = await database.db.select().from(orders).where(eq(orders.relayId, relayId));
+    expect(rows).toHaveLength(1);
+    const [after] = await database.db.select().from(relayItems).where(eq(relayItems.id, item!.id));
+    expect(after!.sold).toBe(kept);
+    // The same body again is still the first order; a new key (the form changed) is a new order.
+    expect((await send(kept)).replayed).toBe(true);
+    await expect(send(kept === 3 ? 2 : 3)).rejects.toMatchObject({ code: 'UNPROCESSABLE_CONTENT' });
+    const fresh = await callerFor(database, user, () => w.clock.now).relay.join({
+      communityId: w.community.id,
+      relayId,
+      householdId: h.id,
+      lines: [{ relayItemId: item!.id, qty: 1 }],
+      idempotencyKey: newKey('changed'),
+    });
+    expect(fresh.order.seq).toBe(2);
   });
 });

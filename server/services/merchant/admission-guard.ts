@@ -19,6 +19,13 @@ const EXPIRED = () =>
 const SUSPENDED = () =>
   preconditionFailed('ADMISSION_SUSPENDED', '商家已被暂停 / This merchant is suspended in this compound.');
 
+/** The same refusals, by code, for the join's SQL function (server/services/relay/join-relay.ts). */
+export const ADMISSION_REFUSALS = {
+  ADMISSION_NOT_APPROVED: NOT_APPROVED,
+  ADMISSION_EXPIRED: EXPIRED,
+  ADMISSION_SUSPENDED: SUSPENDED,
+} as const;
+
 /**
  * The check every relay opening and every join runs: the merchant is admitted to the compound and
  * its food permit and vehicle pass are still valid today. A document past its date refuses the sale

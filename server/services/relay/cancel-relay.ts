@@ -11,6 +11,7 @@ import { publishChainChange } from './chain-bus';
 import { requireMerchantRelay } from './load';
 import { RELAY_TRANSITIONS, illegalTransition, ordersHref } from './rules';
 import { cancelIntentsOfOrders, cancelOrdersOfDeadRelay } from './transitions';
+import { analyzeIfStale, RELAY_ORDER_TABLES } from '@/server/services/shared/statistics';
 
 export type CancelRelayInput = { merchantId: string; communityId: string; relayId: string; reason: string };
 
@@ -122,6 +123,8 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
     live.filter((o) => o.status === 'pending_payment').map((o) => o.id),
   );
   const settled = await executeRefunds(ctx.database, out.refunds);
+  // Every order of the relay just changed at once (issue 12: statistics after bulk writes).
+  if (live.length > 0) await analyzeIfStale(ctx.db, RELAY_ORDER_TABLES);
   return {
     relayId: relay.id,
     status: 'cancelled' as const,

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '@/db/client';
-import { membershipsIn, requireUser } from '@/server/services/shared/access';
+import { myMemberships, requireUser } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import {
@@ -144,18 +144,20 @@ export async function getRelay({
   input: GetRelayInput;
 }): Promise<RelayView> {
   requireUser(ctx);
-  const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
+  const mine = await myMemberships(ctx, input.communityId);
   if (mine.length === 0) throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
   const relay = await requireRelay(ctx.db, input.communityId, input.relayId);
   return buildRelayView(ctx.db, relay, householdIdsOf(mine), ctx.now());
 }
 
-export function householdIdsOf(memberships: { role: string; householdId: string | null }[]): string[] {
+export function householdIdsOf(
+  memberships: readonly { role: string; householdId: string | null }[],
+): string[] {
   return [
     ...new Set(memberships.filter((m) => m.role === 'resident' && m.householdId).map((m) => m.householdId!)),
   ];
 }
 
 export async function myHouseholdIds(ctx: AuthedContext, communityId: string): Promise<string[]> {
-  return householdIdsOf(await membershipsIn(ctx.db, ctx.user.id, communityId));
+  return householdIdsOf(await myMemberships(ctx, communityId));
 }

@@ -1,32 +1,31 @@
+import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '@/db/client';
-import { householdItemTotals, orderLines, orders, relayItems, relays } from '@/db/schema';
-import { requireActiveAdmission } from '@/server/services/merchant/admission-guard';
-import { requireUser } from '@/server/services/shared/access';
-import { writeAudit } from '@/server/services/shared/audit';
-import type { ServiceContext } from '@/server/services/shared/context';
-import { badRequest, conflict, pgErrorCode, PG_CHECK_VIOLATION } from '@/server/services/shared/errors';
-import { notifyUsers } from '@/server/services/shared/notify';
-import { publishChainChange } from './chain-bus';
+import { preparedRows, type Tx } from '@/db/client';
+import { DEFAULT_COMMUNITY_SETTINGS, householdItemTotals, relayItems } from '@/db/schema';
+import { ADMISSION_REFUSALS, shanghaiDate } from '@/server/services/merchant/admission-guard';
+import { myMemberships, requireUser } from '@/server/services/shared/access';
+import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import {
-  householdUserIds,
-  relayItemsOf,
-  requireRelay,
-  resolveHouseholdScope,
-  unpaidHoldMinutes,
-} from './load';
+  badRequest,
+  conflict,
+  isServiceError,
+  notFound,
+  pgErrorCode,
+  PG_CHECK_VIOLATION,
+  PG_SERIALIZATION_FAILURE,
+  PG_UNIQUE_VIOLATION,
+  unprocessable,
+  type ServiceError,
+} from '@/server/services/shared/errors';
+import { CHAIN_CHANNEL, publishChainChange } from './chain-bus';
 import {
   assertJoinable,
-  formatFen,
-  holdUntil,
   householdLimitError,
-  normalizeJoinLines,
-  orderTotalFen,
-  ordersHref,
   soldOutError,
+  validateQty,
+  type RelayStatus,
   type RequestedLine,
 } from './rules';
-import { inTransaction, ts } from './tx';
 
 export type JoinRelayInput = {
   communityId: string;
@@ -57,42 +56,65 @@ export type JoinedOrder = {
 /** No PaymentIntent here: it is made when the payer chooses a method on the pay page. */
 export type JoinRelayResult = { order: JoinedOrder; replayed: boolean };
 
-type OrderRow = typeof orders.$inferSelect;
+/** SQLSTATE of a refusal raised by linli_join_relay() (db/migrations/0010_join_relay_function.sql). */
+const JOIN_REFUSAL = 'LNJ01';
+const PG_DEADLOCK = '40P01';
 
-function view(o: OrderRow): JoinedOrder {
+type Merged = { lines: RequestedLine[]; firstIndex: number[] };
+
+/** Quantities checked, duplicates of one item merged, sorted by item id (the lock order). */
+function mergeLines(lines: readonly RequestedLine[]): Merged {
+  if (lines.length === 0)
+    throw badRequest('ORDER_EMPTY', '请至少选择一件商品 / Choose at least one item.', { field: 'lines' });
+  const merged = new Map<string, { qty: number; index: number }>();
+  lines.forEach((l, index) => {
+    validateQty(l.qty, `lines.${index}.qty`);
+    const had = merged.get(l.relayItemId);
+    merged.set(l.relayItemId, { qty: (had?.qty ?? 0) + l.qty, index: had?.index ?? index });
+  });
+  const sorted = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
-    orderId: o.id,
-    seq: o.seq,
-    status: o.status,
-    totalFen: o.totalFen,
-    holdUntil: o.holdUntil,
-    onBehalf: o.onBehalf,
-    doorDelivery: o.doorDelivery,
+    lines: sorted.map(([relayItemId, m]) => ({ relayItemId, qty: m.qty })),
+    firstIndex: sorted.map(([, m]) => m.index),
   };
 }
 
-async function findByKey(db: ServiceContext['db'], communityId: string, placedBy: string, key: string) {
-  const [o] = await db
-    .select()
-    .from(orders)
-    .where(
-      and(eq(orders.communityId, communityId), eq(orders.placedBy, placedBy), eq(orders.idempotencyKey, key)),
-    );
-  return o;
+/**
+ * What makes two submissions "the same request" for the idempotency key: the household, the
+ * merged lines and the note. (The relay is compared on its own: another relay is KEY_REUSED.)
+ */
+export function joinRequestHash(householdId: string, lines: readonly RequestedLine[], note: string): string {
+  const canonical = JSON.stringify([householdId, lines.map((l) => [l.relayItemId, l.qty]), note]);
+  return createHash('sha256').update(canonical).digest('base64url');
 }
 
+type JoinRow = {
+  orderId: string;
+  seq: number;
+  status: JoinedOrder['status'];
+  totalFen: number;
+  holdUntil: string | null;
+  onBehalf: boolean;
+  doorDelivery: boolean;
+  version: number;
+  replayed: boolean;
+};
+
 /**
- * 接龙: joins a relay for a household in ONE transaction —
- *   1. per line, in item-id order, stock taken with one conditional UPDATE (the CHECK
- *      `sold <= stock_cap` backs it): no row back → RELAY_SOLD_OUT naming the item;
- *   2. the per-household limit with one conditional upsert on household_item_totals, which
- *      serializes concurrent joins of one household;
- *   3. the 接龙号 taken LAST, from `relays.next_seq`, guarded by the relay still being open: a
- *      transaction that fails earlier never consumes a number, so accepted orders are gap-free;
- *   4. the order, its lines, the audit row and the household's notification.
- * The total is computed here from the snapshotted prices. A retry with the same idempotency key
- * (also concurrent retries) returns the first order. After commit the live chain is told. No
- * PaymentIntent is made here: the payer chooses a method on the pay page.
+ * 接龙: joins a relay for a household in ONE statement, `linli_join_relay()` (a SQL function
+ * created by db/migrations/0010_join_relay_function.sql), prepared on PostgreSQL. In its implicit
+ * transaction it does: the replay check (the same idempotency key returns the first order; the
+ * same key with a different request is refused with IDEMPOTENCY_KEY_MISMATCH), the household scope
+ * (own household, or 代下单 by a coordinator or the stairwell's volunteer), the relay window, the
+ * items and the per-household limits, the sold-out fast path from the snapshot, the admission
+ * (FOR SHARE), stock per line with one conditional UPDATE (the CHECK `sold <= stock_cap` backs it),
+ * the household's units with one conditional upsert, the 接龙号 LAST (a refused join never consumes
+ * a number, so accepted numbers are gap-free), the order, its lines, the audit row, the household's
+ * notifications and, on PostgreSQL, the chain NOTIFY (delivered at commit). A refusal comes back as
+ * SQLSTATE LNJ01 with the stable code; it is mapped to the same ServiceError as before.
+ *
+ * With the session and the memberships (read once per request, shared with the procedure's role
+ * check) an accepted join is 3 round trips to the database.
  */
 export async function joinRelay({
   ctx,
@@ -108,236 +130,170 @@ export async function joinRelay({
     throw badRequest(
       'IDEMPOTENCY_KEY_INVALID',
       '请求缺少有效的幂等键 / The request needs a valid idempotency key.',
-      {
-        field: 'idempotencyKey',
-      },
+      { field: 'idempotencyKey' },
     );
   }
-  const replay = async (): Promise<JoinRelayResult | null> => {
-    const first = await findByKey(ctx.db, communityId, ctx.user.id, key);
-    if (!first) return null;
-    if (first.relayId !== relayId) {
-      throw conflict(
-        'IDEMPOTENCY_KEY_REUSED',
-        '这个请求编号已用于另一个接龙 / This request id was already used for another relay.',
-        {
-          field: 'idempotencyKey',
-        },
-      );
-    }
-    return { order: view(first), replayed: true };
-  };
-  const earlier = await replay();
-  if (earlier) return earlier;
-
+  const merged = mergeLines(input.lines);
+  const note = (input.note ?? '').slice(0, 200);
+  const mine = await myMemberships(ctx, communityId);
   const now = ctx.now();
-  const scope = await resolveHouseholdScope(ctx, ctx.db, communityId, input.householdId);
-  const relay = await requireRelay(ctx.db, communityId, relayId);
-  assertJoinable(relay, now);
-  const items = await relayItemsOf(ctx.db, communityId, relayId);
-  const lines = normalizeJoinLines(input.lines, items);
-  const byId = new Map(items.map((i) => [i.id, i]));
-  const priced = lines.map((l) => ({ ...l, unitPriceFen: byId.get(l.relayItemId)!.unitPriceFen }));
-  const totalFen = orderTotalFen(priced);
-  if (input.expectedTotalFen !== undefined && input.expectedTotalFen !== totalFen) {
-    throw conflict(
-      'ORDER_TOTAL_MISMATCH',
-      '价格已更新，请核对后再提交 / The price shown is out of date; check the total and submit again.',
-      {
-        field: 'expectedTotalFen',
-        details: { totalFen },
-      },
+  const call = () =>
+    preparedRows<{ j: JoinRow | string }>(
+      ctx.db,
+      'linli_join_relay',
+      sql`select linli_join_relay(
+            ${communityId}::uuid, ${relayId}::uuid, ${input.householdId}::uuid, ${ctx.user.id}::uuid,
+            ${ctx.user.name}, ${key}, ${joinRequestHash(input.householdId, merged.lines, note)},
+            ${pgArray(merged.lines.map((l) => l.relayItemId))}::uuid[],
+            ${pgArray(merged.lines.map((l) => l.qty))}::int[],
+            ${pgArray(merged.firstIndex)}::int[],
+            ${note}, ${input.expectedTotalFen ?? null}::bigint,
+            ${now.toISOString()}::timestamptz, ${shanghaiDate(now)}::date,
+            ${DEFAULT_COMMUNITY_SETTINGS.unpaidHoldMinutes}::int,
+            ${pgArray(mine.map((m) => m.role))}::text[],
+            ${pgArray(mine.flatMap((m) => (m.role === 'resident' && m.householdId ? [m.householdId] : [])))}::uuid[],
+            ${ctx.database.driver === 'postgres' ? CHAIN_CHANNEL : null}::text
+          ) as j`,
     );
+  const row = await withRetries(ctx, input, now, call);
+  if (!row.replayed && ctx.database.driver !== 'postgres') {
+    // PGlite: one process, the doorbell rings in-process (PostgreSQL sent NOTIFY with the commit).
+    await publishChainChange(ctx.database, { communityId, relayId, version: row.version });
   }
-  // Refuse at once when the snapshot already shows too little stock: in a flash crowd most joins are
-  // refusals, and this spares them the transaction. Stock only comes back through cancellations, so a
-  // refusal from the snapshot was true when it was read; acceptance is still decided by the
-  // conditional UPDATE in the transaction.
-  for (const line of lines) {
-    const item = byId.get(line.relayItemId)!;
-    if (item.stockCap !== null && item.stockCap - item.sold < line.qty) {
-      throw soldOutError(item, Math.max(0, item.stockCap - item.sold));
-    }
-  }
-  const hold = holdUntil(now, await unpaidHoldMinutes(ctx.db, communityId));
-
-  let created: { order: OrderRow; version: number };
-  try {
-    created = await inTransaction(ctx.db, async (tx) => {
-      await requireActiveAdmission(tx, communityId, relay.merchantId, now);
-      for (const line of lines) {
-        const item = byId.get(line.relayItemId)!;
-        await takeStock(tx, communityId, relayId, item, line.qty);
-        if (item.perHouseholdLimit !== null) {
-          await addToHouseholdTotal(tx, communityId, item, scope.householdId, line.qty);
-        }
-      }
-      const [seqRow] = await queryRows<{ seq: number; version: number }>(
-        tx,
-        sql`update relays set next_seq = next_seq + 1, chain_version = chain_version + 1, updated_at = ${ts(now)}
-             where community_id = ${communityId}::uuid and id = ${relayId}::uuid
-               and status = 'open' and opens_at <= ${ts(now)} and closes_at > ${ts(now)}
-         returning next_seq - 1 as seq, chain_version as version`,
-      );
-      if (!seqRow) {
-        // Closed (or cancelled) while we were taking stock: say exactly what happened.
-        const [fresh] = await tx
-          .select()
-          .from(relays)
-          .where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
-        assertJoinable(fresh!, now);
-        throw conflict('RELAY_CLOSED', '该接龙已截单 / This relay is closed.');
-      }
-      const seq = Number(seqRow.seq);
-      const version = Number(seqRow.version);
-      const free = totalFen === 0;
-      const [order] = await tx
-        .insert(orders)
-        .values({
-          communityId,
-          relayId,
-          seq,
-          householdId: scope.householdId,
-          placedBy: ctx.user.id,
-          onBehalf: scope.onBehalf,
-          doorDelivery: scope.doorDelivery,
-          status: free ? 'paid' : 'pending_payment',
-          totalFen,
-          idempotencyKey: key,
-          holdUntil: free ? null : hold,
-          paidAt: free ? now : null,
-          chainVersion: version,
-          note: (input.note ?? '').slice(0, 200),
-        })
-        .returning();
-      await tx.insert(orderLines).values(
-        priced.map((l) => ({
-          communityId,
-          orderId: order!.id,
-          relayItemId: l.relayItemId,
-          qty: l.qty,
-          unitPriceFen: l.unitPriceFen,
-        })),
-      );
-      await writeAudit(tx, {
-        communityId,
-        actorUserId: ctx.user.id,
-        action: scope.onBehalf ? 'order.placed_on_behalf' : 'order.placed',
-        entityType: 'order',
-        entityId: order!.id,
-        after: {
-          relayId,
-          seq,
-          householdId: scope.householdId,
-          totalFen,
-          lines: priced,
-          doorDelivery: scope.doorDelivery,
-        },
-      });
-      const userIds = await householdUserIds(tx, communityId, scope.householdId, ctx.user.id);
-      await notifyUsers(
-        tx,
-        userIds.map((userId) => ({
-          communityId,
-          userId,
-          kind: 'order.placed',
-          payload: {
-            orderId: order!.id,
-            relayId,
-            relayTitle: relay.title,
-            seq,
-            totalFen,
-            amount: formatFen(totalFen),
-            onBehalf: scope.onBehalf,
-            placedByName: scope.onBehalf ? ctx.user.name : null,
-            // The volunteer who ordered goes back to their list; the household to its orders.
-            href:
-              scope.onBehalf && userId === ctx.user.id
-                ? `/v/${communityId}/order-for`
-                : ordersHref(communityId),
-          },
-        })),
-      );
-      return { order: order!, version };
-    });
-  } catch (e) {
-    // A concurrent retry with the same key may have won: its order is the answer, whatever
-    // this attempt ran into (unique violation, or the stock the first one took).
-    const again = await replay();
-    if (again) return again;
-    if (pgErrorCode(e) === PG_CHECK_VIOLATION) {
-      // Only reachable if the conditional UPDATE were bypassed: the CHECK is the last line.
-      throw conflict('RELAY_SOLD_OUT', '商品已抢完 / Sold out.', { field: 'lines' });
-    }
-    throw e;
-  }
-
-  await publishChainChange(ctx.database, { communityId, relayId, version: created.version });
-  return { order: view(created.order), replayed: false };
-}
-
-type ItemRow = typeof relayItems.$inferSelect;
-
-/** One conditional UPDATE: either the units are ours, or nobody's stock moved. */
-export async function takeStock(
-  tx: Tx,
-  communityId: string,
-  relayId: string,
-  item: ItemRow,
-  qty: number,
-): Promise<void> {
-  const taken = await queryRows<{ sold: number }>(
-    tx,
-    sql`update relay_items set sold = sold + ${qty}
-         where community_id = ${communityId}::uuid and id = ${item.id}::uuid and relay_id = ${relayId}::uuid
-           and (stock_cap is null or sold + ${qty} <= stock_cap)
-     returning sold`,
-  );
-  if (taken.length === 0) {
-    const [now] = await tx
-      .select({ sold: relayItems.sold, cap: relayItems.stockCap })
-      .from(relayItems)
-      .where(and(eq(relayItems.communityId, communityId), eq(relayItems.id, item.id)));
-    throw soldOutError(item, now?.cap == null ? null : Math.max(0, now.cap - now.sold));
-  }
+  const order: JoinedOrder = {
+    orderId: row.orderId,
+    seq: Number(row.seq),
+    status: row.status,
+    totalFen: Number(row.totalFen),
+    holdUntil: row.holdUntil ? new Date(row.holdUntil) : null,
+    onBehalf: row.onBehalf,
+    doorDelivery: row.doorDelivery,
+  };
+  return { order, replayed: row.replayed };
 }
 
 /**
- * The per-household limit under concurrency: one upsert that adds only while the sum stays within
- * the limit. A first row is inserted unchecked, which is why a single line above the limit is
- * refused before we get here.
+ * One statement, retried only where PostgreSQL asks for it: a deadlock or serialization failure
+ * (never expected: locks are taken in one order), or a unique violation from a concurrent retry of
+ * the same key that committed first — the next call answers its order.
  */
-export async function addToHouseholdTotal(
-  tx: Tx,
-  communityId: string,
-  item: ItemRow,
-  householdId: string,
-  qty: number,
-) {
-  const limit = item.perHouseholdLimit!;
-  const rows = await queryRows<{ qty: number }>(
-    tx,
-    sql`insert into household_item_totals (community_id, relay_item_id, household_id, qty)
-        values (${communityId}::uuid, ${item.id}::uuid, ${householdId}::uuid, ${qty})
-        on conflict (community_id, relay_item_id, household_id)
-        do update set qty = household_item_totals.qty + excluded.qty
-         where household_item_totals.qty + excluded.qty <= ${limit}
-     returning qty`,
-  );
-  if (rows.length === 0) {
-    const [row] = await tx
-      .select({ qty: householdItemTotals.qty })
-      .from(householdItemTotals)
-      .where(
-        and(
-          eq(householdItemTotals.communityId, communityId),
-          eq(householdItemTotals.relayItemId, item.id),
-          eq(householdItemTotals.householdId, householdId),
-        ),
-      );
-    throw householdLimitError(item, row?.qty ?? 0);
+async function withRetries(
+  ctx: AuthedContext,
+  input: JoinRelayInput,
+  now: Date,
+  call: () => Promise<{ j: JoinRow | string }[]>,
+): Promise<JoinRow> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [res] = await call();
+      const j = res!.j;
+      return typeof j === 'string' ? (JSON.parse(j) as JoinRow) : j;
+    } catch (e) {
+      const code = pgErrorCode(e);
+      if (code === JOIN_REFUSAL) throw refusal(e, input, now);
+      if (code === PG_CHECK_VIOLATION) {
+        // Only reachable if the conditional UPDATE were bypassed: the CHECK is the last line.
+        throw conflict('RELAY_SOLD_OUT', '商品已抢完 / Sold out.', { field: 'lines' });
+      }
+      const retryable =
+        code === PG_UNIQUE_VIOLATION || code === PG_DEADLOCK || code === PG_SERIALIZATION_FAILURE;
+      if (!retryable || attempt >= 4) throw e;
+      if (code !== PG_UNIQUE_VIOLATION) {
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.floor(Math.random() * 20)));
+      }
+    }
   }
 }
+
+/** A postgres array literal for one bound parameter (both drivers take it as text). */
+function pgArray(values: readonly (string | number)[]): string {
+  return `{${values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+}
+
+type RefusalDetails = Record<string, unknown> & {
+  relayItemId?: string;
+  itemName?: string;
+  remaining?: number;
+  limit?: number;
+  already?: number;
+  index?: number;
+  totalFen?: number;
+  status?: RelayStatus;
+  opensAt?: string;
+  closesAt?: string;
+};
+
+/** The function's refusal code, mapped to the same ServiceError the join always answered. */
+function refusal(e: unknown, input: JoinRelayInput, now: Date): ServiceError {
+  // drizzle wraps the driver's error (`cause`); the one carrying the SQLSTATE has message and detail.
+  let cur: unknown = e;
+  while (cur && typeof cur === 'object' && (cur as { code?: unknown }).code !== JOIN_REFUSAL) {
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  const err = (cur ?? {}) as { message?: string; detail?: string };
+  const code = String(err.message ?? '');
+  let d: RefusalDetails = {};
+  try {
+    d = JSON.parse(err.detail ?? '{}') as RefusalDetails;
+  } catch {
+    /* no details */
+  }
+  const item = { id: d.relayItemId ?? '', name: d.itemName ?? '', perHouseholdLimit: d.limit ?? null };
+  switch (code) {
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return conflict(
+        'IDEMPOTENCY_KEY_REUSED',
+        '这个请求编号已用于另一个接龙 / This request id was already used for another relay.',
+        { field: 'idempotencyKey' },
+      );
+    case 'IDEMPOTENCY_KEY_MISMATCH':
+      // 422 as Stripe answers it: the key names a request that said something else. Not a 409: no
+      // state conflicts with this one; the phone must make a new key for a changed form.
+      return unprocessable(
+        'IDEMPOTENCY_KEY_MISMATCH',
+        '这个请求编号已用于内容不同的下单，请刷新后重新提交 / This request id was used for a different order; refresh and submit again.',
+        { field: 'idempotencyKey' },
+      );
+    case 'HOUSEHOLD_NOT_FOUND':
+      return notFound('HOUSEHOLD_NOT_FOUND', '找不到该住户 / Household not found.', { field: 'householdId' });
+    case 'RELAY_NOT_FOUND':
+      return notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
+    case 'RELAY_NOT_JOINABLE':
+      try {
+        assertJoinable(
+          { status: d.status!, opensAt: new Date(d.opensAt!), closesAt: new Date(d.closesAt!) },
+          now,
+        );
+      } catch (j) {
+        if (isServiceError(j)) return j;
+      }
+      return conflict('RELAY_CLOSED', '该接龙已截单 / This relay is closed.');
+    case 'RELAY_ITEM_NOT_IN_RELAY':
+      return badRequest(
+        'RELAY_ITEM_NOT_IN_RELAY',
+        '所选商品不属于这个接龙 / That item is not part of this relay.',
+        { field: `lines.${d.index ?? 0}.relayItemId`, details: { relayItemId: d.relayItemId } },
+      );
+    case 'RELAY_HOUSEHOLD_LIMIT':
+      return householdLimitError(item, d.already ?? 0);
+    case 'RELAY_SOLD_OUT':
+      return soldOutError(item, d.remaining ?? 0);
+    case 'ORDER_TOTAL_MISMATCH':
+      return conflict(
+        'ORDER_TOTAL_MISMATCH',
+        '价格已更新，请核对后再提交 / The price shown is out of date; check the total and submit again.',
+        { field: 'expectedTotalFen', details: { totalFen: d.totalFen } },
+      );
+    case 'ADMISSION_NOT_APPROVED':
+    case 'ADMISSION_EXPIRED':
+    case 'ADMISSION_SUSPENDED':
+      return ADMISSION_REFUSALS[code]();
+    default:
+      throw new Error(`join: unknown refusal ${code} for relay ${input.relayId}`, { cause: e });
+  }
+}
+
+type ItemRow = typeof relayItems.$inferSelect;
 
 /** Gives units back (cancel, reduce, expiry); the household's total goes down with them. */
 export async function returnStock(

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, or } from 'drizzle-orm';
 import { relays } from '@/db/schema';
-import { membershipsIn, requireUser } from '@/server/services/shared/access';
+import { myMemberships, requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { merchantName, tallyRelay } from './load';
@@ -26,7 +26,7 @@ export type RelaySummary = {
  */
 export async function listRelays({ ctx, input }: { ctx: ServiceContext; input: ListRelaysInput }) {
   requireUser(ctx);
-  const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
+  const mine = await myMemberships(ctx, input.communityId);
   if (mine.length === 0) throw notFound('COMMUNITY_NOT_FOUND', '找不到该小区 / Compound not found.');
   const now = ctx.now();
   const recent = new Date(now.getTime() - 3 * 86_400_000);

@@ -16,7 +16,7 @@ import {
   relays,
 } from '@/db/schema';
 import type { AuthedContext } from '@/server/services/shared/context';
-import { assignedStairwellIds, membershipsIn, COORDINATOR_ROLES } from '@/server/services/shared/access';
+import { assignedStairwellIds, myMemberships, COORDINATOR_ROLES } from '@/server/services/shared/access';
 import { notFound } from '@/server/services/shared/errors';
 import { maskName, maskRoom, type OrderStatus } from './rules';
 
@@ -129,7 +129,7 @@ export async function resolveHouseholdScope(
   communityId: string,
   householdId: string,
 ): Promise<HouseholdScope> {
-  const mine = await membershipsIn(db, ctx.user.id, communityId);
+  const mine = await myMemberships(ctx, communityId);
   const [h] = await db
     .select({ id: households.id, stairwellId: households.stairwellId, door: careProfiles.doorDelivery })
     .from(households)

@@ -7,6 +7,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '@/db/client';
 import { relays } from '@/db/schema';
 import { isServiceError } from '@/server/services/shared/errors';
+import { analyzeIfStale, RELAY_ORDER_TABLES } from '@/server/services/shared/statistics';
 import { publishChainChange } from './chain-bus';
 import { expireUnpaidOrders } from './expire-orders';
 import { closeRelayTx, openRelayTx, settleRelay, type CloseReason } from './transitions';
@@ -81,6 +82,8 @@ export async function closeDueRelays(database: Database, now: Date): Promise<num
     }
   });
   for (const s of signals) await publishChainChange(database, s);
+  // A closed relay's orders are read next by its settle and pick lists: statistics first (issue 12).
+  if (signals.length > 0) await analyzeIfStale(database.db, RELAY_ORDER_TABLES);
   return signals.length;
 }
 
@@ -99,5 +102,7 @@ export async function settleClosedRelays(database: Database, now: Date): Promise
     const outcome = await settleRelay(database, { communityId: r.community_id, id: r.id }, now);
     if (outcome === 'formed' || outcome === 'failed') decided++;
   }
+  // A failed relay cancels all its orders at once; a formed one is read by pick lists next.
+  if (decided > 0) await analyzeIfStale(database.db, RELAY_ORDER_TABLES);
   return decided;
 }

@@ -1,4 +1,4 @@
-import { membershipsIn, requireMerchantMember, requireUser } from '@/server/services/shared/access';
+import { myMemberships, requireMerchantMember, requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { subscribeChain } from './chain-bus';
@@ -49,7 +49,7 @@ export async function* watchRelayChain({
   signal?: AbortSignal;
 }): AsyncGenerator<ChainUpdate> {
   requireUser(ctx);
-  const mine = await membershipsIn(ctx.db, ctx.user.id, input.communityId);
+  const mine = await myMemberships(ctx, input.communityId);
   if (mine.length === 0) throw notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
   const relay = await requireRelay(ctx.db, input.communityId, input.relayId);
   yield* chainUpdates(ctx, relay, new Set(householdIdsOf(mine)), input.lastEventId, signal);

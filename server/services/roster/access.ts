@@ -9,7 +9,7 @@ import { buildings, households, stairwells } from '@/db/schema';
 import {
   assignedStairwellIds,
   COORDINATOR_ROLES,
-  membershipsIn,
+  myMemberships,
   requireRole,
   requireUser,
 } from '@/server/services/shared/access';
@@ -84,7 +84,7 @@ export async function householdAccess(
 ): Promise<{ ctx: AuthedContext; place: HouseholdPlace; access: RosterAccess }> {
   requireUser(ctx);
   const place = await loadHouseholdPlace(ctx.db, communityId, householdId);
-  const mine = await membershipsIn(ctx.db, ctx.user.id, communityId);
+  const mine = await myMemberships(ctx, communityId);
   if (!place) throw householdNotFound();
   if (mine.some((m) => COORDINATOR_ROLES.includes(m.role))) return { ctx, place, access: 'coordinator' };
   if (mine.some((m) => m.role === 'volunteer')) {

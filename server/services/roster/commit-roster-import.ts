@@ -5,6 +5,7 @@ import { buildings, stairwells, users } from '@/db/schema';
 import { writeAudit, writeGlobalAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, conflict, preconditionFailed } from '@/server/services/shared/errors';
+import { analyzeTables, ROSTER_TABLES } from '@/server/services/shared/statistics';
 import { requireCoordinator } from './access';
 import { loadImportSnapshot } from './import-snapshot';
 import {
@@ -59,7 +60,7 @@ export async function commitRosterImport({
   }
   const { format, table } = await readRosterFile(bytes);
 
-  return guardWrite(
+  const result = await guardWrite(
     () =>
       authed.db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'roster-import:' + c}))`);
@@ -119,6 +120,9 @@ export async function commitRosterImport({
         '名册正在被修改，请重新预览后再导入 / The roster was changed meanwhile; preview again and retry.',
       ),
   );
+  // Thousands of households and people may just have arrived: fresh planner statistics (issue 12).
+  await analyzeTables(authed.db, ROSTER_TABLES);
+  return result;
 }
 
 async function writePlan(

@@ -20,14 +20,36 @@ export async function membershipsIn(db: DbOrTx, userId: string, communityId: str
     .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId)));
 }
 
+/**
+ * The caller's memberships in a compound, read once per request: the tRPC context carries a cache
+ * (`ctx.memberships`), so `communityProcedure`'s role check and the service's scope check share one
+ * read. Without the cache (jobs, scripts) it is a plain read.
+ */
+export function myMemberships(
+  ctx: AuthedContext,
+  communityId: string,
+): Promise<readonly CommunityMembership[]> {
+  const cache = ctx.memberships;
+  if (!cache) return membershipsIn(ctx.db, ctx.user.id, communityId);
+  const key = `${ctx.user.id}:${communityId}`;
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = membershipsIn(ctx.db, ctx.user.id, communityId);
+    cache.set(key, hit);
+    // A failed read is not remembered.
+    hit.catch(() => cache.delete(key));
+  }
+  return hit;
+}
+
 /** The caller's roles in a community; FORBIDDEN unless one of `roles` is among them. */
 export async function requireRole(
   ctx: ServiceContext,
   communityId: string,
   roles: readonly Role[],
-): Promise<CommunityMembership[]> {
+): Promise<readonly CommunityMembership[]> {
   requireUser(ctx);
-  const mine = await membershipsIn(ctx.db, ctx.user.id, communityId);
+  const mine = await myMemberships(ctx, communityId);
   if (!mine.some((m) => roles.includes(m.role))) {
     throw forbidden('ROLE_REQUIRED', `需要以下角色之一: ${roles.join(', ')}`, { details: { roles } });
   }
@@ -35,7 +57,7 @@ export async function requireRole(
 }
 
 export async function isCoordinator(ctx: AuthedContext, communityId: string): Promise<boolean> {
-  const mine = await membershipsIn(ctx.db, ctx.user.id, communityId);
+  const mine = await myMemberships(ctx, communityId);
   return mine.some((m) => COORDINATOR_ROLES.includes(m.role));
 }
 

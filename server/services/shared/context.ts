@@ -9,6 +9,14 @@ export interface ServiceContext {
   user: SessionUser | null;
   /** The server's clock; tests pass a fixed one. */
   now: () => Date;
+  /**
+   * The caller's memberships per compound, read once per request (see `myMemberships` in
+   * access.ts): the procedure's role check and the service's scope check share the one read.
+   */
+  memberships?: Map<
+    string,
+    Promise<readonly { role: 'resident' | 'volunteer' | 'admin' | 'owner'; householdId: string | null }[]>
+  >;
 }
 
 export type AuthedContext = ServiceContext & { user: SessionUser };

@@ -9,6 +9,8 @@ export type ServiceErrorKind =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
+  /** 422: well-formed, but contradicts what the same request said before (idempotency key reuse). */
+  | 'UNPROCESSABLE_CONTENT'
   | 'TOO_MANY_REQUESTS'
   /** 503: a dependency (the database, Stripe, the SMS provider) is unreachable; the details carry a retry hint. */
   | 'SERVICE_UNAVAILABLE';
@@ -40,6 +42,7 @@ export const forbidden = make('FORBIDDEN');
 export const notFound = make('NOT_FOUND');
 export const conflict = make('CONFLICT');
 export const preconditionFailed = make('PRECONDITION_FAILED');
+export const unprocessable = make('UNPROCESSABLE_CONTENT');
 export const tooManyRequests = make('TOO_MANY_REQUESTS');
 export const serviceUnavailable = make('SERVICE_UNAVAILABLE');
 
