@@ -37,7 +37,11 @@ export async function openBaseline(
     });
     return {
       driver,
-      runTx: (fn) => client.begin((tx) => fn((text, params) => tx.unsafe(text, params as never[]))) as never,
+      // Prepared (parse and plan once per connection), as the issue's baseline asks.
+      runTx: (fn) =>
+        client.begin((tx) =>
+          fn((text, params) => tx.unsafe(text, params as never[], { prepare: true })),
+        ) as never,
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -85,10 +89,8 @@ async function joinOnce(
   merchantId: string | null = null,
 ): Promise<AttemptOutcome> {
   const t = performance.now();
-  const lines = [
-    { itemId: r.cappedItemId, qty: 1, limited: limit !== null },
-    { itemId: r.openItemId, qty: 1, limited: false },
-  ].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  // One line (the capped item): the cheapest honest transaction (issue 12), whatever the app sends.
+  const lines = [{ itemId: r.cappedItemId, qty: 1, limited: limit !== null }];
   try {
     const orderId = await c.runTx(async (q) => {
       const prices = new Map<string, number>();
@@ -144,17 +146,8 @@ async function joinOnce(
       );
       const orderId = String(order!.id);
       await q(
-        `insert into order_lines (community_id, order_id, relay_item_id, qty, unit_price_fen) values ($1, $2, $3, $4, $5), ($1, $2, $6, $7, $8)`,
-        [
-          communityId,
-          orderId,
-          lines[0]!.itemId,
-          lines[0]!.qty,
-          prices.get(lines[0]!.itemId),
-          lines[1]!.itemId,
-          lines[1]!.qty,
-          prices.get(lines[1]!.itemId),
-        ],
+        `insert into order_lines (community_id, order_id, relay_item_id, qty, unit_price_fen) values ($1, $2, $3, $4, $5)`,
+        [communityId, orderId, lines[0]!.itemId, lines[0]!.qty, prices.get(lines[0]!.itemId)],
       );
       if (variant === 'full-tx') {
         const after = JSON.stringify({
