@@ -1,4 +1,5 @@
 import type { Database } from '@/db/client';
+import { seedCareDemo } from './care';
 import { seedDistributionDemo } from './distribution';
 import { seedHealthDemo } from './health';
 import { seedMerchantDocuments } from './merchant-documents';
@@ -69,4 +70,5 @@ export const EXTRA_SEEDS: ExtraSeed[] = [
   seedMerchantDocuments,
   seedDemoRelays,
   seedHealthDemo,
+  seedCareDemo,
 ];
