@@ -83,7 +83,11 @@ export async function choosePaymentMethod({
     if (row.status === 'succeeded' || !row.stripePaymentIntentId) {
       return { payment: toPaymentView(row), action: { kind: 'none' }, orderStatus: 'paid', returnUrl };
     }
-    const pi = await retrieveLive(ctx, row);
+    let pi = await retrieveLive(ctx, row);
+    if (pi && method !== 'card' && pi.status === 'requires_payment_method') {
+      pi = await retryWallet(pi, returnUrl);
+      await applyPaymentIntent(ctx.database, pi); // our row leaves `failed`
+    }
     if (pi)
       return { payment: toPaymentView(row), action: actionOf(pi), orderStatus: order.status, returnUrl };
     // Stripe no longer knows this intent: it was marked canceled; make a new one (once).
@@ -103,6 +107,29 @@ async function retrieveLive(ctx: AuthedContext, row: PaymentRow): Promise<Stripe
     await markCanceled(ctx.db, row);
     return null;
   }
+}
+
+/**
+ * A wallet payment the payer refused or that failed leaves the intent waiting for a payment method:
+ * confirm it again for the same wallet, which gives a fresh QR code / redirect. The idempotency key
+ * names the failed attempt, so a double tap confirms once.
+ */
+async function retryWallet(pi: Stripe.PaymentIntent, returnUrl: string): Promise<Stripe.PaymentIntent> {
+  const type = pi.payment_method_types.includes('alipay') ? 'alipay' : 'wechat_pay';
+  const attempt = typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? 'first');
+  return callStripe(() =>
+    getStripe().paymentIntents.confirm(
+      pi.id,
+      {
+        payment_method_data: { type },
+        ...(type === 'wechat_pay'
+          ? { payment_method_options: { wechat_pay: { client: 'web' as const } } }
+          : {}),
+        return_url: returnUrl,
+      },
+      { idempotencyKey: `linli-retry:${pi.id}:${attempt}` },
+    ),
+  );
 }
 
 export function actionOf(pi: Stripe.PaymentIntent): PaymentAction {

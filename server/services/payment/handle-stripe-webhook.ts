@@ -35,12 +35,29 @@ export async function handleStripeWebhook({
   let event: Stripe.Event;
   try {
     event = getStripe().webhooks.constructEvent(input.payload, input.signature, webhookSecret());
-  } catch {
-    throw badRequest('WEBHOOK_SIGNATURE_INVALID', 'The Stripe signature does not match this payload.');
+  } catch (e) {
+    // The SDK verifies the signature first, then parses: a signed body that is not JSON lands here too.
+    if ((e as { type?: string }).type === 'StripeSignatureVerificationError') {
+      throw badRequest('WEBHOOK_SIGNATURE_INVALID', 'The Stripe signature does not match this payload.');
+    }
+    throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body is not a Stripe event (not JSON).');
+  }
+  if (!isEventShape(event)) {
+    throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body is not a Stripe event (no id or type).');
+  }
+  // Authentic but unusable (no object, or metadata that names no compound/order of ours): recorded
+  // and answered 2xx — Stripe retries every 5xx for days, and a retry cannot make it usable.
+  const usable = usableObject(event);
+  if (!usable) {
+    console.warn(
+      '[stripe] webhook %s (%s) has no usable object; recorded, not applied',
+      event.id,
+      event.type,
+    );
   }
 
   const outcome = await database.db.transaction(async (tx) => {
-    const communityId = metadataOf(event)?.community_id ?? null;
+    const communityId = usable ? (metadataOf(event)?.community_id ?? null) : null;
     const [fresh] = await tx
       .insert(stripeEvents)
       .values({ id: event.id, type: event.type, communityId: isUuid(communityId) ? communityId : null })
@@ -49,14 +66,14 @@ export async function handleStripeWebhook({
     if (!fresh) return { duplicate: true, handled: false, after: null };
 
     let after: Awaited<ReturnType<typeof applyInTx>> | null = null;
-    let handled = true;
-    switch (event.type) {
+    let handled = usable;
+    switch (usable ? event.type : 'unusable') {
       case 'payment_intent.succeeded':
       case 'payment_intent.canceled':
-        after = await applyInTx(tx, event.data.object);
+        after = await applyInTx(tx, event.data.object as Stripe.PaymentIntent);
         break;
       case 'payment_intent.payment_failed': {
-        const pi = event.data.object;
+        const pi = event.data.object as Stripe.PaymentIntent;
         after = await applyInTx(tx, pi);
         await tellPaymentFailed(tx, pi);
         break;
@@ -72,19 +89,57 @@ export async function handleStripeWebhook({
   });
 
   if (outcome.after) await afterApply(database, outcome.after);
-  if (!outcome.duplicate && event.type === 'charge.refunded')
+  if (!outcome.duplicate && usable && event.type === 'charge.refunded')
     await settleChargeRefunds(database, event.data.object);
   return { eventId: event.id, type: event.type, duplicate: outcome.duplicate, handled: outcome.handled };
 }
 
 function metadataOf(event: Stripe.Event): Record<string, string> | undefined {
-  const obj = event.data.object as { metadata?: Record<string, string> };
-  return obj.metadata;
+  const obj = event.data?.object as { metadata?: Record<string, string> } | null | undefined;
+  const m = obj?.metadata;
+  return m && typeof m === 'object' ? m : undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function isUuid(s: string | null): s is string {
-  return !!s && UUID.test(s);
+function isUuid(s: unknown): s is string {
+  return typeof s === 'string' && UUID.test(s);
+}
+
+function isEventShape(e: unknown): e is Stripe.Event {
+  const ev = e as { id?: unknown; type?: unknown } | null;
+  return (
+    !!ev &&
+    typeof ev === 'object' &&
+    typeof ev.id === 'string' &&
+    ev.id.length > 0 &&
+    ev.id.length <= 255 &&
+    typeof ev.type === 'string' &&
+    ev.type.length <= 255
+  );
+}
+
+/**
+ * Whether the event's object is one we can apply: a PaymentIntent whose metadata names a compound
+ * and an order by UUID, or a charge naming its PaymentIntent. Other event types are recorded only.
+ */
+function usableObject(event: Stripe.Event): boolean {
+  const obj = event.data?.object as unknown as Record<string, unknown> | null | undefined;
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return false;
+  if (event.type.startsWith('payment_intent.')) {
+    const m = metadataOf(event);
+    return (
+      typeof obj.id === 'string' &&
+      typeof obj.status === 'string' &&
+      typeof obj.amount === 'number' &&
+      isUuid(m?.community_id) &&
+      isUuid(m?.order_id)
+    );
+  }
+  if (event.type === 'charge.refunded') {
+    const pi = obj.payment_intent;
+    return typeof pi === 'string' || (!!pi && typeof (pi as { id?: unknown }).id === 'string');
+  }
+  return true;
 }
 
 /** A declined card: the household hears it (the payer saw it on the pay page already). */

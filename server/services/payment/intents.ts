@@ -42,6 +42,11 @@ export function toPaymentView(p: PaymentRow): PaymentView {
   };
 }
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isUuidString(s: unknown): s is string {
+  return typeof s === 'string' && UUID_RE.test(s);
+}
+
 /** Stripe's PaymentIntent status in our five words. */
 export function ourStatus(pi: Pick<Stripe.PaymentIntent, 'status' | 'last_payment_error'>): OurPaymentStatus {
   switch (pi.status) {
@@ -366,7 +371,8 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
   const none: InternalOutcome = { paid: false, refunds: [] };
   const communityId = pi.metadata?.community_id;
   const orderId = pi.metadata?.order_id;
-  if (!communityId || !orderId) return none;
+  // Not ours (or not a compound's UUID): nothing to apply, and nothing to send to the database.
+  if (!isUuidString(communityId) || !isUuidString(orderId)) return none;
   const [payment] = await tx
     .select()
     .from(payments)

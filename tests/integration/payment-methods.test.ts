@@ -1,0 +1,433 @@
+/**
+ * Paying on the pay page (issue 10) on a real database and the local Stripe mock, with webhooks
+ * through the real route: each method from choice to paid (and to failed), switching method,
+ * double choice → one intent, and the order's ledger balancing to the fen. Also issue 11 items 3
+ * (authentic but unusable webhook payloads: never 500) and 4 (Stripe unreachable or forgetting an
+ * intent: PAYMENT_PROVIDER_UNAVAILABLE, a replacement intent, the order still payable).
+ */
+import { and, eq } from 'drizzle-orm';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setDatabase, type Database } from '@/db/client';
+import { merchants, orders, payments, refunds, relayItems, stripeEvents } from '@/db/schema';
+import { POST as webhookRoute } from '@/app/api/stripe/webhook/route';
+import type { SessionUser } from '@/server/services/shared/context';
+import { callerFor } from '../helpers/context';
+import { createTestDatabase } from '../helpers/db';
+import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '../helpers/relay-world';
+import { startTestStripe, type TestStripe } from '../helpers/stripe';
+
+let database: Database;
+let stripe: TestStripe;
+let w: RelayWorld;
+
+const ORIGIN = 'http://linli.example.test';
+
+beforeAll(async () => {
+  process.env.LINLI_ORIGIN = ORIGIN;
+  database = await createTestDatabase();
+  setDatabase(database);
+  stripe = await startTestStripe({
+    onEvent: (payload, signature) =>
+      webhookRoute(
+        new Request('http://linli.test/api/stripe/webhook', {
+          method: 'POST',
+          body: payload,
+          headers: { 'stripe-signature': signature },
+        }),
+      ),
+  });
+  w = await makeRelayWorld(database, { buildings: 2 });
+}, 120_000);
+
+afterAll(async () => {
+  delete process.env.LINLI_ORIGIN;
+  setDatabase(undefined);
+  await stripe?.close();
+  await database?.close();
+});
+
+beforeEach(() => {
+  stripe.mock.failRequests(0);
+});
+
+const H = (i: number) => w.community.households[i]!;
+const resident = (i: number) => w.residents.get(H(i).id)!;
+const caller = (u: SessionUser | null) => callerFor(database, u, () => w.clock.now);
+const cid = () => w.community.id;
+
+async function joined(i: number, qty = 1) {
+  const relayId = await openTestRelay(w, { items: [{ product: 'eggs' }] });
+  const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+  const j = await caller(resident(i)).relay.join({
+    communityId: cid(),
+    relayId,
+    householdId: H(i).id,
+    lines: [{ relayItemId: item!.id, qty }],
+    idempotencyKey: newKey('pm'),
+  });
+  return { relayId, orderId: j.order.orderId, totalFen: j.order.totalFen };
+}
+
+async function orderStatus(orderId: string) {
+  const [o] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+  return o!.status;
+}
+
+/** The order's ledger: money in by method, money back, and what stays with the merchant. */
+async function ledger(orderId: string) {
+  const pays = await database.db.select().from(payments).where(eq(payments.orderId, orderId));
+  const back = await database.db.select().from(refunds).where(eq(refunds.orderId, orderId));
+  const paid = pays.filter((p) => p.status === 'succeeded').reduce((s, p) => s + p.amountFen, 0);
+  const refunded = back.filter((r) => r.status === 'succeeded').reduce((s, r) => s + r.amountFen, 0);
+  const byMethod: Record<string, number> = {};
+  for (const p of pays.filter((x) => x.status === 'succeeded'))
+    byMethod[p.method] = (byMethod[p.method] ?? 0) + p.amountFen;
+  return { paid, refunded, kept: paid - refunded, byMethod, payments: pays };
+}
+
+/** What Stripe says it captured minus what it refunded for this order (the other side of the ledger). */
+function stripeNet(orderId: string) {
+  const intents = stripe.mock.paymentIntents().filter((pi) => pi.metadata.order_id === orderId);
+  const captured = intents.reduce((s, pi) => s + pi.amount_received, 0);
+  const ids = new Set(intents.map((pi) => pi.id));
+  const back = stripe.mock
+    .refunds()
+    .filter((r) => typeof r.payment_intent === 'string' && ids.has(r.payment_intent))
+    .reduce((s, r) => s + r.amount, 0);
+  return captured - back;
+}
+
+async function expectRefusal(p: Promise<unknown>, trpcCode: string, appCode?: string) {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err as { code?: string; cause?: { code?: string } },
+  );
+  expect(e, `expected ${trpcCode}`).not.toBeNull();
+  expect(e!.code).toBe(trpcCode);
+  if (appCode) expect(e!.cause?.code).toBe(appCode);
+}
+
+describe('the join makes no PaymentIntent; the pay page lists the merchant’s methods', () => {
+  it('no intent until a method is chosen; the page offers WeChat Pay, Alipay and card', async () => {
+    const { orderId } = await joined(1);
+    expect(stripe.mock.paymentIntents().filter((pi) => pi.metadata.order_id === orderId)).toHaveLength(0);
+    const page = await caller(resident(1)).payment.get({ communityId: cid(), orderId });
+    expect(page.methods).toEqual(['wechat_pay', 'alipay', 'card']);
+    expect(page.payment).toBeNull();
+    expect(page.payable).toBe(true);
+  });
+
+  it('a method the merchant does not accept is refused', async () => {
+    const { orderId } = await joined(2);
+    await database.db
+      .update(merchants)
+      .set({ paymentMethods: ['wechat_pay'] })
+      .where(eq(merchants.id, w.merchant.id));
+    try {
+      const page = await caller(resident(2)).payment.get({ communityId: cid(), orderId });
+      expect(page.methods).toEqual(['wechat_pay']);
+      await expectRefusal(
+        caller(resident(2)).payment.choose({ communityId: cid(), orderId, method: 'alipay' }),
+        'PRECONDITION_FAILED',
+        'PAYMENT_METHOD_NOT_ACCEPTED',
+      );
+    } finally {
+      await database.db
+        .update(merchants)
+        .set({ paymentMethods: ['wechat_pay', 'alipay', 'card'] })
+        .where(eq(merchants.id, w.merchant.id));
+    }
+  });
+});
+
+describe('WeChat Pay', () => {
+  it('shows the QR code, a double tap gives one intent, authorizing at the mock pays the order', async () => {
+    const { orderId, totalFen } = await joined(3, 2);
+    const c = caller(resident(3));
+    const [a, b] = await Promise.all([
+      c.payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' }),
+      c.payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' }),
+    ]);
+    const again = await c.payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' });
+    expect(a.payment.paymentIntentId).toBe(b.payment.paymentIntentId);
+    expect(again.payment.paymentIntentId).toBe(a.payment.paymentIntentId);
+    const intents = stripe.mock.paymentIntents().filter((pi) => pi.metadata.order_id === orderId);
+    expect(intents).toHaveLength(1);
+    const pi = intents[0]!;
+    expect(pi.amount).toBe(totalFen);
+    expect(pi.payment_method_types).toEqual(['wechat_pay']);
+    expect(pi.status).toBe('requires_action');
+    // The shapes of the SDK's own type NextAction.WechatPayDisplayQrCode.
+    const qr: Stripe.PaymentIntent.NextAction.WechatPayDisplayQrCode =
+      pi.next_action!.wechat_pay_display_qr_code!;
+    expect(qr.image_data_url).toMatch(/^data:image\//);
+    expect(qr.hosted_instructions_url).toBe(stripe.mock.testModeUrl(pi.id));
+    expect(a.action).toEqual({
+      kind: 'wechat_qr',
+      data: qr.data,
+      imageDataUrl: qr.image_data_url,
+      hostedUrl: qr.hosted_instructions_url,
+    });
+    expect(await orderStatus(orderId)).toBe('pending_payment');
+
+    stripe.mock.authorize(pi.id);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('paid');
+    const l = await ledger(orderId);
+    expect(l).toMatchObject({
+      paid: totalFen,
+      refunded: 0,
+      kept: totalFen,
+      byMethod: { wechat_pay: totalFen },
+    });
+    expect(l.payments[0]!.payerUserId).toBe(resident(3).id);
+    expect(stripeNet(orderId)).toBe(l.kept);
+  });
+
+  it('a refused payment leaves the order payable; choosing again gives a fresh QR for the same intent', async () => {
+    const { orderId, totalFen } = await joined(4);
+    const c = caller(resident(4));
+    const first = await c.payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' });
+    const piId = first.payment.paymentIntentId!;
+    stripe.mock.fail(piId);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('pending_payment');
+    const page = await c.payment.get({ communityId: cid(), orderId });
+    expect(page.payment?.status).toBe('failed');
+    expect(page.payable).toBe(true);
+    const retry = await c.payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' });
+    expect(retry.payment.paymentIntentId).toBe(piId);
+    expect(retry.action.kind).toBe('wechat_qr');
+    stripe.mock.authorize(piId);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('paid');
+    expect((await ledger(orderId)).kept).toBe(totalFen);
+  });
+});
+
+describe('Alipay', () => {
+  it('redirects to Alipay with our own return URL; the return page reconciles', async () => {
+    const { orderId, totalFen } = await joined(5);
+    const c = caller(resident(5));
+    const chosen = await c.payment.choose({ communityId: cid(), orderId, method: 'alipay' });
+    const pi = stripe.mock.paymentIntents().find((x) => x.id === chosen.payment.paymentIntentId)!;
+    const redirect: Stripe.PaymentIntent.NextAction.RedirectToUrl = pi.next_action!.redirect_to_url!;
+    expect(chosen.action).toEqual({ kind: 'redirect', url: redirect.url });
+    // return_url is built on the server from the app's configured origin.
+    expect(redirect.return_url).toBe(`${ORIGIN}/pay/${orderId}?c=${cid()}&return=1`);
+    // The webhook is lost: the return page asks Stripe.
+    stripe.mock.pauseWebhooks(true);
+    stripe.mock.authorize(pi.id);
+    await stripe.mock.waitForWebhooks();
+    stripe.mock.pauseWebhooks(false);
+    expect(await orderStatus(orderId)).toBe('pending_payment');
+    const r = await c.payment.reconcile({ communityId: cid(), orderId });
+    expect(r.status).toBe('paid');
+    expect(await ledger(orderId)).toMatchObject({ kept: totalFen, byMethod: { alipay: totalFen } });
+  });
+
+  it('a failed Alipay payment is recorded as failed and the order stays payable', async () => {
+    const { orderId } = await joined(6);
+    const chosen = await caller(resident(6)).payment.choose({
+      communityId: cid(),
+      orderId,
+      method: 'alipay',
+    });
+    stripe.mock.fail(chosen.payment.paymentIntentId!);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('pending_payment');
+    expect((await ledger(orderId)).payments.map((p) => p.status)).toEqual(['failed']);
+  });
+});
+
+describe('card', () => {
+  it('gives the Payment Element a client secret; paid when Stripe confirms, declined stays payable', async () => {
+    const { orderId, totalFen } = await joined(7);
+    const c = caller(resident(7));
+    const chosen = await c.payment.choose({ communityId: cid(), orderId, method: 'card' });
+    const piId = chosen.payment.paymentIntentId!;
+    expect(chosen.action.kind).toBe('card');
+    expect(chosen.action.kind === 'card' && chosen.action.clientSecret).toMatch(/^pi_.+_secret_/);
+    expect(chosen.returnUrl).toBe(`${ORIGIN}/pay/${orderId}?c=${cid()}&return=1`);
+    // What Stripe.js does in the browser with the Payment Element:
+    await stripe.client.paymentIntents
+      .confirm(piId, { payment_method: 'pm_card_chargeDeclined', return_url: chosen.returnUrl })
+      .catch(() => null);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('pending_payment');
+    await stripe.client.paymentIntents.confirm(piId, {
+      payment_method: 'pm_card_visa',
+      return_url: chosen.returnUrl,
+    });
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('paid');
+    expect(await ledger(orderId)).toMatchObject({ kept: totalFen, byMethod: { card: totalFen } });
+  });
+});
+
+describe('switching method', () => {
+  it('cancels the earlier intent at Stripe first; only the last one can pay', async () => {
+    const { orderId, totalFen } = await joined(8);
+    const c = caller(resident(8));
+    const wechat = await c.payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' });
+    const alipay = await c.payment.choose({ communityId: cid(), orderId, method: 'alipay' });
+    const back = await c.payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' });
+    const ids = [wechat, alipay, back].map((x) => x.payment.paymentIntentId!);
+    expect(new Set(ids).size).toBe(3);
+    const status = (id: string) => stripe.mock.paymentIntents().find((p) => p.id === id)!.status;
+    expect(ids.map(status)).toEqual(['canceled', 'canceled', 'requires_action']);
+    const rows = (await ledger(orderId)).payments;
+    expect(rows.filter((p) => p.status !== 'canceled').map((p) => p.stripePaymentIntentId)).toEqual([ids[2]]);
+    // The voided QR cannot be paid any more.
+    expect(() => stripe.mock.authorize(ids[0]!)).toThrow(/not waiting/);
+    stripe.mock.authorize(ids[2]!);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('paid');
+    expect(await ledger(orderId)).toMatchObject({ paid: totalFen, refunded: 0, kept: totalFen });
+    expect(stripeNet(orderId)).toBe(totalFen);
+  });
+});
+
+describe('who may choose', () => {
+  it('anonymous, another household and a foreign id are refused', async () => {
+    const { orderId } = await joined(9);
+    await expectRefusal(
+      caller(null).payment.choose({ communityId: cid(), orderId, method: 'card' }),
+      'UNAUTHORIZED',
+    );
+    await expectRefusal(
+      caller(resident(10)).payment.choose({ communityId: cid(), orderId, method: 'card' }),
+      'NOT_FOUND',
+      'ORDER_NOT_FOUND',
+    );
+    await expectRefusal(
+      caller(resident(9)).payment.choose({
+        communityId: cid(),
+        orderId: '00000000-0000-4000-8000-000000000000',
+        method: 'card',
+      }),
+      'NOT_FOUND',
+    );
+    await expectRefusal(
+      caller(resident(9)).payment.choose({ communityId: cid(), orderId, method: 'bitcoin' as 'card' }),
+      'BAD_REQUEST',
+    );
+  });
+});
+
+describe('Stripe unreachable or forgetting (issue 11 item 4)', () => {
+  it('unreachable: PAYMENT_PROVIDER_UNAVAILABLE (503) with a retry hint, and the order stays payable', async () => {
+    const { orderId } = await joined(11);
+    stripe.mock.failRequests(100);
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await expectRefusal(
+        caller(resident(11)).payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' }),
+        'SERVICE_UNAVAILABLE',
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+      );
+    } finally {
+      quiet.mockRestore();
+      stripe.mock.failRequests(0);
+    }
+    expect((await caller(resident(11)).payment.get({ communityId: cid(), orderId })).payable).toBe(true);
+    const ok = await caller(resident(11)).payment.choose({
+      communityId: cid(),
+      orderId,
+      method: 'wechat_pay',
+    });
+    expect(ok.action.kind).toBe('wechat_qr');
+  });
+
+  it('"No such payment_intent" (the mock restarted): a new intent replaces it for the same order', async () => {
+    const { orderId, totalFen } = await joined(12);
+    const c = caller(resident(12));
+    const first = await c.payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' });
+    stripe.mock.reset(); // Stripe forgets every object
+    const quiet = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const second = await c.payment
+      .choose({ communityId: cid(), orderId, method: 'wechat_pay' })
+      .finally(() => quiet.mockRestore());
+    expect(second.payment.paymentIntentId).not.toBe(first.payment.paymentIntentId);
+    expect(second.action.kind).toBe('wechat_qr');
+    const rows = (await ledger(orderId)).payments;
+    expect(rows.find((p) => p.stripePaymentIntentId === first.payment.paymentIntentId)!.status).toBe(
+      'canceled',
+    );
+    // The return page copes too: reconciling an order whose old intent is gone is not an error.
+    const r = await c.payment.reconcile({ communityId: cid(), orderId });
+    expect(r.status).toBe('pending_payment');
+    stripe.mock.authorize(second.payment.paymentIntentId!);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('paid');
+    expect((await ledger(orderId)).kept).toBe(totalFen);
+  });
+});
+
+describe('webhook payloads that are authentic but unusable (issue 11 item 3)', () => {
+  const send = (payload: string, sign = true) =>
+    webhookRoute(
+      new Request('http://linli.test/api/stripe/webhook', {
+        method: 'POST',
+        body: payload,
+        headers: {
+          'stripe-signature': sign
+            ? stripe.client.webhooks.generateTestHeaderString({ payload, secret: stripe.webhookSecret })
+            : 't=1,v1=00',
+        },
+      }),
+    );
+  const event = (id: string, type: string, object: unknown) =>
+    JSON.stringify({ id, object: 'event', type, api_version: Stripe.API_VERSION, data: { object } });
+
+  it('data.object null, or metadata naming no compound by UUID: recorded and answered 2xx', async () => {
+    const quiet = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const cases = [
+        event('evt_null_object', 'payment_intent.succeeded', null),
+        event('evt_bad_community', 'payment_intent.succeeded', {
+          id: 'pi_x',
+          object: 'payment_intent',
+          status: 'succeeded',
+          amount: 100,
+          metadata: { community_id: 'not-a-uuid', order_id: 'x' },
+        }),
+        event('evt_bad_refund', 'charge.refunded', { id: 'ch_x', object: 'charge', payment_intent: 42 }),
+        event('evt_no_metadata', 'payment_intent.payment_failed', {
+          id: 'pi_y',
+          status: 'requires_payment_method',
+          amount: 1,
+        }),
+      ];
+      for (const body of cases) {
+        const res = await send(body);
+        expect(res.status, body).toBe(200);
+      }
+      const rows = await database.db.select().from(stripeEvents);
+      const ids = rows.map((r) => r.id);
+      for (const id of ['evt_null_object', 'evt_bad_community', 'evt_bad_refund', 'evt_no_metadata'])
+        expect(ids).toContain(id);
+      expect(rows.find((r) => r.id === 'evt_bad_community')!.communityId).toBeNull();
+      // Delivered again: still 2xx, still one row.
+      expect((await send(cases[0]!)).status).toBe(200);
+      expect(
+        await database.db
+          .select()
+          .from(stripeEvents)
+          .where(and(eq(stripeEvents.id, 'evt_null_object'))),
+      ).toHaveLength(1);
+    } finally {
+      quiet.mockRestore();
+    }
+  });
+
+  it('a signed body that is not an event answers 400; a bad signature 400; nothing is recorded', async () => {
+    const before = (await database.db.select().from(stripeEvents)).length;
+    expect((await send('this is not json')).status).toBe(400);
+    expect((await send(JSON.stringify({ hello: 'world' }))).status).toBe(400);
+    expect((await send(JSON.stringify([1, 2]))).status).toBe(400);
+    expect((await send(event('evt_unsigned', 'payment_intent.succeeded', null), false)).status).toBe(400);
+    expect((await database.db.select().from(stripeEvents)).length).toBe(before);
+  });
+});
