@@ -1,8 +1,10 @@
 /**
- * How a one-time code reaches a phone. `OTP_SENDER` picks the implementation (default `log`).
- * A real SMS gateway is a drop-in: implement `OtpSender` in its own file and add one line to
- * SENDERS; nothing else changes (requestOtp only sees the interface).
+ * How a one-time code reaches a phone. `OTP_SENDER` picks the implementation: `log` (default;
+ * development and the demo) or `aliyun` (Aliyun SMS, production). Another gateway is a drop-in:
+ * implement `OtpSender` in its own file and add one line to SENDERS; nothing else changes
+ * (requestOtp only sees the interface). Notices by SMS: server/messaging/sms-notices.ts.
  */
+import { aliyunSmsConfigFromEnv, aliyunSmsSender } from '@/server/messaging/aliyun-sms';
 import { devOutboxEnabled, recordDevOutbox } from './dev-outbox';
 
 export interface OtpSender {
@@ -20,8 +22,14 @@ export const logOtpSender: OtpSender = {
   },
 };
 
-const SENDERS: Record<string, () => OtpSender> = {
+const SENDERS: Record<string, (env: Record<string, string | undefined>) => OtpSender> = {
   log: () => logOtpSender,
+  /** Aliyun SMS (server/messaging/aliyun-sms.ts); ALIYUN_SMS_* configure it. */
+  aliyun: (env) => {
+    const cfg = aliyunSmsConfigFromEnv(env);
+    if ('missing' in cfg) throw new Error(`[auth] OTP_SENDER=aliyun needs ${cfg.missing.join(', ')}`);
+    return aliyunSmsSender(cfg);
+  },
 };
 
 let warnedLogInProduction = false;
@@ -43,5 +51,5 @@ export function getOtpSender(env: Record<string, string | undefined> = process.e
     warnedLogInProduction = true;
     console.warn('[auth] OTP_SENDER=log in production: sign-in codes are only written to the server log.');
   }
-  return make();
+  return make(env);
 }
