@@ -7,6 +7,8 @@ type MaybeTrpcError = {
     appCode?: string | null;
     field?: string | null;
     zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null;
+    /** Set on server errors: the id the operator finds in the log. */
+    requestId?: string | null;
   } | null;
 };
 
@@ -16,15 +18,20 @@ type MaybeTrpcError = {
  */
 export function useErrorMessage(namespace?: string) {
   const common = useTranslations('common.errors');
+  const root = useTranslations('common');
   // A domain keeps its codes under `<namespace>.errors.<CODE>`; the common ones are the fallback.
   const domain = useTranslations(namespace ? `${namespace}.errors` : 'common.errors');
   return (error: unknown): string | null => {
     if (!error) return null;
     const e = error as MaybeTrpcError;
     const code = e.data?.appCode;
-    if (code && domain.has(code)) return domain(code);
-    if (code && common.has(code)) return common(code);
-    return e.message ?? common('INTERNAL');
+    let message: string;
+    if (code && domain.has(code)) message = domain(code);
+    else if (code && common.has(code)) message = common(code);
+    else message = e.message ?? common('INTERNAL');
+    // A server error names its request, so the person can quote it to whoever runs the app.
+    const id = e.data?.requestId;
+    return id ? root('errorWithRef', { message, id }) : message;
   };
 }
 

@@ -149,6 +149,8 @@ export class BenchServer {
       // Loopback only: the bench's servers have no business on the network.
       LINLI_HOST: '127.0.0.1',
       NEXTAUTH_URL: this.url,
+      // The bench reads its sign-in codes from the server's output (bench/lib/sessions.ts).
+      OTP_LOG_CODES: '1',
       ...this.opts.env,
     };
     if (this.opts.nodeOptions)

@@ -11,15 +11,22 @@ import { myMemberships, type Role } from '@/server/services/shared/access';
 import type { ServiceContext, SessionUser } from '@/server/services/shared/context';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
 import { assertSafeText, TEXT_INVALID } from '@/server/services/shared/zod';
+import { newRequestId } from '@/server/ops/http';
+import { log } from '@/server/ops/log';
+import { observeCall, type Trace } from '@/server/ops/observe';
 
 export type CreateContextOptions = {
   database: Database;
   user: SessionUser | null;
   headers?: Headers;
   now?: () => Date;
+  /** The id in the request's log lines and its `x-request-id` header (new when not given). */
+  requestId?: string;
 };
 
-export function createContext(opts: CreateContextOptions): ServiceContext & { headers: Headers } {
+export function createContext(
+  opts: CreateContextOptions,
+): ServiceContext & { headers: Headers; trace: Trace } {
   return {
     database: opts.database,
     db: opts.database.db,
@@ -28,6 +35,7 @@ export function createContext(opts: CreateContextOptions): ServiceContext & { he
     // One read of the caller's memberships per compound per request (communityProcedure + service).
     memberships: new Map(),
     headers: opts.headers ?? new Headers(),
+    trace: { requestId: opts.requestId ?? newRequestId(), roles: null },
   };
 }
 export type Context = ReturnType<typeof createContext>;
@@ -39,11 +47,13 @@ export type AppErrorData = {
   details: Record<string, unknown> | null;
   /** Flattened zod error for BAD_REQUEST from input validation. */
   zodError: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
+  /** On INTERNAL_SERVER_ERROR only: the request id to quote to the operator. */
+  requestId: string | null;
 };
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const serviceError = isServiceError(cause) ? cause : null;
     const zodError = cause instanceof ZodError ? z.flattenError(cause) : null;
@@ -57,6 +67,8 @@ const t = initTRPC.context<Context>().create({
       field: serviceError?.field ?? (zodError ? (Object.keys(zodError.fieldErrors)[0] ?? null) : null),
       details: serviceError?.details ?? null,
       zodError: zodError,
+      // A resident can quote it; the server log has the same id on the error's line.
+      requestId: internal ? (ctx?.trace.requestId ?? null) : null,
     };
     return {
       ...shape,
@@ -93,31 +105,32 @@ function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
  * throws (an unknown relay) would reach the stream as INTERNAL_SERVER_ERROR. Its errors are mapped
  * here the same way as a query's. `yield*` forwards the client's `return()` (unsubscribe) inward.
  */
-async function* mapStreamErrors(source: AsyncIterable<unknown>, path: string): AsyncGenerator<unknown> {
+async function* mapStreamErrors(
+  source: AsyncIterable<unknown>,
+  path: string,
+  requestId: string,
+): AsyncGenerator<unknown> {
   try {
     yield* source;
   } catch (e) {
     if (isServiceError(e)) throw toTRPCError(e);
     if (isConnectionError(e))
       throw toTRPCError(findDatabaseUnavailable(e) ?? new DatabaseUnavailableError(e));
-    if (!(e instanceof TRPCError)) console.error(`[trpc] ${path} stream failed`, e);
+    if (!(e instanceof TRPCError)) log().error({ requestId, procedure: path, err: e }, 'stream failed');
     throw e;
   }
 }
 
-/** Maps service errors to their tRPC code; logs (and hides) everything unexpected. */
-const mapServiceErrors = t.middleware(async function mapServiceErrors({ next, path, type }) {
+/** Maps service errors to their tRPC code (unexpected ones are logged by `observe`). */
+const mapServiceErrors = t.middleware(async function mapServiceErrors({ ctx, next, path, type }) {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     if (isServiceError(cause)) throw toTRPCError(cause);
     if (isConnectionError(cause))
       throw toTRPCError(findDatabaseUnavailable(cause) ?? new DatabaseUnavailableError(cause));
-    if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-      console.error(`[trpc] ${path} failed`, result.error.cause ?? result.error);
-    }
   } else if (type === 'subscription' && isAsyncIterable(result.data)) {
-    return { ...result, data: mapStreamErrors(result.data, path) };
+    return { ...result, data: mapStreamErrors(result.data, path, ctx.trace.requestId) };
   }
   return result;
 });
@@ -132,7 +145,15 @@ const refuseUnsafeText = t.middleware(async function refuseUnsafeText({ getRawIn
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapServiceErrors).use(refuseUnsafeText);
+/** One log line and metric per call (server/ops/observe.ts). */
+const observe = t.middleware(function observe({ ctx, next, path, type, getRawInput }) {
+  return observeCall(
+    { trace: ctx.trace, userId: ctx.user?.id ?? null, procedure: path, type, rawInput: getRawInput },
+    next,
+  );
+});
+
+export const publicProcedure = t.procedure.use(observe).use(mapServiceErrors).use(refuseUnsafeText);
 
 const requireSession = t.middleware(function requireSession({ ctx, next }) {
   if (!ctx.user) {
@@ -167,6 +188,7 @@ export function communityProcedure(roles?: readonly Role[]) {
           : '您不是该小区的成员 / You are not a member of this community.',
       });
     }
+    ctx.trace.roles = mine.map((m) => m.role);
     return next({
       ctx: {
         ...ctx,

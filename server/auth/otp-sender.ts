@@ -13,11 +13,17 @@ export interface OtpSender {
   send(phone: string, code: string): Promise<void>;
 }
 
-/** Development and demo: the code goes to the server log and, when enabled, the /dev/outbox page. */
+/**
+ * Development and demo: the code goes to the /dev/outbox page when enabled, and to the server log
+ * only outside production (or with OTP_LOG_CODES=1, which the bench sets to read its codes): a
+ * production log never holds a phone number or a code.
+ */
 export const logOtpSender: OtpSender = {
   name: 'log',
   async send(phone, code) {
-    console.info(`[auth] one-time code for ${phone}: ${code} (log sender; set OTP_SENDER for real SMS)`);
+    if (process.env.NODE_ENV !== 'production' || process.env.OTP_LOG_CODES === '1') {
+      console.info(`[auth] one-time code for ${phone}: ${code} (log sender; set OTP_SENDER for real SMS)`);
+    }
     if (devOutboxEnabled()) recordDevOutbox({ phone, code, sentAt: new Date() });
   },
 };
@@ -49,7 +55,7 @@ export function getOtpSender(env: Record<string, string | undefined> = process.e
     !warnedLogInProduction
   ) {
     warnedLogInProduction = true;
-    console.warn('[auth] OTP_SENDER=log in production: sign-in codes are only written to the server log.');
+    console.warn('[auth] OTP_SENDER=log in production: sign-in codes reach nobody (set OTP_SENDER).');
   }
   return make(env);
 }

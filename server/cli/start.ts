@@ -4,7 +4,9 @@
  * 2. migrates the database (embedded PGlite under .data/ unless DATABASE_URL is set) and, when it is
  *    empty, loads the demo compound;
  * 3. starts the local Stripe mock when no STRIPE_SECRET_KEY is configured;
- * 4. runs `next start` on PORT (3000) and stops everything on Ctrl-C.
+ * 4. runs the app server (server/cli/serve.ts: Next behind a Node server that drains gracefully) on
+ *    PORT (3000). SIGTERM/SIGINT (Ctrl-C) are passed on to it; this process waits until it has
+ *    drained and exited, then stops the Stripe mock, then exits.
  * PGlite allows one process per data directory, so step 2 closes it before Next opens it.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,6 +40,8 @@ env.AUTH_SECRET ??= persistentSecret('auth-secret');
 env.NEXTAUTH_SECRET ??= env.AUTH_SECRET;
 env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 env.BAG_CODE_SECRET ??= persistentSecret('bag-code-secret');
+// /api/metrics answers only with this token (Authorization: Bearer …); see docs/OPERATIONS.md.
+env.METRICS_TOKEN ??= persistentSecret('metrics-token');
 
 if (
   !existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID')) ||
@@ -58,7 +62,6 @@ if (
   await database.close();
 }
 
-const children: { kill(sig?: NodeJS.Signals): boolean }[] = [];
 let stopMock: (() => Promise<void>) | undefined;
 if (!env.STRIPE_SECRET_KEY) {
   const { startStripeMock } = await import('@/server/payments/stripe-mock/server');
@@ -75,22 +78,23 @@ if (!env.STRIPE_SECRET_KEY) {
   console.log(`[linli] Stripe mock on ${env.STRIPE_API_BASE}`);
 }
 
-// LINLI_HOST (e.g. 127.0.0.1) keeps the server off the network; by default Next listens on all interfaces.
-const hostArgs = env.LINLI_HOST ? ['-H', env.LINLI_HOST] : [];
-const next = spawn(process.execPath, [nextBin, 'start', '-p', String(port), ...hostArgs], {
+// LINLI_HOST (e.g. 127.0.0.1) keeps the server off the network; by default it listens on all interfaces.
+const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/serve.ts')], {
   stdio: 'inherit',
   env,
 });
-children.push(next);
 console.log(`[linli] http://localhost:${port}`);
 
-const stop = async () => {
-  for (const c of children) c.kill('SIGTERM');
-  await stopMock?.();
-  process.exit(0);
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  // The server drains (≤ 10 s of in-flight requests); a hung one is killed after 20 s.
+  if (server.exitCode === null && server.signalCode === null) server.kill(signal);
+  setTimeout(() => server.kill('SIGKILL'), 20_000).unref();
 };
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
-next.on('exit', (code) => {
-  void (stopMock?.() ?? Promise.resolve()).finally(() => process.exit(code ?? 0));
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+server.on('exit', (code, signal) => {
+  void (stopMock?.() ?? Promise.resolve()).finally(() => process.exit(code ?? (signal ? 1 : 0)));
 });
