@@ -18,6 +18,7 @@ export const NAMESPACES = [
   'relay',
   'payment',
   'health',
+  'care',
 ] as const;
 
 export function toLocale(value: string | undefined | null): Locale {

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
+import { ResidentCare } from '@/app/_components/care/resident-care';
 import { UpcomingRelays } from '@/app/_components/upcoming-relays';
 import { ResidentHome } from './resident-home';
 
@@ -14,6 +15,7 @@ export default async function Page({ params }: { params: Promise<{ communityId: 
   return (
     <main data-page="resident-home">
       <ResidentHome communityId={communityId} />
+      <ResidentCare communityId={communityId} />
       <UpcomingRelays communityId={communityId} />
     </main>
   );

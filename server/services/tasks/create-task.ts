@@ -8,13 +8,16 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
 import { VOLUNTEER_ROLES } from './rules';
 
+/** Within this century: anything else is a typo, and out of PostgreSQL's range besides. */
+const ShiftTime = z.coerce.date().min(new Date('2000-01-01T00:00:00Z')).max(new Date('2100-01-01T00:00:00Z'));
+
 export const CreateTaskInput = z.object({
   communityId: CommunityId,
   role: z.enum(VOLUNTEER_ROLES),
   title: PlainText(1, 80),
   place: PlainText(0, 80).default(''),
-  startsAt: z.coerce.date(),
-  endsAt: z.coerce.date(),
+  startsAt: ShiftTime,
+  endsAt: ShiftTime,
   slots: z.number().int().min(1).max(200),
 });
 export type CreateTaskInput = z.input<typeof CreateTaskInput>;
