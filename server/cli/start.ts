@@ -30,6 +30,16 @@ function persistentSecret(name: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+// A real deployment (LINLI_DEMO=0) refuses to start half-configured: one line naming what is missing.
+if (env.LINLI_DEMO === '0') {
+  const { productionConfigLine } = await import('@/server/config/production-check');
+  const line = productionConfigLine({ ...env, NODE_ENV: 'production' });
+  if (line) {
+    console.error(line);
+    process.exit(78);
+  }
+}
+
 // The demo signs in with fixed codes for one account per role (README); LINLI_DEMO=0 turns that off.
 if (env.LINLI_DEMO !== '0') {
   env.AUTH_TEST_OTPS ??= DEMO_TEST_OTPS;
