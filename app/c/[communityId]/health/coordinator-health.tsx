@@ -92,9 +92,14 @@ function GateDuties({ communityId }: { communityId: string }) {
     <section aria-labelledby="gate-duties">
       <h2 id="gate-duties">{t('duties')}</h2>
       <p className="muted">{t('privacy')}</p>
-      <a className="button" href={`/c/${communityId}/health/gate`}>
-        {t('title')}
-      </a>
+      <div className="health-row">
+        <a className="button" href={`/c/${communityId}/health/gate`}>
+          {t('title')}
+        </a>
+        <a className="button" href={`/c/${communityId}/health/codes`}>
+          {t('printCodes')}
+        </a>
+      </div>
       {q.data && (
         <>
           {q.data.duties.length === 0 && <p className="muted">{t('noDuties')}</p>}
