@@ -24,7 +24,9 @@ import { createStripeClient } from '@/server/payments/stripe';
 import { startStripeMock, type StripeMock } from '@/server/payments/stripe-mock/server';
 import { getRelayPickList } from '@/server/services/picklist/get-relay-pick-list';
 import { openBaseline, runBaselineBurst, type BaselineConn } from './lib/baseline';
+import { measureCpu } from './lib/cpu';
 import { createBenchDatabase, type BenchDatabase } from './lib/database';
+import { countRoundTrips } from './lib/round-trips';
 import { runFanout } from './lib/fanout';
 import {
   checkKillDrill,
@@ -74,6 +76,7 @@ type Relays = {
   scale: Map<number, RelayRef>;
   fanout: RelayRef | null;
   kill: RelayRef | null;
+  trips?: RelayRef;
 };
 
 /** Joins of the warm-up before the measured bursts, on both sides. */
@@ -146,6 +149,12 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
         perHouseholdLimit: null,
       });
     if (has('faults')) relays.kill = await openBenchRelay(database, w, { title: '压测 · 断电', ...capped });
+    if (has('flash') && driver === 'postgres')
+      relays.trips = await openBenchRelay(database, w, {
+        title: '压测 · 往返',
+        cap: null,
+        perHouseholdLimit: null,
+      });
     log(
       driver,
       `database ${bdb.label}: demo seeded, ${w.households.length} households, relays ready in ${((performance.now() - t) / 1000).toFixed(1)} s`,
@@ -238,6 +247,8 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
     // ── flash ───────────────────────────────────────────────────────────────────────────────────
     const flashOutcomes = new Map<number, JoinOutcome[]>();
     const flashSummaries = new Map<number, ReturnType<typeof summarizeBurst>>();
+    /** CPU of each burst (app process group + PostgreSQL backends), and of an all-refused burst. */
+    const flashCpu = new Map<number, { appMs: number; dbMs: number; refusedPerJoinMs: number }>();
     if (warmLinli) {
       await pool(Math.min(WARM_UP, residents.length), 10, (i) =>
         joinOverHttp(residents[i]!.phoneClient, w, warmLinli, residents[i]!.householdId),
@@ -247,10 +258,24 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
       if (baselineConn) await runBaseline(c);
       const r = relays.flash.get(c)!;
       const started = performance.now();
-      const outcomes = await pool(residents.length, c, (i) =>
-        joinOverHttp(residents[i]!.phoneClient, w, r, residents[i]!.householdId),
+      const cpu = await measureCpu(server.pid, live?.db ?? null, () =>
+        pool(residents.length, c, (i) =>
+          joinOverHttp(residents[i]!.phoneClient, w, r, residents[i]!.householdId),
+        ),
       );
+      const outcomes = cpu.result;
       const s = summarizeBurst(outcomes, performance.now() - started, started);
+      // The relay is sold out now: the same phones again are all refusals — their cost per join.
+      const refusedN = Math.min(300, residents.length);
+      const refused = await measureCpu(server.pid, live?.db ?? null, () =>
+        pool(refusedN, c, (i) => joinOverHttp(residents[i]!.phoneClient, w, r, residents[i]!.householdId)),
+      );
+      const refusedOk = refused.result.filter((o) => o.kind === 'rejected').length;
+      flashCpu.set(c, {
+        appMs: cpu.appMs,
+        dbMs: cpu.dbMs,
+        refusedPerJoinMs: refusedOk ? (refused.appMs + refused.dbMs) / refusedOk : 0,
+      });
       flashOutcomes.set(c, outcomes);
       flashSummaries.set(c, s);
       log(
@@ -258,6 +283,12 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
         `flash c=${c}: ${s.accepted} accepted, ${s.rejected} rejected, ${s.errors_5xx} 5xx, ${s.orders_per_s} orders/s, p50 ${s.p50_ms} ms`,
       );
     }
+
+    // Round trips of an accepted join, counted statement by statement in this process through the
+    // same path a request takes (session lookup, communityProcedure, the service).
+    const roundTrips =
+      driver === 'postgres' && live && relays.trips ? await countRoundTrips(bdb.url!, w, relays.trips) : null;
+    if (roundTrips !== null) log(driver, `round trips per accepted join: ${roundTrips}`);
 
     // ── scale ───────────────────────────────────────────────────────────────────────────────────
     const scaleMs = new Map<number, number[]>(C.scale.map((n) => [n, []]));
@@ -395,6 +426,10 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
         const b = baselines.get(c)!;
         const facts = await relayFacts(db.db, w, relays.flash.get(c)!);
         const bf = baselineFacts.get(c)!;
+        const cpu = flashCpu.get(c)!;
+        // Accepted joins' share of the burst's CPU: the burst less its refusals at the measured
+        // cost of a refusal (an all-refused burst on the sold-out relay right after).
+        const acceptedCpu = cpu.appMs + cpu.dbMs - s.rejected * cpu.refusedPerJoinMs;
         out.push({
           bench: 'flash',
           driver,
@@ -402,6 +437,11 @@ export async function runRelayBench(driver: Driver): Promise<Measure[]> {
           ms: s.wall_ms,
           concurrency: c,
           ...s,
+          cpu_app_ms: round(cpu.appMs),
+          cpu_db_ms: round(cpu.dbMs),
+          cpu_ms_per_refused_join: round(cpu.refusedPerJoinMs, 2),
+          cpu_ms_per_accepted_join: s.accepted ? round(acceptedCpu / s.accepted, 2) : null,
+          round_trips_per_accepted_join: roundTrips,
           oversold: facts.oversold,
           sold: facts.sold,
           orders_in_db: facts.orders_in_db,
@@ -533,6 +573,10 @@ function acceptance(driver: Driver, rows: Measure[]): Measure {
       .reduce((a, r) => a + (r[key] as number), 0);
   const flashLinli = rows.filter((r) => r.bench === 'flash' && String(r.measure).startsWith('linli'));
   const ratios = flashLinli.map((r) => r.ratio_to_baseline as number);
+  const maxOf = (key: string) => {
+    const v = flashLinli.map((r) => r[key]).filter((x): x is number => typeof x === 'number');
+    return v.length ? Math.max(...v) : null;
+  };
   const scaleJoins = rows.filter((r) => r.bench === 'scale' && String(r.measure).startsWith('join'));
   const largest = scaleJoins[scaleJoins.length - 1];
   const replay = rows.find((r) => r.bench === 'faults' && String(r.measure).startsWith('replay'));
@@ -557,6 +601,10 @@ function acceptance(driver: Driver, rows: Measure[]): Measure {
     cutoff_once: cutoff ? Boolean(cutoff.closed_once && cutoff.refunded_once) : null,
     flash_ratio_min: ratios.length ? Math.min(...ratios) : null,
     flash_ratio_max: ratios.length ? Math.max(...ratios) : null,
+    cpu_ms_per_accepted_join_max: maxOf('cpu_ms_per_accepted_join'),
+    cpu_ms_per_refused_join_max: maxOf('cpu_ms_per_refused_join'),
+    round_trips_per_accepted_join: maxOf('round_trips_per_accepted_join'),
+    p99_ms_max: maxOf('p99_ms'),
     join_p50_largest_vs_smallest: scaleRatio,
     holds:
       oversold === 0 &&
