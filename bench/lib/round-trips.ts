@@ -15,10 +15,10 @@ export async function countRoundTrips(url: string, w: World, r: RelayRef, joins 
   let count = 0;
   const database = await openDatabase({ url, max: 2, onStatement: () => count++ });
   const tx = database.db.transaction.bind(database.db);
-  (database.db as { transaction: Db['transaction'] }).transaction = ((fn, config) => {
+  (database.db as { transaction: Db['transaction'] }).transaction = (fn, config) => {
     count += 2;
     return tx(fn, config);
-  });
+  };
   const notify = database.notify.bind(database);
   database.notify = (channel, payload) => {
     count++;
