@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useRef } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
+import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
 type Kind = 'self_test' | 'testing' | 'gate';
 
@@ -28,11 +29,11 @@ export function useHealthLive(communityId: string, kinds: Kind[]): 'live' | 'con
   return sub.status === 'pending' ? 'live' : sub.status === 'connecting' ? 'connecting' : 'off';
 }
 
-/** 09:05 in the compound's zone (Asia/Shanghai). */
+/** 09:05 in the compound's zone (DEFAULT_TIME_ZONE). */
 export function hhmm(iso: string | null | undefined): string {
   if (!iso) return '';
   return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
+    timeZone: DEFAULT_TIME_ZONE,
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',

@@ -2,11 +2,9 @@
  * Display formatting shared by every page. Display only: prices, totals and times are the
  * server's; these only format what it sent, always in the compounds' time zone.
  */
-const TZ = 'Asia/Shanghai';
+import { DEFAULT_TIME_ZONE as TZ } from '@/server/services/shared/time';
 
-export function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
-}
+export { yuan } from '@/server/services/shared/money';
 
 /** "4月12日 20:00" / "12 Apr 20:00" */
 export function dayTime(d: Date | string | null | undefined, locale: string): string {

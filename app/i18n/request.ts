@@ -1,6 +1,7 @@
 import { cookies } from 'next/headers';
 import { getRequestConfig } from 'next-intl/server';
 import { LOCALE_COOKIE, NAMESPACES, toLocale, type Locale } from './config';
+import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
 async function loadMessages(locale: Locale) {
   const entries = await Promise.all(
@@ -14,5 +15,5 @@ async function loadMessages(locale: Locale) {
 
 export default getRequestConfig(async () => {
   const locale = toLocale((await cookies()).get(LOCALE_COOKIE)?.value);
-  return { locale, messages: await loadMessages(locale), timeZone: 'Asia/Shanghai' };
+  return { locale, messages: await loadMessages(locale), timeZone: DEFAULT_TIME_ZONE };
 });

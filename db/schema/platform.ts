@@ -11,6 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, tenantKey } from './_columns';
+import { DEFAULT_TIME_ZONE } from '../../server/services/shared/time';
 
 export type CommunitySettings = {
   /** Minutes a disinfected batch must rest before release. */
@@ -30,7 +31,7 @@ export const communities = pgTable('communities', {
   slug: text().notNull().unique(),
   name: text().notNull(),
   district: text().notNull(),
-  timezone: text().notNull().default('Asia/Shanghai'),
+  timezone: text().notNull().default(DEFAULT_TIME_ZONE),
   currency: text().notNull().default('CNY'),
   settings: jsonb().$type<CommunitySettings>().notNull().default(DEFAULT_COMMUNITY_SETTINGS),
   createdAt: createdAt(),

@@ -21,6 +21,7 @@ import {
 } from '@/db/schema';
 import type { DemoRefs } from './extras';
 import { demoId } from './random';
+import { localDate } from '@/server/services/shared/time';
 
 export const DISTRIBUTION_DEMO_RELAY_TITLE = '保供套餐 · 3号楼2单元';
 
@@ -59,7 +60,7 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
       demo.products.admitted.eggs,
       demo.products.admitted.greens,
     ].map((id) => byId.get(id)!);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
+    const today = localDate(now);
     await tx.insert(relays).values({
       communityId,
       id: relayId,

@@ -11,9 +11,10 @@ import QRCode from 'qrcode';
 import type { Database } from '@/db/client';
 import { healthAttestations, merchantDocuments, merchants } from '@/db/schema';
 import { getFileStorage } from '@/server/files/storage';
-import { addDays, shanghaiDate } from '@/server/services/merchant/rules';
+import { addDays } from '@/server/services/merchant/rules';
 import type { DemoRefs } from './extras';
 import { demoId } from './random';
+import { localDate } from '@/server/services/shared/time';
 
 function pdf(lines: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -40,7 +41,7 @@ export async function seedMerchantDocuments(database: Database, demo: DemoRefs):
   const ids = [demo.merchants.admitted, demo.merchants.pending, demo.merchants.expired];
   const rows = await database.db.select().from(merchants).where(inArray(merchants.id, ids));
   const storage = getFileStorage();
-  const today = shanghaiDate(new Date());
+  const today = localDate(new Date());
   const docs: (typeof merchantDocuments.$inferInsert)[] = [];
   for (const m of rows) {
     const files = [

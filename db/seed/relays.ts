@@ -28,12 +28,9 @@ import type { DemoRefs } from './extras';
 import type { ProductKey } from './merchants';
 import { ADMITTED_CATALOG } from './merchants';
 import { demoId } from './random';
+import { localDate } from '@/server/services/shared/time';
 
 const DAY = 86_400_000;
-
-function shanghaiDay(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
-}
 
 type ItemPlan = { key: ProductKey; stockCap: number | null; limit: number | null };
 
@@ -230,7 +227,7 @@ export async function seedDemoRelays(database: Database, demo: DemoRefs): Promis
         closedAt: new Date(now.getTime() - DAY),
         closeReason: 'cutoff',
         decidedAt: new Date(now.getTime() - DAY + 20 * 60_000),
-        deliveryDate: shanghaiDay(now),
+        deliveryDate: localDate(now),
         thresholdKind: 'households',
         thresholdValue: 200,
       },
@@ -290,7 +287,7 @@ export async function seedDemoRelays(database: Database, demo: DemoRefs): Promis
         opensAt: new Date(now.getTime() - 30 * 60_000),
         openedAt: new Date(now.getTime() - 30 * 60_000),
         closesAt: new Date(now.getTime() + 2 * DAY),
-        deliveryDate: shanghaiDay(new Date(now.getTime() + 3 * DAY)),
+        deliveryDate: localDate(new Date(now.getTime() + 3 * DAY)),
         thresholdKind: 'households',
         thresholdValue: 30,
       },
@@ -318,7 +315,7 @@ export async function seedDemoRelays(database: Database, demo: DemoRefs): Promis
     await insertPaidOrders(tx, demo, 'open-2', open, openOrders, new Date(now.getTime() - 25 * 60_000));
 
     // ── UPCOMING: opens tomorrow morning ──
-    const tomorrow9 = new Date(`${shanghaiDay(new Date(now.getTime() + DAY))}T09:00:00+08:00`);
+    const tomorrow9 = new Date(`${localDate(new Date(now.getTime() + DAY))}T09:00:00+08:00`);
     await insertRelay(
       tx,
       demo,
@@ -329,7 +326,7 @@ export async function seedDemoRelays(database: Database, demo: DemoRefs): Promis
         status: 'draft',
         opensAt: tomorrow9,
         closesAt: new Date(tomorrow9.getTime() + 10 * 3_600_000),
-        deliveryDate: shanghaiDay(new Date(tomorrow9.getTime() + 2 * DAY)),
+        deliveryDate: localDate(new Date(tomorrow9.getTime() + 2 * DAY)),
         thresholdKind: 'units',
         thresholdValue: 100,
       },

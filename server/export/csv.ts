@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
-import { fenToYuan } from '@/server/services/picklist/rules';
 import type { Cell, Column, Table } from './tables';
+import { fenToYuan } from '@/server/services/shared/money';
 
 /** Excel and WPS only read a CSV as UTF-8 when it starts with a byte-order mark. */
 export const UTF8_BOM = '\uFEFF';

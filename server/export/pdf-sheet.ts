@@ -1,7 +1,8 @@
-import { fenToYuan } from '@/server/services/picklist/rules';
 import type { PickList } from '@/server/services/picklist/types';
 import { breathe, fit, inFooter, newPdf, pdfStream, type Pdf } from './pdf-doc';
-import { formatLocal, type ExportText } from './text';
+import { type ExportText } from './text';
+import { fenToYuan } from '@/server/services/shared/money';
+import { localDateTime } from '@/server/services/shared/time';
 
 type Col = { label: string; width: number; align?: 'left' | 'right' | 'center' };
 
@@ -110,7 +111,7 @@ function header(doc: Pdf, pl: PickList, t: ExportText, title: string) {
   doc.fontSize(10).fillColor('#374151');
   doc.text(pl.relays.map((r) => r.title).join(' / '));
   doc.text(
-    `${t.community}: ${pl.communityName}   ${t.deliveryDate}: ${pl.deliveryDate}   ${t.generatedAt}: ${formatLocal(pl.generatedAt)}`,
+    `${t.community}: ${pl.communityName}   ${t.deliveryDate}: ${pl.deliveryDate}   ${t.generatedAt}: ${localDateTime(pl.generatedAt)}`,
   );
   doc.text(t.summary(pl.grand.bags, pl.grand.households, pl.grand.deliverQty));
   if (pl.pendingRelays > 0) doc.fillColor('#b45309').text(t.pending(pl.pendingRelays));

@@ -97,18 +97,3 @@ export type ExportText = typeof zh;
 export function exportText(locale: ExportLocale): ExportText {
   return locale === 'en' ? en : zh;
 }
-
-/** Local wall-clock time in the compound (Asia/Shanghai), `2022-04-12 08:30`. */
-export function formatLocal(d: Date, timeZone = 'Asia/Shanghai'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}

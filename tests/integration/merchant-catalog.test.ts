@@ -9,7 +9,6 @@ import { handleProductPhotoDownload } from '@/app/api/files/products/[productId]
 import { handleProductPhotoUpload } from '@/app/api/merchant/products/[productId]/photo/handler';
 import type { Database } from '@/db/client';
 import { products, relayItems, relays, users } from '@/db/schema';
-import { yuanToFen } from '@/server/services/merchant/rules';
 import type { SessionUser } from '@/server/services/shared/context';
 import { ServiceError } from '@/server/services/shared/errors';
 import { callerFor } from '../helpers/context';
@@ -22,6 +21,7 @@ import {
   useTempFileStorage,
   type TestApplication,
 } from '../helpers/merchant-fixtures';
+import { yuanToFen } from '@/server/services/shared/money';
 
 let database: Database;
 let files: ReturnType<typeof useTempFileStorage>;

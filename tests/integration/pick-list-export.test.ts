@@ -14,7 +14,6 @@ import { labelBox } from '@/server/export/pdf-labels';
 import { qrRuns } from '@/server/export/qr';
 import { getRelayPickList } from '@/server/services/picklist/get-relay-pick-list';
 import type { PreparePickListExportInput } from '@/server/services/picklist/prepare-pick-list-export';
-import { fenToYuan } from '@/server/services/picklist/rules';
 import type { PickList } from '@/server/services/picklist/types';
 import { encodeBagCode, verifyBagCode } from '@/server/services/shared/bag-code';
 import type { SessionUser } from '@/server/services/shared/context';
@@ -30,6 +29,7 @@ import {
   type TestMerchant,
   type TestRelay,
 } from '../helpers/relay-fixtures';
+import { fenToYuan } from '@/server/services/shared/money';
 
 const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR ?? 'artifacts', 'pdf');
 const has = (cmd: string) => {

@@ -9,8 +9,6 @@ import {
   canTransitionBatch,
   effectiveCheckoffTime,
   isBatchComplete,
-  maskName,
-  maskRoom,
   refundsPerOrder,
   resolveDwellSeconds,
   type ShortfallLine,
@@ -192,13 +190,6 @@ describe('disinfection dwell', () => {
 
   it('the test setting replaces the dwell', () => {
     expect(resolveDwellSeconds({ compoundMinutes: 30, requestedMinutes: 45, testSeconds: 3 })).toBe(3);
-  });
-});
-
-describe('masking', () => {
-  it('shows residents only a surname and the first digit of a room', () => {
-    expect(maskName('张桂英')).toBe('张*');
-    expect(maskRoom('201')).toBe('2**');
   });
 });
 

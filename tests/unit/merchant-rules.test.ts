@@ -7,16 +7,15 @@ import {
   computeChecklist,
   effectiveStatus,
   expiresWithin,
-  fenToYuan,
   illegalTransition,
   missingForSubmit,
   normalizePhone,
   normalizePlate,
-  shanghaiDate,
-  yuanToFen,
   type AdmissionAction,
   type ApplicationData,
 } from '@/server/services/merchant/rules';
+import { fenToYuan, yuanToFen } from '@/server/services/shared/money';
+import { localDate } from '@/server/services/shared/time';
 
 const complete: ApplicationData = {
   legalName: '上海金山鲜丰超市有限公司',
@@ -91,8 +90,8 @@ describe('field checks', () => {
   });
 
   it('the calendar day is Shanghai’s', () => {
-    expect(shanghaiDate(new Date('2026-04-09T16:30:00Z'))).toBe('2026-04-10');
-    expect(shanghaiDate(new Date('2026-04-09T15:59:00Z'))).toBe('2026-04-09');
+    expect(localDate(new Date('2026-04-09T16:30:00Z'))).toBe('2026-04-10');
+    expect(localDate(new Date('2026-04-09T15:59:00Z'))).toBe('2026-04-09');
   });
 });
 

@@ -6,7 +6,6 @@ import {
   challengeState,
   generateOtpCode,
   hashOtpCode,
-  maskPhone,
   normalizeOtpCode,
   normalizePhone,
   parseTestOtps,
@@ -38,10 +37,6 @@ describe('normalizePhone', () => {
 
   it('refuses a Shanghai landline, which cannot receive a text', () => {
     expect(normalizePhone('021 6123 4567')).toEqual({ ok: false, reason: 'PHONE_NOT_MOBILE' });
-  });
-
-  it('masks a mainland number to its first 3 and last 4 digits', () => {
-    expect(maskPhone('+8613800138000')).toBe('+86 138****8000');
   });
 });
 

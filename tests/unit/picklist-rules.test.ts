@@ -3,39 +3,18 @@ import { describe, expect, it } from 'vitest';
 import {
   compareRoute,
   deliverQty,
-  fenToYuan,
   formatSupports,
   isInRouteOrder,
   isPickable,
   lineLabel,
   makesBag,
-  maskName,
-  phoneLast4,
   stairwellCounts,
   totalsFromLines,
   viewerMayExport,
   type PickLine,
   type RouteKey,
 } from '@/server/services/picklist/rules';
-
-describe('masking', () => {
-  it('keeps the surname only, compound surnames whole', () => {
-    expect(maskName('张桂英')).toBe('张*');
-    expect(maskName('李明')).toBe('李*');
-    expect(maskName('欧阳娜娜')).toBe('欧阳*');
-    expect(maskName('欧阳')).toBe('欧*');
-    expect(maskName('  王建国 ')).toBe('王*');
-    expect(maskName('alice smith')).toBe('A*');
-    expect(maskName('')).toBe('*');
-    expect(maskName(null)).toBe('*');
-  });
-  it('gives the last 4 digits of a phone, or nothing', () => {
-    expect(phoneLast4('+8613800138000')).toBe('8000');
-    expect(phoneLast4('138 0013 8123')).toBe('8123');
-    expect(phoneLast4(null)).toBeNull();
-    expect(phoneLast4('12')).toBeNull();
-  });
-});
+import { fenToYuan } from '@/server/services/shared/money';
 
 describe('route order', () => {
   const k = (o: Partial<RouteKey>): RouteKey => ({

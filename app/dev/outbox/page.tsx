@@ -5,6 +5,7 @@ import { devOutboxEnabled, readDevOutbox } from '@/server/auth/dev-outbox';
 import { loadAuthConfig } from '@/server/services/auth/config';
 import { normalizePhone, OTP_TTL_MS } from '@/server/services/auth/rules';
 import { AutoRefresh } from './auto-refresh';
+import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
 export const dynamic = 'force-dynamic';
 
@@ -31,7 +32,7 @@ export default async function DevOutboxPage({ searchParams }: { searchParams: Pr
   } catch {
     // A refused AUTH_TEST_OTPS is reported by sign-in itself; here it simply lists none.
   }
-  const time = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', timeStyle: 'medium' });
+  const time = new Intl.DateTimeFormat('zh-CN', { timeZone: DEFAULT_TIME_ZONE, timeStyle: 'medium' });
 
   return (
     <main>

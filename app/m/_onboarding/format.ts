@@ -1,18 +1,18 @@
+import { formatInZone } from '@/server/services/shared/time';
 /** Display helpers shared by the merchant pages (pure; no business rules). */
 
 /** 1250 → "12.50" */
-export { fenToYuan as yuan } from '@/server/services/merchant/price';
+export { fenToYuan as yuan } from '@/server/services/shared/money';
 
 /** A timestamp as a short local date-time in Shanghai. */
 export function dateTime(value: Date | string | null | undefined, locale: string): string {
   if (!value) return '';
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: 'Asia/Shanghai',
+  return formatInZone(value, locale, {
     month: 'numeric',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-  }).format(new Date(value));
+  });
 }
 
 export function fileSize(bytes: number): string {

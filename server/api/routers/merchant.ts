@@ -18,13 +18,14 @@ import { listTeam } from '@/server/services/merchant/list-team';
 import { removeHealthAttestation } from '@/server/services/merchant/remove-health-attestation';
 import { removeMerchantDocument } from '@/server/services/merchant/remove-merchant-document';
 import { removeStaff } from '@/server/services/merchant/remove-staff';
-import { MAX_PRICE_FEN, MERCHANT_KINDS } from '@/server/services/merchant/rules';
+import { MERCHANT_KINDS } from '@/server/services/merchant/rules';
 import { setProductActive } from '@/server/services/merchant/set-product-active';
 import { startApplication } from '@/server/services/merchant/start-application';
 import { submitApplication } from '@/server/services/merchant/submit-application';
 import { updateApplication } from '@/server/services/merchant/update-application';
 import { updateProduct } from '@/server/services/merchant/update-product';
 import { protectedProcedure, router } from '../trpc';
+import { MAX_PRICE_FEN } from '@/server/services/shared/money';
 
 const id = (what: string) => z.uuid({ error: `${what}编号无效 / Invalid ${what} id` });
 const MerchantRef = z.object({ merchantId: id('商家') });

@@ -54,13 +54,6 @@ export function normalizePhone(raw: string, region: CountryCode = DEFAULT_PHONE_
   return { ok: true, phone: parsed.number };
 }
 
-/** `+8613800138000` → `+86 138****8000`: for logs and messages that should not carry the full number. */
-export function maskPhone(e164: string): string {
-  const m = /^(\+86)(\d{3})\d{4}(\d{4})$/.exec(e164);
-  if (m) return `${m[1]} ${m[2]}****${m[3]}`;
-  return e164.length > 6 ? `${e164.slice(0, e164.length - 6)}**${e164.slice(-4)}` : '****';
-}
-
 /** What a person typed as the code, digits only (full-width digits and spaces tolerated), or null. */
 export function normalizeOtpCode(raw: string): string | null {
   const digits = raw

@@ -1,7 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { bags, batches, deliveryRelays, relays } from '@/db/schema';
+import { bags, batches, deliveryRelays } from '@/db/schema';
 import type { BatchStatus } from './rules';
+import { transitionBatch } from '@/server/services/distribution/lifecycle';
+import { transitionRelays } from '@/server/services/relay/lifecycle';
 
 /**
  * After bags of a released batch changed: released → distributing on the first check-off, and
@@ -35,25 +37,17 @@ export async function advanceBatch(
     );
   const done = Number(open?.n ?? 0) === 0;
   if (status === 'released') {
-    await tx
-      .update(batches)
-      .set({ status: 'distributing', distributingAt: now, updatedAt: now })
-      .where(
-        and(eq(batches.communityId, communityId), eq(batches.id, batchId), eq(batches.status, 'released')),
-      );
+    await transitionBatch(tx, { communityId, id: batchId }, 'distributing', {
+      from: ['released'],
+      set: { distributingAt: now, updatedAt: now },
+    });
     status = 'distributing';
   }
   if (done) {
-    await tx
-      .update(batches)
-      .set({ status: 'completed', completedAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(batches.communityId, communityId),
-          eq(batches.id, batchId),
-          eq(batches.status, 'distributing'),
-        ),
-      );
+    await transitionBatch(tx, { communityId, id: batchId }, 'completed', {
+      from: ['distributing'],
+      set: { completedAt: now, updatedAt: now },
+    });
     status = 'completed';
     const relayIds = (
       await tx
@@ -64,16 +58,10 @@ export async function advanceBatch(
         )
     ).map((r) => r.id);
     if (relayIds.length > 0) {
-      await tx
-        .update(relays)
-        .set({ status: 'completed', updatedAt: now })
-        .where(
-          and(
-            eq(relays.communityId, communityId),
-            inArray(relays.id, relayIds),
-            eq(relays.status, 'distributing'),
-          ),
-        );
+      await transitionRelays(tx, { communityId, ids: relayIds }, 'completed', {
+        from: ['distributing'],
+        set: { updatedAt: now },
+      });
     }
   }
   return status;

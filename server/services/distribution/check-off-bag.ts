@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { bagEvents, bags, batches, orders, relays } from '@/db/schema';
+import { bagEvents, bags, batches, relays } from '@/db/schema';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import { verifyBagCode } from '../shared/bag-code';
@@ -9,14 +9,11 @@ import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
 import { requirePhoto } from './upload-photo';
 import { BAG_NOT_FOUND, inScope, notifyHouseholds, stairwellScope } from './internal';
-import {
-  canTransitionBag,
-  effectiveCheckoffTime,
-  hhmm,
-  maskName,
-  type BagStatus,
-  type ExceptionKind,
-} from './rules';
+import { canTransitionBag, effectiveCheckoffTime, type BagStatus, type ExceptionKind } from './rules';
+import { maskName } from '@/server/services/shared/privacy';
+import { hhmm } from '@/server/services/shared/time';
+import { transitionBag } from '@/server/services/distribution/lifecycle';
+import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 export type CheckOffBagInput = {
   communityId: string;
@@ -137,12 +134,11 @@ export async function checkOffBag({
       );
     }
     const at = effectiveCheckoffTime(input.clientAt, now, batch.releasedAt);
-    const [updated] = await tx
-      .update(bags)
-      .set(
+    const [updated] = await transitionBag(tx, { communityId, id: bag.id }, to, {
+      from: [bag.status],
+      set:
         to === 'delivered'
           ? {
-              status: 'delivered',
               deliveredAt: at,
               deliveredBy: user.id,
               clientAt: input.clientAt,
@@ -150,7 +146,6 @@ export async function checkOffBag({
               updatedAt: now,
             }
           : {
-              status: 'exception',
               exceptionKind: input.exceptionKind!,
               exceptionNote: input.note?.trim() || null,
               exceptionAt: at,
@@ -159,9 +154,7 @@ export async function checkOffBag({
               photoKey: input.photoKey ?? bag.photoKey,
               updatedAt: now,
             },
-      )
-      .where(and(eq(bags.communityId, communityId), eq(bags.id, bag.id), eq(bags.status, bag.status)))
-      .returning();
+    }).returning();
     try {
       await tx.insert(bagEvents).values({
         communityId,
@@ -188,12 +181,10 @@ export async function checkOffBag({
       throw e;
     }
     if (to === 'delivered') {
-      await tx
-        .update(orders)
-        .set({ status: 'fulfilled', updatedAt: now })
-        .where(
-          and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')),
-        );
+      await transitionOrders(tx, { communityId, id: bag.orderId }, 'fulfilled', {
+        from: ['paid'],
+        set: { updatedAt: now },
+      });
     }
     const batchStatus = await advanceBatch(tx, communityId, bag.batchId, now);
     await writeAudit(tx, {

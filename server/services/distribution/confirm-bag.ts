@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { bags, orders } from '@/db/schema';
+import { bags } from '@/db/schema';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
@@ -7,6 +7,8 @@ import { preconditionFailed } from '../shared/errors';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
 import { BAG_NOT_FOUND } from './internal';
+import { transitionBag } from '@/server/services/distribution/lifecycle';
+import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 export type ConfirmBagInput = { communityId: string; bagId: string };
 
@@ -45,26 +47,30 @@ export async function confirmBag({ ctx, input }: { ctx: ServiceContext; input: C
       );
     }
     const wasException = bag.status === 'exception';
-    const [updated] = await tx
-      .update(bags)
-      .set({
-        status: 'delivered',
-        // Left at the door while nobody was home: it was delivered when the volunteer left it.
-        deliveredAt: bag.deliveredAt ?? bag.exceptionAt ?? now,
-        deliveredBy: bag.deliveredBy ?? bag.exceptionBy,
-        confirmedAt: now,
-        confirmedBy: user.id,
-        updatedAt: now,
-      })
-      .where(and(eq(bags.communityId, communityId), eq(bags.id, bag.id), eq(bags.status, bag.status)))
-      .returning();
+    const confirmation = {
+      // Left at the door while nobody was home: it was delivered when the volunteer left it.
+      deliveredAt: bag.deliveredAt ?? bag.exceptionAt ?? now,
+      deliveredBy: bag.deliveredBy ?? bag.exceptionBy,
+      confirmedAt: now,
+      confirmedBy: user.id,
+      updatedAt: now,
+    };
+    // A delivered bag only gains its confirmation; an exception (nobody home) becomes delivered.
+    const [updated] = wasException
+      ? await transitionBag(tx, { communityId, id: bag.id }, 'delivered', {
+          from: ['exception'],
+          set: confirmation,
+        }).returning()
+      : await tx
+          .update(bags)
+          .set(confirmation)
+          .where(and(eq(bags.communityId, communityId), eq(bags.id, bag.id), eq(bags.status, 'delivered')))
+          .returning();
     if (wasException) {
-      await tx
-        .update(orders)
-        .set({ status: 'fulfilled', updatedAt: now })
-        .where(
-          and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')),
-        );
+      await transitionOrders(tx, { communityId, id: bag.orderId }, 'fulfilled', {
+        from: ['paid'],
+        set: { updatedAt: now },
+      });
       await advanceBatch(tx, communityId, bag.batchId, now);
     }
     await writeAudit(tx, {

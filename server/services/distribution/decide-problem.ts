@@ -6,7 +6,7 @@ import type { ServiceContext } from '../shared/context';
 import { badRequest, notFound, preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
 import { notifyHouseholds, requireMerchantRelay } from './internal';
-import { yuan } from './rules';
+import { fenToYuan } from '@/server/services/shared/money';
 
 export type DecideProblemInput = {
   merchantId: string;
@@ -115,7 +115,7 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
           relayTitle: relay.title,
           seq: report.seq,
           refundFen: accept ? input.refundFen! : 0,
-          refundYuan: accept ? yuan(input.refundFen!) : '0.00',
+          refundYuan: accept ? fenToYuan(input.refundFen!) : '0.00',
           note: note ?? '',
           href: `/r/${communityId}/bag`,
         },

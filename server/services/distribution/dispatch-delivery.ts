@@ -6,6 +6,7 @@ import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
 import { RELAY_NOT_FOUND } from './internal';
+import { transitionRelays } from '@/server/services/relay/lifecycle';
 
 export type DispatchDeliveryInput = {
   merchantId: string;
@@ -81,13 +82,10 @@ export async function dispatchDelivery({
         { details: { relayIds: notFormed.map((r) => r.id), statuses: notFormed.map((r) => r.status) } },
       );
     }
-    const moved = await tx
-      .update(relays)
-      .set({ status: 'dispatched', updatedAt: now })
-      .where(
-        and(eq(relays.communityId, communityId), inArray(relays.id, relayIds), eq(relays.status, 'formed')),
-      )
-      .returning({ id: relays.id });
+    const moved = await transitionRelays(tx, { communityId, ids: relayIds }, 'dispatched', {
+      from: ['formed'],
+      set: { updatedAt: now },
+    }).returning({ id: relays.id });
     if (moved.length !== relayIds.length) {
       throw preconditionFailed(
         'RELAY_ALREADY_DISPATCHED',

@@ -16,7 +16,8 @@ import {
 import { requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { LIVE_ORDER_STATUSES, userNames } from './internal';
-import { maskName, releasableAt } from './rules';
+import { releasableAt } from './rules';
+import { maskName } from '@/server/services/shared/privacy';
 
 export type GetHouseholdBagsInput = { communityId: string };
 

@@ -20,6 +20,7 @@ import { assignedStairwellIds, isCoordinator, requireMerchantMember, requireUser
 import type { AuthedContext, ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
 import { notifyUsers } from '../shared/notify';
+import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
 export const BAG_NOT_FOUND = () => notFound('BAG_NOT_FOUND', '找不到这个袋子 / Bag not found.');
 export const BATCH_NOT_FOUND = () => notFound('BATCH_NOT_FOUND', '找不到这一批货 / Batch not found.');
@@ -58,7 +59,7 @@ export async function communitySettings(db: DbOrTx, communityId: string) {
     .where(eq(communities.id, communityId));
   return {
     settings: { ...DEFAULT_COMMUNITY_SETTINGS, ...(c?.settings ?? {}) },
-    timezone: c?.timezone ?? 'Asia/Shanghai',
+    timezone: c?.timezone ?? DEFAULT_TIME_ZONE,
     name: c?.name ?? '',
   };
 }

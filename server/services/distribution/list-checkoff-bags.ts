@@ -16,7 +16,8 @@ import { encodeBagCode } from '../shared/bag-code';
 import type { ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
 import { careFlags, residentNames, stairwellScope, userNames } from './internal';
-import { maskName, type BagStatus, type BatchStatus } from './rules';
+import { type BagStatus, type BatchStatus } from './rules';
+import { maskName } from '@/server/services/shared/privacy';
 
 export type ListCheckoffBagsInput = { communityId: string; stairwellId?: string | null };
 

@@ -1,12 +1,14 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { queryRows } from '@/db/client';
-import { batches, deliveries, deliveryRelays, relays } from '@/db/schema';
+import { batches, deliveries, deliveryRelays } from '@/db/schema';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
 import { DELIVERY_NOT_FOUND } from './internal';
+import { transitionDelivery } from '@/server/services/distribution/lifecycle';
+import { transitionRelays } from '@/server/services/relay/lifecycle';
 
 export type RecordArrivalInput = {
   communityId: string;
@@ -38,25 +40,17 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
   const { communityId } = input;
 
   const result = await ctx.db.transaction(async (tx) => {
-    const [arrived] = await tx
-      .update(deliveries)
-      .set({
-        status: 'arrived',
+    const [arrived] = await transitionDelivery(tx, { communityId, id: input.deliveryId }, 'arrived', {
+      from: ['dispatched'],
+      set: {
         arrivedAt: now,
         packageCount: input.packageCount,
         receivedBy: user.id,
         receivedByName: input.receivedByName?.trim() || user.name,
         remarks: input.remarks?.trim() ?? '',
         updatedAt: now,
-      })
-      .where(
-        and(
-          eq(deliveries.communityId, communityId),
-          eq(deliveries.id, input.deliveryId),
-          eq(deliveries.status, 'dispatched'),
-        ),
-      )
-      .returning();
+      },
+    }).returning();
     if (!arrived) {
       const [existing] = await tx
         .select({ status: deliveries.status })
@@ -74,16 +68,10 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
       .where(and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, arrived.id)));
     const relayIds = relayRows.map((r) => r.relayId);
     if (relayIds.length > 0) {
-      await tx
-        .update(relays)
-        .set({ status: 'arrived', updatedAt: now })
-        .where(
-          and(
-            eq(relays.communityId, communityId),
-            inArray(relays.id, relayIds),
-            eq(relays.status, 'dispatched'),
-          ),
-        );
+      await transitionRelays(tx, { communityId, ids: relayIds }, 'arrived', {
+        from: ['dispatched'],
+        set: { updatedAt: now },
+      });
     }
     const [batch] = await tx
       .insert(batches)

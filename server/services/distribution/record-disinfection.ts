@@ -8,6 +8,7 @@ import { publishDistribution } from './events';
 import { requirePhoto } from './upload-photo';
 import { BATCH_NOT_FOUND, communitySettings } from './internal';
 import { releasableAt, resolveDwellSeconds, testDwellSeconds } from './rules';
+import { transitionBatch } from '@/server/services/distribution/lifecycle';
 
 export type RecordDisinfectionInput = {
   communityId: string;
@@ -51,28 +52,25 @@ export async function recordDisinfection({
   const now = ctx.now();
 
   const batch = await ctx.db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(batches)
-      .set({
-        status: 'disinfecting',
-        disinfectionAgent: agent,
-        concentration: input.concentration.trim(),
-        method: input.method,
-        disinfectionStartedAt: now,
-        dwellSeconds,
-        operatorUserId: user.id,
-        operatorName: input.operatorName?.trim() || user.name,
-        disinfectionPhotoKey: input.photoKey ?? null,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(batches.communityId, input.communityId),
-          eq(batches.id, input.batchId),
-          eq(batches.status, 'received'),
-        ),
-      )
-      .returning();
+    const [updated] = await transitionBatch(
+      tx,
+      { communityId: input.communityId, id: input.batchId },
+      'disinfecting',
+      {
+        from: ['received'],
+        set: {
+          disinfectionAgent: agent,
+          concentration: input.concentration.trim(),
+          method: input.method,
+          disinfectionStartedAt: now,
+          dwellSeconds,
+          operatorUserId: user.id,
+          operatorName: input.operatorName?.trim() || user.name,
+          disinfectionPhotoKey: input.photoKey ?? null,
+          updatedAt: now,
+        },
+      },
+    ).returning();
     if (!updated) {
       const [existing] = await tx
         .select({ status: batches.status })

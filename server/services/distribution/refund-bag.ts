@@ -1,5 +1,5 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { bags, orderLines, orders, payments, refunds } from '@/db/schema';
+import { bags, orderLines, payments, refunds } from '@/db/schema';
 import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
@@ -7,7 +7,10 @@ import { preconditionFailed } from '../shared/errors';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
 import { BAG_NOT_FOUND, notifyHouseholds, requireMerchantRelay } from './internal';
-import { canTransitionBag, yuan } from './rules';
+import { canTransitionBag } from './rules';
+import { fenToYuan } from '@/server/services/shared/money';
+import { transitionBag } from '@/server/services/distribution/lifecycle';
+import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 export type RefundBagInput = { merchantId: string; relayId: string; bagId: string };
 
@@ -69,18 +72,18 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
           )
       : [{ taken: 0 }];
     const amountFen = paid ? paid.amountFen - Number(taken) : 0;
-    await tx
-      .update(bags)
-      .set({ status: 'refunded', updatedAt: now })
-      .where(and(eq(bags.communityId, communityId), eq(bags.id, bag.id), eq(bags.status, 'exception')));
+    await transitionBag(tx, { communityId, id: bag.id }, 'refunded', {
+      from: ['exception'],
+      set: { updatedAt: now },
+    });
     await tx
       .update(orderLines)
       .set({ fulfilledQty: 0 })
       .where(and(eq(orderLines.communityId, communityId), eq(orderLines.orderId, bag.orderId)));
-    await tx
-      .update(orders)
-      .set({ status: 'short', updatedAt: now })
-      .where(and(eq(orders.communityId, communityId), eq(orders.id, bag.orderId), eq(orders.status, 'paid')));
+    await transitionOrders(tx, { communityId, id: bag.orderId }, 'short', {
+      from: ['paid'],
+      set: { updatedAt: now },
+    });
     let refund: RefundRow | null = null;
     if (amountFen > 0) {
       ({ refund } = await reserveRefund(tx, {
@@ -102,7 +105,7 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
           bagId: bag.id,
           relayTitle: relay.title,
           refundFen: amountFen,
-          refundYuan: yuan(amountFen),
+          refundYuan: fenToYuan(amountFen),
           exceptionKind: bag.exceptionKind ?? '',
           href: `/r/${communityId}/bag`,
         },

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { bags, batches, deliveryRelays, relays } from '@/db/schema';
+import { bags, batches, deliveryRelays } from '@/db/schema';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
@@ -7,6 +7,8 @@ import { preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
 import { BATCH_NOT_FOUND } from './internal';
 import { canRelease, releasableAt } from './rules';
+import { transitionBatch } from '@/server/services/distribution/lifecycle';
+import { transitionRelays } from '@/server/services/relay/lifecycle';
 
 export type ReleaseBatchInput = { communityId: string; batchId: string };
 
@@ -61,23 +63,15 @@ export async function releaseBatch({ ctx, input }: { ctx: ServiceContext; input:
       );
     // A batch with nothing left to carry (every order wholly undelivered) is done at release.
     const done = Number(open?.n ?? 0) === 0;
-    const [released] = await tx
-      .update(batches)
-      .set({
-        status: done ? 'completed' : 'released',
-        releasedAt: now,
-        releasedBy: user.id,
-        completedAt: done ? now : null,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(batches.communityId, communityId),
-          eq(batches.id, batch.id),
-          eq(batches.status, 'disinfecting'),
-        ),
-      )
-      .returning();
+    const [released] = await transitionBatch(
+      tx,
+      { communityId, id: batch.id },
+      done ? 'completed' : 'released',
+      {
+        from: ['disinfecting'],
+        set: { releasedAt: now, releasedBy: user.id, completedAt: done ? now : null, updatedAt: now },
+      },
+    ).returning();
     if (!released)
       throw preconditionFailed(
         'BATCH_ALREADY_RELEASED',
@@ -92,27 +86,15 @@ export async function releaseBatch({ ctx, input }: { ctx: ServiceContext; input:
         )
     ).map((r) => r.id);
     if (relayIds.length > 0) {
-      await tx
-        .update(relays)
-        .set({ status: 'distributing', updatedAt: now })
-        .where(
-          and(
-            eq(relays.communityId, communityId),
-            inArray(relays.id, relayIds),
-            eq(relays.status, 'arrived'),
-          ),
-        );
+      await transitionRelays(tx, { communityId, ids: relayIds }, 'distributing', {
+        from: ['arrived'],
+        set: { updatedAt: now },
+      });
       if (done) {
-        await tx
-          .update(relays)
-          .set({ status: 'completed', updatedAt: now })
-          .where(
-            and(
-              eq(relays.communityId, communityId),
-              inArray(relays.id, relayIds),
-              eq(relays.status, 'distributing'),
-            ),
-          );
+        await transitionRelays(tx, { communityId, ids: relayIds }, 'completed', {
+          from: ['distributing'],
+          set: { updatedAt: now },
+        });
       }
     }
     await writeAudit(tx, {

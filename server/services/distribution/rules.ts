@@ -217,17 +217,6 @@ export function share(part: number, whole: number): number | null {
 
 // ─── Masking (DESIGN.md: residents see others as `3号楼 2单元 2**室 张*`) ───────────────────────
 
-export function maskName(name: string | null | undefined): string {
-  const s = (name ?? '').trim();
-  if (!s) return '';
-  return `${Array.from(s)[0]}*`;
-}
-
-export function maskRoom(room: string): string {
-  const chars = Array.from(room);
-  return chars.length <= 1 ? room : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
-}
-
 // ─── Check-off time ────────────────────────────────────────────────────────────────────────────
 
 const CLIENT_CLOCK_WINDOW_MS = 7 * 86_400_000;
@@ -247,22 +236,7 @@ export function effectiveCheckoffTime(clientAt: Date, now: Date, releasedAt: Dat
   return new Date(t);
 }
 
-/** Fen as a yuan amount for messages: 3990 → "39.90". */
-export function yuan(fen: number): string {
-  return (fen / 100).toFixed(2);
-}
-
 /** "东北大米 ×1袋、土鸡蛋 ×1盒": what a household did not get, for its notification. */
 export function describeShort(lines: readonly { name: string; unit: string; shortQty: number }[]): string {
   return lines.map((l) => `${l.name} ×${l.shortQty}${l.unit}`).join('、');
-}
-
-/** HH:MM in the compounds' time zone (Asia/Shanghai), for messages. */
-export function hhmm(at: Date, timeZone = 'Asia/Shanghai'): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(at);
 }

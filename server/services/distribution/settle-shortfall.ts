@@ -1,5 +1,5 @@
 import { and, eq, inArray, like } from 'drizzle-orm';
-import { bags, orderLines, orders, refunds, relays, shortfalls } from '@/db/schema';
+import { bags, orderLines, refunds, relays, shortfalls } from '@/db/schema';
 import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
@@ -7,8 +7,11 @@ import { conflict, preconditionFailed } from '../shared/errors';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
 import { notifyHouseholds, requireMerchantRelay } from './internal';
-import { describeShort, validateDeliveredQty, yuan } from './rules';
+import { describeShort, validateDeliveredQty } from './rules';
 import { planShortfall, shortfallRefundKey, type DeliveredQtyInput } from './shortfall-plan';
+import { fenToYuan } from '@/server/services/shared/money';
+import { transitionBag } from '@/server/services/distribution/lifecycle';
+import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 export type SettleShortfallInput = { merchantId: string; relayId: string; items: DeliveredQtyInput[] };
 
@@ -124,16 +127,10 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
       ),
     ];
     if (shortQtyOrders.length > 0) {
-      await tx
-        .update(orders)
-        .set({ status: 'short', updatedAt: now })
-        .where(
-          and(
-            eq(orders.communityId, communityId),
-            inArray(orders.id, shortQtyOrders),
-            inArray(orders.status, ['paid', 'fulfilled']),
-          ),
-        );
+      await transitionOrders(tx, { communityId, ids: shortQtyOrders }, 'short', {
+        from: ['paid', 'fulfilled'],
+        set: { updatedAt: now },
+      });
     }
     // An order that gets nothing at all has no bag to carry: its bag (if already at the gate) is refunded.
     const nothingLeft = shortQtyOrders.filter((orderId) =>
@@ -144,17 +141,15 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
     );
     const batchIds: string[] = [];
     if (nothingLeft.length > 0) {
-      const emptied = await tx
-        .update(bags)
-        .set({ status: 'refunded', updatedAt: now })
-        .where(
-          and(
-            eq(bags.communityId, communityId),
-            inArray(bags.orderId, nothingLeft),
-            inArray(bags.status, ['pending', 'exception']),
-          ),
-        )
-        .returning({ batchId: bags.batchId });
+      const emptied = await transitionBag(
+        tx,
+        { communityId, matching: inArray(bags.orderId, nothingLeft) },
+        'refunded',
+        {
+          from: ['pending', 'exception'],
+          set: { updatedAt: now },
+        },
+      ).returning({ batchId: bags.batchId });
       for (const b of new Set(emptied.map((e) => e.batchId))) {
         await advanceBatch(tx, communityId, b, now);
         batchIds.push(b);
@@ -187,7 +182,7 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
           relayTitle: locked.title,
           seq: r.seq,
           refundFen: r.amountFen,
-          refundYuan: yuan(r.amountFen),
+          refundYuan: fenToYuan(r.amountFen),
           items: describeShort(
             plan.items.flatMap((i) =>
               i.allocations

@@ -5,6 +5,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
 import { getSelfTestBoard } from './get-self-test-board';
 import { id, parseInput } from './internal';
+import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
 export const PrepareSelfTestExportInput = z.object({
   communityId: id,
@@ -53,7 +54,7 @@ export async function prepareSelfTestExport({ ctx, input: raw }: { ctx: ServiceC
   return {
     format: input.format,
     title: board.round.title,
-    timezone: c?.timezone ?? 'Asia/Shanghai',
+    timezone: c?.timezone ?? DEFAULT_TIME_ZONE,
     rows,
     totals: board.totals,
   };

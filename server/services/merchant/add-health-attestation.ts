@@ -3,8 +3,9 @@ import { healthAttestations } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
-import { isIsoDate, shanghaiDate } from './rules';
+import { isIsoDate } from './rules';
 import { recordApplicationChange, requireMerchantRole } from './scope';
+import { localDate } from '@/server/services/shared/time';
 
 export type AddHealthAttestationInput = {
   merchantId: string;
@@ -34,7 +35,7 @@ export async function addHealthAttestation({
   if (!isIsoDate(input.lastNegativeTestOn)) {
     throw badRequest('DATE_INVALID', '日期无效 / This date is not valid.', { field: 'lastNegativeTestOn' });
   }
-  if (input.lastNegativeTestOn > shanghaiDate(now)) {
+  if (input.lastNegativeTestOn > localDate(now)) {
     throw badRequest('TEST_DATE_IN_FUTURE', '检测日期不能晚于今天 / The test date cannot be in the future.', {
       field: 'lastNegativeTestOn',
     });

@@ -2,9 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { admissions, merchants } from '@/db/schema';
 import { preconditionFailed } from '../shared/errors';
-import { isLapsed, shanghaiDate } from './rules';
-
-export { shanghaiDate };
+import { isLapsed } from './rules';
+import { localDate } from '@/server/services/shared/time';
 
 const NOT_APPROVED = () =>
   preconditionFailed(
@@ -55,7 +54,7 @@ export async function requireActiveAdmission(
   if (!row) throw NOT_APPROVED();
   switch (row.status) {
     case 'approved': {
-      const today = shanghaiDate(now);
+      const today = localDate(now);
       if (isLapsed(row.permit, today) || isLapsed(row.pass, today)) throw EXPIRED();
       return;
     }

@@ -5,7 +5,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { products, relayItems } from '@/db/schema';
 import { badRequest, notFound } from '../shared/errors';
-import { MAX_PRICE_FEN } from './rules';
+import { MAX_PRICE_FEN } from '@/server/services/shared/money';
 
 export type ProductRow = typeof products.$inferSelect;
 

@@ -1,8 +1,8 @@
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { admissions, merchants } from '@/db/schema';
-import { shanghaiDate } from './rules';
 import { transitionAdmission } from './transition';
+import { localDate } from '@/server/services/shared/time';
 
 export type ExpireAdmissionsInput = { now: Date; batchSize?: number };
 
@@ -20,7 +20,7 @@ export async function expireAdmissions({
   db: Db;
   input: ExpireAdmissionsInput;
 }): Promise<number> {
-  const today = shanghaiDate(input.now);
+  const today = localDate(input.now);
   // Small batches: each transaction holds its rows' locks (which relay joins wait on) only briefly.
   const batchSize = input.batchSize ?? 50;
   let total = 0;

@@ -2,11 +2,12 @@ import { and, asc, eq } from 'drizzle-orm';
 import { admissions, auditLog, users } from '@/db/schema';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
-import { computeChecklist, effectiveStatus, expiresWithin, missingForSubmit, shanghaiDate } from './rules';
+import { computeChecklist, effectiveStatus, expiresWithin, missingForSubmit } from './rules';
 import { applicationData, attestationsOf, currentDocuments, loadMerchant } from './scope';
 import { ADMISSION_NOT_FOUND, type AdmissionRow } from './transition';
 import { publicDocument } from './upload-merchant-document';
 import { EXPIRING_WITHIN_DAYS } from './list-admissions';
+import { localDate } from '@/server/services/shared/time';
 
 export type GetAdmissionInput = { communityId: string; admissionId: string };
 
@@ -18,7 +19,7 @@ export type GetAdmissionInput = { communityId: string; admissionId: string };
 export async function getAdmission({ ctx, input }: { ctx: ServiceContext; input: GetAdmissionInput }) {
   await requireRole(ctx, input.communityId, COORDINATOR_ROLES);
   const now = ctx.now();
-  const today = shanghaiDate(now);
+  const today = localDate(now);
   const [row] = (await ctx.db
     .select()
     .from(admissions)

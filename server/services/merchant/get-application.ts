@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { admissions, communities } from '@/db/schema';
 import type { ServiceContext } from '../shared/context';
-import { effectiveStatus, isLapsed, missingForSubmit, shanghaiDate } from './rules';
+import { effectiveStatus, isLapsed, missingForSubmit } from './rules';
 import {
   applicationData,
   attestationsOf,
@@ -10,6 +10,7 @@ import {
   requireMerchantRole,
 } from './scope';
 import { publicDocument } from './upload-merchant-document';
+import { localDate } from '@/server/services/shared/time';
 
 export type GetApplicationInput = { merchantId: string };
 
@@ -21,7 +22,7 @@ export type GetApplicationInput = { merchantId: string };
 export async function getApplication({ ctx, input }: { ctx: ServiceContext; input: GetApplicationInput }) {
   const myRole = await requireMerchantRole(ctx, input.merchantId);
   const now = ctx.now();
-  const today = shanghaiDate(now);
+  const today = localDate(now);
   const [merchant, docs, atts, adms] = await Promise.all([
     loadMerchant(ctx.db, input.merchantId),
     currentDocuments(ctx.db, input.merchantId),

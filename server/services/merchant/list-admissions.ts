@@ -2,7 +2,8 @@ import { and, desc, eq, ne } from 'drizzle-orm';
 import { admissions, merchants } from '@/db/schema';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
-import { effectiveStatus, expiresWithin, shanghaiDate, type AdmissionStatus } from './rules';
+import { effectiveStatus, expiresWithin, type AdmissionStatus } from './rules';
+import { localDate } from '@/server/services/shared/time';
 
 export const ADMISSION_FILTERS = [
   'submitted',
@@ -29,7 +30,7 @@ export const EXPIRING_WITHIN_DAYS = 7;
  */
 export async function listAdmissions({ ctx, input }: { ctx: ServiceContext; input: ListAdmissionsInput }) {
   await requireRole(ctx, input.communityId, COORDINATOR_ROLES);
-  const today = shanghaiDate(ctx.now());
+  const today = localDate(ctx.now());
   const rows = await ctx.db
     .select({
       id: admissions.id,

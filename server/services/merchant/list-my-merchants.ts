@@ -2,12 +2,13 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { admissions, communities, merchantMembers, merchants } from '@/db/schema';
 import { requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
-import { effectiveStatus, shanghaiDate } from './rules';
+import { effectiveStatus } from './rules';
+import { localDate } from '@/server/services/shared/time';
 
 /** The merchants the caller belongs to, with each compound's status: the merchant's home screen. */
 export async function listMyMerchants({ ctx }: { ctx: ServiceContext; input?: undefined }) {
   requireUser(ctx);
-  const today = shanghaiDate(ctx.now());
+  const today = localDate(ctx.now());
   const mine = await ctx.db
     .select({
       id: merchants.id,

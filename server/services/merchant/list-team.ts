@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { merchantMembers, users } from '@/db/schema';
 import type { ServiceContext } from '../shared/context';
-import { maskPhone } from './rules';
 import { requireMerchantRole } from './scope';
+import { maskPhoneTail } from '@/server/services/shared/privacy';
 
 export type ListTeamInput = { merchantId: string };
 
@@ -25,7 +25,7 @@ export async function listTeam({ ctx, input }: { ctx: ServiceContext; input: Lis
     myRole,
     members: rows.map((r) => ({
       ...r,
-      phone: myRole === 'owner' ? r.phone : maskPhone(r.phone),
+      phone: myRole === 'owner' ? r.phone : maskPhoneTail(r.phone),
       isMe: r.userId === ctx.user!.id,
     })),
   };

@@ -1,9 +1,10 @@
 /**
  * Pure rules of merchant onboarding (核查准入): field validation, what a submission still lacks,
- * the reviewer's checklist, the admission state machine and price conversion. No database here;
+ * the reviewer's checklist, and the admission state machine. No database here;
  * everything is unit-tested in tests/unit.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { localDate } from '@/server/services/shared/time';
 
 // ───────────────────────── 统一社会信用代码 (GB 32100-2015) ─────────────────────────
 
@@ -76,14 +77,6 @@ export function normalizePlate(raw: string): string | null {
     .replace(/[\s·.\-•]/g, '')
     .toUpperCase();
   return PLATE.test(v) ? v : null;
-}
-
-/** YYYY-MM-DD of `now` in the compounds' time zone: documents expire by calendar day in Shanghai. */
-// Built once: constructing an Intl formatter costs ~3 % of server CPU when every join checks the admission.
-const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
-
-export function shanghaiDate(now: Date): string {
-  return SHANGHAI_DAY.format(now);
 }
 
 /** A real calendar date in YYYY-MM-DD (2023-02-30 is not). */
@@ -308,7 +301,7 @@ export function computeChecklist(
   attestations: readonly AttestationData[],
   now: Date,
 ): ChecklistItem[] {
-  const today = shanghaiDate(now);
+  const today = localDate(now);
   const has = (k: DocumentKind) => documents.some((d) => d.kind === k);
   const dated = (
     key: 'permit' | 'vehiclePass',
@@ -320,7 +313,7 @@ export function computeChecklist(
     if (isLapsed(expiresOn, today)) return { key, ok: false, problem: 'EXPIRED', detail: expiresOn };
     return { key, ok: true, problem: null, detail: expiresOn };
   };
-  const oldest = shanghaiDate(new Date(now.getTime() - HEALTH_ATTESTATION_MAX_AGE_HOURS * 3600_000));
+  const oldest = localDate(new Date(now.getTime() - HEALTH_ATTESTATION_MAX_AGE_HOURS * 3600_000));
   const stale = attestations.filter((a) => a.lastNegativeTestOn < oldest).map((a) => a.personName);
   return [
     { key: 'licence', ok: has('business_licence'), problem: has('business_licence') ? null : 'MISSING' },
@@ -441,17 +434,4 @@ export function expiresWithin(
 ): boolean {
   const limit = addDays(today, days);
   return [permitExpiresOn, passExpiresOn].some((d) => d !== null && d >= today && d <= limit);
-}
-
-// ───────────────────────── prices ─────────────────────────
-
-// In their own module so the browser can convert prices without loading the phone metadata.
-export { fenToYuan, MAX_PRICE_FEN, yuanToFen } from './price';
-
-// ───────────────────────── masking ─────────────────────────
-
-/** Last four digits only (DESIGN.md §5: merchants see no more of a phone than that). */
-export function maskPhone(phone: string | null): string | null {
-  if (!phone) return null;
-  return `***${phone.slice(-4)}`;
 }

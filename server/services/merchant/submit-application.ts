@@ -2,15 +2,10 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { admissions } from '@/db/schema';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
-import {
-  FIELD_ERROR_MESSAGES,
-  missingForSubmit,
-  shanghaiDate,
-  type FieldErrorCode,
-  type FormField,
-} from './rules';
+import { FIELD_ERROR_MESSAGES, missingForSubmit, type FieldErrorCode, type FormField } from './rules';
 import { requireMerchantRole, reviewInputs } from './scope';
 import { resubmitRenewedAdmissions, transitionAdmission } from './transition';
+import { localDate } from '@/server/services/shared/time';
 
 export type SubmitApplicationInput = {
   merchantId: string;
@@ -36,7 +31,7 @@ export async function submitApplication({
   const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
     const { app, documents, attestations } = await reviewInputs(tx, input.merchantId);
-    const missing = missingForSubmit(app, documents, attestations, shanghaiDate(now));
+    const missing = missingForSubmit(app, documents, attestations, localDate(now));
     const first = Object.keys(missing)[0] as FormField | undefined;
     if (first) {
       throw badRequest(

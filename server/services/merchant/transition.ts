@@ -17,11 +17,11 @@ import {
   illegalTransition,
   isLapsed,
   REQUIRED_DOCUMENT_KINDS,
-  shanghaiDate,
   type AdmissionAction,
   type AdmissionStatus,
 } from './rules';
 import { coordinatorUserIds, memberUserIds, reviewInputs } from './scope';
+import { localDate } from '@/server/services/shared/time';
 
 export type AdmissionRow = typeof admissions.$inferSelect;
 
@@ -149,7 +149,7 @@ export async function transitionAdmission(tx: DbOrTx, args: TransitionArgs): Pro
  */
 export async function requireValidPapers(tx: DbOrTx, merchantId: string, now: Date): Promise<void> {
   const { app, documents } = await reviewInputs(tx, merchantId);
-  const today = shanghaiDate(now);
+  const today = localDate(now);
   const missing = REQUIRED_DOCUMENT_KINDS.filter((k) => !documents.some((d) => d.kind === k));
   if (missing.length > 0) {
     throw preconditionFailed(
@@ -190,7 +190,7 @@ export async function resubmitRenewedAdmissions(
     .where(and(eq(admissions.merchantId, merchantId), eq(admissions.status, 'expired')));
   if (expired.length === 0) return [];
   const { app, documents } = await reviewInputs(tx, merchantId);
-  const today = shanghaiDate(now);
+  const today = localDate(now);
   const inDate =
     !!app.foodPermitExpiresOn &&
     !!app.vehiclePassExpiresOn &&

@@ -7,13 +7,13 @@ import {
   checkField,
   DATE_FIELDS,
   FIELD_ERROR_MESSAGES,
-  shanghaiDate,
   TEXT_FIELDS,
   type ApplicationField,
   type MerchantKind,
 } from './rules';
 import { applicationData, loadMerchant, recordApplicationChange, requireMerchantRole } from './scope';
 import { resubmitRenewedAdmissions } from './transition';
+import { localDate } from '@/server/services/shared/time';
 
 export type ApplicationPatch = Partial<
   Record<(typeof TEXT_FIELDS)[number] | (typeof DATE_FIELDS)[number], string | null>
@@ -39,7 +39,7 @@ export async function updateApplication({
   await requireMerchantRole(ctx, input.merchantId, ['owner']);
   const user = ctx.user!;
   const now = ctx.now();
-  const today = shanghaiDate(now);
+  const today = localDate(now);
   const set: Partial<Record<ApplicationField, string | null>> = {};
   for (const [field, raw] of Object.entries(input.patch) as [ApplicationField, string | null | undefined][]) {
     if (raw === undefined) continue;

@@ -13,8 +13,10 @@ import { serviceUnavailable } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from '@/server/services/relay/chain-bus';
 import { householdUserIds, relayTitleOf } from '@/server/services/relay/load';
-import { formatFen, ordersHref } from '@/server/services/relay/rules';
+import { ordersHref } from '@/server/services/relay/rules';
 import { executeRefunds, reserveRefund, type RefundRow } from './refunds';
+import { yuan } from '@/server/services/shared/money';
+import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type OurPaymentStatus = PaymentRow['status'];
@@ -433,17 +435,10 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
       .set({ chainVersion: sql`${relays.chainVersion} + 1` })
       .where(and(eq(relays.communityId, communityId), eq(relays.id, order.relayId)))
       .returning({ version: relays.chainVersion });
-    const [done] = await tx
-      .update(orders)
-      .set({ status: 'paid', paidAt: new Date(), holdUntil: null, chainVersion: r!.version })
-      .where(
-        and(
-          eq(orders.communityId, communityId),
-          eq(orders.id, orderId),
-          eq(orders.status, 'pending_payment'),
-        ),
-      )
-      .returning({ id: orders.id });
+    const [done] = await transitionOrders(tx, { communityId, id: orderId }, 'paid', {
+      from: ['pending_payment'],
+      set: { paidAt: new Date(), holdUntil: null, chainVersion: r!.version },
+    }).returning({ id: orders.id });
     if (done) {
       paid = true;
       signal = { communityId, relayId: order.relayId, version: r!.version };
@@ -483,7 +478,7 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
           relayTitle,
           seq: order.seq,
           amountFen: pi.amount,
-          amount: formatFen(pi.amount),
+          amount: yuan(pi.amount),
           href: ordersHref(communityId),
         },
       })),

@@ -18,7 +18,8 @@ import { writeAudit } from '@/server/services/shared/audit';
 import { badRequest, notFound, preconditionFailed } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { householdUserIds, relayTitleOf } from '@/server/services/relay/load';
-import { formatFen, ordersHref, refundableFen } from '@/server/services/relay/rules';
+import { ordersHref, refundableFen } from '@/server/services/relay/rules';
+import { yuan } from '@/server/services/shared/money';
 
 export type RefundRow = typeof refunds.$inferSelect;
 
@@ -315,7 +316,7 @@ export async function recordStripeRefund(
               relayTitle,
               seq: order.seq,
               amountFen: changed.amountFen,
-              amount: formatFen(changed.amountFen),
+              amount: yuan(changed.amountFen),
               reason: changed.reason,
               href: ordersHref(communityId),
             },

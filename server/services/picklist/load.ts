@@ -20,8 +20,6 @@ import {
   BAG_ORDER_STATUSES,
   compareRoute,
   grandTotal,
-  maskName,
-  phoneLast4,
   stairwellCounts,
   type ProductTotal,
   type Viewer,
@@ -34,6 +32,7 @@ import {
 } from '@/server/services/shared/statistics';
 
 const PICK_LIST_TABLES: readonly AnalyzableTable[] = [...RELAY_ORDER_TABLES, 'households', 'bags'];
+import { maskName, phoneLast4 } from '@/server/services/shared/privacy';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
@@ -327,7 +326,7 @@ function toBag(r: BagRow, viewer: Viewer): Bag {
     stairwellRoute: Number(r.stairwell_route),
     floor: Number(r.floor),
     room: r.room,
-    maskedName: maskName(r.recipient_name),
+    maskedName: maskName(r.recipient_name) || '*',
     phoneLast4: prices ? phoneLast4(r.recipient_phone) : null,
     phone: viewer === 'coordinator' ? r.recipient_phone : null,
     doorDelivery: Boolean(r.door_delivery),

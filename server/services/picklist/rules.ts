@@ -52,55 +52,6 @@ export function formatSupports(kind: ExportKind, format: ExportFormat): boolean 
 // ---------------------------------------------------------------------------------------------
 // Masking (DESIGN.md §5: others are shown as surname only; phones as last 4 digits to the merchant)
 
-/** Two-character surnames common enough that masking after the first character would split them. */
-const COMPOUND_SURNAMES = new Set([
-  '欧阳',
-  '司马',
-  '上官',
-  '诸葛',
-  '东方',
-  '皇甫',
-  '尉迟',
-  '公孙',
-  '慕容',
-  '长孙',
-  '宇文',
-  '司徒',
-  '夏侯',
-  '轩辕',
-  '令狐',
-  '钟离',
-  '端木',
-  '南宫',
-  '独孤',
-  '西门',
-  '澹台',
-  '公冶',
-  '太史',
-  '申屠',
-  '闻人',
-  '万俟',
-]);
-
-/** `张桂英` → `张*`, `欧阳娜娜` → `欧阳*`, `Alice Smith` → `A*`; empty → `*`. */
-export function maskName(name: string | null | undefined): string {
-  const n = (name ?? '').trim();
-  if (!n) return '*';
-  const chars = Array.from(n);
-  if (/^[\p{Script=Han}]/u.test(n)) {
-    const two = chars.slice(0, 2).join('');
-    if (chars.length > 2 && COMPOUND_SURNAMES.has(two)) return `${two}*`;
-    return `${chars[0]}*`;
-  }
-  return `${chars[0]!.toUpperCase()}*`;
-}
-
-/** Last four digits of a phone number, or null when there is none (residents without a phone). */
-export function phoneLast4(phone: string | null | undefined): string | null {
-  const digits = (phone ?? '').replace(/\D/g, '');
-  return digits.length >= 4 ? digits.slice(-4) : null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Route order
 
@@ -298,13 +249,6 @@ export function grandTotal(
     amountFen: totals ? totals.reduce((s, t) => s + t.amountFen, 0) : null,
     refundedFen: totals ? totals.reduce((s, t) => s + t.refundedFen, 0) : null,
   };
-}
-
-/** `12345` fen → `123.45` (exports show yuan with two decimals; the data stays in fen). */
-export function fenToYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** `大米 5kg/袋 ×2` — one line of a bag as people read it; a shortfall shows as `×2→1`. */

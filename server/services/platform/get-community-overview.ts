@@ -4,6 +4,7 @@ import { communities } from '@/db/schema';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
+import { localYear } from '@/server/services/shared/time';
 
 export type CommunityOverview = {
   community: { id: string; name: string; district: string };
@@ -37,13 +38,16 @@ export async function getCommunityOverview({
   const { communityId } = input;
   await requireRole(ctx, communityId, COORDINATOR_ROLES);
   const [community] = await ctx.db
-    .select({ id: communities.id, name: communities.name, district: communities.district })
+    .select({
+      id: communities.id,
+      name: communities.name,
+      district: communities.district,
+      timezone: communities.timezone,
+    })
     .from(communities)
     .where(eq(communities.id, communityId));
   if (!community) throw notFound('COMMUNITY_NOT_FOUND', '找不到该小区 / Compound not found.');
-  const year = Number(
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(ctx.now()),
-  );
+  const year = Number(localYear(ctx.now(), community.timezone));
 
   // One round trip of scalar subqueries, each filtered by the compound (one shard on Citus).
   const [r] = await queryRows<Record<string, number>>(

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { orders } from '@/db/schema';
 import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
 import { executeRefunds, type RefundRow } from '@/server/services/payment/refunds';
@@ -13,6 +13,7 @@ import { bumpChain, giveBackStock, orderChanged } from './order-stock';
 import { assertJoinable, ordersHref } from './rules';
 import { cancelOrdersRefund } from './refund-keys';
 import { inTransaction } from './tx';
+import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 export type CancelOrderInput = { communityId: string; orderId: string };
 
@@ -65,25 +66,17 @@ export async function cancelOrder({
       assertJoinable(fresh, now);
       throw orderChanged();
     }
-    const [done] = await tx
-      .update(orders)
-      .set({
-        status: 'cancelled',
+    const [done] = await transitionOrders(tx, { communityId, id: orderId }, 'cancelled', {
+      from: [order.status],
+      set: {
         cancelReason: 'resident',
         cancelledAt: now,
         holdUntil: null,
         chainVersion: version,
         updatedAt: now,
-      })
-      .where(
-        and(
-          eq(orders.communityId, communityId),
-          eq(orders.id, orderId),
-          eq(orders.status, order.status),
-          eq(orders.revision, order.revision),
-        ),
-      )
-      .returning();
+      },
+      where: eq(orders.revision, order.revision),
+    }).returning();
     if (!done) throw orderChanged();
     const refunds =
       order.status === 'paid' ? await cancelOrdersRefund(tx, communityId, orderId, ctx.user.id) : [];

@@ -12,6 +12,7 @@ import { requireMerchantRelay } from './load';
 import { RELAY_TRANSITIONS, illegalTransition, ordersHref } from './rules';
 import { cancelIntentsOfOrders, cancelOrdersOfDeadRelay } from './transitions';
 import { analyzeIfStale, RELAY_ORDER_TABLES } from '@/server/services/shared/statistics';
+import { transitionRelays } from '@/server/services/relay/lifecycle';
 
 export type CancelRelayInput = { merchantId: string; communityId: string; relayId: string; reason: string };
 
@@ -45,23 +46,15 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
     );
 
   const out = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(relays)
-      .set({
-        status: 'cancelled',
+    const [row] = await transitionRelays(tx, { communityId, id: relay.id }, 'cancelled', {
+      from: RELAY_TRANSITIONS.cancel.from,
+      set: {
         decidedAt: now,
         outcomeReason: reason.slice(0, 500),
         chainVersion: sql`${relays.chainVersion} + 1`,
         updatedAt: now,
-      })
-      .where(
-        and(
-          eq(relays.communityId, communityId),
-          eq(relays.id, relay.id),
-          inArray(relays.status, [...RELAY_TRANSITIONS.cancel.from]),
-        ),
-      )
-      .returning();
+      },
+    }).returning();
     if (!row) {
       const [cur] = await tx
         .select({ status: relays.status })

@@ -9,6 +9,7 @@ import { householdUserIds, orderLinesOf, relayTitleOf, type OrderRow } from './l
 import { bumpChain, giveBackStock } from './order-stock';
 import { ordersHref } from './rules';
 import { inTransaction, ts } from './tx';
+import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 /**
  * pending_payment → expired for orders whose hold has ended: their stock and household totals go
@@ -68,25 +69,11 @@ async function expireOne(
       lines.map((l) => ({ relayItemId: l.relayItemId, qty: l.qty, perHouseholdLimit: l.perHouseholdLimit })),
     );
     const v = await bumpChain(tx, communityId, order.relayId);
-    const [done] = await tx
-      .update(orders)
-      .set({
-        status: 'expired',
-        cancelReason: 'unpaid_hold_ended',
-        cancelledAt: now,
-        chainVersion: v!,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(orders.communityId, communityId),
-          eq(orders.id, orderId),
-          eq(orders.status, 'pending_payment'),
-          eq(orders.revision, order.revision),
-          sql`${orders.holdUntil} <= ${ts(now)}`,
-        ),
-      )
-      .returning({ id: orders.id });
+    const [done] = await transitionOrders(tx, { communityId, id: orderId }, 'expired', {
+      from: ['pending_payment'],
+      set: { cancelReason: 'unpaid_hold_ended', cancelledAt: now, chainVersion: v!, updatedAt: now },
+      where: and(eq(orders.revision, order.revision), sql`${orders.holdUntil} <= ${ts(now)}`),
+    }).returning({ id: orders.id });
     if (!done) {
       tx.rollback();
     }

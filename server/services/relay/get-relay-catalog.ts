@@ -1,9 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { admissions, communities, products } from '@/db/schema';
-import { shanghaiDate } from '@/server/services/merchant/admission-guard';
 import { requireMerchantMember } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { merchantName } from './load';
+import { localDate } from '@/server/services/shared/time';
 
 export type MerchantInput = { merchantId: string };
 
@@ -34,6 +34,6 @@ export async function getRelayCatalog({ ctx, input }: { ctx: ServiceContext; inp
     merchantName: await merchantName(ctx.db, input.merchantId),
     products: catalog,
     communities: admitted,
-    today: shanghaiDate(ctx.now()),
+    today: localDate(ctx.now()),
   };
 }

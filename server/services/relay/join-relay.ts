@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { preparedRows, type Tx } from '@/db/client';
 import { DEFAULT_COMMUNITY_SETTINGS, householdItemTotals, relayItems } from '@/db/schema';
-import { ADMISSION_REFUSALS, shanghaiDate } from '@/server/services/merchant/admission-guard';
+import { ADMISSION_REFUSALS } from '@/server/services/merchant/admission-guard';
 import { myMemberships, requireUser } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import {
@@ -26,6 +26,7 @@ import {
   type RelayStatus,
   type RequestedLine,
 } from './rules';
+import { localDate } from '@/server/services/shared/time';
 
 export type JoinRelayInput = {
   communityId: string;
@@ -148,7 +149,7 @@ export async function joinRelay({
             ${pgArray(merged.lines.map((l) => l.qty))}::int[],
             ${pgArray(merged.firstIndex)}::int[],
             ${note}, ${input.expectedTotalFen ?? null}::bigint,
-            ${now.toISOString()}::timestamptz, ${shanghaiDate(now)}::date,
+            ${now.toISOString()}::timestamptz, ${localDate(now)}::date,
             ${DEFAULT_COMMUNITY_SETTINGS.unpaidHoldMinutes}::int,
             ${pgArray(mine.map((m) => m.role))}::text[],
             ${pgArray(mine.flatMap((m) => (m.role === 'resident' && m.householdId ? [m.householdId] : [])))}::uuid[],

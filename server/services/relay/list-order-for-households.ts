@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '@/db/client';
 import { assignedStairwellIds, requireRole } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
-import { maskName } from './rules';
+import { maskName } from '@/server/services/shared/privacy';
 
 export type ListOrderForHouseholdsInput = { communityId: string; relayId?: string };
 

@@ -18,7 +18,8 @@ import {
 import type { AuthedContext } from '@/server/services/shared/context';
 import { assignedStairwellIds, myMemberships, COORDINATOR_ROLES } from '@/server/services/shared/access';
 import { notFound } from '@/server/services/shared/errors';
-import { maskName, maskRoom, type OrderStatus } from './rules';
+import { type OrderStatus } from './rules';
+import { maskName, maskRoom } from '@/server/services/shared/privacy';
 
 export type RelayRow = typeof relays.$inferSelect;
 export type RelayItemRow = typeof relayItems.$inferSelect;

@@ -3,6 +3,8 @@
  * masked chain. No database and no clock of their own; unit-tested in tests/unit/relay-rules.test.ts.
  */
 import { badRequest, conflict, preconditionFailed } from '@/server/services/shared/errors';
+import { maskedPlace, maskName, type Place } from '@/server/services/shared/privacy';
+import { localDate } from '@/server/services/shared/time';
 
 // ─── States ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -209,13 +211,6 @@ export function orderTotalFen(lines: readonly PricedLine[]): number {
   return total;
 }
 
-/** ¥12.50 style, for messages; the UI formats with Intl. */
-export function formatFen(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
 /**
  * What may still be refunded of an order: what was paid minus what was already refunded (or is
  * being refunded). Never negative.
@@ -358,64 +353,7 @@ export function allStockSold(items: readonly StockState[]): boolean {
 
 // ─── The chain (接龙) ────────────────────────────────────────────────────────────────────────────
 
-const COMPOUND_SURNAMES = new Set([
-  '欧阳',
-  '司马',
-  '上官',
-  '诸葛',
-  '东方',
-  '皇甫',
-  '尉迟',
-  '公孙',
-  '慕容',
-  '长孙',
-  '宇文',
-  '司徒',
-  '夏侯',
-  '轩辕',
-  '令狐',
-  '钟离',
-  '端木',
-  '南宫',
-  '独孤',
-  '西门',
-  '澹台',
-  '公冶',
-  '太史',
-  '申屠',
-  '闻人',
-  '万俟',
-]);
-
-/** Surname only: `张桂英` → `张*`, `欧阳娜娜` → `欧阳*`, `alice smith` → `A*`, nothing → ``. */
-export function maskName(name: string | null | undefined): string {
-  const n = (name ?? '').trim();
-  if (!n) return '';
-  const chars = Array.from(n);
-  if (/^\p{Script=Han}/u.test(n)) {
-    const two = chars.slice(0, 2).join('');
-    if (chars.length > 2 && COMPOUND_SURNAMES.has(two)) return `${two}*`;
-    return `${chars[0]}*`;
-  }
-  return `${chars[0]!.toUpperCase()}*`;
-}
-
-/** `201` → `2**`, `1502` → `1***`: the floor's first digit stays, the door does not. */
-export function maskRoom(room: string): string {
-  const chars = Array.from(room.trim());
-  if (chars.length <= 1) return '*';
-  return chars[0] + '*'.repeat(chars.length - 1);
-}
-
-export type ChainPlace = { building: string; stairwell: string; room: string };
-
-/** `3号楼 2单元 2**室` (zh) / `Bldg 3 Unit 2 Rm 2**` (en). */
-export function maskedPlace(p: ChainPlace, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
-  const room = maskRoom(p.room);
-  return locale === 'en'
-    ? `Bldg ${p.building} Unit ${p.stairwell} Rm ${room}`
-    : `${p.building}号楼 ${p.stairwell}单元 ${room}室`;
-}
+export type ChainPlace = Place;
 
 export type ChainLine = { name: string; qty: number };
 
@@ -467,7 +405,7 @@ export function validateRelayDraft(d: RelayDraft, now: Date): void {
       field: 'deliveryDate',
     });
   }
-  const closesDay = shanghaiDay(d.closesAt);
+  const closesDay = localDate(d.closesAt);
   if (d.deliveryDate < closesDay) {
     throw badRequest(
       'RELAY_DELIVERY_BEFORE_CUTOFF',
@@ -518,10 +456,6 @@ export function validateRelayDraft(d: RelayDraft, now: Date): void {
       );
     }
   });
-}
-
-export function shanghaiDay(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
 }
 
 // ─── Links in notifications ─────────────────────────────────────────────────────────────────────

@@ -4,7 +4,7 @@
  * illegal transition (someone else moved the relay first), never a silent no-op. Used by the
  * merchant's verbs and by the timed jobs alike.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Database, type Tx } from '@/db/client';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { orders, relays } from '@/db/schema';
@@ -23,6 +23,7 @@ import {
   RELAY_TRANSITIONS,
   type RelayAction,
 } from './rules';
+import { transitionOrders, transitionRelays } from '@/server/services/relay/lifecycle';
 
 async function guarded(
   tx: Tx,
@@ -31,17 +32,10 @@ async function guarded(
   set: PgUpdateSetSource<typeof relays>,
 ): Promise<RelayRow> {
   const { from, to } = RELAY_TRANSITIONS[action];
-  const [row] = await tx
-    .update(relays)
-    .set({ ...set, status: to })
-    .where(
-      and(
-        eq(relays.communityId, relay.communityId),
-        eq(relays.id, relay.id),
-        inArray(relays.status, [...from]),
-      ),
-    )
-    .returning();
+  const [row] = await transitionRelays(tx, { communityId: relay.communityId, id: relay.id }, to, {
+    from,
+    set,
+  }).returning();
   if (!row) {
     const [cur] = await tx
       .select({ status: relays.status })
@@ -296,24 +290,10 @@ export async function cancelOrdersOfDeadRelay(
   now: Date,
   cause: 'relay_failed' | 'relay_cancelled',
 ): Promise<RefundRow[]> {
-  const cancelled = await tx
-    .update(orders)
-    .set({
-      status: 'cancelled',
-      cancelReason: cause,
-      cancelledAt: now,
-      holdUntil: null,
-      chainVersion: version,
-      updatedAt: now,
-    })
-    .where(
-      and(
-        eq(orders.communityId, communityId),
-        eq(orders.relayId, relayId),
-        inArray(orders.status, ['pending_payment', 'paid']),
-      ),
-    )
-    .returning({ id: orders.id, paidAt: orders.paidAt, totalFen: orders.totalFen });
+  const cancelled = await transitionOrders(tx, { communityId, relayId }, 'cancelled', {
+    from: ['pending_payment', 'paid'],
+    set: { cancelReason: cause, cancelledAt: now, holdUntil: null, chainVersion: version, updatedAt: now },
+  }).returning({ id: orders.id, paidAt: orders.paidAt, totalFen: orders.totalFen });
   const keyPrefix = cause === 'relay_failed' ? 'relay-failed' : 'relay-cancelled';
   const refunds: RefundRow[] = [];
   for (const o of cancelled) {

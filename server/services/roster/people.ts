@@ -1,5 +1,6 @@
 /** Finding people by phone: users are global (one per phone), their roles are per community. */
 import { eq } from 'drizzle-orm';
+import { phoneLast4 } from '@/server/services/shared/privacy';
 import type { DbOrTx } from '@/db/client';
 import { users } from '@/db/schema';
 import { writeGlobalAudit } from '@/server/services/shared/audit';
@@ -67,7 +68,7 @@ export async function findOrCreatePerson(
     action: 'user.create',
     entityType: 'user',
     entityId: created.id,
-    after: { name: created.name, phone: created.phone ? `…${created.phone.slice(-4)}` : null },
+    after: { name: created.name, phone: created.phone ? `…${phoneLast4(created.phone)}` : null },
   });
   return { person: created, created: true };
 }

@@ -83,24 +83,9 @@ export function normalizePhone(raw: unknown, region: CountryCode = DEFAULT_PHONE
   return { ok: true, e164: parsed.number };
 }
 
-/** Surname only, for people who may see others only masked: 张建国 → 张*. */
-export function maskName(name: string): string {
-  const chars = Array.from(name.trim());
-  if (chars.length === 0) return '';
-  if (/^[A-Za-z]/.test(chars[0]!)) return `${chars[0]}.`;
-  return `${chars[0]}*`;
-}
-
 /** "3号楼 2单元 201室" / "Bldg 3, Unit 2, Rm 201" is the UI's job; this is the compact form. */
 export function householdRef(building: string, stairwell: string, room: string): string {
   return `${building}-${stairwell}-${room}`;
-}
-
-/** 201 → 2**: residents see other households only this way (DESIGN.md §5). */
-export function maskRoom(room: string): string {
-  const chars = Array.from(room);
-  if (chars.length <= 1) return '*';
-  return chars[0] + '*'.repeat(chars.length - 1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import { useId, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import type { AppRouter } from '@/server/api/root';
-import { yuanToFen } from '@/server/services/merchant/price';
 import { yuan } from '../../_onboarding/format';
 import { UploadField } from '../../_onboarding/upload-field';
+import { yuanToFen } from '@/server/services/shared/money';
 
 type Product = inferRouterOutputs<AppRouter>['merchant']['products'][number];
 type Draft = { name: string; spec: string; unit: string; price: string; category: string };

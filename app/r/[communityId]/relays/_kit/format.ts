@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 
-const TZ = 'Asia/Shanghai';
+import { DEFAULT_TIME_ZONE as TZ } from '@/server/services/shared/time';
 
 export { yuan, dayTime, countdown as clock } from '@/app/_lib/format';
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 
-const TZ = 'Asia/Shanghai';
+import { DEFAULT_TIME_ZONE as TZ } from '@/server/services/shared/time';
 
 export { yuan, dayTime, countdown } from '@/app/_lib/format';
 

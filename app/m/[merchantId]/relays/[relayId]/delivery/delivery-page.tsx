@@ -9,13 +9,14 @@ import type { AppRouter } from '@/server/api/root';
 import { dayTime, hhmm, placeLabel, yuan } from '@/app/v/[communityId]/checkoff/_kit/format';
 import { PhotoView } from '@/app/v/[communityId]/checkoff/_kit/photo';
 import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
+import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
 type View = inferRouterOutputs<AppRouter>['distribution']['relayDelivery'];
 
 /** "2022-04-12T22:30" in Shanghai time for a datetime-local input, from a Date. */
 function toLocalInput(d: Date): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
+    timeZone: DEFAULT_TIME_ZONE,
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

@@ -1,0 +1,193 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bagStatus, batchStatus, deliveryStatus, orderStatus, relayStatus } from '@/db/schema';
+import {
+  BAG_LIFECYCLE,
+  BATCH_LIFECYCLE,
+  DELIVERY_LIFECYCLE,
+  transitionBag,
+} from '@/server/services/distribution/lifecycle';
+import { ADMISSION_TRANSITIONS, type AdmissionStatus } from '@/server/services/merchant/rules';
+import { ORDER_LIFECYCLE, RELAY_LIFECYCLE } from '@/server/services/relay/lifecycle';
+import { RELAY_TRANSITIONS } from '@/server/services/relay/rules';
+import { ServiceError } from '@/server/services/shared/errors';
+import { assertMove, canMove, type Lifecycle } from '@/server/services/shared/lifecycle';
+
+const LIFECYCLES: [Lifecycle<string>, readonly string[]][] = [
+  [RELAY_LIFECYCLE, relayStatus.enumValues],
+  [ORDER_LIFECYCLE, orderStatus.enumValues],
+  [DELIVERY_LIFECYCLE, deliveryStatus.enumValues],
+  [BATCH_LIFECYCLE, batchStatus.enumValues],
+  [BAG_LIFECYCLE, bagStatus.enumValues],
+];
+
+/** What the tables say, written out by hand: a change to a table must change this too. */
+const EXPECTED: Record<string, string[]> = {
+  relay: [
+    'draft→open',
+    'draft→cancelled',
+    'open→closed',
+    'open→cancelled',
+    'closed→formed',
+    'closed→failed',
+    'closed→cancelled',
+    'formed→dispatched',
+    'dispatched→arrived',
+    'arrived→distributing',
+    'distributing→completed',
+  ],
+  order: [
+    'pending_payment→paid',
+    'pending_payment→cancelled',
+    'pending_payment→expired',
+    'paid→fulfilled',
+    'paid→short',
+    'paid→cancelled',
+    'fulfilled→short',
+  ],
+  delivery: ['dispatched→arrived'],
+  batch: [
+    'received→disinfecting',
+    'disinfecting→released',
+    'released→distributing',
+    'released→completed',
+    'distributing→completed',
+  ],
+  bag: [
+    'pending→delivered',
+    'pending→exception',
+    'pending→refunded',
+    'exception→delivered',
+    'exception→refunded',
+  ],
+};
+
+describe.each(LIFECYCLES)('the $name lifecycle', (lc, dbStates) => {
+  it('covers exactly the states of its database enum', () => {
+    expect([...lc.states].sort()).toEqual([...dbStates].sort());
+  });
+
+  it('allows exactly the listed moves, and refuses every other pair with its stable code', () => {
+    const allowed: string[] = [];
+    for (const from of lc.states) {
+      for (const to of lc.states) {
+        if (canMove(lc, from, to)) {
+          allowed.push(`${from}→${to}`);
+          expect(() => assertMove(lc, from, to)).not.toThrow();
+        } else {
+          let err: unknown;
+          try {
+            assertMove(lc, from, to);
+          } catch (e) {
+            err = e;
+          }
+          expect(err, `${from}→${to}`).toBeInstanceOf(ServiceError);
+          expect((err as ServiceError).code).toBe(lc.code);
+          expect((err as ServiceError).kind).toBe('PRECONDITION_FAILED');
+          expect((err as ServiceError).details).toEqual({ entity: lc.name, from, to });
+        }
+      }
+    }
+    expect(allowed.sort()).toEqual([...EXPECTED[lc.name]!].sort());
+  });
+
+  it('never stays in place and every final state is reachable', () => {
+    for (const s of lc.states) expect(canMove(lc, s, s)).toBe(false);
+    const reachable = new Set(lc.states.flatMap((s) => lc.table[s]));
+    const initial = lc.states.filter((s) => !reachable.has(s));
+    expect(initial).toHaveLength(1);
+  });
+});
+
+describe('the relay actions', () => {
+  it('are moves the relay table allows', () => {
+    for (const [action, { from, to }] of Object.entries(RELAY_TRANSITIONS)) {
+      for (const f of from) expect(canMove(RELAY_LIFECYCLE, f, to), `${action}: ${f}→${to}`).toBe(true);
+    }
+  });
+});
+
+describe('the admission lifecycle', () => {
+  it('moves only between admission states and never stays in place', () => {
+    const states = new Set<AdmissionStatus>();
+    for (const { from, to } of Object.values(ADMISSION_TRANSITIONS)) {
+      for (const f of from) {
+        states.add(f);
+        expect(f).not.toBe(to);
+      }
+      states.add(to);
+    }
+    expect(states.size).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('the writer', () => {
+  it('refuses a move the table lacks before any SQL runs', () => {
+    // No database: the writer must throw before it touches one.
+    const tx = {} as never;
+    expect(() =>
+      transitionBag(tx, { communityId: 'c', id: 'b' }, 'pending', { from: ['delivered'] }),
+    ).toThrow(expect.objectContaining({ code: 'BAG_ILLEGAL_TRANSITION' }));
+  });
+});
+
+// ─── One writer: no file but the lifecycle's module writes a status column ──────────────────────
+
+const ROOT = join(__dirname, '..', '..');
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const rel = join(dir, name);
+    if (statSync(join(ROOT, rel)).isDirectory()) return sources(rel);
+    return /\.tsx?$/.test(name) ? [rel] : [];
+  });
+}
+
+/** drizzle table name → SQL table name → the module that owns its status column. */
+const OWNERS: { table: string; sqlName: string; owner: string }[] = [
+  { table: 'relays', sqlName: 'relays', owner: 'server/services/relay/lifecycle.ts' },
+  { table: 'orders', sqlName: 'orders', owner: 'server/services/relay/lifecycle.ts' },
+  { table: 'deliveries', sqlName: 'deliveries', owner: 'server/services/distribution/lifecycle.ts' },
+  { table: 'batches', sqlName: 'batches', owner: 'server/services/distribution/lifecycle.ts' },
+  { table: 'bags', sqlName: 'bags', owner: 'server/services/distribution/lifecycle.ts' },
+  { table: 'admissions', sqlName: 'admissions', owner: 'server/services/merchant/transition.ts' },
+];
+
+/** Each `.update(<table>)…set(…)` chunk up to its `.where(`, and each raw `update <table> set …`. */
+export function statusWrites(file: string, text: string): string[] {
+  const found: string[] = [];
+  for (const { table, sqlName, owner } of OWNERS) {
+    if (file === owner) continue;
+    for (const m of text.matchAll(new RegExp(`\\.update\\(${table}\\)`, 'g'))) {
+      const rest = text.slice(m.index, m.index + 2000);
+      const end = rest.search(/\.where\(|\.returning\(|;\s*$/m);
+      const setPart = rest.slice(0, end < 0 ? undefined : end);
+      if (/\bstatus\s*:/.test(setPart) || /\.\.\.\s*\w+/.test(setPart))
+        found.push(`${file}: .update(${table})`);
+    }
+    for (const m of text.matchAll(new RegExp(`update\\s+${sqlName}\\s+set\\s+([^;]*?)\\bwhere\\b`, 'gis'))) {
+      if (/\bstatus\s*=/.test(m[1]!)) found.push(`${file}: update ${sqlName} set status`);
+    }
+  }
+  return found;
+}
+
+describe('one writer per status column', () => {
+  it('no file but the lifecycle module writes a status column', () => {
+    const files = [...sources('server'), ...sources('db'), ...sources('app')].filter(
+      (f) => !f.startsWith('db/migrations/') && f !== 'server/services/shared/lifecycle.ts',
+    );
+    const offenders = files.flatMap((f) => statusWrites(f, readFileSync(join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the check itself catches a direct write (drizzle and raw SQL)', () => {
+    expect(
+      statusWrites('x.ts', `await tx.update(orders).set({ status: 'paid' }).where(eq(orders.id, id));`),
+    ).toHaveLength(1);
+    expect(statusWrites('x.ts', "sql`update bags set status = 'refunded' where id = ${id}`")).toHaveLength(1);
+    expect(statusWrites('x.ts', `await tx.update(relays).set({ chainVersion: 2 }).where(x);`)).toHaveLength(
+      0,
+    );
+  });
+});
