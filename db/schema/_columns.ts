@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { integer, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-/** Every tenant table starts with these two; the primary key is `(community_id, id)` (DESIGN.md §7). */
+/** Every tenant table starts with these two; the primary key is `(community_id, id)` (docs/SCALING.md). */
 export const tenantKey = {
   communityId: uuid().notNull(),
   id: uuid().notNull().defaultRandom(),

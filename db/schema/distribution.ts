@@ -20,7 +20,7 @@ import { orders, relayItems, relays } from './relay';
 import { households, stairwells } from './roster';
 
 /*
- * From the merchant's truck to every door (DESIGN.md §2, §4):
+ * From the merchant's truck to every door (docs/ARCHITECTURE.md):
  *   delivery (dispatched → arrived) ─► batch (received → disinfecting → released → distributing → completed)
  *   ─► bags, one per paid order (pending → delivered | exception; exception → delivered | refunded)
  * plus what residents report and what the merchant could not deliver (shortfalls).

@@ -99,7 +99,7 @@ export function refundsPerOrder(
   return out;
 }
 
-// ─── State machines (DESIGN.md §4) ─────────────────────────────────────────────────────────────
+// ─── State machines (docs/ARCHITECTURE.md, Lifecycles) ──────────────────────────────────────────
 
 export const BATCH_STATUSES = ['received', 'disinfecting', 'released', 'distributing', 'completed'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
@@ -214,8 +214,6 @@ export function isOnTime(arrivedAt: Date, eta: Date): boolean {
 export function share(part: number, whole: number): number | null {
   return whole > 0 ? Math.round((part / whole) * 100) : null;
 }
-
-// ─── Masking (DESIGN.md: residents see others as `3号楼 2单元 2**室 张*`) ───────────────────────
 
 // ─── Check-off time ────────────────────────────────────────────────────────────────────────────
 

@@ -341,7 +341,7 @@ export const ADMISSION_STATUSES = [
 export type AdmissionStatus = (typeof ADMISSION_STATUSES)[number];
 
 /**
- * DESIGN.md §4: draft → submitted → (changes_requested → submitted)* → approved | rejected;
+ * docs/ARCHITECTURE.md, Lifecycles: draft → submitted → (changes_requested → submitted)* → approved | rejected;
  * approved ⇄ suspended; approved → expired when a required document lapses; a renewed document
  * sends an expired admission back to review. Rejected is final for that compound.
  */

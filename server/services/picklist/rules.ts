@@ -50,9 +50,6 @@ export function formatSupports(kind: ExportKind, format: ExportFormat): boolean 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Masking (DESIGN.md §5: others are shown as surname only; phones as last 4 digits to the merchant)
-
-// ---------------------------------------------------------------------------------------------
 // Route order
 
 /** Natural comparison: `2` < `10`, `12A` < `12B`, `3-2` < `3-10`; case- and width-insensitive. */

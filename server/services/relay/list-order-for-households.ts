@@ -27,7 +27,7 @@ export type OrderForHousehold = {
 /**
  * 代下单: the households of the stairwells the caller volunteers for, care households first, so a
  * volunteer can order for a neighbour without a smartphone. Care flags are shown here because
- * these are the volunteers who carry the bag to that door (DESIGN.md §1).
+ * these are the volunteers who carry the bag to that door (docs/ARCHITECTURE.md).
  */
 export async function listOrderForHouseholds({
   ctx,

@@ -232,7 +232,7 @@ export async function chainRows(
   }));
 }
 
-/** What a resident may see of another household's entry: masked (DESIGN.md §5). */
+/** What a resident may see of another household's entry: masked (docs/ARCHITECTURE.md, Privacy). */
 export type ChainEntry = {
   seq: number;
   /** false once cancelled or expired: the number stays taken, the entry is struck out. */

@@ -9,7 +9,7 @@ import { decorateHouseholds, stairwellTeams, type HouseholdView } from './views'
 export type MyHousehold = {
   community: { id: string; name: string };
   household: HouseholdView;
-  /** Who looks after the stairwell: names only, phones go to coordinators (DESIGN.md §5). */
+  /** Who looks after the stairwell: names only, phones go to coordinators (docs/ARCHITECTURE.md, Privacy). */
   team: { name: string; role: 'leader' | 'volunteer' }[];
 };
 

@@ -74,7 +74,7 @@ export async function assignedStairwellIds(
   return rows.map((r) => r.id);
 }
 
-/** Scope check for a volunteer's stairwell: out of scope reads as not found (DESIGN.md §6). */
+/** Scope check for a volunteer's stairwell: out of scope reads as not found (docs/ARCHITECTURE.md, Layers). */
 export async function requireStairwellScope(ctx: AuthedContext, communityId: string, stairwellIds: string[]) {
   if (await isCoordinator(ctx, communityId)) return;
   const mine = new Set(await assignedStairwellIds(ctx.db, ctx.user.id, communityId));

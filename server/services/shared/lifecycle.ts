@@ -83,3 +83,18 @@ export function writeStatus<T extends StatusTable, S extends string>(
     .set({ ...opts.set, status: to } as PgUpdateSetSource<T>)
     .where(and(opts.where, inArray(table.status, [...from])));
 }
+
+/** The table as docs/ARCHITECTURE.md prints it (a test checks the document against this). */
+export function renderLifecycle<S extends string>(lc: Lifecycle<S>): string {
+  const rows = lc.states.map((s) => {
+    const to = lc.table[s];
+    return `| \`${s}\` | ${to.length ? to.map((t) => `\`${t}\``).join(', ') : '— (final)'} |`;
+  });
+  return [
+    `**${lc.name}** (illegal move: \`${lc.code}\`)`,
+    '',
+    '| from | may move to |',
+    '| --- | --- |',
+    ...rows,
+  ].join('\n');
+}
