@@ -10,7 +10,7 @@ import { DatabaseUnavailableError, findDatabaseUnavailable, isConnectionError } 
 import { myMemberships, type Role } from '@/server/services/shared/access';
 import type { ServiceContext, SessionUser } from '@/server/services/shared/context';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
-import { assertSafeText, TEXT_INVALID } from '@/server/services/shared/zod';
+import { assertSafeText, CommunityId, TEXT_INVALID } from '@/server/services/shared/zod';
 import { newRequestId } from '@/server/ops/http';
 import { log } from '@/server/ops/log';
 import { observeCall, type Trace } from '@/server/ops/observe';
@@ -164,9 +164,7 @@ const requireSession = t.middleware(function requireSession({ ctx, next }) {
 
 export const protectedProcedure = publicProcedure.use(requireSession);
 
-export const CommunityInput = z.object({
-  communityId: z.uuid({ error: '小区编号无效 / Invalid community id' }),
-});
+export const CommunityInput = z.object({ communityId: CommunityId });
 
 /**
  * A procedure inside one community: the caller must hold one of `roles` there (any membership when

@@ -1,12 +1,23 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { memberships } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { conflict } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { householdNotFound, loadHouseholdPlace, requireCoordinator } from './access';
+import { Name, Phone } from './fields';
 import { findOrCreatePerson, type Person } from './people';
 import { householdRef } from './rules';
 import { guardWrite } from './write';
+
+export const AddResidentInput = z.object({
+  communityId: CommunityId,
+  householdId: Id,
+  phone: Phone.optional().or(z.literal('')),
+  name: Name.optional(),
+});
+export type AddResidentInput = z.infer<typeof AddResidentInput>;
 
 const alreadyResident = (where: string) =>
   conflict(
@@ -28,7 +39,7 @@ export async function addResident({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; householdId: string; phone?: string | null; name?: string | null };
+  input: AddResidentInput;
 }): Promise<{ person: Person; created: boolean; nameKept: boolean }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

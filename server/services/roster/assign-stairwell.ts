@@ -1,12 +1,27 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { memberships, stairwellAssignments, users } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, conflict } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator, stairwellAccess } from './access';
+import { AssignmentRoleEnum, Name, Phone } from './fields';
 import { findOrCreatePerson, type Person } from './people';
 import type { AssignmentRole } from './rules';
 import { guardWrite } from './write';
+
+export const AssignStairwellInput = z
+  .object({
+    communityId: CommunityId,
+    stairwellId: Id,
+    role: AssignmentRoleEnum,
+    phone: Phone.optional(),
+    userId: Id.optional(),
+    name: Name.optional(),
+  })
+  .refine((v) => v.phone || v.userId, { message: '请填写手机号 / Enter a phone number.', path: ['phone'] });
+export type AssignStairwellInput = z.infer<typeof AssignStairwellInput>;
 
 const hasLeader = (name: string) =>
   conflict(
@@ -29,14 +44,7 @@ export async function assignStairwell({
   input,
 }: {
   ctx: ServiceContext;
-  input: {
-    communityId: string;
-    stairwellId: string;
-    role: AssignmentRole;
-    phone?: string;
-    userId?: string;
-    name?: string | null;
-  };
+  input: AssignStairwellInput;
 }): Promise<{ person: Person; role: AssignmentRole; joinedTeam: boolean; changed: boolean }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   await stairwellAccess(authed, input.communityId, input.stairwellId);

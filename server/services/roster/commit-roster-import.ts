@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows, type Tx } from '@/db/client';
 import { buildings, stairwells, users } from '@/db/schema';
 import { writeAudit, writeGlobalAudit } from '@/server/services/shared/audit';
@@ -10,14 +11,31 @@ import { requireCoordinator } from './access';
 import { loadImportSnapshot } from './import-snapshot';
 import {
   decodeBase64File,
+  PreviewRosterImportInput,
   sha256,
   toPreview,
-  type RosterImportInput,
   type RosterImportPreview,
 } from './preview-roster-import';
 import { readRosterFile } from './roster-file';
 import { planRosterImport, type ImportSummary } from './rules';
 import { guardWrite } from './write';
+
+export const CommitRosterImportInput = PreviewRosterImportInput.extend({
+  expectedSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  expectedSummary: z
+    .object({
+      householdsToCreate: z.number().int(),
+      residentsToAdd: z.number().int(),
+      stairwellsToCreate: z.number().int(),
+      buildingsToCreate: z.number().int(),
+    })
+    .partial()
+    .optional(),
+});
+export type CommitRosterImportInput = z.infer<typeof CommitRosterImportInput>;
 
 const CHUNK = 2000;
 
@@ -46,7 +64,7 @@ export async function commitRosterImport({
   input,
 }: {
   ctx: ServiceContext;
-  input: RosterImportInput & { expectedSha256?: string; expectedSummary?: Partial<ImportSummary> };
+  input: CommitRosterImportInput;
 }): Promise<RosterImportResult> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;
@@ -80,9 +98,10 @@ export async function commitRosterImport({
             },
           );
         }
-        if (input.expectedSummary) {
-          const changed = (Object.keys(input.expectedSummary) as (keyof ImportSummary)[]).some(
-            (k) => input.expectedSummary![k] !== plan.summary[k],
+        const expected = input.expectedSummary;
+        if (expected) {
+          const changed = (Object.keys(expected) as (keyof typeof expected)[]).some(
+            (k) => expected[k] !== plan.summary[k],
           );
           if (changed) {
             throw preconditionFailed(

@@ -1,11 +1,21 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { buildings } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, conflict } from '@/server/services/shared/errors';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+import { Number16, RouteOrder } from './fields';
 import { LIMITS, normalizeBuildingNumber } from './rules';
 import { guardWrite } from './write';
+
+export const CreateBuildingInput = z.object({
+  communityId: CommunityId,
+  number: Number16,
+  routeOrder: RouteOrder.optional(),
+});
+export type CreateBuildingInput = z.infer<typeof CreateBuildingInput>;
 
 export const buildingExists = (n: string) =>
   conflict('BUILDING_EXISTS', `${n}号楼已经登记过了 / Building ${n} is already in the roster.`, {
@@ -27,7 +37,7 @@ export async function createBuilding({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; number: string; routeOrder?: number };
+  input: CreateBuildingInput;
 }): Promise<{ id: string; number: string; routeOrder: number }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const number = buildingNumberOrThrow(input.number);

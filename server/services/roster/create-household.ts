@@ -1,11 +1,23 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { households } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, conflict } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator, stairwellAccess } from './access';
+import { Floor, Headcount, Room } from './fields';
 import { inferFloor, LIMITS, normalizeRoom } from './rules';
 import { guardWrite } from './write';
+
+export const CreateHouseholdInput = z.object({
+  communityId: CommunityId,
+  stairwellId: Id,
+  room: Room,
+  floor: Floor.optional(),
+  headcount: Headcount,
+});
+export type CreateHouseholdInput = z.infer<typeof CreateHouseholdInput>;
 
 export const roomExists = (room: string) =>
   conflict('ROOM_EXISTS', `${room}室已经登记过了 / Room ${room} is already in this stairwell.`, {
@@ -27,30 +39,19 @@ export function floorOrThrow(floor: number | undefined, room: string): number {
   return f;
 }
 
-export function headcountOrThrow(n: number): number {
-  if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxHeadcount) {
-    throw badRequest(
-      'INVALID_HEADCOUNT',
-      `人数应在 1 到 ${LIMITS.maxHeadcount} 之间 / Headcount must be 1 to ${LIMITS.maxHeadcount}.`,
-      { field: 'headcount' },
-    );
-  }
-  return n;
-}
-
 /** Adds a household (户) to a stairwell; the floor defaults to what the room number says (201 → 2). */
 export async function createHousehold({
   ctx,
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; stairwellId: string; room: string; floor?: number; headcount: number };
+  input: CreateHouseholdInput;
 }): Promise<{ id: string; room: string; floor: number; headcount: number }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   await stairwellAccess(authed, input.communityId, input.stairwellId);
   const room = roomOrThrow(input.room);
   const floor = floorOrThrow(input.floor, room);
-  const headcount = headcountOrThrow(input.headcount);
+  const headcount = input.headcount;
   const c = input.communityId;
   return guardWrite(
     () =>

@@ -1,12 +1,23 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Tx } from '@/db/client';
 import { buildings, stairwells } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, conflict } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { buildingNotFound, requireCoordinator } from './access';
+import { Number16, RouteOrder } from './fields';
 import { LIMITS, moveInRoute, normalizeStairwellNumber } from './rules';
 import { guardWrite } from './write';
+
+export const CreateStairwellInput = z.object({
+  communityId: CommunityId,
+  buildingId: Id,
+  number: Number16,
+  routeOrder: RouteOrder.optional(),
+});
+export type CreateStairwellInput = z.infer<typeof CreateStairwellInput>;
 
 export const stairwellExists = (n: string) =>
   conflict('STAIRWELL_EXISTS', `该楼已有${n}单元 / This building already has stairwell ${n}.`, {
@@ -46,7 +57,7 @@ export async function createStairwell({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; buildingId: string; number: string; routeOrder?: number };
+  input: CreateStairwellInput;
 }): Promise<{ id: string; number: string; routeOrder: number }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const number = stairwellNumberOrThrow(input.number);

@@ -1,9 +1,14 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { careProfiles } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+
+export const DeleteCareProfileInput = z.object({ communityId: CommunityId, householdId: Id });
+export type DeleteCareProfileInput = z.infer<typeof DeleteCareProfileInput>;
 
 /** Takes a household off the care registry (moved away, recovered, entered by mistake). */
 export async function deleteCareProfile({
@@ -11,7 +16,7 @@ export async function deleteCareProfile({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; householdId: string };
+  input: DeleteCareProfileInput;
 }): Promise<{ removed: true }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

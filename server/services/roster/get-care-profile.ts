@@ -1,7 +1,12 @@
+import { z } from 'zod';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { forbidden } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { householdAccess, requireStaff } from './access';
 import { decorateHouseholds, type CareView, type HouseholdView } from './views';
+
+export const GetCareProfileInput = z.object({ communityId: CommunityId, householdId: Id });
+export type GetCareProfileInput = z.infer<typeof GetCareProfileInput>;
 
 /**
  * One household's care profile: coordinators and the volunteers of that household's stairwell.
@@ -12,7 +17,7 @@ export async function getCareProfile({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; householdId: string };
+  input: GetCareProfileInput;
 }): Promise<{ household: HouseholdView; care: CareView | null }> {
   await requireStaff(ctx, input.communityId);
   const { ctx: authed, place, access } = await householdAccess(ctx, input.communityId, input.householdId);

@@ -1,6 +1,11 @@
+import { z } from 'zod';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { householdAccess, type RosterAccess } from './access';
 import { decorateHouseholds, stairwellTeams, type HouseholdView, type TeamMemberView } from './views';
+
+export const GetHouseholdInput = z.object({ communityId: CommunityId, householdId: Id });
+export type GetHouseholdInput = z.infer<typeof GetHouseholdInput>;
 
 export type HouseholdDetail = { access: RosterAccess; household: HouseholdView; team: TeamMemberView[] };
 
@@ -14,7 +19,7 @@ export async function getHousehold({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; householdId: string };
+  input: GetHouseholdInput;
 }): Promise<HouseholdDetail> {
   const { ctx: authed, place, access } = await householdAccess(ctx, input.communityId, input.householdId);
   const [household] = await decorateHouseholds(authed.db, input.communityId, [place], access, authed.user.id);

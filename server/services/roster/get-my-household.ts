@@ -1,10 +1,15 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { communities, memberships } from '@/db/schema';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { requireUser } from '@/server/services/shared/access';
+import { CommunityId } from '@/server/services/shared/zod';
 import { loadHouseholdPlace } from './access';
 import { decorateHouseholds, stairwellTeams, type HouseholdView } from './views';
+
+export const GetMyHouseholdInput = z.object({ communityId: CommunityId });
+export type GetMyHouseholdInput = z.infer<typeof GetMyHouseholdInput>;
 
 export type MyHousehold = {
   community: { id: string; name: string };
@@ -19,7 +24,7 @@ export async function getMyHousehold({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string };
+  input: GetMyHouseholdInput;
 }): Promise<MyHousehold> {
   requireUser(ctx);
   const [mine] = await ctx.db

@@ -1,8 +1,13 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { buildings, stairwells } from '@/db/schema';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+
+export const GetRosterOverviewInput = z.object({ communityId: CommunityId });
+export type GetRosterOverviewInput = z.infer<typeof GetRosterOverviewInput>;
 
 export type StairwellSummary = {
   id: string;
@@ -43,7 +48,7 @@ export async function getRosterOverview({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string };
+  input: GetRosterOverviewInput;
 }): Promise<RosterOverview> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

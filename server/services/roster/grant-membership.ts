@@ -1,13 +1,24 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { memberships } from '@/db/schema';
 import { membershipsIn } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { conflict, forbidden } from '@/server/services/shared/errors';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+import { Name, Phone, StaffRoleEnum } from './fields';
 import { findOrCreatePerson, type Person } from './people';
 import { canGrantRole, type StaffRole } from './rules';
 import { guardWrite } from './write';
+
+export const GrantMembershipInput = z.object({
+  communityId: CommunityId,
+  phone: Phone,
+  name: Name.optional(),
+  role: StaffRoleEnum,
+});
+export type GrantMembershipInput = z.infer<typeof GrantMembershipInput>;
 
 /**
  * Gives someone (found or created by phone) a team role in the compound. Coordinators take on
@@ -18,7 +29,7 @@ export async function grantMembership({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; phone: string; name?: string | null; role: StaffRole };
+  input: GrantMembershipInput;
 }): Promise<{ person: Person; role: StaffRole; alreadyHad: boolean }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

@@ -1,10 +1,15 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { buildings, stairwells } from '@/db/schema';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
 import { stairwellCoverage, type StairwellCoverage } from './rules';
 import { stairwellTeams, type TeamMemberView } from './views';
+
+export const ListAssignmentsInput = z.object({ communityId: CommunityId });
+export type ListAssignmentsInput = z.infer<typeof ListAssignmentsInput>;
 
 export type StairwellAssignmentRow = {
   id: string;
@@ -26,7 +31,7 @@ export async function listAssignments({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string };
+  input: ListAssignmentsInput;
 }): Promise<AssignmentBoard> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

@@ -1,10 +1,20 @@
 import { and, arrayContains, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { careProfiles, households } from '@/db/schema';
 import { assignedStairwellIds } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireStaff } from './access';
+import { CareCategoryEnum } from './fields';
 import type { CareCategory } from './rules';
 import { decorateHouseholds, householdOrder, householdsWithPlace, type HouseholdView } from './views';
+
+export const ListCareProfilesInput = z.object({
+  communityId: CommunityId,
+  category: CareCategoryEnum.optional(),
+  stairwellId: Id.optional(),
+});
+export type ListCareProfilesInput = z.infer<typeof ListCareProfilesInput>;
 
 export type CareRegistry = {
   households: HouseholdView[];
@@ -21,7 +31,7 @@ export async function listCareProfiles({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; category?: CareCategory; stairwellId?: string };
+  input: ListCareProfilesInput;
 }): Promise<CareRegistry> {
   const { ctx: authed, coordinator } = await requireStaff(ctx, input.communityId);
   const c = input.communityId;

@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { households } from '@/db/schema';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { stairwellAccess } from './access';
 import {
   decorateHouseholds,
@@ -10,6 +12,9 @@ import {
   type HouseholdView,
   type TeamMemberView,
 } from './views';
+
+export const ListHouseholdsInput = z.object({ communityId: CommunityId, stairwellId: Id });
+export type ListHouseholdsInput = z.infer<typeof ListHouseholdsInput>;
 
 export type StairwellHouseholds = {
   stairwell: { id: string; number: string; buildingNumber: string; routeOrder: number };
@@ -23,7 +28,7 @@ export async function listHouseholds({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; stairwellId: string };
+  input: ListHouseholdsInput;
 }): Promise<StairwellHouseholds> {
   const {
     ctx: authed,

@@ -1,8 +1,14 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { z } from 'zod';
 import { buildings, memberships, stairwellAssignments, stairwells, users } from '@/db/schema';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+import { StaffRoleEnum } from './fields';
 import type { AssignmentRole, StaffRole } from './rules';
+
+export const ListMembersInput = z.object({ communityId: CommunityId, role: StaffRoleEnum.optional() });
+export type ListMembersInput = z.infer<typeof ListMembersInput>;
 
 export type StaffMember = {
   userId: string;
@@ -18,7 +24,7 @@ export async function listMembers({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; role?: StaffRole };
+  input: ListMembersInput;
 }): Promise<StaffMember[]> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { buildings, households, stairwellAssignments, stairwells } from '@/db/schema';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireStaff } from './access';
 import type { AssignmentRole } from './rules';
 import {
@@ -11,6 +13,9 @@ import {
   type HouseholdView,
   type TeamMemberView,
 } from './views';
+
+export const ListMyStairwellsInput = z.object({ communityId: CommunityId });
+export type ListMyStairwellsInput = z.infer<typeof ListMyStairwellsInput>;
 
 export type MyStairwell = {
   id: string;
@@ -33,7 +38,7 @@ export async function listMyStairwells({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string };
+  input: ListMyStairwellsInput;
 }): Promise<MyStairwell[]> {
   const { ctx: authed } = await requireStaff(ctx, input.communityId);
   const c = input.communityId;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId, safeText } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
 import { loadImportSnapshot } from './import-snapshot';
-import { readRosterFile, type RosterFileFormat } from './roster-file';
+import { MAX_ROSTER_FILE_BYTES, readRosterFile, type RosterFileFormat } from './roster-file';
 import {
   planRosterImport,
   type FileIssue,
@@ -11,7 +13,16 @@ import {
   type ImportSummary,
 } from './rules';
 
-export type RosterImportInput = { communityId: string; fileName: string; fileBase64: string };
+/** base64 grows a file by 4/3; the verb checks the decoded size again. */
+export const PreviewRosterImportInput = z.object({
+  communityId: CommunityId,
+  fileName: safeText({ min: 1, max: 200 }),
+  fileBase64: z
+    .string()
+    .min(1)
+    .max(Math.ceil((MAX_ROSTER_FILE_BYTES * 4) / 3) + 256),
+});
+export type PreviewRosterImportInput = z.infer<typeof PreviewRosterImportInput>;
 
 export type RosterImportPreview = {
   ok: boolean;
@@ -69,7 +80,7 @@ export async function previewRosterImport({
   input,
 }: {
   ctx: ServiceContext;
-  input: RosterImportInput;
+  input: PreviewRosterImportInput;
 }): Promise<RosterImportPreview> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const bytes = decodeBase64File(input.fileBase64);

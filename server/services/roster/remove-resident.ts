@@ -1,9 +1,14 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { memberships } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+
+export const RemoveResidentInput = z.object({ communityId: CommunityId, householdId: Id, userId: Id });
+export type RemoveResidentInput = z.infer<typeof RemoveResidentInput>;
 
 /** Takes a person off a household (they moved, or were registered by mistake). The user stays. */
 export async function removeResident({
@@ -11,7 +16,7 @@ export async function removeResident({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; householdId: string; userId: string };
+  input: RemoveResidentInput;
 }): Promise<{ removed: true }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

@@ -1,11 +1,17 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { memberships, stairwellAssignments } from '@/db/schema';
 import { membershipsIn } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { forbidden, notFound, preconditionFailed } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
-import { canGrantRole, type StaffRole } from './rules';
+import { StaffRoleEnum } from './fields';
+import { canGrantRole } from './rules';
+
+export const RevokeMembershipInput = z.object({ communityId: CommunityId, userId: Id, role: StaffRoleEnum });
+export type RevokeMembershipInput = z.infer<typeof RevokeMembershipInput>;
 
 /**
  * Takes a team role away. Only the owner takes away admin and owner roles, and the compound is
@@ -16,7 +22,7 @@ export async function revokeMembership({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; userId: string; role: StaffRole };
+  input: RevokeMembershipInput;
 }): Promise<{ revoked: true; stairwellsLeft: number }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

@@ -1,10 +1,21 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { careProfiles } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
-import { badRequest } from '@/server/services/shared/errors';
+import { CommunityId, Id, SafeString } from '@/server/services/shared/zod';
 import { householdNotFound, loadHouseholdPlace, requireCoordinator } from './access';
+import { CareCategoryEnum } from './fields';
 import { CARE_CATEGORIES, LIMITS, type CareCategory } from './rules';
+
+export const SaveCareProfileInput = z.object({
+  communityId: CommunityId,
+  householdId: Id,
+  categories: z.array(CareCategoryEnum).min(1).max(CARE_CATEGORIES.length),
+  notes: SafeString.max(LIMITS.notesLength).optional(),
+  doorDelivery: z.boolean().optional(),
+});
+export type SaveCareProfileInput = z.infer<typeof SaveCareProfileInput>;
 
 /**
  * Puts a household on the care registry (特殊人群信息库) or updates its entry. The audit row records
@@ -15,23 +26,11 @@ export async function saveCareProfile({
   input,
 }: {
   ctx: ServiceContext;
-  input: {
-    communityId: string;
-    householdId: string;
-    categories: CareCategory[];
-    notes?: string;
-    doorDelivery?: boolean;
-  };
+  input: SaveCareProfileInput;
 }): Promise<{ householdId: string; categories: CareCategory[]; doorDelivery: boolean; notes: string }> {
   const authed = await requireCoordinator(ctx, input.communityId);
-  const categories = [...new Set(input.categories)].filter((x) => CARE_CATEGORIES.includes(x));
-  if (categories.length === 0)
-    throw badRequest('CATEGORY_REQUIRED', '请至少选择一个类别 / Choose at least one category.', {
-      field: 'categories',
-    });
+  const categories = [...new Set(input.categories)];
   const notes = (input.notes ?? '').trim();
-  if (notes.length > LIMITS.notesLength)
-    throw badRequest('NOTES_TOO_LONG', '备注太长 / Notes are too long.', { field: 'notes' });
   const c = input.communityId;
   return authed.db.transaction(async (tx) => {
     if (!(await loadHouseholdPlace(tx, c, input.householdId))) throw householdNotFound();

@@ -1,11 +1,19 @@
 import { and, eq, ilike, inArray, like, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import { buildings, households, memberships, stairwells, users } from '@/db/schema';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId, SafeString } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
 import { classifySearchQuery, likeEscape, type SearchQuery } from './rules';
 import { decorateHouseholds, householdOrder, householdsWithPlace, type HouseholdView } from './views';
 
-export type SearchRosterInput = { communityId: string; query: string; limit?: number };
+export const SearchRosterInput = z.object({
+  communityId: CommunityId,
+  query: SafeString.max(100),
+  limit: z.number().int().min(1).max(200).optional(),
+});
+export type SearchRosterInput = z.infer<typeof SearchRosterInput>;
+
 export type SearchRosterResult = { query: SearchQuery; households: HouseholdView[]; truncated: boolean };
 
 /**
@@ -20,7 +28,7 @@ export async function searchRoster({
   input: SearchRosterInput;
 }): Promise<SearchRosterResult> {
   const authed = await requireCoordinator(ctx, input.communityId);
-  const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
+  const limit = input.limit ?? 50;
   const query = classifySearchQuery(input.query);
   if (query.kind === 'empty') return { query, households: [], truncated: false };
 

@@ -1,9 +1,14 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { stairwellAssignments } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+
+export const UnassignStairwellInput = z.object({ communityId: CommunityId, assignmentId: Id });
+export type UnassignStairwellInput = z.infer<typeof UnassignStairwellInput>;
 
 /** Takes a person off a stairwell; they stay on the compound's team. */
 export async function unassignStairwell({
@@ -11,7 +16,7 @@ export async function unassignStairwell({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; assignmentId: string };
+  input: UnassignStairwellInput;
 }): Promise<{ removed: true; stairwellId: string }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;

@@ -1,10 +1,21 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { buildings } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { buildingNotFound, requireCoordinator } from './access';
 import { buildingExists, buildingNumberOrThrow } from './create-building';
+import { Number16, RouteOrder } from './fields';
 import { guardWrite } from './write';
+
+export const UpdateBuildingInput = z.object({
+  communityId: CommunityId,
+  buildingId: Id,
+  number: Number16.optional(),
+  routeOrder: RouteOrder.optional(),
+});
+export type UpdateBuildingInput = z.infer<typeof UpdateBuildingInput>;
 
 /** Renames a building or moves it in the route. */
 export async function updateBuilding({
@@ -12,7 +23,7 @@ export async function updateBuilding({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; buildingId: string; number?: string; routeOrder?: number };
+  input: UpdateBuildingInput;
 }): Promise<{ id: string; number: string; routeOrder: number }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const number = input.number === undefined ? undefined : buildingNumberOrThrow(input.number);

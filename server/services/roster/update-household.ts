@@ -1,10 +1,22 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { households } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { householdNotFound, requireCoordinator } from './access';
-import { floorOrThrow, headcountOrThrow, roomExists, roomOrThrow } from './create-household';
+import { floorOrThrow, roomExists, roomOrThrow } from './create-household';
+import { Floor, Headcount, Room } from './fields';
 import { guardWrite } from './write';
+
+export const UpdateHouseholdInput = z.object({
+  communityId: CommunityId,
+  householdId: Id,
+  room: Room.optional(),
+  floor: Floor.optional(),
+  headcount: Headcount.optional(),
+});
+export type UpdateHouseholdInput = z.infer<typeof UpdateHouseholdInput>;
 
 /** Corrects a household's room, floor or headcount. */
 export async function updateHousehold({
@@ -12,12 +24,12 @@ export async function updateHousehold({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; householdId: string; room?: string; floor?: number; headcount?: number };
+  input: UpdateHouseholdInput;
 }): Promise<{ id: string; room: string; floor: number; headcount: number }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;
   const room = input.room === undefined ? undefined : roomOrThrow(input.room);
-  const headcount = input.headcount === undefined ? undefined : headcountOrThrow(input.headcount);
+  const headcount = input.headcount;
   return guardWrite(
     () =>
       authed.db.transaction(async (tx) => {

@@ -1,10 +1,21 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { stairwells } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator, stairwellNotFound } from './access';
 import { placeInRoute, stairwellExists, stairwellNumberOrThrow } from './create-stairwell';
+import { Number16, RouteOrder } from './fields';
 import { guardWrite } from './write';
+
+export const UpdateStairwellInput = z.object({
+  communityId: CommunityId,
+  stairwellId: Id,
+  number: Number16.optional(),
+  routeOrder: RouteOrder.optional(),
+});
+export type UpdateStairwellInput = z.infer<typeof UpdateStairwellInput>;
 
 /** Renumbers a stairwell and/or moves it to a position in the delivery route (others shift). */
 export async function updateStairwell({
@@ -12,7 +23,7 @@ export async function updateStairwell({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; stairwellId: string; number?: string; routeOrder?: number };
+  input: UpdateStairwellInput;
 }): Promise<{ id: string; number: string; routeOrder: number }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const number = input.number === undefined ? undefined : stairwellNumberOrThrow(input.number);

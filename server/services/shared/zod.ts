@@ -39,6 +39,12 @@ function checkSafe(s: string, ctx: z.core.$RefinementCtx<string>) {
     ctx.addIssue({ code: 'custom', message: unsafeTextMessage(reason), params: { appCode: TEXT_INVALID } });
 }
 
+/** A row id. */
+export const Id = z.uuid();
+
+/** The compound every community-scoped verb names (checked again by `communityProcedure`). */
+export const CommunityId = z.uuid({ error: '小区编号无效 / Invalid community id' });
+
 /** A string PostgreSQL accepts, as given (no trimming): passwords, codes, free text kept verbatim. */
 export const SafeString = z.string().superRefine(checkSafe);
 
