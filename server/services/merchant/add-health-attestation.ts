@@ -1,17 +1,20 @@
 import { count, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { healthAttestations } from '@/db/schema';
+import { SafeString } from '@/server/services/shared/zod';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
+import { MerchantRef } from './fields';
 import { isIsoDate } from './rules';
 import { recordApplicationChange, requireMerchantRole } from './scope';
 import { localDate } from '@/server/services/shared/time';
 
-export type AddHealthAttestationInput = {
-  merchantId: string;
-  personName: string;
-  lastNegativeTestOn: string;
-};
+export const AddHealthAttestationInput = MerchantRef.extend({
+  personName: SafeString.max(100),
+  lastNegativeTestOn: SafeString.max(20),
+});
+export type AddHealthAttestationInput = z.infer<typeof AddHealthAttestationInput>;
 
 /** The most people one application lists; a compound checks staff who come to the gate, not a payroll. */
 export const MAX_ATTESTATIONS = 50;

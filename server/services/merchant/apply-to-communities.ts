@@ -1,11 +1,14 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { admissions, communities } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, notFound } from '../shared/errors';
+import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
 
-export type ApplyToCommunitiesInput = { merchantId: string; communityIds: string[] };
+export const ApplyToCommunitiesInput = MerchantRef.extend({ communityIds: z.array(idOf('小区')).max(50) });
+export type ApplyToCommunitiesInput = z.infer<typeof ApplyToCommunitiesInput>;
 
 /**
  * Chooses the compounds to apply to: one draft admission per compound, each decided on its own.
@@ -62,7 +65,8 @@ export async function applyToCommunities({
   });
 }
 
-export type WithdrawDraftAdmissionInput = { merchantId: string; communityId: string };
+export const WithdrawDraftAdmissionInput = MerchantRef.extend({ communityId: idOf('小区') });
+export type WithdrawDraftAdmissionInput = z.infer<typeof WithdrawDraftAdmissionInput>;
 
 /** Un-chooses a compound before anything was submitted to it; a submitted application stays. */
 export async function withdrawDraftAdmission({

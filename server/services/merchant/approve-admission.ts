@@ -1,8 +1,11 @@
+import { z } from 'zod';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
+import { AdmissionRef } from './fields';
 import { requireValidPapers, transitionAdmission } from './transition';
 
-export type AdmissionDecisionInput = { communityId: string; admissionId: string };
+export const AdmissionDecisionInput = AdmissionRef;
+export type AdmissionDecisionInput = z.infer<typeof AdmissionDecisionInput>;
 
 /** submitted → approved (准入). Only with the required documents on file and in date. */
 export async function approveAdmission({

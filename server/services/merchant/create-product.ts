@@ -1,12 +1,17 @@
 import { count, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { products } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { preconditionFailed } from '../shared/errors';
-import { checkProductFields, publicProduct, type ProductFields } from './catalog';
+import { checkProductFields, publicProduct } from './catalog';
+import { MerchantRef, ProductFieldsInput } from './fields';
 import { requireMerchantRole } from './scope';
 
-export type CreateProductInput = { merchantId: string; active?: boolean } & ProductFields;
+export const CreateProductInput = MerchantRef.extend({ active: z.boolean().optional() }).extend(
+  ProductFieldsInput.shape,
+);
+export type CreateProductInput = z.infer<typeof CreateProductInput>;
 
 export const MAX_PRODUCTS = 500;
 

@@ -1,13 +1,16 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { products } from '@/db/schema';
 import { getFileStorage } from '@/server/files/storage';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { pgErrorCode, preconditionFailed } from '../shared/errors';
 import { loadProduct, productsInUse } from './catalog';
+import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
 
-export type DeleteProductInput = { merchantId: string; productId: string };
+export const DeleteProductInput = MerchantRef.extend({ productId: idOf('商品') });
+export type DeleteProductInput = z.infer<typeof DeleteProductInput>;
 
 const IN_USE = () =>
   preconditionFailed(

@@ -1,7 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { admissions, auditLog, users } from '@/db/schema';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
+import { AdmissionRef } from './fields';
 import { computeChecklist, effectiveStatus, expiresWithin, missingForSubmit } from './rules';
 import { applicationData, attestationsOf, currentDocuments, loadMerchant } from './scope';
 import { ADMISSION_NOT_FOUND, type AdmissionRow } from './transition';
@@ -9,7 +11,8 @@ import { publicDocument } from './upload-merchant-document';
 import { EXPIRING_WITHIN_DAYS } from './list-admissions';
 import { localDate } from '@/server/services/shared/time';
 
-export type GetAdmissionInput = { communityId: string; admissionId: string };
+export const GetAdmissionInput = AdmissionRef;
+export type GetAdmissionInput = z.infer<typeof GetAdmissionInput>;
 
 /**
  * One application as a coordinator reviews it: the merchant's data (phones in full: coordinators

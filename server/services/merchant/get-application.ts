@@ -1,6 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { admissions, communities } from '@/db/schema';
 import type { ServiceContext } from '../shared/context';
+import { MerchantRef } from './fields';
 import { effectiveStatus, isLapsed, missingForSubmit } from './rules';
 import {
   applicationData,
@@ -12,7 +14,8 @@ import {
 import { publicDocument } from './upload-merchant-document';
 import { localDate } from '@/server/services/shared/time';
 
-export type GetApplicationInput = { merchantId: string };
+export const GetApplicationInput = MerchantRef;
+export type GetApplicationInput = z.infer<typeof GetApplicationInput>;
 
 /**
  * The merchant's own view: the application, its documents and attestations, what a submission

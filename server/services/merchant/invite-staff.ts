@@ -1,12 +1,16 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { merchantMembers, users } from '@/db/schema';
+import { SafeString } from '@/server/services/shared/zod';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, conflict, preconditionFailed } from '../shared/errors';
+import { MerchantRef } from './fields';
 import { normalizePhone } from './rules';
 import { requireMerchantRole } from './scope';
 
-export type InviteStaffInput = { merchantId: string; phone: string; name: string };
+export const InviteStaffInput = MerchantRef.extend({ phone: SafeString.max(40), name: SafeString.max(100) });
+export type InviteStaffInput = z.infer<typeof InviteStaffInput>;
 
 export const MAX_TEAM = 50;
 

@@ -1,5 +1,7 @@
 import { and, desc, eq, ne } from 'drizzle-orm';
+import { z } from 'zod';
 import { admissions, merchants } from '@/db/schema';
+import { CommunityId } from '@/server/services/shared/zod';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { effectiveStatus, expiresWithin, type AdmissionStatus } from './rules';
@@ -17,7 +19,11 @@ export const ADMISSION_FILTERS = [
 ] as const;
 export type AdmissionFilter = (typeof ADMISSION_FILTERS)[number];
 
-export type ListAdmissionsInput = { communityId: string; filter: AdmissionFilter };
+export const ListAdmissionsInput = z.object({
+  communityId: CommunityId,
+  filter: z.enum(ADMISSION_FILTERS).default('submitted'),
+});
+export type ListAdmissionsInput = z.infer<typeof ListAdmissionsInput>;
 
 /** Days ahead the "expiring" filter looks. */
 export const EXPIRING_WITHIN_DAYS = 7;

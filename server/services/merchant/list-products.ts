@@ -1,10 +1,13 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { products } from '@/db/schema';
 import type { ServiceContext } from '../shared/context';
 import { productOrder, productsInUse, publicProduct } from './catalog';
+import { MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
 
-export type ListProductsInput = { merchantId: string; includeInactive?: boolean };
+export const ListProductsInput = MerchantRef.extend({ includeInactive: z.boolean().optional() });
+export type ListProductsInput = z.infer<typeof ListProductsInput>;
 
 /** The merchant's catalog (members only), active first, by category and name. */
 export async function listProducts({ ctx, input }: { ctx: ServiceContext; input: ListProductsInput }) {

@@ -1,10 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { merchantMembers, users } from '@/db/schema';
 import type { ServiceContext } from '../shared/context';
+import { MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
 import { maskPhoneTail } from '@/server/services/shared/privacy';
 
-export type ListTeamInput = { merchantId: string };
+export const ListTeamInput = MerchantRef;
+export type ListTeamInput = z.infer<typeof ListTeamInput>;
 
 /** The merchant's people. The owner sees full phones (to reach their own staff); staff see the last four digits. */
 export async function listTeam({ ctx, input }: { ctx: ServiceContext; input: ListTeamInput }) {

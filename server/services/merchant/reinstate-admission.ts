@@ -1,8 +1,12 @@
+import { z } from 'zod';
+import { SafeString } from '@/server/services/shared/zod';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
+import { AdmissionRef } from './fields';
 import { requireValidPapers, transitionAdmission } from './transition';
 
-export type ReinstateAdmissionInput = { communityId: string; admissionId: string; note?: string };
+export const ReinstateAdmissionInput = AdmissionRef.extend({ note: SafeString.max(1000).optional() });
+export type ReinstateAdmissionInput = z.infer<typeof ReinstateAdmissionInput>;
 
 /**
  * suspended → approved. Refused while the merchant's papers are out of date: reinstating would

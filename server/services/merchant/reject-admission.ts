@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { badRequest } from '../shared/errors';
+import { AdmissionRef, Reason } from './fields';
 import { transitionAdmission } from './transition';
 
-export type RejectAdmissionInput = { communityId: string; admissionId: string; reason: string };
+export const RejectAdmissionInput = AdmissionRef.extend({ reason: Reason });
+export type RejectAdmissionInput = z.infer<typeof RejectAdmissionInput>;
 
 /** submitted | changes_requested → rejected (final for this compound). The reason is required: the merchant is told why. */
 export async function rejectAdmission({ ctx, input }: { ctx: ServiceContext; input: RejectAdmissionInput }) {

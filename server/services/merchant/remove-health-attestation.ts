@@ -1,11 +1,14 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { healthAttestations } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
+import { idOf, MerchantRef } from './fields';
 import { recordApplicationChange, requireMerchantRole } from './scope';
 
-export type RemoveHealthAttestationInput = { merchantId: string; attestationId: string };
+export const RemoveHealthAttestationInput = MerchantRef.extend({ attestationId: idOf('记录') });
+export type RemoveHealthAttestationInput = z.infer<typeof RemoveHealthAttestationInput>;
 
 export async function removeHealthAttestation({
   ctx,

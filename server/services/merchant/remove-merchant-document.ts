@@ -1,11 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
 import { merchantDocuments } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
+import { idOf, MerchantRef } from './fields';
 import { recordApplicationChange, requireMerchantRole } from './scope';
 
-export type RemoveMerchantDocumentInput = { merchantId: string; documentId: string };
+export const RemoveMerchantDocumentInput = MerchantRef.extend({ documentId: idOf('文件') });
+export type RemoveMerchantDocumentInput = z.infer<typeof RemoveMerchantDocumentInput>;
 
 /**
  * Takes a document off the application. The file and its row are kept (marked superseded): a

@@ -1,11 +1,14 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { merchantMembers } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
+import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
 
-export type RemoveStaffInput = { merchantId: string; userId: string };
+export const RemoveStaffInput = MerchantRef.extend({ userId: idOf('用户') });
+export type RemoveStaffInput = z.infer<typeof RemoveStaffInput>;
 
 /** The owner removes a staff member. The owner cannot be removed (a merchant always has one). */
 export async function removeStaff({ ctx, input }: { ctx: ServiceContext; input: RemoveStaffInput }) {

@@ -1,15 +1,17 @@
+import { z } from 'zod';
+import { SafeString } from '@/server/services/shared/zod';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { badRequest } from '../shared/errors';
-import { FORM_FIELDS, type FormField } from './rules';
+import { AdmissionRef } from './fields';
+import { FORM_FIELDS } from './rules';
 import { transitionAdmission } from './transition';
 
-export type RequestAdmissionChangesInput = {
-  communityId: string;
-  admissionId: string;
+export const RequestAdmissionChangesInput = AdmissionRef.extend({
   /** What to change, field by field: `{ creditCode: '与执照不符', 'documents.food_permit': '照片模糊' }`. */
-  fields: Partial<Record<FormField, string>>;
-};
+  fields: z.partialRecord(z.enum(FORM_FIELDS as [string, ...string[]]), SafeString.max(500)),
+});
+export type RequestAdmissionChangesInput = z.infer<typeof RequestAdmissionChangesInput>;
 
 /** submitted → changes_requested, with a reason for each field the merchant must fix. */
 export async function requestAdmissionChanges({

@@ -1,11 +1,14 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { products } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { loadProduct, productsInUse, publicProduct } from './catalog';
+import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
 
-export type SetProductActiveInput = { merchantId: string; productId: string; active: boolean };
+export const SetProductActiveInput = MerchantRef.extend({ productId: idOf('商品'), active: z.boolean() });
+export type SetProductActiveInput = z.infer<typeof SetProductActiveInput>;
 
 /** Deactivate (下架) or reactivate a product; an inactive product cannot be added to new relays. */
 export async function setProductActive({

@@ -1,17 +1,20 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { merchantMembers, merchants } from '@/db/schema';
 import { requireUser } from '../shared/access';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { conflict } from '../shared/errors';
+import { idOf } from './fields';
 
-export type StartApplicationInput = {
+export const StartApplicationInput = z.object({
   /**
    * Made by the client once per "start" tap and used as the merchant's id, so a retried or
    * double-tapped start returns the same application instead of creating a second merchant.
    */
-  requestId: string;
-};
+  requestId: idOf('请求'),
+});
+export type StartApplicationInput = z.infer<typeof StartApplicationInput>;
 
 /** Any signed-in person may start a merchant application: a draft merchant they own. */
 export async function startApplication({

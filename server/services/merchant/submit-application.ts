@@ -1,17 +1,19 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { admissions } from '@/db/schema';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
+import { idOf, MerchantRef } from './fields';
 import { FIELD_ERROR_MESSAGES, missingForSubmit, type FieldErrorCode, type FormField } from './rules';
 import { requireMerchantRole, reviewInputs } from './scope';
 import { resubmitRenewedAdmissions, transitionAdmission } from './transition';
 import { localDate } from '@/server/services/shared/time';
 
-export type SubmitApplicationInput = {
-  merchantId: string;
+export const SubmitApplicationInput = MerchantRef.extend({
   /** Only these compounds; all chosen ones when omitted. */
-  communityIds?: string[];
-};
+  communityIds: z.array(idOf('小区')).max(50).optional(),
+});
+export type SubmitApplicationInput = z.infer<typeof SubmitApplicationInput>;
 
 /**
  * Sends the application to the chosen compounds for review: every draft and every admission whose

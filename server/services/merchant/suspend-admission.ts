@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { badRequest } from '../shared/errors';
+import { AdmissionRef, Reason } from './fields';
 import { transitionAdmission } from './transition';
 
-export type SuspendAdmissionInput = { communityId: string; admissionId: string; reason: string };
+export const SuspendAdmissionInput = AdmissionRef.extend({ reason: Reason });
+export type SuspendAdmissionInput = z.infer<typeof SuspendAdmissionInput>;
 
 /** approved → suspended: the merchant cannot open relays and its open relays stop taking orders. The reason is required. */
 export async function suspendAdmission({

@@ -1,27 +1,34 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { merchants } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest } from '../shared/errors';
-import {
-  checkField,
-  DATE_FIELDS,
-  FIELD_ERROR_MESSAGES,
-  TEXT_FIELDS,
-  type ApplicationField,
-  type MerchantKind,
-} from './rules';
+import { FormText, MerchantRef } from './fields';
+import { checkField, FIELD_ERROR_MESSAGES, MERCHANT_KINDS, type ApplicationField } from './rules';
 import { applicationData, loadMerchant, recordApplicationChange, requireMerchantRole } from './scope';
 import { resubmitRenewedAdmissions } from './transition';
 import { localDate } from '@/server/services/shared/time';
 
-export type ApplicationPatch = Partial<
-  Record<(typeof TEXT_FIELDS)[number] | (typeof DATE_FIELDS)[number], string | null>
-> & {
-  kind?: MerchantKind;
-};
-
-export type UpdateApplicationInput = { merchantId: string; patch: ApplicationPatch };
+export const UpdateApplicationInput = MerchantRef.extend({
+  patch: z
+    .object({
+      legalName: FormText,
+      displayName: FormText,
+      kind: z.enum(MERCHANT_KINDS).optional(),
+      creditCode: FormText,
+      contactName: FormText,
+      contactPhone: FormText,
+      foodPermitNo: FormText,
+      foodPermitExpiresOn: FormText,
+      vehiclePlate: FormText,
+      driverName: FormText,
+      driverPhone: FormText,
+      vehiclePassExpiresOn: FormText,
+    })
+    .strict(),
+});
+export type UpdateApplicationInput = z.infer<typeof UpdateApplicationInput>;
 
 /**
  * Saves part of the application as the applicant goes (one field per blur, or several). Every

@@ -1,11 +1,17 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { products } from '@/db/schema';
 import { writeGlobalAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
-import { checkProductFields, loadProduct, productsInUse, publicProduct, type ProductFields } from './catalog';
+import { checkProductFields, loadProduct, productsInUse, publicProduct } from './catalog';
+import { idOf, MerchantRef, ProductFieldsInput } from './fields';
 import { requireMerchantRole } from './scope';
 
-export type UpdateProductInput = { merchantId: string; productId: string; patch: Partial<ProductFields> };
+export const UpdateProductInput = MerchantRef.extend({
+  productId: idOf('商品'),
+  patch: ProductFieldsInput.partial().strict(),
+});
+export type UpdateProductInput = z.infer<typeof UpdateProductInput>;
 
 /**
  * Edits a product. Relays keep their own snapshot of name, spec and price (relay_items), so an

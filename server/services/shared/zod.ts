@@ -52,10 +52,12 @@ export const SafeString = z.string().superRefine(checkSafe);
  * The usual text field: trimmed like the app's forms always were, then checked.
  * `safeText({ min: 1, max: 60 })`.
  */
-export function safeText(opts: { min?: number; max?: number; minMessage?: string } = {}) {
-  let s = z.string().trim();
+export function safeText(
+  opts: { min?: number; max?: number; minMessage?: string; maxMessage?: string; typeMessage?: string } = {},
+) {
+  let s = (opts.typeMessage ? z.string({ error: opts.typeMessage }) : z.string()).trim();
   if (opts.min !== undefined) s = s.min(opts.min, opts.minMessage ? { error: opts.minMessage } : undefined);
-  if (opts.max !== undefined) s = s.max(opts.max);
+  if (opts.max !== undefined) s = s.max(opts.max, opts.maxMessage ? { error: opts.maxMessage } : undefined);
   return s.superRefine(checkSafe);
 }
 
