@@ -1,22 +1,10 @@
-import { z } from 'zod';
-import { getDeliveryPickList } from '@/server/services/picklist/get-delivery-pick-list';
-import { getRelayPickList } from '@/server/services/picklist/get-relay-pick-list';
-import { listBagRelays } from '@/server/services/picklist/list-bag-relays';
+import {
+  GetDeliveryPickListInput,
+  getDeliveryPickList,
+} from '@/server/services/picklist/get-delivery-pick-list';
+import { GetRelayPickListInput, getRelayPickList } from '@/server/services/picklist/get-relay-pick-list';
+import { ListBagRelaysInput, listBagRelays } from '@/server/services/picklist/list-bag-relays';
 import { protectedProcedure, router, volunteerProcedure } from '../trpc';
-
-export const RelayPickListInput = z.object({
-  relayId: z.uuid(),
-  communityId: z.uuid().optional(),
-  merchantId: z.uuid().optional(),
-});
-export type RelayPickListInput = z.infer<typeof RelayPickListInput>;
-
-export const DeliveryPickListInput = z.object({
-  communityId: z.uuid(),
-  merchantId: z.uuid(),
-  deliveryDate: z.iso.date(),
-});
-export type DeliveryPickListInput = z.infer<typeof DeliveryPickListInput>;
 
 /**
  * Pick lists. Merchants are not community members, so these are `protectedProcedure`s: the
@@ -24,10 +12,12 @@ export type DeliveryPickListInput = z.infer<typeof DeliveryPickListInput>;
  */
 export const picklistRouter = router({
   relay: protectedProcedure
-    .input(RelayPickListInput)
+    .input(GetRelayPickListInput)
     .query(({ ctx, input }) => getRelayPickList({ ctx, input })),
   delivery: protectedProcedure
-    .input(DeliveryPickListInput)
+    .input(GetDeliveryPickListInput)
     .query(({ ctx, input }) => getDeliveryPickList({ ctx, input })),
-  bagRelays: volunteerProcedure.query(({ ctx, input }) => listBagRelays({ ctx, input })),
+  bagRelays: volunteerProcedure
+    .input(ListBagRelaysInput)
+    .query(({ ctx, input }) => listBagRelays({ ctx, input })),
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, notFound } from '../shared/errors';
@@ -6,12 +7,13 @@ import { buildPickList, findDeliveryRelays, isUuid, resolveViewer } from './load
 import { isPickable } from './rules';
 import type { PickList } from './types';
 
-export type GetDeliveryPickListInput = {
-  communityId: string;
-  merchantId: string;
+export const GetDeliveryPickListInput = z.object({
+  communityId: z.uuid(),
+  merchantId: z.uuid(),
   /** `YYYY-MM-DD`, the relays' delivery date. */
-  deliveryDate: string;
-};
+  deliveryDate: z.iso.date(),
+});
+export type GetDeliveryPickListInput = z.infer<typeof GetDeliveryPickListInput>;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { preconditionFailed } from '../shared/errors';
@@ -5,13 +6,14 @@ import { buildPickList, findRelay, relayNotFound, resolveViewer } from './load';
 import { isPickable } from './rules';
 import type { PickList } from './types';
 
-export type GetRelayPickListInput = {
-  relayId: string;
+export const GetRelayPickListInput = z.object({
+  relayId: z.uuid(),
   /** Narrows the lookup when the caller knows it (coordinator and volunteer pages do). */
-  communityId?: string | null;
+  communityId: z.uuid().optional(),
   /** Narrows the lookup to one merchant's relays (the merchant's pages). */
-  merchantId?: string | null;
-};
+  merchantId: z.uuid().optional(),
+});
+export type GetRelayPickListInput = z.infer<typeof GetRelayPickListInput>;
 
 export const relayNotFormed = (status: string) =>
   preconditionFailed(

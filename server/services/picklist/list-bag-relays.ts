@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
+import { CommunityId } from '@/server/services/shared/zod';
 import { assignedStairwellIds, requireRole, requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { BAG_ORDER_STATUSES, PICKABLE_RELAY_STATUSES } from './rules';
 
-export type ListBagRelaysInput = { communityId: string };
+export const ListBagRelaysInput = z.object({ communityId: CommunityId });
+export type ListBagRelaysInput = z.infer<typeof ListBagRelaysInput>;
 
 export type BagRelay = {
   id: string;

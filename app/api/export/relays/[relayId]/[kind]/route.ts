@@ -22,7 +22,12 @@ export async function GET(
     user: await getSessionUser(),
     locale: toLocale(req.cookies.get(LOCALE_COOKIE)?.value),
     input: {
-      target: { kind: 'relay', relayId, communityId: q.get('communityId'), merchantId: q.get('merchantId') },
+      target: {
+        kind: 'relay',
+        relayId,
+        communityId: q.get('communityId') ?? undefined,
+        merchantId: q.get('merchantId') ?? undefined,
+      },
       view: kind,
       format: q.get('format'),
     },
