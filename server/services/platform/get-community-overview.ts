@@ -1,10 +1,15 @@
 import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { communities } from '@/db/schema';
+import { CommunityId } from '@/server/services/shared/zod';
 import { COORDINATOR_ROLES, requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
 import { localYear } from '@/server/services/shared/time';
+
+export const GetCommunityOverviewInput = z.object({ communityId: CommunityId });
+export type GetCommunityOverviewInput = z.infer<typeof GetCommunityOverviewInput>;
 
 export type CommunityOverview = {
   community: { id: string; name: string; district: string };
@@ -33,7 +38,7 @@ export async function getCommunityOverview({
   input,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string };
+  input: GetCommunityOverviewInput;
 }): Promise<CommunityOverview> {
   const { communityId } = input;
   await requireRole(ctx, communityId, COORDINATOR_ROLES);

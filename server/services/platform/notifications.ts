@@ -1,6 +1,8 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { communities, notifications } from '@/db/schema';
+import { Id, SafeString } from '@/server/services/shared/zod';
 import { requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, notFound } from '../shared/errors';
@@ -21,6 +23,13 @@ export type NotificationItem = {
 };
 export type NotificationPage = { items: NotificationItem[]; nextCursor: string | null };
 
+export const ListNotificationsInput = z.object({
+  limit: z.number().int().min(1).max(100).default(30),
+  cursor: SafeString.max(100).nullish(),
+  unreadOnly: z.boolean().default(false),
+});
+export type ListNotificationsInput = z.infer<typeof ListNotificationsInput>;
+
 /** Cursor: `<createdAt ISO>|<id>` of the last item of the previous page (newest first). */
 function parseCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = cursor.split('|');
@@ -35,7 +44,7 @@ export async function listNotifications({
   input,
 }: {
   ctx: ServiceContext;
-  input: { limit: number; cursor?: string | null; unreadOnly?: boolean };
+  input: ListNotificationsInput;
 }): Promise<NotificationPage> {
   requireUser(ctx);
   const after = input.cursor ? parseCursor(input.cursor) : null;
@@ -83,7 +92,16 @@ export async function countUnreadNotifications({
   return unreadIn(ctx.db, ctx.user.id);
 }
 
-export type MarkReadInput = { all: true } | { items: { communityId: string; id: string }[] };
+export const MarkNotificationsReadInput = z.union([
+  z.object({ all: z.literal(true) }),
+  z.object({
+    items: z
+      .array(z.object({ communityId: Id, id: Id }))
+      .min(1)
+      .max(200),
+  }),
+]);
+export type MarkNotificationsReadInput = z.infer<typeof MarkNotificationsReadInput>;
 
 /**
  * Marks the person's own notifications read (given ones, or all). Idempotent: an already read one
@@ -94,7 +112,7 @@ export async function markNotificationsRead({
   input,
 }: {
   ctx: ServiceContext;
-  input: MarkReadInput;
+  input: MarkNotificationsReadInput;
 }): Promise<{ marked: number; unread: number }> {
   requireUser(ctx);
   const userId = ctx.user.id;
@@ -109,7 +127,6 @@ export async function markNotificationsRead({
         .returning({ id: notifications.id });
       marked = r.length;
     } else {
-      if (input.items.length === 0) return { marked: 0, unread: await unreadIn(tx, userId) };
       const byCommunity = new Map<string, string[]>();
       for (const it of input.items)
         byCommunity.set(it.communityId, [...(byCommunity.get(it.communityId) ?? []), it.id]);

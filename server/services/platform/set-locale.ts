@@ -1,9 +1,12 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { users } from '@/db/schema';
 import { requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 
-export type Locale = 'zh-CN' | 'en';
+export const SetLocaleInput = z.object({ locale: z.enum(['zh-CN', 'en']) });
+export type SetLocaleInput = z.infer<typeof SetLocaleInput>;
+type Locale = SetLocaleInput['locale'];
 
 /**
  * Remembers the language a person chose, so messages sent outside the browser (codes, later SMS)
@@ -14,7 +17,7 @@ export async function setLocale({
   input,
 }: {
   ctx: ServiceContext;
-  input: { locale: Locale };
+  input: SetLocaleInput;
 }): Promise<{ locale: Locale }> {
   requireUser(ctx);
   await ctx.db.update(users).set({ locale: input.locale }).where(eq(users.id, ctx.user.id));
