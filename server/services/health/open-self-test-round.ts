@@ -4,12 +4,13 @@ import { healthRounds, stairwellAssignments } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notifyUsers } from '@/server/services/shared/notify';
+import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { id, iso, parseInput, rolesIn } from './internal';
 
 export const OpenSelfTestRoundInput = z.object({
   communityId: id,
-  title: z.string().trim().max(60).optional(),
+  title: safeText({ max: 60 }).optional(),
   /** The form closes this long after opening (the article: done within 2 hours). */
   deadlineMinutes: z
     .number()

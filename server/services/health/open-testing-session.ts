@@ -4,12 +4,13 @@ import { buildings, healthRounds, testingBuildings } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
+import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
 
 export const OpenTestingSessionInput = z.object({
   communityId: id,
-  title: z.string().trim().max(60).optional(),
+  title: safeText({ max: 60 }).optional(),
   /** The call order; every building of the compound in route order when omitted. */
   buildingIds: z.array(id).min(1).max(500).optional(),
 });

@@ -3,6 +3,7 @@ import { communities } from '@/db/schema';
 import { eq } from 'drizzle-orm';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
+import { SafeString } from '@/server/services/shared/zod';
 import { getSelfTestBoard } from './get-self-test-board';
 import { id, parseInput } from './internal';
 import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
@@ -10,7 +11,7 @@ import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 export const PrepareSelfTestExportInput = z.object({
   communityId: id,
   roundId: id,
-  format: z.string(),
+  format: SafeString,
 });
 export type PrepareSelfTestExportInput = z.infer<typeof PrepareSelfTestExportInput>;
 

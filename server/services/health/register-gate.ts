@@ -4,6 +4,7 @@ import { gateEntries } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, preconditionFailed } from '@/server/services/shared/errors';
+import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { findHouseholdByGateCode } from './find-household-by-gate-code';
 import { id, iso, parseInput, requireGateKeeper } from './internal';
@@ -12,11 +13,11 @@ import { GATE_DOUBLE_SCAN_MS, validTemperature } from './rules';
 export const RegisterGateInput = z.object({
   communityId: id,
   /** The QR text (LLG:XXXXXX) or the 6-character code typed by hand. */
-  code: z.string().trim().min(1).max(40),
+  code: safeText({ min: 1, max: 40 }),
   direction: z.enum(['out', 'in']),
   maskOk: z.boolean().default(true),
   temperature: z.number().nullish(),
-  note: z.string().trim().max(200).default(''),
+  note: safeText({ max: 200 }).default(''),
 });
 export type RegisterGateInput = z.input<typeof RegisterGateInput>;
 

@@ -4,13 +4,14 @@ import { selfTestFollowUps } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
 
 export const ResolveFollowUpInput = z.object({
   communityId: id,
   followUpId: id,
-  note: z.string().trim().max(300).default(''),
+  note: safeText({ max: 300 }).default(''),
 });
 export type ResolveFollowUpInput = z.input<typeof ResolveFollowUpInput>;
 

@@ -13,6 +13,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, notFound, preconditionFailed } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
+import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { coordinatorIds, id, iso, loadRound, myStairwellIds, parseInput, rolesIn } from './internal';
 import { isEditable, selfTestProblems, type SelfTestProblem } from './rules';
@@ -31,7 +32,7 @@ export const SubmitSelfTestInput = z.object({
   negative: count,
   abnormal: count,
   invalid: count,
-  reason: z.string().trim().max(200).default(''),
+  reason: safeText({ max: 200 }).default(''),
 });
 export type SubmitSelfTestInput = z.input<typeof SubmitSelfTestInput>;
 

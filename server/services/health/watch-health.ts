@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { SafeString } from '@/server/services/shared/zod';
 import { healthEvents, type HealthEvent, type HealthEventKind } from './events';
 import { id, onGateDuty, parseInput, rolesIn } from './internal';
 
@@ -9,7 +10,7 @@ export const WatchHealthInput = z.object({
     .array(z.enum(['self_test', 'testing', 'gate']))
     .min(1)
     .max(3),
-  lastEventId: z.string().nullish(),
+  lastEventId: SafeString.nullish(),
 });
 export type WatchHealthInput = z.infer<typeof WatchHealthInput>;
 
