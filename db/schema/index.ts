@@ -6,3 +6,4 @@ export * from './payment';
 export * from './distribution';
 export * from './community-care';
 export * from './health';
+export * from './security';

@@ -45,6 +45,8 @@ export const users = pgTable('users', {
   name: text().notNull(),
   locale: text().notNull().default('zh-CN'),
   birthYear: integer(),
+  /** Bumped by "sign out everywhere": every session issued under an older version ends. */
+  sessionVersion: integer().notNull().default(0),
   createdAt: createdAt(),
 });
 

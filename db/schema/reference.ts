@@ -15,4 +15,6 @@ export const REFERENCE_TABLES = [
   'merchant_documents',
   'products',
   'stripe_events',
+  'auth_sessions',
+  'rate_limits',
 ] as const;
