@@ -28,9 +28,6 @@ export function cjkFont(): Buffer {
   return cached;
 }
 
-/** The PostScript-ish name pdfkit gives the embedded subset (what `pdffonts` lists), for tests. */
-export const CJK_FONT_NAME = 'NotoSansSC';
-
 /**
  * WOFF 1.0 → sfnt (TrueType/OpenType): each table is zlib-compressed on its own; rebuild the
  * table directory with 4-byte aligned offsets. Checksums are copied from the WOFF directory

@@ -155,11 +155,6 @@ const LABEL: Record<AcceptedType | RefusedType | 'empty', string> = {
   empty: '空文件 / an empty file',
 };
 
-/** Human label of a type, "zh / en". */
-export function typeLabel(t: AcceptedType | RefusedType | 'empty'): string {
-  return LABEL[t];
-}
-
 /**
  * Accepts the file when its bytes are one of `allowed` and its name does not claim another type.
  * A name that lies is refused even when the real type would be fine: it is how a disguised file

@@ -10,7 +10,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 export type HealthEventKind = 'hello' | 'self_test' | 'testing' | 'gate';
 export type HealthEvent = { id: string; kind: HealthEventKind; at: string; roundId?: string };
 
-export function healthChannel(communityId: string): string {
+function healthChannel(communityId: string): string {
   return `linli_health_${communityId.replaceAll('-', '')}`;
 }
 

@@ -4,7 +4,7 @@ import { buildings, households, stairwells } from '@/db/schema';
 import { notFound } from '@/server/services/shared/errors';
 import { gateCode, normalizeGateCode } from './gate-code';
 
-export const GATE_CODE_UNKNOWN = () =>
+const GATE_CODE_UNKNOWN = () =>
   notFound('GATE_CODE_UNKNOWN', '没有找到这个住户码 / No household has this code.');
 
 /**

@@ -8,7 +8,7 @@ import { codeSecret } from '@/server/services/shared/bag-code';
  * The QR on the phone (and on the printed card) holds `LLG:<code>`.
  */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const GATE_QR_PREFIX = 'LLG:';
+const GATE_QR_PREFIX = 'LLG:';
 
 export function gateCode(communityId: string, householdId: string): string {
   const mac = createHmac('sha256', codeSecret()).update(`gate:${communityId}:${householdId}`).digest();

@@ -2,7 +2,7 @@
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
-import { gateDuties, healthRounds, households, memberships, stairwellAssignments } from '@/db/schema';
+import { gateDuties, healthRounds, memberships, stairwellAssignments } from '@/db/schema';
 import { COORDINATOR_ROLES, membershipsIn, requireUser, type Role } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { badRequest, forbidden, notFound } from '@/server/services/shared/errors';
@@ -100,16 +100,6 @@ export async function requireGateKeeper(ctx: ServiceContext, communityId: string
   if (!(await onGateDuty(ctx.db, communityId, me.ctx.user.id, ctx.now())))
     throw forbidden('GATE_NOT_ON_DUTY', '您现在不在门岗值班 / You are not on gate duty now.');
   return me;
-}
-
-/** Registered residents (sum of household headcounts) per stairwell. */
-export async function registeredByStairwell(db: DbOrTx, communityId: string): Promise<Map<string, number>> {
-  const rows = await db
-    .select({ stairwellId: households.stairwellId, n: sql<number>`sum(${households.headcount})::int` })
-    .from(households)
-    .where(eq(households.communityId, communityId))
-    .groupBy(households.stairwellId);
-  return new Map(rows.map((r) => [r.stairwellId, Number(r.n)]));
 }
 
 /** User ids of the compound's coordinators. */

@@ -8,7 +8,7 @@ export const ListHomeVisitsInput = z.object({ communityId: id, roundId: id });
 export type ListHomeVisitsInput = z.infer<typeof ListHomeVisitsInput>;
 
 /** Who the sampling team visits at home: bedridden / chronically ill, elderly living alone, disability. */
-export const HOME_VISIT_CATEGORIES = ['elderly_alone', 'disability', 'chronic_illness'] as const;
+const HOME_VISIT_CATEGORIES = ['elderly_alone', 'disability', 'chronic_illness'] as const;
 
 /**
  * The door-to-door list (上门采样) from the care registry, by stairwell in route order, with

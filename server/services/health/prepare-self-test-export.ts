@@ -8,14 +8,14 @@ import { getSelfTestBoard } from './get-self-test-board';
 import { id, parseInput } from './internal';
 import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
-export const PrepareSelfTestExportInput = z.object({
+const PrepareSelfTestExportInput = z.object({
   communityId: id,
   roundId: id,
   format: SafeString,
 });
-export type PrepareSelfTestExportInput = z.infer<typeof PrepareSelfTestExportInput>;
+type PrepareSelfTestExportInput = z.infer<typeof PrepareSelfTestExportInput>;
 
-export type SelfTestExportRow = {
+type SelfTestExportRow = {
   label: string;
   actual: number | null;
   negative: number | null;

@@ -6,7 +6,7 @@
 
 // ── Self-test rows (金山表单) ──────────────────────────────────────────────────────────────────
 
-export type SelfTestCounts = { actual: number; negative: number; abnormal: number; invalid: number };
+type SelfTestCounts = { actual: number; negative: number; abnormal: number; invalid: number };
 
 /** How far 实际人数 may exceed the roster (guests, relatives staying over): 20 %, at least 2 people. */
 export function actualMargin(registered: number): number {
@@ -49,8 +49,6 @@ export function isEditable(round: { status: RoundStatus; deadlineAt: Date | null
   return !round.deadlineAt || now.getTime() < round.deadlineAt.getTime();
 }
 
-export type SelfTestRow = SelfTestCounts & { stairwellId: string };
-
 /** The round's totals: plain sums of the submitted rows. */
 export function totalsOf(rows: readonly SelfTestCounts[]): SelfTestCounts {
   return rows.reduce(
@@ -66,7 +64,7 @@ export function totalsOf(rows: readonly SelfTestCounts[]): SelfTestCounts {
 
 // ── Lifecycles ──────────────────────────────────────────────────────────────────────────────
 
-export type RoundStatus = 'open' | 'closed' | 'cancelled';
+type RoundStatus = 'open' | 'closed' | 'cancelled';
 export type RoundAction = 'close' | 'cancel';
 
 /** A round: open → closed (done) | cancelled. Nothing leaves closed or cancelled. */
@@ -104,7 +102,7 @@ export function canTransition<A extends string, S extends string>(
 // ── Call-out ────────────────────────────────────────────────────────────────────────────────
 
 /** Minutes a building takes when none has finished yet (a stairwell of 12 households, ~1 min each). */
-export const DEFAULT_MINUTES_PER_BUILDING = 15;
+const DEFAULT_MINUTES_PER_BUILDING = 15;
 
 /** Median minutes from call to done of the buildings that finished; the default when none has. */
 export function minutesPerBuilding(done: readonly { calledAt: Date; doneAt: Date }[]): number {
@@ -118,7 +116,7 @@ export function minutesPerBuilding(done: readonly { calledAt: Date; doneAt: Date
   return Math.max(1, Math.round(median));
 }
 
-export type QueueEntry = { buildingId: string; position: number; status: BuildingStatus };
+type QueueEntry = { buildingId: string; position: number; status: BuildingStatus };
 
 /**
  * Where a building stands: `called` (轮到你们楼了), `done`, `skipped`, or `waiting` with how many

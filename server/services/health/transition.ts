@@ -52,7 +52,7 @@ export async function transitionRound(
   return after!;
 }
 
-export type TestingBuildingRow = typeof testingBuildings.$inferSelect;
+type TestingBuildingRow = typeof testingBuildings.$inferSelect;
 
 export async function transitionBuilding(
   tx: DbOrTx,

@@ -17,7 +17,7 @@ export const AddHealthAttestationInput = MerchantRef.extend({
 export type AddHealthAttestationInput = z.infer<typeof AddHealthAttestationInput>;
 
 /** The most people one application lists; a compound checks staff who come to the gate, not a payroll. */
-export const MAX_ATTESTATIONS = 50;
+const MAX_ATTESTATIONS = 50;
 
 /** A staff member and the date of their last negative test (核酸阴性证明). */
 export async function addHealthAttestation({

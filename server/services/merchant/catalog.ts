@@ -7,7 +7,7 @@ import { products, relayItems } from '@/db/schema';
 import { badRequest, notFound } from '../shared/errors';
 import { MAX_PRICE_FEN } from '@/server/services/shared/money';
 
-export type ProductRow = typeof products.$inferSelect;
+type ProductRow = typeof products.$inferSelect;
 
 export const PRODUCT_NOT_FOUND = () => notFound('PRODUCT_NOT_FOUND', '找不到该商品 / Product not found.');
 
@@ -27,7 +27,7 @@ export async function loadProduct(
   return row;
 }
 
-export type ProductFields = { name: string; spec: string; unit: string; priceFen: number; category: string };
+type ProductFields = { name: string; spec: string; unit: string; priceFen: number; category: string };
 
 const clean = (s: string) => s.trim().replace(/\s+/g, ' ');
 

@@ -13,7 +13,7 @@ export const CreateProductInput = MerchantRef.extend({ active: z.boolean().optio
 );
 export type CreateProductInput = z.infer<typeof CreateProductInput>;
 
-export const MAX_PRODUCTS = 500;
+const MAX_PRODUCTS = 500;
 
 /** Owner or staff add a product to the catalog (price in integer fen). */
 export async function createProduct({ ctx, input }: { ctx: ServiceContext; input: CreateProductInput }) {

@@ -4,7 +4,7 @@ import { admissions, merchants } from '@/db/schema';
 import { transitionAdmission } from './transition';
 import { localDate } from '@/server/services/shared/time';
 
-export type ExpireAdmissionsInput = { now: Date; batchSize?: number };
+type ExpireAdmissionsInput = { now: Date; batchSize?: number };
 
 /**
  * The timed job's one round: approved admissions whose merchant's food permit or vehicle pass is

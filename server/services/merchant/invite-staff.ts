@@ -12,7 +12,7 @@ import { requireMerchantRole } from './scope';
 export const InviteStaffInput = MerchantRef.extend({ phone: SafeString.max(40), name: SafeString.max(100) });
 export type InviteStaffInput = z.infer<typeof InviteStaffInput>;
 
-export const MAX_TEAM = 50;
+const MAX_TEAM = 50;
 
 /**
  * The owner adds a staff member by phone. Someone who never signed in gets an account with that

@@ -7,7 +7,7 @@ import type { ServiceContext } from '../shared/context';
 import { effectiveStatus, expiresWithin, type AdmissionStatus } from './rules';
 import { localDate } from '@/server/services/shared/time';
 
-export const ADMISSION_FILTERS = [
+const ADMISSION_FILTERS = [
   'submitted',
   'changes_requested',
   'approved',
@@ -17,7 +17,7 @@ export const ADMISSION_FILTERS = [
   'expiring',
   'all',
 ] as const;
-export type AdmissionFilter = (typeof ADMISSION_FILTERS)[number];
+type AdmissionFilter = (typeof ADMISSION_FILTERS)[number];
 
 export const ListAdmissionsInput = z.object({
   communityId: CommunityId,

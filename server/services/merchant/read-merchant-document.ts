@@ -4,7 +4,7 @@ import { getFileStorage } from '@/server/files/storage';
 import type { ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
 
-export type ReadMerchantDocumentInput = { documentId: string };
+type ReadMerchantDocumentInput = { documentId: string };
 
 const NOT_FOUND = () => notFound('DOCUMENT_NOT_FOUND', '找不到该文件 / Document not found.');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -4,7 +4,7 @@ import { getFileStorage } from '@/server/files/storage';
 import type { ServiceContext } from '../shared/context';
 import { PRODUCT_NOT_FOUND } from './catalog';
 
-export type ReadProductPhotoInput = { productId: string };
+type ReadProductPhotoInput = { productId: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

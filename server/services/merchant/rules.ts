@@ -33,7 +33,7 @@ export function creditCodeCheckChar(first17: string): string | null {
   return CREDIT_CODE_CHARSET[(31 - (sum % 31)) % 31]!;
 }
 
-export type CreditCodeResult =
+type CreditCodeResult =
   | { ok: true; value: string }
   | { ok: false; code: 'CREDIT_CODE_FORMAT' | 'CREDIT_CODE_CHECK_DIGIT'; value: string };
 
@@ -100,7 +100,7 @@ export function isLapsed(expiresOn: string | null, today: string): boolean {
 // ───────────────────────── the application ─────────────────────────
 
 export const MERCHANT_KINDS = ['supermarket', 'farm_coop', 'wholesaler', 'restaurant', 'other'] as const;
-export type MerchantKind = (typeof MERCHANT_KINDS)[number];
+type MerchantKind = (typeof MERCHANT_KINDS)[number];
 
 export const DOCUMENT_KINDS = ['business_licence', 'food_permit', 'vehicle_pass', 'other'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -115,12 +115,12 @@ export const REQUIRED_DOCUMENT_KINDS: readonly DocumentKind[] = [
  * the district for a named vehicle and often arrives after the licence and permit; review can start
  * without it, the reviewer's checklist flags it, and approval waits for it.
  */
-export const SUBMIT_DOCUMENT_KINDS: readonly DocumentKind[] = ['business_licence', 'food_permit'];
+const SUBMIT_DOCUMENT_KINDS: readonly DocumentKind[] = ['business_licence', 'food_permit'];
 /** Fields that may stay empty on submission: the vehicle pass's date comes with the pass. */
 const OPTIONAL_ON_SUBMIT: readonly ApplicationField[] = ['vehiclePassExpiresOn'];
 
 /** Text fields of the application, saved one by one as the applicant goes. */
-export const TEXT_FIELDS = [
+const TEXT_FIELDS = [
   'legalName',
   'displayName',
   'creditCode',
@@ -131,8 +131,8 @@ export const TEXT_FIELDS = [
   'driverName',
   'driverPhone',
 ] as const;
-export const DATE_FIELDS = ['foodPermitExpiresOn', 'vehiclePassExpiresOn'] as const;
-export const APPLICATION_FIELDS = [...TEXT_FIELDS, 'kind', ...DATE_FIELDS] as const;
+const DATE_FIELDS = ['foodPermitExpiresOn', 'vehiclePassExpiresOn'] as const;
+const APPLICATION_FIELDS = [...TEXT_FIELDS, 'kind', ...DATE_FIELDS] as const;
 export type ApplicationField = (typeof APPLICATION_FIELDS)[number];
 
 /** Where a field's error is shown; documents and attestations are "fields" of the form too. */
@@ -202,7 +202,7 @@ const MAX_LEN: Record<(typeof TEXT_FIELDS)[number], number> = {
   driverPhone: 40,
 };
 
-export type FieldCheck<T> = { ok: true; value: T } | { ok: false; code: FieldErrorCode };
+type FieldCheck<T> = { ok: true; value: T } | { ok: false; code: FieldErrorCode };
 
 /**
  * Validates one text or date field as the applicant saves it. Empty clears the field (a draft may
@@ -279,9 +279,9 @@ export function missingForSubmit(
 
 // ───────────────────────── the reviewer's checklist ─────────────────────────
 
-export const HEALTH_ATTESTATION_MAX_AGE_HOURS = 48;
+const HEALTH_ATTESTATION_MAX_AGE_HOURS = 48;
 
-export type ChecklistItem = {
+type ChecklistItem = {
   key: 'licence' | 'permit' | 'vehiclePass' | 'health';
   ok: boolean;
   /** What is wrong, as a stable code the UI translates. */
@@ -371,7 +371,7 @@ const STATUS_LABEL: Record<AdmissionStatus, string> = {
   expired: '证照已过期 / expired',
 };
 
-export const TRANSITION_ERROR_CODES: Record<AdmissionAction, string> = {
+const TRANSITION_ERROR_CODES: Record<AdmissionAction, string> = {
   submit: 'ADMISSION_CANNOT_SUBMIT',
   renew: 'ADMISSION_CANNOT_RENEW',
   approve: 'ADMISSION_CANNOT_APPROVE',

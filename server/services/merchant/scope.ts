@@ -18,9 +18,9 @@ import { writeAudit } from '../shared/audit';
 import { notifyUsers } from '../shared/notify';
 import type { ApplicationData, AttestationData, DocumentSummary, FormField } from './rules';
 
-export type MerchantRole = 'owner' | 'staff';
+type MerchantRole = 'owner' | 'staff';
 
-export const MERCHANT_NOT_FOUND = () => notFound('MERCHANT_NOT_FOUND', '找不到该商家 / Merchant not found.');
+const MERCHANT_NOT_FOUND = () => notFound('MERCHANT_NOT_FOUND', '找不到该商家 / Merchant not found.');
 
 /**
  * The caller's role in a merchant. Not a member: NOT_FOUND (a merchant's existence is nobody
@@ -86,7 +86,7 @@ export async function attestationsOf(db: DbOrTx, merchantId: string) {
     .orderBy(asc(healthAttestations.createdAt), asc(healthAttestations.id));
 }
 
-export type ReviewInputs = {
+type ReviewInputs = {
   app: ApplicationData;
   documents: DocumentSummary[];
   attestations: AttestationData[];

@@ -10,7 +10,7 @@ import type { DocumentKind } from './rules';
 import { recordApplicationChange, requireMerchantRole } from './scope';
 import { resubmitRenewedAdmissions } from './transition';
 
-export type UploadMerchantDocumentInput = {
+type UploadMerchantDocumentInput = {
   merchantId: string;
   kind: DocumentKind;
   /** The name the phone gave the file; only shown back, never trusted for the type. */
@@ -19,7 +19,7 @@ export type UploadMerchantDocumentInput = {
 };
 
 /** Current documents a merchant may keep on file (each kind may have several pages or photos). */
-export const MAX_DOCUMENTS = 30;
+const MAX_DOCUMENTS = 30;
 
 /**
  * Stores an application document: its type decided by its bytes (JPEG, PNG, WebP or PDF), at most

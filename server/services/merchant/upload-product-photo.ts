@@ -9,7 +9,7 @@ import { badRequest } from '../shared/errors';
 import { loadProduct, productsInUse, publicProduct } from './catalog';
 import { requireMerchantRole } from './scope';
 
-export type UploadProductPhotoInput = {
+type UploadProductPhotoInput = {
   merchantId: string;
   productId: string;
   fileName: string;

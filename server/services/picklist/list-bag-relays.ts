@@ -9,7 +9,7 @@ import { BAG_ORDER_STATUSES, PICKABLE_RELAY_STATUSES } from './rules';
 export const ListBagRelaysInput = z.object({ communityId: CommunityId });
 export type ListBagRelaysInput = z.infer<typeof ListBagRelaysInput>;
 
-export type BagRelay = {
+type BagRelay = {
   id: string;
   title: string;
   status: string;

@@ -39,7 +39,7 @@ export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID
 
 export const relayNotFound = () => notFound('RELAY_NOT_FOUND', '找不到该接龙 / Relay not found.');
 
-export type ViewerScope = { viewer: Viewer; stairwellIds: string[] | null };
+type ViewerScope = { viewer: Viewer; stairwellIds: string[] | null };
 
 /**
  * Who is looking at a merchant's relay in a compound. The merchant's members and the compound's
@@ -74,7 +74,7 @@ export async function resolveViewer(
   throw relayNotFound();
 }
 
-export type RelayHead = PickListRelay & {
+type RelayHead = PickListRelay & {
   communityId: string;
   communityName: string;
   merchantId: string;
@@ -158,7 +158,7 @@ const list = (ids: readonly string[]) =>
   );
 const BAG_STATUSES = sql.raw(BAG_ORDER_STATUSES.map((s) => `'${s}'`).join(', '));
 
-export type TotalsRow = {
+type TotalsRow = {
   product_id: string;
   name: string;
   spec: string;
@@ -206,7 +206,7 @@ export function totalsQuery(communityId: string, relayIds: readonly string[]): S
     order by min(ri.position), ri.name, ri.spec`;
 }
 
-export type BagRow = {
+type BagRow = {
   order_id: string;
   relay_id: string;
   seq: number;

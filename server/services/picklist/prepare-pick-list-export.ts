@@ -21,7 +21,7 @@ export type PreparePickListExportInput = {
   format: string | null;
 };
 
-export type PreparedExport = { pickList: PickList; view: ExportKind; format: ExportFormat };
+type PreparedExport = { pickList: PickList; view: ExportKind; format: ExportFormat };
 
 /**
  * Everything an export needs, checked: the caller (UNAUTHORIZED), the view and format

@@ -11,11 +11,11 @@ export const PICKABLE_RELAY_STATUSES = [
   'distributing',
   'completed',
 ] as const;
-export type PickableRelayStatus = (typeof PICKABLE_RELAY_STATUSES)[number];
+type PickableRelayStatus = (typeof PICKABLE_RELAY_STATUSES)[number];
 
 /** Orders that make a bag: paid, and the later outcomes of a paid order. Cancelled / expired / unpaid never do. */
 export const BAG_ORDER_STATUSES = ['paid', 'fulfilled', 'short'] as const;
-export type BagOrderStatus = (typeof BAG_ORDER_STATUSES)[number];
+type BagOrderStatus = (typeof BAG_ORDER_STATUSES)[number];
 
 export function isPickable(status: string): status is PickableRelayStatus {
   return (PICKABLE_RELAY_STATUSES as readonly string[]).includes(status);
@@ -54,7 +54,7 @@ export function formatSupports(kind: ExportKind, format: ExportFormat): boolean 
 
 /** Natural comparison: `2` < `10`, `12A` < `12B`, `3-2` < `3-10`; case- and width-insensitive. */
 const collator = new Intl.Collator('zh-CN', { numeric: true, sensitivity: 'base' });
-export function naturalCompare(a: string, b: string): number {
+function naturalCompare(a: string, b: string): number {
   // Most comparisons while sorting a route are within one building or stairwell: skip the collator.
   return a === b ? 0 : collator.compare(a, b);
 }

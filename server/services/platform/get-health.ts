@@ -1,7 +1,7 @@
 import { countMigrations } from '@/db/client';
 import type { ServiceContext } from '../shared/context';
 
-export type Health = { ok: boolean; db: 'pglite' | 'postgres'; migrations: number };
+type Health = { ok: boolean; db: 'pglite' | 'postgres'; migrations: number };
 
 export async function getHealth({
   ctx,

@@ -15,8 +15,8 @@ import type { ServiceContext } from '../shared/context';
 import { unauthorized } from '../shared/errors';
 import { countUnreadNotifications } from './notifications';
 
-export type MeHousehold = { id: string; building: string; stairwell: string; floor: number; room: string };
-export type MeStairwell = { id: string; building: string; stairwell: string; role: 'leader' | 'volunteer' };
+type MeHousehold = { id: string; building: string; stairwell: string; floor: number; room: string };
+type MeStairwell = { id: string; building: string; stairwell: string; role: 'leader' | 'volunteer' };
 export type MeCommunity = {
   id: string;
   name: string;
@@ -26,7 +26,7 @@ export type MeCommunity = {
   household: MeHousehold | null;
   stairwells: MeStairwell[];
 };
-export type MeMerchant = { id: string; displayName: string; legalName: string; role: 'owner' | 'staff' };
+type MeMerchant = { id: string; displayName: string; legalName: string; role: 'owner' | 'staff' };
 export type Me = {
   user: { id: string; name: string; phone: string | null; locale: string };
   communities: MeCommunity[];

@@ -12,7 +12,7 @@ import { badRequest, notFound } from '../shared/errors';
  * `server/services/shared/notify.ts` inside the transaction of the change they report.
  */
 
-export type NotificationItem = {
+type NotificationItem = {
   communityId: string;
   communityName: string;
   id: string;
@@ -21,7 +21,7 @@ export type NotificationItem = {
   readAt: Date | null;
   createdAt: Date;
 };
-export type NotificationPage = { items: NotificationItem[]; nextCursor: string | null };
+type NotificationPage = { items: NotificationItem[]; nextCursor: string | null };
 
 export const ListNotificationsInput = z.object({
   limit: z.number().int().min(1).max(100).default(30),

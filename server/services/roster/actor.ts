@@ -22,7 +22,7 @@ export type Actor = {
   assigned: string[];
 };
 
-export async function loadActor(db: DbOrTx, userId: string, communityId: string) {
+async function loadActor(db: DbOrTx, userId: string, communityId: string) {
   const mine = await membershipsIn(db, userId, communityId);
   const seats = await db
     .select({ stairwellId: stairwellAssignments.stairwellId, role: stairwellAssignments.role })

@@ -51,7 +51,7 @@ function jsonRows(rows: unknown[]) {
   return sql`json_to_recordset(${JSON.stringify(rows)}::json)`;
 }
 
-export type RosterImportResult = { summary: ImportSummary; fileSha256: string };
+type RosterImportResult = { summary: ImportSummary; fileSha256: string };
 
 /**
  * Step two: re-reads and re-validates the file against the roster as it is now, and writes all of

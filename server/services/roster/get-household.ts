@@ -7,7 +7,7 @@ import { decorateHouseholds, stairwellTeams, type HouseholdView, type TeamMember
 export const GetHouseholdInput = z.object({ communityId: CommunityId, householdId: Id });
 export type GetHouseholdInput = z.infer<typeof GetHouseholdInput>;
 
-export type HouseholdDetail = { access: RosterAccess; household: HouseholdView; team: TeamMemberView[] };
+type HouseholdDetail = { access: RosterAccess; household: HouseholdView; team: TeamMemberView[] };
 
 /**
  * One household as the caller may see it: coordinators everything; the stairwell's volunteers

@@ -11,7 +11,7 @@ import { decorateHouseholds, stairwellTeams, type HouseholdView } from './views'
 export const GetMyHouseholdInput = z.object({ communityId: CommunityId });
 export type GetMyHouseholdInput = z.infer<typeof GetMyHouseholdInput>;
 
-export type MyHousehold = {
+type MyHousehold = {
   community: { id: string; name: string };
   household: HouseholdView;
   /** Who looks after the stairwell: names only, phones go to coordinators (docs/ARCHITECTURE.md, Privacy). */

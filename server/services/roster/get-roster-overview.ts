@@ -9,7 +9,7 @@ import { requireCoordinator } from './access';
 export const GetRosterOverviewInput = z.object({ communityId: CommunityId });
 export type GetRosterOverviewInput = z.infer<typeof GetRosterOverviewInput>;
 
-export type StairwellSummary = {
+type StairwellSummary = {
   id: string;
   number: string;
   routeOrder: number;
@@ -20,7 +20,7 @@ export type StairwellSummary = {
   leaders: number;
   volunteers: number;
 };
-export type BuildingSummary = {
+type BuildingSummary = {
   id: string;
   number: string;
   routeOrder: number;
@@ -28,7 +28,7 @@ export type BuildingSummary = {
   people: number;
   stairwells: StairwellSummary[];
 };
-export type RosterOverview = {
+type RosterOverview = {
   buildings: BuildingSummary[];
   totals: {
     buildings: number;

@@ -20,7 +20,7 @@ export type StairwellAssignmentRow = {
   team: TeamMemberView[];
   coverage: StairwellCoverage;
 };
-export type AssignmentBoard = {
+type AssignmentBoard = {
   stairwells: StairwellAssignmentRow[];
   summary: { stairwells: number; complete: number; withoutLeader: number; withoutVolunteer: number };
 };

@@ -16,7 +16,7 @@ export const ListCareProfilesInput = z.object({
 });
 export type ListCareProfilesInput = z.infer<typeof ListCareProfilesInput>;
 
-export type CareRegistry = {
+type CareRegistry = {
   households: HouseholdView[];
   counts: Record<CareCategory, number>;
   total: number;

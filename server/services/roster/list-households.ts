@@ -16,7 +16,7 @@ import {
 export const ListHouseholdsInput = z.object({ communityId: CommunityId, stairwellId: Id });
 export type ListHouseholdsInput = z.infer<typeof ListHouseholdsInput>;
 
-export type StairwellHouseholds = {
+type StairwellHouseholds = {
   stairwell: { id: string; number: string; buildingNumber: string; routeOrder: number };
   team: TeamMemberView[];
   households: HouseholdView[];

@@ -10,7 +10,7 @@ import type { AssignmentRole, StaffRole } from './rules';
 export const ListMembersInput = z.object({ communityId: CommunityId, role: StaffRoleEnum.optional() });
 export type ListMembersInput = z.infer<typeof ListMembersInput>;
 
-export type StaffMember = {
+type StaffMember = {
   userId: string;
   name: string;
   phone: string | null;

@@ -17,7 +17,7 @@ import {
 export const ListMyStairwellsInput = z.object({ communityId: CommunityId });
 export type ListMyStairwellsInput = z.infer<typeof ListMyStairwellsInput>;
 
-export type MyStairwell = {
+type MyStairwell = {
   id: string;
   number: string;
   buildingNumber: string;

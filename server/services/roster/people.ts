@@ -9,7 +9,7 @@ import { LIMITS, normalizePhone } from './rules';
 
 export type Person = { id: string; name: string; phone: string | null };
 
-export function phoneOrThrow(raw: string, field = 'phone'): string {
+function phoneOrThrow(raw: string, field = 'phone'): string {
   const p = normalizePhone(raw);
   if (!p.ok) throw badRequest('INVALID_PHONE', '手机号格式不对 / That phone number is not valid.', { field });
   return p.e164;

@@ -40,7 +40,7 @@ export type RosterImportPreview = {
   nameDiffers: ImportRow[];
 };
 
-export const BAD_ROWS_SHOWN = 2000;
+const BAD_ROWS_SHOWN = 2000;
 const SAMPLE_ROWS = 20;
 
 export function decodeBase64File(fileBase64: string): Uint8Array {

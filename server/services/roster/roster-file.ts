@@ -66,7 +66,7 @@ function cellText(value: ExcelJS.CellValue): string {
   return '';
 }
 
-export async function parseXlsx(bytes: Uint8Array): Promise<Table> {
+async function parseXlsx(bytes: Uint8Array): Promise<Table> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(

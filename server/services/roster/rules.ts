@@ -11,18 +11,18 @@ import { LIMITS } from './constants';
 
 export { CARE_CATEGORIES, LIMITS, type CareCategory } from './constants';
 
-export type MembershipRole = 'resident' | 'volunteer' | 'admin' | 'owner';
+type MembershipRole = 'resident' | 'volunteer' | 'admin' | 'owner';
 export type StaffRole = Exclude<MembershipRole, 'resident'>;
 export type AssignmentRole = 'leader' | 'volunteer';
 
-export const DEFAULT_PHONE_REGION: CountryCode = 'CN';
+const DEFAULT_PHONE_REGION: CountryCode = 'CN';
 
 // ---------------------------------------------------------------------------------------------
 // Text as people type it
 // ---------------------------------------------------------------------------------------------
 
 /** Full-width digits, letters and punctuation (common from Chinese input methods) to ASCII. */
-export function toHalfWidth(s: string): string {
+function toHalfWidth(s: string): string {
   return s
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ');
@@ -72,7 +72,7 @@ export function inferFloor(room: string): number | null {
   return floor >= 1 ? floor : null;
 }
 
-export type PhoneResult = { ok: true; e164: string } | { ok: false };
+type PhoneResult = { ok: true; e164: string } | { ok: false };
 
 /** Any valid number (mobile or landline), to E.164; mainland China when no country code is given. */
 export function normalizePhone(raw: unknown, region: CountryCode = DEFAULT_PHONE_REGION): PhoneResult {
@@ -92,7 +92,7 @@ export function householdRef(building: string, stairwell: string, room: string):
 // The search box
 // ---------------------------------------------------------------------------------------------
 
-export type RoomRef = { building: string; stairwell?: string; room?: string };
+type RoomRef = { building: string; stairwell?: string; room?: string };
 
 export type SearchQuery =
   | { kind: 'empty' }
@@ -192,17 +192,8 @@ export function moveInRoute<T extends { id: string; routeOrder: number }>(
 // Roster import
 // ---------------------------------------------------------------------------------------------
 
-export const IMPORT_FIELDS = [
-  'building',
-  'stairwell',
-  'floor',
-  'room',
-  'headcount',
-  'name',
-  'phone',
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
-export const REQUIRED_IMPORT_FIELDS: readonly ImportField[] = ['building', 'stairwell', 'room'];
+type ImportField = 'building' | 'stairwell' | 'floor' | 'room' | 'headcount' | 'name' | 'phone';
+const REQUIRED_IMPORT_FIELDS: readonly ImportField[] = ['building', 'stairwell', 'room'];
 
 /** Header spellings seen in real rosters, after `headerKey()`. */
 const HEADER_ALIASES: Record<ImportField | 'ignore', readonly string[]> = {
@@ -266,11 +257,11 @@ const HEADER_LOOKUP: Map<string, ImportField | 'ignore'> = new Map(
   ),
 );
 
-export type FileIssueCode =
+type FileIssueCode =
   'EMPTY_FILE' | 'NO_ROWS' | 'TOO_MANY_ROWS' | 'UNKNOWN_COLUMN' | 'DUPLICATE_COLUMN' | 'MISSING_COLUMN';
 export type FileIssue = { code: FileIssueCode; column?: string; field?: ImportField; limit?: number };
 
-export type RowIssueCode =
+type RowIssueCode =
   | 'MISSING_VALUE'
   | 'NOT_A_NUMBER'
   | 'OUT_OF_RANGE'
@@ -290,10 +281,10 @@ export type RowIssue = {
   existing?: string;
   value?: string;
 };
-export type RowWarningCode = 'NAME_DIFFERS' | 'FLOOR_INFERRED';
+type RowWarningCode = 'NAME_DIFFERS' | 'FLOOR_INFERRED';
 export type RowWarning = { code: RowWarningCode; existing?: string };
 
-export type HeaderMap = { columns: (ImportField | 'ignore' | null)[]; issues: FileIssue[] };
+type HeaderMap = { columns: (ImportField | 'ignore' | null)[]; issues: FileIssue[] };
 
 /** Maps each column to a roster field; unknown, duplicate and missing columns are file issues. */
 export function mapHeaders(headers: readonly unknown[]): HeaderMap {
@@ -332,7 +323,7 @@ export type RosterSnapshot = {
   usersByPhone: Map<string, { id: string; name: string }>;
 };
 
-export type ImportRowValues = {
+type ImportRowValues = {
   building: string | null;
   stairwell: string | null;
   floor: number | null;
@@ -365,7 +356,7 @@ export type ImportSummary = {
   residentsAlreadyThere: number;
 };
 
-export type ImportWritePlan = {
+type ImportWritePlan = {
   buildings: { number: string; routeOrder: number }[];
   stairwells: { building: string; number: string; routeOrder: number }[];
   households: { building: string; stairwell: string; room: string; floor: number; headcount: number }[];

@@ -14,7 +14,7 @@ export const SearchRosterInput = z.object({
 });
 export type SearchRosterInput = z.infer<typeof SearchRosterInput>;
 
-export type SearchRosterResult = { query: SearchQuery; households: HouseholdView[]; truncated: boolean };
+type SearchRosterResult = { query: SearchQuery; households: HouseholdView[]; truncated: boolean };
 
 /**
  * The coordinator's one search box: "3-2-201" (or 3号楼2单元201室, "3-2", "3", "201"), a phone

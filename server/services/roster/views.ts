@@ -17,7 +17,7 @@ import {
 import type { RosterAccess } from './access';
 import type { AssignmentRole, CareCategory } from './rules';
 
-export type ResidentView = { userId: string; name: string; phone: string | null; hasPhone: boolean };
+type ResidentView = { userId: string; name: string; phone: string | null; hasPhone: boolean };
 export type CareView = { categories: CareCategory[]; doorDelivery: boolean; notes: string; updatedAt: Date };
 export type HouseholdView = {
   id: string;
@@ -48,7 +48,7 @@ async function inChunks<T>(ids: string[], load: (chunk: string[]) => Promise<T[]
   return out;
 }
 
-export const householdColumns = {
+const householdColumns = {
   id: households.id,
   buildingId: stairwells.buildingId,
   buildingNumber: buildings.number,

@@ -74,14 +74,6 @@ export async function assignedStairwellIds(
   return rows.map((r) => r.id);
 }
 
-/** Scope check for a volunteer's stairwell: out of scope reads as not found (docs/ARCHITECTURE.md, Layers). */
-export async function requireStairwellScope(ctx: AuthedContext, communityId: string, stairwellIds: string[]) {
-  if (await isCoordinator(ctx, communityId)) return;
-  const mine = new Set(await assignedStairwellIds(ctx.db, ctx.user.id, communityId));
-  if (stairwellIds.some((id) => !mine.has(id)))
-    throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
-}
-
 /** Merchant ids the caller is a member of (optionally only as owner). */
 export async function merchantIdsOf(db: DbOrTx, userId: string, roles?: ('owner' | 'staff')[]) {
   const rows = await db

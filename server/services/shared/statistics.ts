@@ -100,8 +100,3 @@ export async function analyzeIfStale(
     return [];
   }
 }
-
-/** For tests: forget when tables were last analyzed in this process. */
-export function resetAnalyzeClock(): void {
-  lastRun.clear();
-}
