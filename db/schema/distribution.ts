@@ -41,6 +41,8 @@ export const bagExceptionKind = pgEnum('bag_exception_kind', [
   'damaged',
   'item_missing',
   'wrong_bag',
+  /** 货到付款: the cash collected at the door is not what the order owes. */
+  'cash_mismatch',
 ]);
 export const bagOutcome = pgEnum('bag_outcome', ['delivered', 'exception']);
 export const problemKind = pgEnum('problem_kind', ['missing_item', 'damaged_item', 'other']);

@@ -45,6 +45,9 @@ export const payments = pgTable(
     payerUserId: uuid(),
     /** Cash: the volunteer who collected it at check-off (holds it until handed to the merchant). */
     collectedBy: uuid(),
+    /** Cash: what the volunteer recorded collecting (≠ what was due → the bag is an exception). */
+    cashCollectedFen: integer(),
+    cashCollectedAt: timestamp({ withTimezone: true }),
     amountFen: integer().notNull(),
     currency: text().notNull().default('cny'),
     status: paymentStatus().notNull().default('requires_payment_method'),
