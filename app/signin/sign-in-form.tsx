@@ -84,6 +84,8 @@ export function SignInForm({
   function message(e: SignInError): string {
     const values: Record<string, number> = { ...e.values };
     if (e.code === 'OTP_HOURLY_LIMIT') values.minutes = Math.ceil((values.retryAfterSeconds ?? 3600) / 60);
+    if (e.code === 'RATE_LIMITED')
+      values.minutes = Math.max(1, Math.ceil((values.retryAfterSeconds ?? 60) / 60));
     const key = `errors.${e.code}`;
     return t.has(key) ? t(key, values) : t('errors.INTERNAL');
   }

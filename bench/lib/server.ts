@@ -151,6 +151,8 @@ export class BenchServer {
       NEXTAUTH_URL: this.url,
       // The bench reads its sign-in codes from the server's output (bench/lib/sessions.ts).
       OTP_LOG_CODES: '1',
+      // 1,000 households sign in and join from one address: the per-client limits would refuse them.
+      RATE_LIMITS: 'off',
       ...this.opts.env,
     };
     if (this.opts.nodeOptions)

@@ -14,6 +14,7 @@ import { assertSafeText, CommunityId, TEXT_INVALID } from '@/server/services/sha
 import { newRequestId } from '@/server/ops/http';
 import { log } from '@/server/ops/log';
 import { observeCall, type Trace } from '@/server/ops/observe';
+import { clientIp, procedureLimits, type RateLimits } from '@/server/ops/rate-limits';
 
 export type CreateContextOptions = {
   database: Database;
@@ -22,11 +23,16 @@ export type CreateContextOptions = {
   now?: () => Date;
   /** The id in the request's log lines and its `x-request-id` header (new when not given). */
   requestId?: string;
+  /**
+   * The per-client limits, set by the HTTP edge (server/api/http-handler.ts) only: in-process
+   * callers (tests, jobs) are not limited.
+   */
+  limits?: RateLimits | null;
 };
 
 export function createContext(
   opts: CreateContextOptions,
-): ServiceContext & { headers: Headers; trace: Trace } {
+): ServiceContext & { headers: Headers; trace: Trace; limits: RateLimits | null } {
   return {
     database: opts.database,
     db: opts.database.db,
@@ -36,6 +42,7 @@ export function createContext(
     memberships: new Map(),
     headers: opts.headers ?? new Headers(),
     trace: { requestId: opts.requestId ?? newRequestId(), roles: null },
+    limits: opts.limits ?? null,
   };
 }
 export type Context = ReturnType<typeof createContext>;
@@ -145,6 +152,18 @@ const refuseUnsafeText = t.middleware(async function refuseUnsafeText({ getRawIn
   return next();
 });
 
+/**
+ * Limits per client (server/ops/rate-limits.ts): sign-in codes per IP and overall, joins and
+ * uploads per session. Only requests that came over HTTP carry `ctx.limits`.
+ */
+const limitPerClient = t.middleware(async function limitPerClient({ ctx, path, next }) {
+  if (ctx.limits) {
+    const sessionKey = ctx.user ? (ctx.user.sessionId ?? ctx.user.id) : null;
+    await ctx.limits.consume(procedureLimits(path, { ip: clientIp(ctx.headers), sessionKey }));
+  }
+  return next();
+});
+
 /** One log line and metric per call (server/ops/observe.ts). */
 const observe = t.middleware(function observe({ ctx, next, path, type, getRawInput }) {
   return observeCall(
@@ -153,7 +172,11 @@ const observe = t.middleware(function observe({ ctx, next, path, type, getRawInp
   );
 });
 
-export const publicProcedure = t.procedure.use(observe).use(mapServiceErrors).use(refuseUnsafeText);
+export const publicProcedure = t.procedure
+  .use(observe)
+  .use(mapServiceErrors)
+  .use(refuseUnsafeText)
+  .use(limitPerClient);
 
 const requireSession = t.middleware(function requireSession({ ctx, next }) {
   if (!ctx.user) {

@@ -6,6 +6,7 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getDatabase } from '@/db/client';
+import { endSession, sessionConfig, startSession } from '@/server/services/auth/sessions';
 import { verifyOtp } from '@/server/services/auth/verify-otp';
 import { isServiceError } from '@/server/services/shared/errors';
 import { assertSafeText } from '@/server/services/shared/zod';
@@ -18,7 +19,7 @@ declare module 'next-auth' {
     name: string;
   }
   interface Session {
-    user: { id: string; phone: string | null; name: string };
+    user: { id: string; phone: string | null; name: string; sid?: string };
   }
 }
 
@@ -26,16 +27,23 @@ declare module 'next-auth/jwt' {
   interface JWT {
     uid?: string;
     phone?: string | null;
+    /** auth_sessions.id: the server-side session this token stands for (server/services/auth/sessions.ts). */
+    sid?: string;
   }
 }
 
 export const PHONE_OTP_PROVIDER = 'phone-otp';
-const THIRTY_DAYS = 30 * 24 * 60 * 60;
+
+async function serviceCtx() {
+  const database = await getDatabase();
+  return { database, db: database.db, user: null, now: () => new Date() };
+}
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET,
-  // A phone is personal and re-entering a code is a chore for an 80-year-old: stay signed in.
-  session: { strategy: 'jwt', maxAge: THIRTY_DAYS },
+  // Re-entering a code is a chore for an 80-year-old: stay signed in (30 days by default), but the
+  // token names a server-side session that sign-out, "sign out everywhere" and the idle timeout end.
+  session: { strategy: 'jwt', maxAge: sessionConfig().maxAgeSeconds },
   pages: { signIn: '/signin', error: '/signin' },
   providers: [
     CredentialsProvider({
@@ -46,11 +54,10 @@ export const authOptions: NextAuthOptions = {
         code: { label: 'Code', type: 'text' },
       },
       async authorize(credentials) {
-        const database = await getDatabase();
         try {
           assertSafeText({ phone: credentials?.phone ?? '', code: credentials?.code ?? '' });
           const { user } = await verifyOtp({
-            ctx: { database, db: database.db, user: null, now: () => new Date() },
+            ctx: await serviceCtx(),
             input: { phone: credentials?.phone ?? '', code: credentials?.code ?? '' },
           });
           return { id: user.id, phone: user.phone, name: user.name };
@@ -64,17 +71,29 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
         token.uid = user.id;
         token.phone = user.phone;
         token.name = user.name;
+        token.sid = (await startSession({ ctx: await serviceCtx(), input: { userId: user.id } })).sessionId;
       }
       return token;
     },
     session({ session, token }) {
-      session.user = { id: token.uid ?? '', phone: token.phone ?? null, name: token.name ?? '' };
+      session.user = {
+        id: token.uid ?? '',
+        phone: token.phone ?? null,
+        name: token.name ?? '',
+        sid: token.sid,
+      };
       return session;
+    },
+  },
+  events: {
+    // Sign-out ends this browser's session on the server too: the old cookie is refused from now on.
+    async signOut({ token }) {
+      await endSession({ ctx: await serviceCtx(), input: { sessionId: token?.sid } });
     },
   },
 };

@@ -2,7 +2,7 @@ import { redirect } from 'next/navigation';
 import { getServerSession } from 'next-auth/next';
 import { cache } from 'react';
 import { getDatabase } from '@/db/client';
-import { findSessionUser } from '@/server/services/auth/find-session-user';
+import { checkSession } from '@/server/services/auth/sessions';
 import type { SessionUser } from '@/server/services/shared/context';
 import { authOptions } from './options';
 
@@ -15,9 +15,10 @@ export const getSessionUser = cache(async function getSessionUser(): Promise<Ses
   const userId = session?.user?.id;
   if (!userId) return null;
   const database = await getDatabase();
-  return findSessionUser({
+  // The token alone is not enough: its server-side session must still be alive (sessions.ts).
+  return checkSession({
     ctx: { database, db: database.db, user: null, now: () => new Date() },
-    input: { userId },
+    input: { userId, sessionId: session.user.sid },
   });
 });
 

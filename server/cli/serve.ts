@@ -15,10 +15,21 @@ import next from 'next';
 import { REQUEST_ID_HEADER, requestIdFrom } from '@/server/ops/http';
 import { beginDrain, isShuttingDown, runShutdownHooks } from '@/server/ops/lifecycle';
 import { log } from '@/server/ops/log';
+import { CLIENT_IP_HEADER } from '@/server/ops/rate-limits';
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.LINLI_HOST || undefined;
 const drainMs = Number(process.env.DRAIN_TIMEOUT_MS ?? 10_000);
+// Behind one reverse proxy (LINLI_TRUST_PROXY=1), the client is the address that proxy appended last
+// to X-Forwarded-For; otherwise the socket's peer. Never a header the client chose.
+const trustProxy = process.env.LINLI_TRUST_PROXY === '1';
+
+function clientAddress(req: import('node:http').IncomingMessage): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  const list = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',');
+  const last = list[list.length - 1]?.trim();
+  return (trustProxy && last) || req.socket.remoteAddress || 'unknown';
+}
 
 process.on('uncaughtException', (err) => log().error({ err }, 'uncaught exception'));
 process.on('unhandledRejection', (err) => log().error({ err }, 'unhandled rejection'));
@@ -30,6 +41,7 @@ const handle = app.getRequestHandler();
 const server = createServer((req, res) => {
   const id = requestIdFrom({ get: (n) => (req.headers[n] as string | undefined) ?? null });
   req.headers[REQUEST_ID_HEADER] = id;
+  req.headers[CLIENT_IP_HEADER] = clientAddress(req);
   res.setHeader(REQUEST_ID_HEADER, id);
   if (isShuttingDown()) res.setHeader('connection', 'close');
   void handle(req, res);

@@ -3,6 +3,8 @@
  * service error becomes a status and a JSON body the upload form can put next to its field, and
  * how a stored file is sent back. Framework-free (plain Request / Response) so tests call it directly.
  */
+import { RATE_LIMITED, retryAfterSeconds, type RateLimits } from '@/server/ops/rate-limits';
+import type { SessionUser } from '@/server/services/shared/context';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
 import { MAX_FILE_BYTES, UploadMalformedError, UploadTooLargeError } from './upload';
 
@@ -66,6 +68,27 @@ export function errorResponse(e: unknown, field: string | null = null): Response
     '服务器出错了，请稍后再试 / Something went wrong on our side, please try again.',
     field,
   );
+}
+
+/**
+ * Counts an upload against the caller's per-session limit (only when the route passes `limits`:
+ * handlers called in-process are not limited). The 429 carries `Retry-After`; null means go on.
+ */
+export async function uploadLimitRefusal(
+  limits: RateLimits | undefined,
+  user: SessionUser,
+  field: string | null,
+): Promise<Response | null> {
+  if (!limits) return null;
+  try {
+    await limits.consume([{ rule: 'upload-per-session', key: user.sessionId ?? user.id }]);
+    return null;
+  } catch (e) {
+    if (!isServiceError(e) || e.code !== RATE_LIMITED) throw e;
+    const res = jsonError(429, e.code, e.message, field, e.details ?? null);
+    res.headers.set('Retry-After', String(retryAfterSeconds(e)));
+    return res;
+  }
 }
 
 /** `inline; filename="licence.jpg"; filename*=UTF-8''%E8%90%A5…`: the ASCII fallback for old clients, the real name for the rest. */

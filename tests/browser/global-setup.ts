@@ -65,6 +65,9 @@ export default async function setup(project: TestProject) {
         // Short dwell for the disinfection journey (a test setting).
         LINLI_TEST_DWELL_SECONDS: process.env.LINLI_TEST_DWELL_SECONDS ?? '3',
         AUTH_SECRET: 'browser-test-secret',
+        // Every journey signs in from this one address: keep the per-client limits on, but roomy.
+        RATE_LIMIT_OTP_PER_IP: '1000/600',
+        RATE_LIMIT_SIGNIN_PER_IP: '1000/600',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,

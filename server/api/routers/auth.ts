@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requestOtp } from '@/server/services/auth/request-otp';
-import { publicProcedure, router } from '../trpc';
+import { signOutEverywhere } from '@/server/services/auth/sessions';
+import { protectedProcedure, publicProcedure, router } from '../trpc';
 
 export const RequestOtpInput = z.object({
   phone: z
@@ -18,5 +19,9 @@ export type RequestOtpInput = z.infer<typeof RequestOtpInput>;
 export const authRouter = router({
   requestOtp: publicProcedure.input(RequestOtpInput).mutation(({ ctx, input }) => requestOtp({ ctx, input })),
   /** The signed-in person (id, phone, name), or null. */
-  session: publicProcedure.query(({ ctx }) => ctx.user),
+  session: publicProcedure.query(({ ctx }) =>
+    ctx.user ? { id: ctx.user.id, phone: ctx.user.phone, name: ctx.user.name } : null,
+  ),
+  /** 退出所有设备: ends every session of the caller, this one included; the page then signs out. */
+  signOutEverywhere: protectedProcedure.mutation(({ ctx }) => signOutEverywhere({ ctx })),
 });

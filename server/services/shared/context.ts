@@ -1,6 +1,12 @@
 import type { Database, Db } from '@/db/client';
 
-export type SessionUser = { id: string; phone: string | null; name: string };
+export type SessionUser = {
+  id: string;
+  phone: string | null;
+  name: string;
+  /** The signed-in browser's session (auth_sessions.id, the token's jti), when there is one. */
+  sessionId?: string;
+};
 
 /** What every service verb receives as `ctx`. Built by the tRPC context, by tests and by jobs. */
 export interface ServiceContext {

@@ -1,11 +1,18 @@
 import type { Database } from '@/db/client';
-import { errorResponse, jsonError } from '@/server/files/http';
+import { errorResponse, jsonError, uploadLimitRefusal } from '@/server/files/http';
+import type { RateLimits } from '@/server/ops/rate-limits';
 import { fileFromForm, readMultipart, textField } from '@/server/files/upload';
 import { DOCUMENT_KINDS, type DocumentKind } from '@/server/services/merchant/rules';
 import { uploadMerchantDocument } from '@/server/services/merchant/upload-merchant-document';
 import type { SessionUser } from '@/server/services/shared/context';
 
-export type HandlerDeps = { user: SessionUser | null; database: Database; now?: () => Date };
+export type HandlerDeps = {
+  user: SessionUser | null;
+  database: Database;
+  now?: () => Date;
+  /** The per-session upload limit; the route passes it, in-process callers do not. */
+  limits?: RateLimits;
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,6 +27,8 @@ export async function handleDocumentUpload(req: Request, deps: HandlerDeps): Pro
   const kindParam = new URL(req.url).searchParams.get('kind');
   let field: string | null =
     kindParam && (DOCUMENT_KINDS as readonly string[]).includes(kindParam) ? `documents.${kindParam}` : null;
+  const limited = await uploadLimitRefusal(deps.limits, deps.user, field);
+  if (limited) return limited;
   try {
     const form = await readMultipart(req);
     const merchantId = textField(form, 'merchantId');

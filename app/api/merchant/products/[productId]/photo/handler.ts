@@ -1,5 +1,6 @@
 import type { Database } from '@/db/client';
-import { errorResponse, jsonError } from '@/server/files/http';
+import { errorResponse, jsonError, uploadLimitRefusal } from '@/server/files/http';
+import type { RateLimits } from '@/server/ops/rate-limits';
 import { fileFromForm, readMultipart, textField } from '@/server/files/upload';
 import { uploadProductPhoto } from '@/server/services/merchant/upload-product-photo';
 import type { SessionUser } from '@/server/services/shared/context';
@@ -10,9 +11,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function handleProductPhotoUpload(
   req: Request,
   productId: string,
-  deps: { user: SessionUser | null; database: Database; now?: () => Date },
+  deps: { user: SessionUser | null; database: Database; now?: () => Date; limits?: RateLimits },
 ): Promise<Response> {
   if (!deps.user) return jsonError(401, 'AUTH_REQUIRED', '请先登录 / Please sign in first.', 'photo');
+  const limited = await uploadLimitRefusal(deps.limits, deps.user, 'photo');
+  if (limited) return limited;
   try {
     const form = await readMultipart(req);
     const merchantId = textField(form, 'merchantId');
