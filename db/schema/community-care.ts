@@ -36,6 +36,8 @@ export const notices = pgTable(
     body: text().notNull(),
     /** 收到请回复: households are asked to confirm, not only to open it. */
     needsConfirm: boolean().notNull().default(false),
+    /** An optional photo (a poster, a map of the testing site), stored under care/<community>/. */
+    photoKey: text(),
     target: noticeTarget().notNull(),
     /** Building or stairwell ids for `buildings` / `stairwells`; empty for the compound. */
     targetIds: uuid()
