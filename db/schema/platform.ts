@@ -18,6 +18,11 @@ export type CommunitySettings = {
   disinfectionDwellMinutes: number;
   /** Minutes an unpaid order holds its stock. */
   unpaidHoldMinutes: number;
+  /**
+   * Minutes an unpaid order placed on behalf of a care household (代下单) holds its stock: the
+   * payer is a volunteer or a relative who may only get to it later (default 120).
+   */
+  careHoldMinutes?: number;
 };
 
 export const DEFAULT_COMMUNITY_SETTINGS: CommunitySettings = {

@@ -148,7 +148,9 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
       await tx.insert(payments).values({
         communityId,
         orderId,
-        stripePaymentIntentId: `pi_demo_${orderId.replaceAll('-', '')}`,
+        // The PaymentIntent is made in the Stripe mock by linkDemoPayments (db/seed/demo-payments.ts).
+        stripePaymentIntentId: null,
+        method: 'card',
         amountFen: total,
         status: 'succeeded',
         succeededAt: new Date(now.getTime() - 2 * 3_600_000),

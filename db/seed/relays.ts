@@ -6,9 +6,9 @@
  *   (care households among them ordered for by a volunteer, marked for the door) — what the
  *   pick-list and distribution pages work on at scale. Stairwell 3-2, where the demo accounts
  *   live, is left out (the distribution demo relay covers it, and the journeys join there).
- * Paid demo orders carry `pi_demo_…` payment ids: they were never sent to a Stripe (the mock keeps
- * nothing between runs), so refunds of them are settled locally in test mode (see
- * server/services/payment/refunds.ts). Also signs up the second demo resident (3-2-202), for the
+ * Paid demo orders are card payments whose PaymentIntent is made afterwards, in the Stripe mock,
+ * by `linkDemoPayments` (db/seed/demo-payments.ts, run by `npm start` once the mock is up): the
+ * demo pays — and refunds — like production. Also signs up the second demo resident (3-2-202), for the
  * two-phone relay journey.
  */
 import { and, eq, sql } from 'drizzle-orm';
@@ -132,7 +132,8 @@ async function insertPaidOrders(
       id: demoId(`payment:${name}:${i}`),
       communityId: demo.communityId,
       orderId,
-      stripePaymentIntentId: `pi_demo_${orderId.replace(/-/g, '').slice(0, 24)}`,
+      stripePaymentIntentId: null,
+      method: 'card',
       amountFen: total,
       currency: 'cny',
       status: 'succeeded',

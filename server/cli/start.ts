@@ -81,11 +81,34 @@ if (!env.STRIPE_SECRET_KEY) {
     port: mockPort,
     webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`,
     webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+    // Its objects outlive a restart, beside the database they belong to.
+    stateFile:
+      env.PGLITE_DIR && !env.DATABASE_URL
+        ? `${env.PGLITE_DIR}.stripe-mock.json`
+        : path.join(root, '.data', 'stripe-mock.json'),
   });
   stopMock = () => mock.close();
   env.STRIPE_SECRET_KEY = 'sk_test_linli_mock';
   env.STRIPE_API_BASE = `http://127.0.0.1:${mockPort}`;
   console.log(`[linli] Stripe mock on ${env.STRIPE_API_BASE}`);
+}
+
+// The demo pays like production: paid demo orders get a real (succeeded) PaymentIntent in Stripe.
+if (env.LINLI_DEMO !== '0') {
+  const { linkDemoPayments } = await import('@/db/seed/demo-payments');
+  const { createStripeClient } = await import('@/server/payments/stripe');
+  const database = await openDatabase({ url: env.DATABASE_URL || undefined });
+  try {
+    const n = await linkDemoPayments(
+      database,
+      createStripeClient(env.STRIPE_API_BASE, env.STRIPE_SECRET_KEY!),
+    );
+    if (n) console.log(`[linli] demo orders paid through Stripe: ${n} PaymentIntents`);
+  } catch (e) {
+    console.error('[linli] could not make the demo PaymentIntents (refunds of demo orders wait):', e);
+  } finally {
+    await database.close();
+  }
 }
 
 // LINLI_HOST (e.g. 127.0.0.1) keeps the server off the network; by default it listens on all interfaces.

@@ -87,6 +87,7 @@ export async function openTestRelay(
     draft?: boolean;
     closesInMinutes?: number;
     title?: string;
+    cashOnDelivery?: boolean;
   } = {},
 ) {
   const now = w.clock.now;
@@ -110,6 +111,7 @@ export async function openTestRelay(
         new Date(closesAt.getTime() + 86_400_000),
       ),
       openNow: !opts.draft,
+      cashOnDelivery: opts.cashOnDelivery,
     },
   });
   return res.relayId;

@@ -9,12 +9,20 @@ import { and, eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setDatabase, type Database } from '@/db/client';
-import { merchants, orders, payments, refunds, relayItems, stripeEvents } from '@/db/schema';
+import { bags, merchants, orders, payments, refunds, relayItems, stripeEvents } from '@/db/schema';
+import { useOrderSmsSender } from '@/server/messaging/order-sms';
 import { POST as webhookRoute } from '@/app/api/stripe/webhook/route';
 import type { SessionUser } from '@/server/services/shared/context';
 import { callerFor } from '../helpers/context';
 import { createTestDatabase } from '../helpers/db';
-import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '../helpers/relay-world';
+import { addMember, makeUser } from '../helpers/fixtures';
+import {
+  makeRelayWorld,
+  markCareHousehold,
+  newKey,
+  openTestRelay,
+  type RelayWorld,
+} from '../helpers/relay-world';
 import { startTestStripe, type TestStripe } from '../helpers/stripe';
 
 let database: Database;
@@ -429,5 +437,341 @@ describe('webhook payloads that are authentic but unusable (issue 11 item 3)', (
     expect((await send(JSON.stringify([1, 2]))).status).toBe(400);
     expect((await send(event('evt_unsigned', 'payment_intent.succeeded', null), false)).status).toBe(400);
     expect((await database.db.select().from(stripeEvents)).length).toBe(before);
+  });
+});
+
+// ─── 代付, cash on delivery, SMS to a phone-less household's contact (issue 10 items 4, 5, 7) ───
+
+const sms: { phone: string; template: string; params: Record<string, string> }[] = [];
+beforeAll(() => {
+  useOrderSmsSender({
+    name: 'capture',
+    sendTemplate: async (phone, template, params) => {
+      sms.push({ phone, template, params });
+    },
+  });
+});
+afterAll(() => useOrderSmsSender(null));
+
+const volunteer = () => w.roles.volunteer;
+const coordinator = () => w.roles.admin;
+
+/** A 代下单 by the stairwell volunteer for household i (a care household without a smartphone). */
+async function placedOnBehalf(i: number, opts: { cash?: boolean; qty?: number } = {}) {
+  await markCareHousehold(w, H(i).id);
+  const relayId = await openTestRelay(w, { items: [{ product: 'eggs' }], cashOnDelivery: opts.cash });
+  const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+  const j = await caller(volunteer()).relay.join({
+    communityId: cid(),
+    relayId,
+    householdId: H(i).id,
+    lines: [{ relayItemId: item!.id, qty: opts.qty ?? 1 }],
+    idempotencyKey: newKey('ob'),
+  });
+  return { relayId, orderId: j.order.orderId, totalFen: j.order.totalFen, holdUntil: j.order.holdUntil };
+}
+
+async function paymentRows(orderId: string) {
+  return database.db.select().from(payments).where(eq(payments.orderId, orderId));
+}
+
+describe('代付: paying for someone else', () => {
+  it('a volunteer finds the 代下单 under 我代下的单 (unpaid first, 2-hour hold), pays it by WeChat Pay; the payer is recorded and shown to the coordinator', async () => {
+    const { orderId, totalFen, holdUntil } = await placedOnBehalf(1);
+    // The care hold: two hours from the join, not the usual 15 minutes.
+    expect(holdUntil!.getTime() - w.clock.now.getTime()).toBe(120 * 60_000);
+    const [o] = await database.db.select().from(orders).where(eq(orders.id, orderId));
+    expect(o!.holdUntil!.getTime()).toBe(holdUntil!.getTime());
+
+    // Its registered contact (the household's resident with a phone) got one text about it.
+    const placed = sms.filter((m) => m.template === 'TPL_PLACED' && m.phone === resident(1).phone);
+    expect(placed).toHaveLength(1);
+
+    // 我代下的单: this order, payable, with its pay page; a paid one of another household comes after.
+    const list = await caller(volunteer()).relay.onBehalfOrders({ communityId: cid() });
+    expect(list[0]).toMatchObject({ orderId, payable: true, payHref: `/pay/${orderId}?c=${cid()}` });
+    expect(list.every((x) => x.placedByMe && x.onBehalf)).toBe(true);
+    // The "请尽快付款" notification leads to the pay page.
+    const notes = await caller(volunteer()).me.notifications({ limit: 20 });
+    const n = notes.items.find((x) => x.kind === 'order.placed' && x.payload.orderId === orderId);
+    expect(n?.payload.href).toBe(`/pay/${orderId}?c=${cid()}`);
+
+    // A stranger (another stairwell's resident) and a neighbour on the same stairwell cannot see or pay it.
+    for (const stranger of [resident(5), resident(2)]) {
+      await expectRefusal(
+        caller(stranger).payment.get({ communityId: cid(), orderId }),
+        'NOT_FOUND',
+        'ORDER_NOT_FOUND',
+      );
+      await expectRefusal(
+        caller(stranger).payment.choose({ communityId: cid(), orderId, method: 'wechat_pay' }),
+        'NOT_FOUND',
+        'ORDER_NOT_FOUND',
+      );
+    }
+    // Residents are not volunteers: no 我代下的单 for them; nobody signed out either.
+    await expectRefusal(caller(null).relay.onBehalfOrders({ communityId: cid() }), 'UNAUTHORIZED');
+    await expectRefusal(caller(resident(5)).relay.onBehalfOrders({ communityId: cid() }), 'FORBIDDEN');
+
+    const chosen = await caller(volunteer()).payment.choose({
+      communityId: cid(),
+      orderId,
+      method: 'wechat_pay',
+    });
+    expect(chosen.action.kind).toBe('wechat_qr');
+    stripe.mock.authorize(chosen.payment.paymentIntentId!);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('paid');
+
+    const [pay] = (await paymentRows(orderId)).filter((p) => p.status === 'succeeded');
+    expect(pay!.payerUserId).toBe(volunteer().id);
+    const seen = await caller(coordinator()).payment.get({ communityId: cid(), orderId });
+    expect(seen.payer).toMatchObject({ ofHousehold: false });
+    expect(seen.payer!.name.startsWith(volunteer().name.slice(0, 1))).toBe(true);
+
+    const after = await caller(volunteer()).relay.onBehalfOrders({ communityId: cid() });
+    expect(after.find((x) => x.orderId === orderId)).toMatchObject({ payable: false, status: 'paid' });
+    const l = await ledger(orderId);
+    expect(l).toMatchObject({
+      paid: totalFen,
+      refunded: 0,
+      kept: totalFen,
+      byMethod: { wechat_pay: totalFen },
+    });
+    expect(stripeNet(orderId)).toBe(l.kept);
+  });
+
+  it('a family member registered on the household pays by Alipay; someone not registered is refused', async () => {
+    const daughter = await makeUser(database.db, { name: '周女儿' });
+    await addMember(database.db, cid(), daughter, 'resident', H(2).id);
+    const { orderId, totalFen } = await placedOnBehalf(2);
+    const outsider = await makeUser(database.db, { name: '路人甲' });
+    await addMember(database.db, cid(), outsider, 'resident', H(6).id);
+    await expectRefusal(
+      caller(outsider).payment.choose({ communityId: cid(), orderId, method: 'alipay' }),
+      'NOT_FOUND',
+      'ORDER_NOT_FOUND',
+    );
+
+    const page = await caller(daughter).payment.get({ communityId: cid(), orderId });
+    expect(page.payable).toBe(true);
+    expect(page.methods).not.toContain('cash'); // the relay does not take cash
+    const chosen = await caller(daughter).payment.choose({ communityId: cid(), orderId, method: 'alipay' });
+    expect(chosen.action).toMatchObject({ kind: 'redirect' });
+    stripe.mock.authorize(chosen.payment.paymentIntentId!);
+    await stripe.mock.waitForWebhooks();
+    expect(await orderStatus(orderId)).toBe('paid');
+    const [pay] = (await paymentRows(orderId)).filter((p) => p.status === 'succeeded');
+    expect(pay!.payerUserId).toBe(daughter.id);
+    const seen = await caller(coordinator()).payment.get({ communityId: cid(), orderId });
+    expect(seen.payer).toMatchObject({ ofHousehold: true });
+
+    const l0 = await ledger(orderId);
+    expect(l0).toMatchObject({ paid: totalFen, kept: totalFen, byMethod: { alipay: totalFen } });
+    expect(stripeNet(orderId)).toBe(totalFen);
+  });
+});
+
+describe('cash on delivery (货到付款)', () => {
+  async function toCheckoff(relayId: string) {
+    await caller(w.merchant.owner).relay.close({ merchantId: w.merchant.id, communityId: cid(), relayId });
+    const { deliveryId } = await caller(w.merchant.owner).distribution.dispatch({
+      merchantId: w.merchant.id,
+      relayIds: [relayId],
+      eta: new Date(w.clock.now.getTime() + 60 * 60_000),
+      vehiclePlate: '沪A·12345',
+      driverName: '李师傅',
+      driverPhone: '13900000099',
+    });
+    const arrival = await caller(volunteer()).distribution.recordArrival({
+      communityId: cid(),
+      deliveryId,
+      packageCount: 3,
+    });
+    await caller(volunteer()).distribution.recordDisinfection({
+      communityId: cid(),
+      batchId: arrival.batchId,
+      agent: '含氯消毒剂',
+      concentration: '500 mg/L',
+      method: 'spray',
+    });
+    w.clock.now = new Date(w.clock.now.getTime() + 31 * 60_000);
+    await caller(volunteer()).distribution.release({ communityId: cid(), batchId: arrival.batchId });
+  }
+  const bagOf = async (orderId: string) =>
+    (await database.db.select().from(bags).where(eq(bags.orderId, orderId)))[0]!;
+  const checkOff = (orderId: string, bagId: string, cashCollectedFen?: number) =>
+    caller(volunteer()).distribution.checkOff({
+      communityId: cid(),
+      checkoffId: crypto.randomUUID(),
+      bagId,
+      outcome: 'delivered',
+      clientAt: w.clock.now,
+      cashCollectedFen,
+    });
+
+  it('only for a phone-less care household on a relay that takes cash; it commits the order toward 成团', async () => {
+    // A household with a smartphone: refused, even on a cash relay.
+    const relayId = await openTestRelay(w, { items: [{ product: 'eggs' }], cashOnDelivery: true });
+    const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+    const j = await caller(resident(7)).relay.join({
+      communityId: cid(),
+      relayId,
+      householdId: H(7).id,
+      lines: [{ relayItemId: item!.id, qty: 1 }],
+      idempotencyKey: newKey('c'),
+    });
+    expect(
+      (await caller(resident(7)).payment.get({ communityId: cid(), orderId: j.order.orderId })).methods,
+    ).not.toContain('cash');
+    await expectRefusal(
+      caller(resident(7)).payment.choose({ communityId: cid(), orderId: j.order.orderId, method: 'cash' }),
+      'PRECONDITION_FAILED',
+      'CASH_NOT_ALLOWED',
+    );
+    // A relay that does not take cash.
+    const plain = await placedOnBehalf(3);
+    await expectRefusal(
+      caller(volunteer()).payment.choose({ communityId: cid(), orderId: plain.orderId, method: 'cash' }),
+      'PRECONDITION_FAILED',
+      'PAYMENT_METHOD_NOT_ACCEPTED',
+    );
+  });
+
+  it('collected at check-off (amount, by whom), totalled per volunteer, refunded as cash; a mismatch is an exception; the ledger balances to the fen', async () => {
+    await markCareHousehold(w, H(3).id);
+    await markCareHousehold(w, H(1).id);
+    const relayId = await openTestRelay(w, {
+      items: [{ product: 'veg' }],
+      cashOnDelivery: true,
+      threshold: { kind: 'households', value: 2 },
+    });
+    const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+    const join = async (i: number, qty: number) =>
+      (
+        await caller(volunteer()).relay.join({
+          communityId: cid(),
+          relayId,
+          householdId: H(i).id,
+          lines: [{ relayItemId: item!.id, qty }],
+          idempotencyKey: newKey('cod'),
+        })
+      ).order;
+    const a = await join(3, 2);
+    const b = await join(1, 1);
+    const page = await caller(volunteer()).payment.get({ communityId: cid(), orderId: a.orderId });
+    expect(page.methods).toContain('cash');
+
+    const first = await caller(volunteer()).payment.choose({
+      communityId: cid(),
+      orderId: a.orderId,
+      method: 'cash',
+    });
+    const again = await caller(volunteer()).payment.choose({
+      communityId: cid(),
+      orderId: a.orderId,
+      method: 'cash',
+    });
+    expect(first.action).toEqual({ kind: 'cash', dueFen: a.totalFen });
+    expect(again.payment.paymentId).toBe(first.payment.paymentId); // a double tap: one cash payment
+    expect(await orderStatus(a.orderId)).toBe('paid');
+    expect((await paymentRows(a.orderId)).map((p) => [p.method, p.status, p.stripePaymentIntentId])).toEqual([
+      ['cash', 'processing', null],
+    ]);
+    // b first showed a QR (an intent at Stripe), then the volunteer switched to cash: the intent is cancelled.
+    const qr = await caller(volunteer()).payment.choose({
+      communityId: cid(),
+      orderId: b.orderId,
+      method: 'wechat_pay',
+    });
+    await caller(volunteer()).payment.choose({ communityId: cid(), orderId: b.orderId, method: 'cash' });
+    expect(stripe.mock.paymentIntents().find((pi) => pi.id === qr.payment.paymentIntentId)?.status).toBe(
+      'canceled',
+    );
+
+    // Both count toward 成团 (threshold 2 households): closing forms the relay.
+    await toCheckoff(relayId);
+    const { relays: relaysTable } = await import('@/db/schema');
+    const [r] = await database.db.select().from(relaysTable).where(eq(relaysTable.id, relayId));
+    expect(['arrived', 'distributing']).toContain(r!.status);
+
+    // The check-off list says what to collect; checking off without the amount is refused.
+    const list = await caller(volunteer()).distribution.checkoffBags({
+      communityId: cid(),
+      stairwellId: H(3).stairwellId,
+    });
+    expect(list.bags.find((x) => x.orderId === a.orderId)?.cashToCollect).toBe(a.totalFen);
+    const bagA = await bagOf(a.orderId);
+    await expectRefusal(checkOff(a.orderId, bagA.id), 'BAD_REQUEST', 'CASH_AMOUNT_REQUIRED');
+    const done = await checkOff(a.orderId, bagA.id, a.totalFen);
+    expect(done).toMatchObject({ status: 'delivered', cash: { matched: true, dueFen: a.totalFen } });
+    const [payA] = await paymentRows(a.orderId);
+    expect(payA).toMatchObject({
+      status: 'succeeded',
+      collectedBy: volunteer().id,
+      cashCollectedFen: a.totalFen,
+    });
+    expect(sms.filter((m) => m.template === 'TPL_DELIVERED' && m.phone === resident(3).phone)).toHaveLength(
+      1,
+    );
+
+    // b: the volunteer got 1 yuan less: recorded, and the bag is an exception.
+    const bagB = await bagOf(b.orderId);
+    const short = await checkOff(b.orderId, bagB.id, b.totalFen - 100);
+    expect(short).toMatchObject({ status: 'exception', cash: { matched: false } });
+    expect((await bagOf(b.orderId)).exceptionKind).toBe('cash_mismatch');
+
+    // The merchant's delivery page: cash held per volunteer.
+    const delivery = await caller(w.merchant.owner).distribution.relayDelivery({
+      merchantId: w.merchant.id,
+      relayId,
+    });
+    expect(delivery.cash.volunteers).toEqual([
+      expect.objectContaining({
+        volunteerUserId: volunteer().id,
+        bags: 2,
+        collectedFen: a.totalFen + b.totalFen - 100,
+        heldFen: a.totalFen + b.totalFen - 100,
+      }),
+    ]);
+
+    // The mismatched bag is refunded whole by the merchant: handed back in cash by the collector.
+    await caller(w.merchant.owner).distribution.refundBag({
+      merchantId: w.merchant.id,
+      relayId,
+      bagId: bagB.id,
+    });
+    const backB = await database.db.select().from(refunds).where(eq(refunds.orderId, b.orderId));
+    expect(backB).toEqual([
+      expect.objectContaining({
+        status: 'succeeded',
+        stripeRefundId: null,
+        cashReturnedBy: volunteer().id,
+        amountFen: b.totalFen,
+      }),
+    ]);
+    expect(stripe.mock.refunds().filter((x) => x.metadata?.order_id === b.orderId)).toHaveLength(0);
+    expect(sms.filter((m) => m.template === 'TPL_REFUNDED' && m.phone === resident(1).phone)).toHaveLength(1);
+
+    // Ledger of a: paid in cash to the fen, nothing refunded, all of it held by the volunteer.
+    const la = await ledger(a.orderId);
+    expect(la).toMatchObject({
+      paid: a.totalFen,
+      refunded: 0,
+      kept: a.totalFen,
+      byMethod: { cash: a.totalFen },
+    });
+    expect(stripeNet(a.orderId)).toBe(0);
+    const after = await caller(w.merchant.owner).distribution.relayDelivery({
+      merchantId: w.merchant.id,
+      relayId,
+    });
+    const held = after.cash.volunteers[0]!;
+    expect(held.returnedFen).toBe(b.totalFen);
+    expect(held.heldFen).toBe(a.totalFen + b.totalFen - 100 - b.totalFen);
+    // Everything collected = what the ledgers kept + what was handed back − the 1 yuan never received.
+    const lb = await ledger(b.orderId);
+    expect(la.kept + lb.kept + held.returnedFen).toBe(held.collectedFen + 100);
+    expect(after.cash.toCollect).toEqual({ orders: 0, dueFen: 0 });
   });
 });

@@ -7,7 +7,7 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import { yuan } from '@/app/r/[communityId]/relays/_kit/format';
 
-type Method = 'wechat_pay' | 'alipay' | 'card';
+type Method = 'wechat_pay' | 'alipay' | 'card' | 'cash';
 
 /** Stripe.js loads from Stripe's servers: only fetched when a publishable key is configured. */
 const CardElement = dynamic(() => import('./card-element').then((m) => m.CardElement), { ssr: false });
@@ -31,7 +31,7 @@ export function PaymentMethods({
   orderId: string;
   totalFen: number;
   methods: Method[];
-  current: Method | null;
+  current: Exclude<Method, 'cash'> | null;
   publishableKey: string | null;
   testCards: React.ReactNode;
   onChosen: () => void;

@@ -91,7 +91,7 @@ export function PayPage({
         <p className="error">{errorMessage(q.error)}</p>
       </main>
     );
-  const { order, relay, payable, testMode, methods, payment, publishableKey } = q.data;
+  const { order, relay, payable, testMode, methods, payment, publishableKey, payer } = q.data;
   const holdLeft = order.holdUntil ? new Date(order.holdUntil).getTime() - now : 0;
   const result = pay.data;
   const paid = order.status === 'paid' || result?.outcome === 'succeeded';
@@ -125,7 +125,11 @@ export function PayPage({
         </div>
       </section>
 
-      {paid ? (
+      {paid && payment?.method === 'cash' ? (
+        <div className="rl-notice" data-tone="ok" role="status" data-testid="pay-cash">
+          {tp('cashCommitted', { amount: yuan(payment.amountFen) })}
+        </div>
+      ) : paid ? (
         <div className="rl-notice" data-tone="ok" role="status" data-testid="pay-success">
           {t('success', { seq: order.seq })}
         </div>
@@ -145,6 +149,11 @@ export function PayPage({
       {pay.isError && (
         <p className="rl-notice" data-tone="bad" role="alert">
           {errorMessage(pay.error)}
+        </p>
+      )}
+      {payer && !payer.ofHousehold && (
+        <p className="rl-meta" data-testid="pay-payer">
+          {tp('paidBy', { name: payer.name })}
         </p>
       )}
       {reconcile.isPending && <p className="muted">{t('checking')}</p>}

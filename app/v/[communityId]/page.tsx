@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
+import '@/app/r/[communityId]/relays/_kit/relay.css';
 import { VolunteerHome } from './volunteer-home';
 
 export async function generateMetadata(): Promise<Metadata> {

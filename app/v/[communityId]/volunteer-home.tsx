@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
+import { OnBehalfOrders } from './on-behalf-orders';
 import { HouseholdCard, Loading, QueryError } from '@/app/c/[communityId]/roster/_components/parts';
 
 /**
@@ -18,6 +19,7 @@ export function VolunteerHome({ communityId }: { communityId: string }) {
   return (
     <main data-page="volunteer-home">
       <h1>{t('volunteer.title')}</h1>
+      <OnBehalfOrders communityId={communityId} />
       {mine.isPending && <Loading />}
       {mine.isError && <QueryError error={mine.error} retry={() => void mine.refetch()} />}
       {mine.data && mine.data.length === 0 && <p className="card">{t('volunteer.none')}</p>}

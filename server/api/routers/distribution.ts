@@ -107,6 +107,13 @@ export const CheckOffInput = z
     clientAt: z.coerce.date(),
     via: z.enum(['scan', 'tap', 'manual']).optional(),
     photoKey: text(200).nullish(),
+    /** 货到付款: cash collected at the door, in fen. */
+    cashCollectedFen: z
+      .number({ error: '现金金额要填数字（分） / The cash amount must be a number (fen).' })
+      .int()
+      .min(0)
+      .max(100_000_000)
+      .nullish(),
   })
   .refine((v) => !!v.bagId || !!v.code, {
     message: '请扫码或选择袋子 / Scan a label or pick a bag.',

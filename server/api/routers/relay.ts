@@ -18,6 +18,7 @@ import { joinRelay } from '@/server/services/relay/join-relay';
 import { listMerchantRelays } from '@/server/services/relay/list-merchant-relays';
 import { listMyOrders } from '@/server/services/relay/list-my-orders';
 import { listOrderForHouseholds } from '@/server/services/relay/list-order-for-households';
+import { listOnBehalfOrders } from '@/server/services/relay/list-on-behalf-orders';
 import { listRelays } from '@/server/services/relay/list-relays';
 import { openRelay } from '@/server/services/relay/open-relay';
 import { requireMerchantStaff } from '@/server/services/relay/require-merchant-staff';
@@ -110,6 +111,8 @@ export const CreateRelayInput = MerchantProcedureInput.extend({
   closesAt: z.date({ error: '请填写截单时间 / Give a cutoff time.' }),
   deliveryDate: z.iso.date({ error: '请填写配送日期 / Give a delivery date.' }),
   openNow: z.boolean().optional(),
+  /** 货到付款 for households without a smartphone. */
+  cashOnDelivery: z.boolean().optional(),
 });
 export type CreateRelayInput = z.infer<typeof CreateRelayInput>;
 
@@ -160,6 +163,8 @@ export type MerchantOnChangeInput = z.infer<typeof MerchantOnChangeInput>;
 export const OrderForInput = z.object({ communityId: id('小区'), relayId: id('接龙').optional() });
 export type OrderForInput = z.infer<typeof OrderForInput>;
 
+const OnBehalfOrdersInput = z.object({ communityId: id('小区') });
+
 export const relayRouter = router({
   // ── the merchant's side ──
   catalog: merchantProcedure
@@ -203,6 +208,10 @@ export const relayRouter = router({
   myOrders: communityProcedure()
     .input(MyOrdersInput)
     .query(({ ctx, input }) => listMyOrders({ ctx, input })),
+  /** 我代下的单: orders the caller placed for other households, unpaid first, each with its pay page. */
+  onBehalfOrders: volunteerProcedure
+    .input(OnBehalfOrdersInput)
+    .query(({ ctx, input }) => listOnBehalfOrders({ ctx, input })),
   orderForHouseholds: volunteerProcedure
     .input(OrderForInput)
     .query(({ ctx, input }) => listOrderForHouseholds({ ctx, input })),

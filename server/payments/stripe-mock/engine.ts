@@ -84,6 +84,15 @@ function formatMoney(amount: number, currency: string): string {
   return `${symbol[currency] ?? `${currency.toUpperCase()} `}${value}`;
 }
 
+export type EngineState = {
+  paymentIntents: Stripe.PaymentIntent[];
+  charges: Stripe.Charge[];
+  refunds: Stripe.Refund[];
+  paymentMethods: Stripe.PaymentMethod[];
+  cardOf: [string, TestCard][];
+  returnUrls: [string, string][];
+};
+
 export class StripeEngine {
   readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
   readonly charges = new Map<string, Stripe.Charge>();
@@ -96,6 +105,28 @@ export class StripeEngine {
   readonly returnUrls = new Map<string, string>();
 
   constructor(private readonly emit: EmitEvent) {}
+
+  /** Every object, as JSON-able data (the state file of a mock that outlives restarts). */
+  snapshot(): EngineState {
+    return {
+      paymentIntents: [...this.paymentIntents.values()],
+      charges: [...this.charges.values()],
+      refunds: [...this.refunds.values()],
+      paymentMethods: [...this.paymentMethods.values()],
+      cardOf: [...this.cardOf.entries()],
+      returnUrls: [...this.returnUrls.entries()],
+    };
+  }
+
+  /** Loads a snapshot taken by `snapshot()` (objects keep their ids and states). */
+  restore(state: Partial<EngineState>): void {
+    for (const o of state.paymentIntents ?? []) this.paymentIntents.set(o.id, o);
+    for (const o of state.charges ?? []) this.charges.set(o.id, o);
+    for (const o of state.refunds ?? []) this.refunds.set(o.id, o);
+    for (const o of state.paymentMethods ?? []) this.paymentMethods.set(o.id, o);
+    for (const [k, v] of state.cardOf ?? []) this.cardOf.set(k, v);
+    for (const [k, v] of state.returnUrls ?? []) this.returnUrls.set(k, v);
+  }
 
   reset(): void {
     this.paymentIntents.clear();

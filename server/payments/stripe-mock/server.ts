@@ -13,10 +13,11 @@
  * card_error); more in objects.ts. Webhooks: see webhooks.ts. docs/STRIPE-MOCK.md has the rest.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { StripeEngine, type ApiResult, type RequestInfo } from './engine';
+import { StripeEngine, type ApiResult, type EngineState, type RequestInfo } from './engine';
 import { idempotencyError, MockError, unauthorized, unknownRoute } from './errors';
 import { canonical, FormParseError, parseForm, type FormObject } from './form';
 import { buildEvent, newId } from './objects';
@@ -54,6 +55,12 @@ export type StripeMockOptions = {
   apiKeys?: string[];
   /** Log one line per request to stderr (the CLI turns this on). */
   log?: boolean;
+  /**
+   * Keep every object in this JSON file: loaded at start, written after each change (debounced)
+   * and at close — so intents made before a restart (the demo's paid orders) can still be
+   * retrieved and refunded after it. Events, idempotency keys and the request log are not kept.
+   */
+  stateFile?: string;
 };
 
 export type MockRequestLogEntry = {
@@ -209,6 +216,22 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     if (deliver) void dispatcher.enqueue(event);
   });
 
+  let saveTimer: NodeJS.Timeout | null = null;
+  const saveNow = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = null;
+    if (!options.stateFile) return;
+    const tmp = `${options.stateFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(engine.snapshot()));
+    renameSync(tmp, options.stateFile);
+  };
+  const saveSoon = () => {
+    if (options.stateFile && !saveTimer) saveTimer = setTimeout(saveNow, 200);
+  };
+  if (options.stateFile && existsSync(options.stateFile)) {
+    engine.restore(JSON.parse(readFileSync(options.stateFile, 'utf8')) as Partial<EngineState>);
+  }
+
   const routes: Route[] = [
     {
       method: 'POST',
@@ -277,6 +300,7 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     log.push(entry);
     const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
       entry.status = status;
+      if (method === 'POST' && status < 500) saveSoon();
       // Only 5xx (never produced by the mock's own logic) are worth retrying: 4xx are final.
       send(res, status, body, {
         ...baseHeaders,
@@ -291,6 +315,7 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     if (path.startsWith('/test_mode/')) {
       testMode(method, path, { requestId, idempotencyKey: null }, (status, body, headers) => {
         entry.status = status;
+        if (method === 'POST') saveSoon();
         res.writeHead(status, { 'cache-control': 'no-store', ...headers });
         res.end(body);
       });
@@ -470,6 +495,7 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     webhookSecret: secret,
     events,
     close() {
+      saveNow();
       closing ??= new Promise<void>((resolve) => {
         dispatcher.close();
         server.close(() => resolve());

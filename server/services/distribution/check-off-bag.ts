@@ -14,6 +14,9 @@ import { maskName } from '@/server/services/shared/privacy';
 import { hhmm } from '@/server/services/shared/time';
 import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
+import { collectCash, openCashPayment } from '@/server/services/payment/cash';
+import { fenToYuan } from '@/server/services/shared/money';
+import { smsOrderNotice } from '@/server/messaging/order-sms';
 
 export type CheckOffBagInput = {
   communityId: string;
@@ -30,6 +33,12 @@ export type CheckOffBagInput = {
   clientAt: Date;
   via?: 'scan' | 'tap' | 'manual';
   photoKey?: string | null;
+  /**
+   * 货到付款: the cash the volunteer collected at the door, in fen. Required to check off as
+   * delivered a bag whose order owes cash; a different amount than due is recorded and makes the
+   * bag an exception (`cash_mismatch`).
+   */
+  cashCollectedFen?: number | null;
 };
 
 export type CheckOffBagResult = {
@@ -38,6 +47,8 @@ export type CheckOffBagResult = {
   /** True when this check-off id was already applied (an offline replay): nothing changed. */
   replayed: boolean;
   deliveredAt: Date | null;
+  /** Cash on delivery: what was due and what was recorded (null for bags paid online). */
+  cash: { dueFen: number; collectedFen: number; matched: boolean } | null;
 };
 
 /**
@@ -104,7 +115,7 @@ export async function checkOffBag({
           '这次登记的编号已用于另一个袋子 / This check-off id was used for another bag.',
         );
       }
-      return { bag, replayed: true as const, batchStatus: null };
+      return { bag, replayed: true as const, batchStatus: null, cash: null };
     }
 
     const [batch] = await tx
@@ -117,7 +128,7 @@ export async function checkOffBag({
         '这一批还没有消杀放行，不能派送 / This batch has not been released after disinfection yet.',
       );
     }
-    const to: BagStatus = input.outcome === 'delivered' ? 'delivered' : 'exception';
+    let to: BagStatus = input.outcome === 'delivered' ? 'delivered' : 'exception';
     if (!canTransitionBag(bag.status, to)) {
       const code =
         bag.status === 'delivered'
@@ -134,6 +145,28 @@ export async function checkOffBag({
       );
     }
     const at = effectiveCheckoffTime(input.clientAt, now, batch.releasedAt);
+    // 货到付款: the cash collected is recorded with the hand-over; a different amount is an exception.
+    let cash: CheckOffBagResult['cash'] = null;
+    let exceptionKind: ExceptionKind | 'cash_mismatch' | null = input.exceptionKind ?? null;
+    let note = input.note?.trim() || null;
+    const open = to === 'delivered' ? await openCashPayment(tx, communityId, bag.orderId) : undefined;
+    if (open) {
+      const collected = input.cashCollectedFen;
+      if (collected == null && open.dueFen > 0) {
+        throw badRequest(
+          'CASH_AMOUNT_REQUIRED',
+          `这一袋货到付款，请填写收到的现金（应收 ${fenToYuan(open.dueFen)} 元） / This bag is cash on delivery: enter the cash collected (¥${fenToYuan(open.dueFen)} due).`,
+          { field: 'cashCollectedFen', details: { dueFen: open.dueFen } },
+        );
+      }
+      cash = await collectCash(tx, open, { userId: user.id, collectedFen: collected ?? 0, at });
+      if (!cash.matched) {
+        to = 'exception';
+        exceptionKind = 'cash_mismatch';
+        const line = `应收 ${fenToYuan(cash.dueFen)} 元，实收 ${fenToYuan(cash.collectedFen)} 元 / due ¥${fenToYuan(cash.dueFen)}, collected ¥${fenToYuan(cash.collectedFen)}`;
+        note = note ? `${line} · ${note}` : line;
+      }
+    }
     const [updated] = await transitionBag(tx, { communityId, id: bag.id }, to, {
       from: [bag.status],
       set:
@@ -146,8 +179,8 @@ export async function checkOffBag({
               updatedAt: now,
             }
           : {
-              exceptionKind: input.exceptionKind!,
-              exceptionNote: input.note?.trim() || null,
+              exceptionKind: exceptionKind!,
+              exceptionNote: note,
               exceptionAt: at,
               exceptionBy: user.id,
               clientAt: input.clientAt,
@@ -161,9 +194,9 @@ export async function checkOffBag({
         id: input.checkoffId,
         bagId: bag.id,
         actorUserId: user.id,
-        outcome: input.outcome,
-        exceptionKind: input.outcome === 'exception' ? input.exceptionKind! : null,
-        note: input.note?.trim() || null,
+        outcome: to === 'delivered' ? 'delivered' : 'exception',
+        exceptionKind: to === 'exception' ? exceptionKind! : null,
+        note,
         fromStatus: bag.status,
         toStatus: to,
         via: input.via ?? (input.code ? 'scan' : 'tap'),
@@ -198,8 +231,9 @@ export async function checkOffBag({
         status: to,
         at: at.toISOString(),
         clientAt: input.clientAt.toISOString(),
-        exceptionKind: input.exceptionKind ?? null,
+        exceptionKind,
         checkoffId: input.checkoffId,
+        ...(cash ? { cash } : {}),
       },
     });
     const [relay] = await tx
@@ -217,12 +251,12 @@ export async function checkOffBag({
           at: at.toISOString(),
           by: maskName(user.name),
           time: hhmm(at),
-          exceptionKind: input.exceptionKind ?? null,
+          exceptionKind,
           href: `/r/${communityId}/bag`,
         },
       },
     ]);
-    return { bag: updated!, replayed: false as const, batchStatus };
+    return { bag: updated!, replayed: false as const, batchStatus, cash, relayTitle: relay?.title ?? '' };
   });
 
   if (!result.replayed) {
@@ -237,11 +271,21 @@ export async function checkOffBag({
     ];
     if (result.batchStatus === 'completed') events.push({ kind: 'batch', batchId: result.bag.batchId });
     await publishDistribution(ctx, communityId, events);
+    if (result.bag.status === 'delivered') {
+      await smsOrderNotice(ctx.db, {
+        communityId,
+        householdId: result.bag.householdId,
+        kind: 'order.delivered',
+        about: result.bag.orderId,
+        params: { title: result.relayTitle.slice(0, 20), time: hhmm(result.bag.deliveredAt ?? now) },
+      });
+    }
   }
   return {
     bagId: result.bag.id,
     status: result.bag.status,
     replayed: result.replayed,
     deliveredAt: result.bag.deliveredAt,
+    cash: result.cash,
   };
 }

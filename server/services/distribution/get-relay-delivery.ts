@@ -17,6 +17,7 @@ import type { ServiceContext } from '../shared/context';
 import { householdLabels, LIVE_ORDER_STATUSES, requireMerchantRelay } from './internal';
 import { releasableAt } from './rules';
 import { shortfallRefundKey } from './shortfall-plan';
+import { relayCashLedger } from '@/server/services/payment/cash';
 
 export type GetRelayDeliveryInput = { merchantId: string; relayId: string };
 
@@ -233,6 +234,8 @@ export async function getRelayDelivery({
         }
       : null,
     bags: bagCounts,
+    /** 货到付款: cash held by each volunteer, and cash still to collect. */
+    cash: await relayCashLedger(ctx.db, communityId, relay.id),
     exceptions: exceptionRows.map((e) => ({ ...e, household: label(e.householdId), householdId: undefined })),
     shortfall: shortRows.length
       ? {

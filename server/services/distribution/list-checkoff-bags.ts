@@ -18,6 +18,7 @@ import { notFound } from '../shared/errors';
 import { careFlags, residentNames, stairwellScope, userNames } from './internal';
 import { type BagStatus, type BatchStatus } from './rules';
 import { maskName } from '@/server/services/shared/privacy';
+import { cashDueByOrder } from '@/server/services/payment/cash';
 
 export type ListCheckoffBagsInput = { communityId: string; stairwellId?: string | null };
 
@@ -49,6 +50,11 @@ export type CheckoffBag = {
   deliveredByName: string | null;
   exceptionKind: string | null;
   exceptionNote: string | null;
+  /**
+   * 货到付款: the cash to collect at the door, in fen — the only amount of money a volunteer sees,
+   * and only for such bags; null when the order was paid online or the cash is in.
+   */
+  cashToCollect: number | null;
 };
 
 /**
@@ -117,6 +123,7 @@ export async function listCheckoffBags({
       relayTitle: relays.title,
       merchantName: merchants.displayName,
       seq: orders.seq,
+      cod: orders.cashOnDelivery,
       householdId: bags.householdId,
       stairwellId: bags.stairwellId,
       building: buildings.number,
@@ -185,6 +192,11 @@ export async function listCheckoffBags({
     list.push({ name: l.name, spec: l.spec, unit: l.unit, qty: Number(l.qty) });
     itemsByOrder.set(l.orderId, list);
   }
+  const cashDue = await cashDueByOrder(
+    ctx.db,
+    communityId,
+    rows.filter((r) => r.cod).map((r) => r.orderId),
+  );
   const [names, care, deliverers] = await Promise.all([
     residentNames(ctx.db, communityId, householdIds),
     careFlags(ctx.db, communityId, householdIds),
@@ -217,6 +229,7 @@ export async function listCheckoffBags({
     deliveredByName: r.deliveredBy ? (deliverers.get(r.deliveredBy) ?? null) : null,
     exceptionKind: r.exceptionKind,
     exceptionNote: r.exceptionNote,
+    cashToCollect: cashDue.get(r.orderId) ?? null,
   }));
   return { serverNow: now, scopeAll: scope.all, stairwells: stairwellRows, bags: list };
 }

@@ -6,6 +6,7 @@ import type { AuthedContext, ServiceContext } from '@/server/services/shared/con
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { requireOrderAccess, requireRelay } from '@/server/services/relay/load';
 import { acceptedMethods } from './accepted-methods';
+import { chooseCash } from './cash';
 import {
   applyPaymentIntent,
   callStripe,
@@ -24,7 +25,7 @@ const uuid = (what: string) => z.uuid({ error: `${what}编号无效 / Invalid ${
 export const ChoosePaymentMethodInput = z.object({
   communityId: uuid('小区'),
   orderId: uuid('订单'),
-  method: z.enum(ONLINE_METHODS, { error: '不支持的付款方式 / Unsupported payment method' }),
+  method: z.enum([...ONLINE_METHODS, 'cash'], { error: '不支持的付款方式 / Unsupported payment method' }),
 });
 export type ChoosePaymentMethodInput = z.infer<typeof ChoosePaymentMethodInput>;
 
@@ -36,6 +37,8 @@ export type PaymentAction =
   | { kind: 'redirect'; url: string }
   /** Card: Stripe's Payment Element confirms with the client secret (or the mock's test cards). */
   | { kind: 'card'; clientSecret: string | null }
+  /** 货到付款: committed; the volunteer collects the cash at the door. */
+  | { kind: 'cash'; dueFen: number }
   /** Nothing left to do (paid, or being processed). */
   | { kind: 'none' };
 
@@ -52,7 +55,7 @@ export type ChosenPayment = {
  * A retried or double-tapped choice gives the same intent; a different method cancels the earlier
  * intent at Stripe first. The payer may be someone other than the household (代付: a volunteer of
  * the stairwell, a coordinator, a family member registered on the household), and is recorded on
- * the payment. Stripe unreachable → PAYMENT_PROVIDER_UNAVAILABLE (503, retry hint); an intent
+ * the payment. `cash` (货到付款) commits the order without Stripe (./cash.ts). Stripe unreachable → PAYMENT_PROVIDER_UNAVAILABLE (503, retry hint); an intent
  * Stripe forgot is replaced by a new one for the same order.
  */
 export async function choosePaymentMethod({
@@ -66,6 +69,13 @@ export async function choosePaymentMethod({
   requireUser(ctx);
   const order = await requirePayableOrder(ctx, communityId, orderId);
   const relay = await requireRelay(ctx.db, communityId, order.relayId);
+  const returnUrl = returnUrlFor(communityId, orderId);
+  if (method === 'cash') {
+    const { payment, orderStatus } = await chooseCash(ctx, order, relay);
+    const action: PaymentAction =
+      payment.method === 'cash' ? { kind: 'cash', dueFen: payment.amountFen } : { kind: 'none' };
+    return { payment: toPaymentView(payment), action, orderStatus, returnUrl };
+  }
   if (!(await acceptedMethods(ctx.db, relay.merchantId)).includes(method)) {
     throw preconditionFailed(
       'PAYMENT_METHOD_NOT_ACCEPTED',
@@ -73,7 +83,6 @@ export async function choosePaymentMethod({
       { field: 'method' },
     );
   }
-  const returnUrl = returnUrlFor(communityId, orderId);
   for (let attempt = 0; ; attempt++) {
     const row = await ensurePaymentRow(ctx.database, communityId, orderId, {
       method,

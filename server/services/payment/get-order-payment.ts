@@ -3,7 +3,31 @@ import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { orderLinesOf, requireOrderAccess, requireRelay } from '@/server/services/relay/load';
 import { acceptedMethods } from './accepted-methods';
-import { livePayment, toPaymentView, type PaymentView } from './intents';
+import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { memberships, users } from '@/db/schema';
+import { maskName } from '@/server/services/shared/privacy';
+import { cashAllowed } from './cash';
+import { livePayment, toPaymentView, type OnlineMethod, type PaymentView } from './intents';
+
+type PayMethod = OnlineMethod | 'cash';
+
+/** The payer's name and whether they are of the household (else 代付: a volunteer, coordinator or relative). */
+async function payerOf(db: DbOrTx, order: { communityId: string; householdId: string }, userId: string) {
+  const [u] = await db.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  const [m] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.communityId, order.communityId),
+        eq(memberships.householdId, order.householdId),
+        eq(memberships.userId, userId),
+        eq(memberships.role, 'resident'),
+      ),
+    );
+  return { name: maskName(u?.name ?? ''), ofHousehold: !!m };
+}
 
 export type OrderPaymentInput = { communityId: string; orderId: string };
 
@@ -22,7 +46,10 @@ export async function getOrderPayment({ ctx, input }: { ctx: ServiceContext; inp
   const payable = order.status === 'pending_payment' && !!order.holdUntil && order.holdUntil > now;
   const live = await livePayment(ctx.db, input.communityId, order.id);
   const payment: PaymentView | null = live ? toPaymentView(live) : null;
-  const methods = await acceptedMethods(ctx.db, relay.merchantId);
+  const methods: PayMethod[] = await acceptedMethods(ctx.db, relay.merchantId);
+  // 货到付款: offered beside the online methods for a phone-less care household on a cash relay.
+  if (await cashAllowed(ctx.db, relay, order)) methods.push('cash');
+  const payer = live?.payerUserId ? await payerOf(ctx.db, order, live.payerUserId) : null;
   return {
     order: {
       id: order.id,
@@ -41,6 +68,8 @@ export async function getOrderPayment({ ctx, input }: { ctx: ServiceContext; inp
     },
     relay: { id: relay.id, title: relay.title, status: relay.status, deliveryDate: relay.deliveryDate },
     payment,
+    /** Who chose the method / paid, and whether that was someone other than the household (代付). */
+    payer,
     payable,
     methods,
     cashOnDelivery: order.cashOnDelivery,

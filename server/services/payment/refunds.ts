@@ -13,13 +13,14 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Database, DbOrTx, Tx } from '@/db/client';
 import { orderLines, orders, payments, refunds } from '@/db/schema';
-import { getStripe, isStripeTestMode } from '@/server/payments/stripe';
+import { getStripe } from '@/server/payments/stripe';
 import { writeAudit } from '@/server/services/shared/audit';
 import { badRequest, notFound, preconditionFailed } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { householdUserIds, relayTitleOf } from '@/server/services/relay/load';
 import { ordersHref, refundableFen } from '@/server/services/relay/rules';
 import { yuan } from '@/server/services/shared/money';
+import { smsOrderNotice } from '@/server/messaging/order-sms';
 
 export type RefundRow = typeof refunds.$inferSelect;
 
@@ -75,11 +76,14 @@ export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<
       and(
         eq(payments.communityId, communityId),
         eq(payments.orderId, orderId),
-        input.paymentId ? eq(payments.id, input.paymentId) : eq(payments.status, 'succeeded'),
+        input.paymentId ? eq(payments.id, input.paymentId) : ne(payments.status, 'canceled'),
       ),
     )
     .for('update');
-  const payment = paymentRows.find((p) => p.status === 'succeeded');
+  // A cash payment not collected yet (货到付款) is refundable too: the refund lowers what is due.
+  const payment = paymentRows.find(
+    (p) => p.status === 'succeeded' || (p.method === 'cash' && p.status === 'processing'),
+  );
   if (!payment) {
     throw preconditionFailed(
       'ORDER_NOT_PAID',
@@ -165,11 +169,6 @@ export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<
   return { refund, created: true };
 }
 
-/** `pi_demo_…`: a payment the demo seed recorded without Stripe; only ever honoured in test mode. */
-export function isDemoPayment(paymentIntentId: string): boolean {
-  return paymentIntentId.startsWith('pi_demo_') && isStripeTestMode();
-}
-
 function isPermanent(e: unknown): boolean {
   const t = (e as { type?: string } | null)?.type;
   return t === 'StripeInvalidRequestError' || t === 'StripeCardError';
@@ -188,8 +187,9 @@ export async function executeRefund(database: Database, refund: RefundRow): Prom
     .where(and(eq(payments.communityId, refund.communityId), eq(payments.id, refund.paymentId)));
   if (!payment) throw new Error(`refund ${refund.id}: payment missing`);
   const piId = payment.stripePaymentIntentId;
-  if (!piId) {
+  if (payment.method === 'cash') {
     // Cash on delivery: the cash goes back by hand, from whoever collected it; nothing goes to Stripe.
+    // Before collection nothing changes hands (cash_returned_by stays null): less is due at the door.
     return recordStripeRefund(
       database,
       refund.communityId,
@@ -198,13 +198,21 @@ export async function executeRefund(database: Database, refund: RefundRow): Prom
       { cashReturnedBy: payment.collectedBy },
     );
   }
-  if (isDemoPayment(piId)) {
-    // Seeded demo orders were never paid through a Stripe (the mock keeps nothing between runs):
-    // in test mode their refunds are settled here, so the demo's shortfalls and failures work.
-    return recordStripeRefund(database, refund.communityId, refund.id, {
-      id: `re_demo_${refund.id.replace(/-/g, '').slice(0, 24)}`,
-      status: 'succeeded',
-    });
+  if (!piId) {
+    // A card payment whose intent is not made yet (a demo order before linkDemoPayments ran): it
+    // stays pending, and the refunds job sends it once the intent exists.
+    const [row] = await db
+      .update(refunds)
+      .set({ attempts: sql`${refunds.attempts} + 1`, lastError: 'payment has no PaymentIntent yet' })
+      .where(
+        and(
+          eq(refunds.communityId, refund.communityId),
+          eq(refunds.id, refund.id),
+          eq(refunds.status, 'pending'),
+        ),
+      )
+      .returning();
+    return row ?? refund;
   }
   let stripeRefund: Stripe.Refund;
   try {
@@ -263,7 +271,8 @@ export async function recordStripeRefund(
   r: { id: string | null; status: Stripe.Refund['status'] },
   opts: { cashReturnedBy?: string | null } = {},
 ): Promise<RefundRow> {
-  return database.db.transaction(async (tx) => {
+  let sms: Parameters<typeof smsOrderNotice>[1] | null = null;
+  const row = await database.db.transaction(async (tx) => {
     const status =
       r.status === 'succeeded'
         ? 'succeeded'
@@ -322,6 +331,13 @@ export async function recordStripeRefund(
             },
           })),
         );
+        sms = {
+          communityId,
+          householdId: order.householdId,
+          kind: 'order.refunded',
+          about: changed.id,
+          params: { seq: String(order.seq), title: relayTitle.slice(0, 20), amount: yuan(changed.amountFen) },
+        };
       }
       await writeAudit(tx, {
         communityId,
@@ -334,6 +350,8 @@ export async function recordStripeRefund(
     }
     return changed;
   });
+  if (sms) await smsOrderNotice(database.db, sms);
+  return row;
 }
 
 /** Executes refunds this call reserved, a few at a time; returns them settled (or still pending). */

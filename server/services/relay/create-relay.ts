@@ -22,6 +22,8 @@ export type CreateRelayInput = {
   deliveryDate: string;
   /** Open at once instead of waiting for `opensAt` (which then becomes now). */
   openNow?: boolean;
+  /** The merchant takes cash on delivery (货到付款) from households without a smartphone. */
+  cashOnDelivery?: boolean;
 };
 
 /**
@@ -75,6 +77,7 @@ export async function createRelay({ ctx, input }: { ctx: ServiceContext; input: 
         deliveryDate: input.deliveryDate,
         thresholdKind: input.threshold.kind,
         thresholdValue: input.threshold.kind === 'none' ? 0 : input.threshold.value,
+        cashOnDelivery: input.cashOnDelivery ?? false,
       })
       .returning();
     await tx.insert(relayItems).values(

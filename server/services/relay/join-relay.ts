@@ -27,6 +27,10 @@ import {
   type RequestedLine,
 } from './rules';
 import { localDate } from '@/server/services/shared/time';
+import { yuan } from '@/server/services/shared/money';
+import { maskName } from '@/server/services/shared/privacy';
+import { smsOrderNotice } from '@/server/messaging/order-sms';
+import { extendCareHold } from './load';
 
 export type JoinRelayInput = {
   communityId: string;
@@ -161,12 +165,31 @@ export async function joinRelay({
     // PGlite: one process, the doorbell rings in-process (PostgreSQL sent NOTIFY with the commit).
     await publishChainChange(ctx.database, { communityId, relayId, version: row.version });
   }
+  let hold = row.holdUntil ? new Date(row.holdUntil) : null;
+  if (!row.replayed && row.onBehalf && row.status === 'pending_payment') {
+    // 代下单 for a care household: the longer hold, and a text to its registered contact.
+    hold =
+      (await extendCareHold(
+        ctx.db,
+        { communityId, orderId: row.orderId, householdId: input.householdId },
+        now,
+      )) ?? hold;
+  }
+  if (!row.replayed && row.onBehalf) {
+    await smsOrderNotice(ctx.db, {
+      communityId,
+      householdId: input.householdId,
+      kind: 'order.placed_on_behalf',
+      about: row.orderId,
+      params: { seq: String(row.seq), amount: yuan(Number(row.totalFen)), by: maskName(ctx.user.name) },
+    });
+  }
   const order: JoinedOrder = {
     orderId: row.orderId,
     seq: Number(row.seq),
     status: row.status,
     totalFen: Number(row.totalFen),
-    holdUntil: row.holdUntil ? new Date(row.holdUntil) : null,
+    holdUntil: hold,
     onBehalf: row.onBehalf,
     doorDelivery: row.doorDelivery,
   };

@@ -6,6 +6,7 @@ import { queryRows, type DbOrTx } from '@/db/client';
 import {
   careProfiles,
   communities,
+  type CommunitySettings,
   DEFAULT_COMMUNITY_SETTINGS,
   households,
   memberships,
@@ -85,6 +86,44 @@ export async function unpaidHoldMinutes(db: DbOrTx, communityId: string): Promis
     .where(eq(communities.id, communityId));
   const v = c?.settings?.unpaidHoldMinutes;
   return typeof v === 'number' && v > 0 ? v : DEFAULT_COMMUNITY_SETTINGS.unpaidHoldMinutes;
+}
+
+/** The default of `careHoldMinutes`: two hours for an order placed on behalf of a care household. */
+const DEFAULT_CARE_HOLD_MINUTES = 120;
+
+/**
+ * 代下单 for a care household: its unpaid hold runs `careHoldMinutes` (per compound, default 2 h)
+ * from the join instead of the usual 15 minutes, so the volunteer or a relative has time to pay.
+ * Returns the new hold, or null when the household has no care profile (the usual hold stands).
+ */
+export async function extendCareHold(
+  db: DbOrTx,
+  order: { communityId: string; orderId: string; householdId: string },
+  now: Date,
+): Promise<Date | null> {
+  const [row] = await queryRows<{ settings: CommunitySettings | string | null; care: boolean }>(
+    db,
+    sql`select c.settings,
+               exists(select 1 from care_profiles cp
+                       where cp.community_id = c.id and cp.household_id = ${order.householdId}::uuid) as care
+          from communities c where c.id = ${order.communityId}::uuid`,
+  );
+  if (!row?.care) return null;
+  const settings = (typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings) ?? {};
+  const v = (settings as CommunitySettings).careHoldMinutes;
+  const minutes = typeof v === 'number' && v > 0 ? v : DEFAULT_CARE_HOLD_MINUTES;
+  const until = new Date(now.getTime() + minutes * 60_000);
+  await db
+    .update(orders)
+    .set({ holdUntil: until })
+    .where(
+      and(
+        eq(orders.communityId, order.communityId),
+        eq(orders.id, order.orderId),
+        eq(orders.status, 'pending_payment'),
+      ),
+    );
+  return until;
 }
 
 export async function merchantName(db: DbOrTx, merchantId: string): Promise<string> {

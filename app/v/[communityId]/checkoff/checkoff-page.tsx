@@ -57,6 +57,15 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
     mode: 'choose' | 'exception';
   } | null>(null);
   const [notice, setNotice] = useState<{ tone: 'ok' | 'bad' | 'info'; text: string } | null>(null);
+  /** 货到付款: what the volunteer typed as collected, per bag (yuan); the amount due until changed. */
+  const [cashTyped, setCashTyped] = useState<Record<string, string>>({});
+  const cashOf = (b: Bag): string =>
+    cashTyped[b.bagId] ?? (b.cashToCollect != null ? (b.cashToCollect / 100).toFixed(2) : '');
+  const cashFen = (b: Bag): number | null => {
+    if (b.cashToCollect == null) return null;
+    const v = Number(cashOf(b).trim());
+    return Number.isFinite(v) && v >= 0 ? Math.round(v * 100) : null;
+  };
   const cacheKey = `${communityId}:${stairwellId ?? 'mine'}`;
   const [cached, setCached] = useState<{ savedAt: string; data: BagList } | null>(null);
 
@@ -120,6 +129,11 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
     note: string | null = null,
     photoKey: string | null = null,
   ) => {
+    const cash = outcome === 'delivered' ? cashFen(bag) : null;
+    if (outcome === 'delivered' && bag.cashToCollect != null && cash == null) {
+      setNotice({ tone: 'bad', text: t('checkoff.cashInvalid') });
+      return;
+    }
     setSheet(null);
     await outbox.add({
       bagId: bag.bagId,
@@ -130,6 +144,7 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
       photoKey,
       via,
       label: label(bag),
+      cashCollectedFen: cash,
     });
     setNotice({
       tone: outcome === 'delivered' ? 'ok' : 'info',
@@ -325,6 +340,14 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
                         </li>
                       ))}
                     </ul>
+                    {b.cashToCollect != null && canAct && queued?.state !== 'queued' && (
+                      <CashField
+                        id={`cash-${b.bagId}`}
+                        dueFen={b.cashToCollect}
+                        value={cashOf(b)}
+                        onChange={(v) => setCashTyped((c) => ({ ...c, [b.bagId]: v }))}
+                      />
+                    )}
                     {status === 'delivered' && b.deliveredAt && (
                       <p className="muted" style={{ margin: '6px 0 0' }}>
                         {t('checkoff.deliveredAt', {
@@ -383,6 +406,16 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
           status={viewStatus(sheet.bag)}
           released={released(sheet.bag)}
           label={label(sheet.bag)}
+          cash={
+            sheet.bag.cashToCollect != null ? (
+              <CashField
+                id={`sheet-cash-${sheet.bag.bagId}`}
+                dueFen={sheet.bag.cashToCollect}
+                value={cashOf(sheet.bag)}
+                onChange={(v) => setCashTyped((c) => ({ ...c, [sheet.bag.bagId]: v }))}
+              />
+            ) : null
+          }
           onClose={() => setSheet(null)}
           onDelivered={() => void submit(sheet.bag, 'delivered', sheet.via, sheet.code)}
           onException={(kind, note, photoKey) =>
@@ -404,6 +437,7 @@ function BagSheet({
   status,
   released,
   label,
+  cash,
   onClose,
   onDelivered,
   onException,
@@ -415,6 +449,7 @@ function BagSheet({
   status: Bag['status'];
   released: boolean;
   label: string;
+  cash: React.ReactNode;
   onClose: () => void;
   onDelivered: () => void;
   onException: (kind: ExceptionKind, note: string | null, photoKey: string | null) => void;
@@ -452,27 +487,30 @@ function BagSheet({
               {t(`bagStatus.${status}`)}
             </p>
           ) : !asking ? (
-            <div className="dist-actions">
-              <button
-                type="button"
-                className="dist-ok"
-                onClick={onDelivered}
-                data-testid="sheet-delivered"
-                autoFocus
-              >
-                ✓ {t('checkoff.delivered')}
-              </button>
-              {status === 'pending' && (
+            <>
+              {cash}
+              <div className="dist-actions">
                 <button
                   type="button"
-                  className="dist-warn"
-                  onClick={() => setAsking(true)}
-                  data-testid="sheet-exception"
+                  className="dist-ok"
+                  onClick={onDelivered}
+                  data-testid="sheet-delivered"
+                  autoFocus
                 >
-                  {t('checkoff.exception')}
+                  ✓ {t('checkoff.delivered')}
                 </button>
-              )}
-            </div>
+                {status === 'pending' && (
+                  <button
+                    type="button"
+                    className="dist-warn"
+                    onClick={() => setAsking(true)}
+                    data-testid="sheet-exception"
+                  >
+                    {t('checkoff.exception')}
+                  </button>
+                )}
+              </div>
+            </>
           ) : (
             <form
               onSubmit={(e) => {
@@ -525,5 +563,44 @@ function BagSheet({
         </div>
       </div>
     </>
+  );
+}
+
+/** 货到付款: the cash collected at the door, prefilled with what is due; a different amount is recorded as an exception. */
+function CashField({
+  id,
+  dueFen,
+  value,
+  onChange,
+}: {
+  id: string;
+  dueFen: number;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  const t = useTranslations('distribution');
+  const typed = Number(value);
+  const differs = value.trim() !== '' && Number.isFinite(typed) && Math.round(typed * 100) !== dueFen;
+  return (
+    <div className="dist-cash" data-testid="cash-field">
+      <label htmlFor={id}>
+        {t('checkoff.cashDue', { amount: (dueFen / 100).toFixed(2) })}
+        <br />
+        {t('checkoff.cashCollected')}
+      </label>
+      <input
+        id={id}
+        inputMode="decimal"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid="cash-collected"
+        style={{ fontSize: '1.2rem', minHeight: 48, width: '10em' }}
+      />
+      {differs && (
+        <p className="dist-notice" data-tone="bad" role="alert">
+          {t('checkoff.cashMismatch')}
+        </p>
+      )}
+    </div>
   );
 }

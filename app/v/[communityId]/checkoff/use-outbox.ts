@@ -74,6 +74,7 @@ export function useCheckoffOutbox(communityId: string) {
             clientAt: new Date(item.clientAt),
             via: item.via,
             photoKey: item.photoKey ?? null,
+            cashCollectedFen: item.cashCollectedFen ?? null,
           });
           await removeFromOutbox(item.checkoffId);
           changed = true;

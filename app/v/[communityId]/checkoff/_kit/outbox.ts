@@ -15,6 +15,8 @@ export type QueuedCheckoff = {
   outcome: 'delivered' | 'exception';
   exceptionKind: 'nobody_home' | 'damaged' | 'item_missing' | 'wrong_bag' | null;
   note: string | null;
+  /** 货到付款: the cash collected at the door, in fen. */
+  cashCollectedFen?: number | null;
   /** A photo uploaded before queuing (online only). */
   photoKey?: string | null;
   /** The phone's clock when the volunteer checked the bag off (ISO). */
