@@ -109,8 +109,9 @@ export async function extendCareHold(
           from communities c where c.id = ${order.communityId}::uuid`,
   );
   if (!row?.care) return null;
-  const settings = (typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings) ?? {};
-  const v = (settings as CommunitySettings).careHoldMinutes;
+  const settings: Partial<CommunitySettings> =
+    (typeof row.settings === 'string' ? (JSON.parse(row.settings) as CommunitySettings) : row.settings) ?? {};
+  const v = settings.careHoldMinutes;
   const minutes = typeof v === 'number' && v > 0 ? v : DEFAULT_CARE_HOLD_MINUTES;
   const until = new Date(now.getTime() + minutes * 60_000);
   await db
