@@ -23,6 +23,8 @@ export type CommunitySettings = {
    * payer is a volunteer or a relative who may only get to it later (default 120).
    */
   careHoldMinutes?: number;
+  /** Days after which a care household nobody called or visited is flagged (default 3, issue 15). */
+  careContactDays?: number;
 };
 
 export const DEFAULT_COMMUNITY_SETTINGS: CommunitySettings = {

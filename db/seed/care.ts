@@ -5,7 +5,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Tx } from '@/db/client';
-import { needs, notices, taskClaims, volunteerApplications, volunteerTasks } from '@/db/schema';
+import {
+  needs,
+  notices,
+  taskClaims,
+  volunteerApplications,
+  volunteerRoles,
+  volunteerTasks,
+} from '@/db/schema';
 import type { DemoRefs } from './extras';
 import { demoId } from './random';
 
@@ -214,6 +221,19 @@ export async function seedCareDemo(database: Database, demo: DemoRefs): Promise<
           });
       }
     }
+    // The volunteers who hold the seeded slots were accepted into those roles (a gate slot needs the gate role).
+    await tx
+      .insert(volunteerRoles)
+      .values(
+        volunteers.flatMap((v) =>
+          (['gate', 'testing', 'disinfection'] as const).map((role) => ({
+            communityId: c,
+            userId: v.user_id,
+            role,
+          })),
+        ),
+      )
+      .onConflictDoNothing();
     await tx.insert(volunteerTasks).values(tasks);
     await tx.insert(taskClaims).values(claims);
   });

@@ -14,7 +14,12 @@
  */
 import type { AliyunSmsSender } from './aliyun-sms';
 
-export const SMS_NOTICE_KINDS = ['order.placed_on_behalf', 'order.delivered', 'order.refunded'] as const;
+export const SMS_NOTICE_KINDS = [
+  'order.placed_on_behalf',
+  'order.delivered',
+  'order.refunded',
+  'notice.posted',
+] as const;
 export type SmsNoticeKind = (typeof SMS_NOTICE_KINDS)[number];
 
 export type NoticeOutcome = 'sent' | 'duplicate' | 'throttled' | 'no_template' | 'failed';
@@ -73,5 +78,6 @@ export function noticeTemplatesFromEnv(
     out['order.placed_on_behalf'] = env.ALIYUN_SMS_TEMPLATE_ORDER_PLACED;
   if (env.ALIYUN_SMS_TEMPLATE_DELIVERED) out['order.delivered'] = env.ALIYUN_SMS_TEMPLATE_DELIVERED;
   if (env.ALIYUN_SMS_TEMPLATE_REFUNDED) out['order.refunded'] = env.ALIYUN_SMS_TEMPLATE_REFUNDED;
+  if (env.ALIYUN_SMS_TEMPLATE_NOTICE) out['notice.posted'] = env.ALIYUN_SMS_TEMPLATE_NOTICE;
   return out;
 }

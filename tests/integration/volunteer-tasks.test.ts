@@ -20,7 +20,16 @@ const clock = new Date('2026-04-10T06:00:00+08:00');
 beforeAll(async () => {
   database = await createTestDatabase();
   w = await makeCareWorld(database, () => clock);
+  await grantRoles(w.volunteer2, ['gate', 'disinfection']);
+  await grantRoles(w.floater, ['gate', 'testing']);
 });
+
+/** As a coordinator's acceptance would: the roles a volunteer may take slots of. */
+async function grantRoles(user: SessionUser, roles: VolunteerRole[]) {
+  await database.db
+    .insert(volunteerRoles)
+    .values(roles.map((role) => ({ communityId: w.c.id, userId: user.id, role })));
+}
 afterAll(async () => {
   await database.close();
 });
@@ -82,9 +91,28 @@ describe('signing up', () => {
       'VOLUNTEER_APPLICATION_DECIDED',
     );
     await rejectsWith(w.as(r).volunteers.offer({ communityId: w.c.id }), 'CONFLICT', 'ALREADY_VOLUNTEER');
-    // The new volunteer can now see the day's shifts.
-    const day = await w.as(r).volunteers.tasks({ communityId: w.c.id, date: '2026-04-10' });
-    expect(day.date).toBe('2026-04-10');
+    // The new volunteer can now see the day's shifts, and take a gate slot but not a testing one.
+    const later = (t: ReturnType<typeof shift>) => ({
+      ...t,
+      startsAt: new Date('2026-04-12T06:00:00+08:00'),
+      endsAt: new Date('2026-04-12T10:00:00+08:00'),
+    });
+    const gate = await w.as(w.people.admin).volunteers.createTask(later(shift('南门早班', 6, 2)));
+    const testing = await w.as(w.people.admin).volunteers.createTask(later(shift('核酸点', 6, 2, 'testing')));
+    expect((await w.as(r).volunteers.tasks({ communityId: w.c.id, date: '2026-04-10' })).date).toBe(
+      '2026-04-10',
+    );
+    const day = await w.as(r).volunteers.tasks({ communityId: w.c.id, date: '2026-04-12' });
+    expect(day.myRoles.sort()).toEqual(['gate', 'stairwell']);
+    expect(day.tasks.find((t) => t.id === gate.id)!.canClaim).toBe(true);
+    expect(day.tasks.find((t) => t.id === testing.id)!.canClaim).toBe(false);
+    await w.as(r).volunteers.claimSlot({ communityId: w.c.id, taskId: gate.id });
+    await rejectsWith(
+      w.as(r).volunteers.claimSlot({ communityId: w.c.id, taskId: testing.id }),
+      'FORBIDDEN',
+      'TASK_ROLE_REQUIRED',
+    );
+    await w.as(r).volunteers.releaseSlot({ communityId: w.c.id, taskId: gate.id });
   });
 
   it('declines an offer without making a volunteer', async () => {
@@ -118,6 +146,7 @@ describe('shifts and slots', () => {
     for (let i = 0; i < 8; i++) {
       const v = await makeUser(database.db, { name: `门岗${i}` });
       await addMember(database.db, w.c.id, v, 'volunteer');
+      await grantRoles(v, ['gate']);
       volunteers.push(v);
     }
     const results = await Promise.allSettled(
@@ -195,6 +224,35 @@ describe('shifts and slots', () => {
       .as(w.volunteer2)
       .volunteers.checkShift({ communityId: w.c.id, taskId: t.id, action: 'out' });
     expect(out.checkedOutAt).toEqual(clock);
+  });
+
+  it('keeps a gate slot for volunteers accepted into the gate role', async () => {
+    const t = await w.as(w.people.admin).volunteers.createTask(shift('西门', 16, 2));
+    const newcomer = await makeUser(database.db, { name: '新志愿者' });
+    await addMember(database.db, w.c.id, newcomer, 'volunteer');
+    await rejectsWith(
+      w.as(newcomer).volunteers.claimSlot({ communityId: w.c.id, taskId: t.id }),
+      'FORBIDDEN',
+      'TASK_ROLE_REQUIRED',
+    );
+    // Stairwell shifts are open to anyone seated on a stairwell (the leader of stairwell 0 here).
+    const sw = await w.as(w.people.admin).volunteers.createTask(shift('楼道消杀', 16, 1, 'stairwell'));
+    await w.as(w.people.volunteer).volunteers.claimSlot({ communityId: w.c.id, taskId: sw.id });
+    await grantRoles(newcomer, ['gate']);
+    const ok = await w.as(newcomer).volunteers.claimSlot({ communityId: w.c.id, taskId: t.id });
+    expect(ok.filled).toBe(1);
+    // Coordinators may always step in.
+    await w.as(w.people.admin).volunteers.claimSlot({ communityId: w.c.id, taskId: t.id });
+    const [row] = await database.db.select().from(volunteerTasks).where(eq(volunteerTasks.id, t.id));
+    expect(row!.filled).toBe(2);
+  });
+
+  it('counts slots per day over the week', async () => {
+    const day = await w.as(w.people.admin).volunteers.tasks({ communityId: w.c.id, date: '2026-04-10' });
+    const today = day.week.find((d) => d.day === '2026-04-10')!;
+    expect(today.tasks).toBe(day.tasks.length);
+    expect(today.slots).toBe(day.tasks.reduce((n, t) => n + t.slots, 0));
+    expect(today.filled).toBe(day.tasks.reduce((n, t) => n + t.filled, 0));
   });
 
   it('refuses a shift that ends before it starts', async () => {

@@ -2,6 +2,14 @@
  * Needs and errands (需求登记、代送上门): recorded by residents or volunteers, claimed by one
  * volunteer at a time, bought, delivered and settled (online or cash). Each verb owns its input.
  */
+import {
+  getCarePhoto,
+  GetCarePhotoInput,
+  uploadCarePhoto,
+  UploadCarePhotoInput,
+} from '@/server/services/care/care-photo';
+import { listCheckins, ListCheckinsInput } from '@/server/services/care/list-checkins';
+import { recordCareContact, RecordCareContactInput } from '@/server/services/care/record-care-contact';
 import { claimNeed, ClaimNeedInput } from '@/server/services/needs/claim-need';
 import { listHouseholdNeeds, ListHouseholdNeedsInput } from '@/server/services/needs/list-household-needs';
 import { listNeeds, ListNeedsInput } from '@/server/services/needs/list-needs';
@@ -37,4 +45,18 @@ export const needsRouter = router({
   payOnline: residentProcedure
     .input(PayNeedOnlineInput)
     .mutation(({ ctx, input }) => payNeedOnline({ ctx, input })),
+  /** 询问需求: care households of my stairwells with "last contacted", overdue first. */
+  checkins: volunteerProcedure
+    .input(ListCheckinsInput)
+    .query(({ ctx, input }) => listCheckins({ ctx, input })),
+  contact: volunteerProcedure
+    .input(RecordCareContactInput)
+    .mutation(({ ctx, input }) => recordCareContact({ ctx, input })),
+  /** Photos of needs, deliveries and notices (stored under care/<community>/). */
+  uploadPhoto: communityProcedure()
+    .input(UploadCarePhotoInput)
+    .mutation(({ ctx, input }) => uploadCarePhoto({ ctx, input })),
+  photo: communityProcedure()
+    .input(GetCarePhotoInput)
+    .query(({ ctx, input }) => getCarePhoto({ ctx, input })),
 });

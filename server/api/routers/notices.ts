@@ -3,6 +3,7 @@
  * verb owns its input schema and checks scope itself (a leader's stairwells, a resident's household).
  */
 import { confirmNotice, ConfirmNoticeInput } from '@/server/services/notices/confirm-notice';
+import { getNoticeReach, GetNoticeReachInput } from '@/server/services/notices/get-notice-reach';
 import { getNoticeStairwell, GetNoticeStairwellInput } from '@/server/services/notices/get-notice-stairwell';
 import { listMyNotices, ListMyNoticesInput } from '@/server/services/notices/list-my-notices';
 import { listNotices, ListNoticesInput } from '@/server/services/notices/list-notices';
@@ -14,6 +15,9 @@ import { residentProcedure, router, volunteerProcedure } from '../trpc';
 export const noticesRouter = router({
   post: volunteerProcedure.input(PostNoticeInput).mutation(({ ctx, input }) => postNotice({ ctx, input })),
   list: volunteerProcedure.input(ListNoticesInput).query(({ ctx, input }) => listNotices({ ctx, input })),
+  reach: volunteerProcedure
+    .input(GetNoticeReachInput)
+    .query(({ ctx, input }) => getNoticeReach({ ctx, input })),
   stairwell: volunteerProcedure
     .input(GetNoticeStairwellInput)
     .query(({ ctx, input }) => getNoticeStairwell({ ctx, input })),

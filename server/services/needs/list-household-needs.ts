@@ -25,6 +25,8 @@ export async function listHouseholdNeeds({
       kind: needs.kind,
       urgency: needs.urgency,
       note: needs.note,
+      photoKey: needs.photoKey,
+      deliveryPhotoKey: needs.deliveryPhotoKey,
       status: needs.status,
       advancedFen: needs.advancedFen,
       settlement: needs.settlement,

@@ -11,6 +11,9 @@ export type ListNeedsInput = z.infer<typeof ListNeedsInput>;
 
 export type NeedView = {
   id: string;
+  householdId: string;
+  photoKey: string | null;
+  deliveryPhotoKey: string | null;
   kind: NeedKind;
   urgency: 'normal' | 'urgent';
   note: string;
@@ -41,6 +44,9 @@ export async function listNeeds({ ctx, input: raw }: { ctx: ServiceContext; inpu
   const rows = await actor.ctx.db
     .select({
       id: needs.id,
+      householdId: needs.householdId,
+      photoKey: needs.photoKey,
+      deliveryPhotoKey: needs.deliveryPhotoKey,
       kind: needs.kind,
       urgency: needs.urgency,
       note: needs.note,
@@ -87,6 +93,9 @@ export async function listNeeds({ ctx, input: raw }: { ctx: ServiceContext; inpu
       const myStairwell = actor.assigned.includes(r.stairwellId);
       return {
         id: r.id,
+        householdId: r.householdId,
+        photoKey: r.photoKey,
+        deliveryPhotoKey: r.deliveryPhotoKey,
         kind: r.kind,
         urgency: r.urgency,
         note: r.note,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CarePhotoKey, requireCarePhoto } from '@/server/services/care/care-photo';
 import { CommunityId, Id } from '@/server/services/notices/fields';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
@@ -11,6 +12,8 @@ export const MarkNeedDeliveredInput = z.object({
   needId: Id,
   /** What the volunteer paid out of pocket, in fen; 0 when nothing is owed. */
   advancedFen: z.number().int().min(0).max(MAX_ADVANCED_FEN),
+  /** A photo at the door (and of the receipt), uploaded first with needs.uploadPhoto. */
+  photoKey: CarePhotoKey.nullish(),
 });
 export type MarkNeedDeliveredInput = z.infer<typeof MarkNeedDeliveredInput>;
 
@@ -27,6 +30,7 @@ export async function markNeedDelivered({
 }) {
   const input = MarkNeedDeliveredInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
+  await requireCarePhoto(input.communityId, input.photoKey);
   return actor.ctx.db.transaction(async (tx) => {
     const { need, claim } = await lockOwnClaim(tx, actor, input.communityId, input.needId);
     const now = ctx.now();
@@ -37,7 +41,7 @@ export async function markNeedDelivered({
       actorUserId: actor.userId,
       action: 'delivered',
       now,
-      set: { deliveredAt: now, advancedFen: input.advancedFen },
+      set: { deliveredAt: now, advancedFen: input.advancedFen, deliveryPhotoKey: input.photoKey ?? null },
       payload: { advancedFen: input.advancedFen },
     });
     if (input.advancedFen === 0)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { careContacts, needs } from '@/db/schema';
+import { CarePhotoKey, requireCarePhoto } from '@/server/services/care/care-photo';
 import { CommunityId, Id, PlainText } from '@/server/services/notices/fields';
 import { ANY_ROLE, requireActor } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
@@ -13,6 +14,8 @@ export const RecordNeedInput = z.object({
   kind: z.enum(NEED_KINDS),
   urgency: z.enum(NEED_URGENCIES).default('normal'),
   note: PlainText(0, 500).default(''),
+  /** A photo of what is needed (the medicine box), uploaded first with needs.uploadPhoto. */
+  photoKey: CarePhotoKey.nullish(),
 });
 export type RecordNeedInput = z.input<typeof RecordNeedInput>;
 
@@ -24,6 +27,7 @@ export async function recordNeed({ ctx, input: raw }: { ctx: ServiceContext; inp
   const input = RecordNeedInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, ANY_ROLE);
   const place = await householdForNeed(actor, input.communityId, input.householdId);
+  await requireCarePhoto(input.communityId, input.photoKey);
   const forCare =
     !actor.householdIds.includes(input.householdId) &&
     (await isCareHousehold(actor.ctx.db, input.communityId, input.householdId));
@@ -37,6 +41,7 @@ export async function recordNeed({ ctx, input: raw }: { ctx: ServiceContext; inp
         kind: input.kind,
         urgency: input.urgency,
         note: input.note,
+        photoKey: input.photoKey ?? null,
         recordedBy: actor.userId,
         createdAt: ctx.now(),
         updatedAt: ctx.now(),

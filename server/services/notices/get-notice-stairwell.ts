@@ -71,7 +71,13 @@ export async function getNoticeStairwell({
   }));
   if (households.length === 0) throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
   return {
-    notice: { id: notice.id, title: notice.title, body: notice.body, needsConfirm: notice.needsConfirm },
+    notice: {
+      id: notice.id,
+      title: notice.title,
+      body: notice.body,
+      needsConfirm: notice.needsConfirm,
+      photoKey: notice.photoKey,
+    },
     households,
     left: households.filter((h) => h.outstanding).length,
   };

@@ -13,6 +13,7 @@ export type MyNotice = {
   title: string;
   body: string;
   needsConfirm: boolean;
+  photoKey: string | null;
   createdAt: Date;
   readAt: Date | null;
   confirmedAt: Date | null;
@@ -35,6 +36,7 @@ export async function listMyNotices({
       title: notices.title,
       body: notices.body,
       needsConfirm: notices.needsConfirm,
+      photoKey: notices.photoKey,
       createdAt: notices.createdAt,
       readAt: noticeReceipts.readAt,
       confirmedAt: noticeReceipts.confirmedAt,

@@ -1,7 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '@/db/client';
+import { queryRows, type DbOrTx } from '@/db/client';
 import { buildings, notices, stairwells } from '@/db/schema';
+import { smsNotice } from '@/server/messaging/notice-sms';
+import { CarePhotoKey, requireCarePhoto } from '@/server/services/care/care-photo';
 import { requireActor, STAFF_ROLES, type Actor } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
@@ -13,6 +15,7 @@ export const PostNoticeInput = z.object({
   title: PlainText(1, 80),
   body: PlainText(1, 2000),
   needsConfirm: z.boolean().default(false),
+  photoKey: CarePhotoKey.nullish(),
   target: z.enum(['compound', 'buildings', 'stairwells']),
   targetIds: z.array(Id).max(500).default([]),
 });
@@ -74,7 +77,8 @@ export async function postNotice({ ctx, input: raw }: { ctx: ServiceContext; inp
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
   const targetIds = await checkTarget(actor, input);
   const c = input.communityId;
-  return actor.ctx.db.transaction(async (tx) => {
+  await requireCarePhoto(c, input.photoKey);
+  const posted = await actor.ctx.db.transaction(async (tx) => {
     const [notice] = await tx
       .insert(notices)
       .values({
@@ -83,17 +87,13 @@ export async function postNotice({ ctx, input: raw }: { ctx: ServiceContext; inp
         title: input.title,
         body: input.body,
         needsConfirm: input.needsConfirm,
+        photoKey: input.photoKey ?? null,
         target: input.target,
         targetIds,
         createdAt: ctx.now(),
       })
       .returning();
-    const filter =
-      input.target === 'compound'
-        ? sql``
-        : input.target === 'buildings'
-          ? sql`and s.building_id in ${targetIds}`
-          : sql`and h.stairwell_id in ${targetIds}`;
+    const where = filter(input.target, targetIds);
     const [count] = await queryRows<{ n: number }>(
       tx,
       sql`with reach as (
@@ -101,7 +101,7 @@ export async function postNotice({ ctx, input: raw }: { ctx: ServiceContext; inp
             select h.community_id, ${notice!.id}::uuid, h.id, h.stairwell_id
             from households h
             join stairwells s on s.community_id = h.community_id and s.id = h.stairwell_id
-            where h.community_id = ${c}::uuid ${filter}
+            where h.community_id = ${c}::uuid ${where}
             returning 1)
           update notices set household_count = (select count(*) from reach)
           where community_id = ${c}::uuid and id = ${notice!.id}::uuid
@@ -118,4 +118,55 @@ export async function postNotice({ ctx, input: raw }: { ctx: ServiceContext; inp
     });
     return { id: notice!.id, householdCount };
   });
+  const sms = await smsToPhonelessCare(
+    actor.ctx.db,
+    c,
+    posted.id,
+    input.title,
+    filter(input.target, targetIds),
+  );
+  return { ...posted, smsSent: sms };
+}
+
+/** The households a target reaches, as a WHERE fragment over `households h join stairwells s`. */
+function filter(target: 'compound' | 'buildings' | 'stairwells', targetIds: string[]) {
+  return target === 'compound'
+    ? sql``
+    : target === 'buildings'
+      ? sql`and s.building_id in ${targetIds}`
+      : sql`and h.stairwell_id in ${targetIds}`;
+}
+
+/**
+ * The notice by SMS to the phones registered on reached households that have no smartphone (care
+ * category `no_smartphone`). One query, after the commit: a slow gateway never holds the notice's
+ * transaction. Returns how many messages went out.
+ */
+async function smsToPhonelessCare(
+  db: DbOrTx,
+  c: string,
+  noticeId: string,
+  title: string,
+  where: ReturnType<typeof sql>,
+) {
+  const rows = await queryRows<{ phone: string; compound: string }>(
+    db,
+    sql`select distinct u.phone, cm.name as compound
+        from households h
+        join stairwells s on s.community_id = h.community_id and s.id = h.stairwell_id
+        join care_profiles cp on cp.community_id = h.community_id and cp.household_id = h.id
+          and 'no_smartphone' = any(cp.categories)
+        join memberships m on m.community_id = h.community_id and m.household_id = h.id
+          and m.role = 'resident'
+        join users u on u.id = m.user_id and u.phone is not null
+        join communities cm on cm.id = h.community_id
+        where h.community_id = ${c}::uuid ${where}`,
+  );
+  if (rows.length === 0) return 0;
+  const outcomes = await smsNotice(
+    rows.map((r) => r.phone),
+    noticeId,
+    { title, compound: rows[0]!.compound },
+  );
+  return outcomes.filter((o) => o === 'sent').length;
 }

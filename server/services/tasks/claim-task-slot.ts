@@ -1,11 +1,18 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { taskClaims, volunteerTasks } from '@/db/schema';
+import { taskClaims, volunteerRoles, volunteerTasks } from '@/db/schema';
 import { CommunityId, Id } from '@/server/services/notices/fields';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
-import { conflict, notFound, PG_UNIQUE_VIOLATION, pgErrorCode } from '@/server/services/shared/errors';
+import type { Actor } from '@/server/services/roster/actor';
+import {
+  conflict,
+  forbidden,
+  notFound,
+  PG_UNIQUE_VIOLATION,
+  pgErrorCode,
+} from '@/server/services/shared/errors';
 
 export const ClaimTaskSlotInput = z.object({ communityId: CommunityId, taskId: Id });
 export type ClaimTaskSlotInput = z.infer<typeof ClaimTaskSlotInput>;
@@ -13,7 +20,36 @@ export type ClaimTaskSlotInput = z.infer<typeof ClaimTaskSlotInput>;
 export const taskNotFound = () => notFound('TASK_NOT_FOUND', '找不到该任务 / Task not found.');
 
 /**
- * A volunteer takes a slot. The slot is taken with one conditional UPDATE (filled + 1 WHERE
+ * Who may take a slot of a role: a coordinator any; a volunteer only a role they were accepted
+ * into (volunteer_roles) — a gate slot needs the gate role — or, for stairwell work, a volunteer
+ * seated on a stairwell.
+ */
+async function requireTaskRole(actor: Actor, communityId: string, taskId: string) {
+  const [task] = await actor.ctx.db
+    .select({ role: volunteerTasks.role })
+    .from(volunteerTasks)
+    .where(and(eq(volunteerTasks.communityId, communityId), eq(volunteerTasks.id, taskId)));
+  if (!task) throw taskNotFound();
+  if (actor.coordinator) return;
+  if (task.role === 'stairwell' && actor.assigned.length > 0) return;
+  const held = await actor.ctx.db.$count(
+    volunteerRoles,
+    and(
+      eq(volunteerRoles.communityId, communityId),
+      eq(volunteerRoles.userId, actor.userId),
+      eq(volunteerRoles.role, task.role),
+    ),
+  );
+  if (held === 0)
+    throw forbidden(
+      'TASK_ROLE_REQUIRED',
+      '这个班次需要相应岗位的志愿者，请联系协调员 / This shift is for volunteers of its role; ask a coordinator.',
+      { details: { role: task.role } },
+    );
+}
+
+/**
+ * A volunteer takes a slot of a role they hold. The slot is taken with one conditional UPDATE (filled + 1 WHERE
  * filled < slots), so concurrent claims never over-fill a shift (a CHECK holds it too); the same
  * person twice is refused by a partial unique index.
  */
@@ -21,6 +57,7 @@ export async function claimTaskSlot({ ctx, input: raw }: { ctx: ServiceContext; 
   const input = ClaimTaskSlotInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
   const c = input.communityId;
+  await requireTaskRole(actor, c, input.taskId);
   try {
     return await actor.ctx.db.transaction(async (tx) => {
       const [task] = await tx

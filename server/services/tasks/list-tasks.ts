@@ -1,9 +1,11 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { taskClaims, volunteerTasks } from '@/db/schema';
+import type { DbOrTx } from '@/db/client';
+import { taskClaims, volunteerRoles, volunteerTasks } from '@/db/schema';
 import { CommunityId } from '@/server/services/notices/fields';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { localDate } from '@/server/services/shared/time';
 import { shanghaiDayRange, shanghaiToday, VOLUNTEER_ROLES, type VolunteerRole } from './rules';
 
 export const ListTasksInput = z.object({
@@ -45,6 +47,14 @@ export async function listTasks({ ctx, input: raw }: { ctx: ServiceContext; inpu
       ),
     );
   const byTask = new Map(mine.map((m) => [m.taskId, m]));
+  const held = (
+    await actor.ctx.db
+      .select({ role: volunteerRoles.role })
+      .from(volunteerRoles)
+      .where(and(eq(volunteerRoles.communityId, c), eq(volunteerRoles.userId, actor.userId)))
+  ).map((r) => r.role);
+  const canClaim = (role: VolunteerRole) =>
+    actor.coordinator || held.includes(role) || (role === 'stairwell' && actor.assigned.length > 0);
   const views = tasks.map((t) => {
     const claim = byTask.get(t.id);
     return {
@@ -57,6 +67,8 @@ export async function listTasks({ ctx, input: raw }: { ctx: ServiceContext; inpu
       slots: t.slots,
       filled: t.filled,
       open: t.slots - t.filled,
+      /** The caller holds the role this shift is for (a gate slot needs the gate role). */
+      canClaim: canClaim(t.role),
       myClaim: claim
         ? { id: claim.id, checkedInAt: claim.checkedInAt, checkedOutAt: claim.checkedOutAt }
         : null,
@@ -74,5 +86,31 @@ export async function listTasks({ ctx, input: raw }: { ctx: ServiceContext; inpu
       filled: of.reduce((s, t) => s + t.filled, 0),
     };
   }).filter((r) => r.tasks > 0);
-  return { date, tasks: views, counts };
+  return { date, tasks: views, counts, week: await weekCounts(actor.ctx.db, c, date), myRoles: held };
+}
+
+/** Slots and filled per day for the week from `date` (the coordinator's "counts per day"). */
+async function weekCounts(db: DbOrTx, c: string, date: string) {
+  const { start } = shanghaiDayRange(date);
+  const end = new Date(start.getTime() + 7 * 24 * 3_600_000);
+  const rows = await db
+    .select({ startsAt: volunteerTasks.startsAt, slots: volunteerTasks.slots, filled: volunteerTasks.filled })
+    .from(volunteerTasks)
+    .where(
+      and(
+        eq(volunteerTasks.communityId, c),
+        gte(volunteerTasks.startsAt, start),
+        lt(volunteerTasks.startsAt, end),
+      ),
+    );
+  const days = new Map<string, { day: string; tasks: number; slots: number; filled: number }>();
+  for (const r of rows) {
+    const day = localDate(r.startsAt);
+    const d = days.get(day) ?? { day, tasks: 0, slots: 0, filled: 0 };
+    d.tasks += 1;
+    d.slots += r.slots;
+    d.filled += r.filled;
+    days.set(day, d);
+  }
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
