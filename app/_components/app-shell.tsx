@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import type { Me } from '@/server/services/platform/get-me';
 import { BottomNav } from './bottom-nav';
+import { DeviceUser } from './device-user';
 import { LocaleSwitch } from './locale-switch';
 import { NotificationBell } from './notification-bell';
 import type { NavRole } from './nav-items';
@@ -35,6 +36,7 @@ export async function AppShell({
   const several = destinationsOf(me).length > 1;
   return (
     <div className={`shell${role ? ' shell-with-nav' : ''}`} data-area={role ?? 'none'}>
+      <DeviceUser userId={me.user.id} />
       <a className="shell-skip" href="#main">
         {t('header.skip')}
       </a>

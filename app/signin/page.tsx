@@ -5,6 +5,7 @@ import { devOutboxEnabled } from '@/server/auth/dev-outbox';
 import { loadAuthConfig } from '@/server/services/auth/config';
 import { safeCallbackPath } from '@/server/auth/sign-in-codec';
 import { getSessionUser } from '@/server/auth/session';
+import { DeviceUser } from '@/app/_components/device-user';
 import { LocaleSwitch } from './locale-switch';
 import { SignInForm } from './sign-in-form';
 import './signin.css';
@@ -34,6 +35,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   }
   return (
     <main>
+      {/* Nobody is signed in here: the service worker drops every person's offline copies. */}
+      <DeviceUser userId={null} />
       <header className="signin-header">
         <h1>{t('title')}</h1>
         <LocaleSwitch />

@@ -97,6 +97,9 @@ export function contentDisposition(kind: 'inline' | 'attachment', fileName: stri
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
+/** Types a browser may show inline: the images uploads are sniffed as. */
+const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
 export type OutgoingFile = {
   mimeType: string;
   size: number;
@@ -123,7 +126,13 @@ export function fileResponse(
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Referrer-Policy': 'no-referrer',
   });
-  if (file.fileName) headers.set('Content-Disposition', contentDisposition(opts.disposition, file.fileName));
+  // Only the image types uploads are sniffed as may open in the browser; anything else (a PDF, or
+  // whatever a future upload type allows) is a download, never rendered on our origin.
+  const disposition = INLINE_TYPES.has(file.mimeType) ? opts.disposition : 'attachment';
+  headers.set(
+    'Content-Disposition',
+    file.fileName ? contentDisposition(disposition, file.fileName) : disposition,
+  );
   if (req.headers.get('if-none-match') === etag) {
     void file.body.cancel();
     return new Response(null, { status: 304, headers });

@@ -9,6 +9,15 @@ import { onShutdown } from './lifecycle';
 import { log } from './log';
 
 export function boot(): void {
+  // Printed bag labels and gate codes are signed with BAG_CODE_SECRET; a production server never
+  // signs them with a constant, so it does not start without one (npm start creates it).
+  if (process.env.NODE_ENV === 'production' && !process.env.BAG_CODE_SECRET) {
+    log().fatal(
+      { event: 'config' },
+      '[linli] refusing to start: BAG_CODE_SECRET is not set (a long random secret; `npm start` keeps one in .data/)',
+    );
+    process.exit(78);
+  }
   if (process.env.LINLI_JOBS !== '0') startJobLoop();
   onShutdown('database', 90, async () => {
     // Only a database this process opened (getDatabase caches it on globalThis).

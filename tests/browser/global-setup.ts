@@ -32,20 +32,13 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`server at ${url} not healthy after ${timeoutMs} ms`);
 }
 
-export default async function setup(project: TestProject) {
-  if (!existsSync('/usr/bin/chromium'))
-    throw new Error('Debian chromium is missing: apt-get install -y chromium');
-  if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'))) {
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new Error('next build failed');
-  }
-  const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR ?? path.join(root, 'artifacts'));
-  mkdirSync(path.join(artifactsDir, 'screenshots'), { recursive: true });
+/**
+ * A Linli server as `npm start` runs it, on `port` (its Stripe mock on port+11) with a throw-away
+ * demo database. The journeys share one (setup below); a journey that must not share state with
+ * the others starts its own (tests/browser/shared-phone.test.ts).
+ */
+export async function startServer(port: number): Promise<{ baseURL: string; stop: () => void }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-browser-'));
-  const port = Number(process.env.BROWSER_PORT ?? 3100);
   const baseURL = `http://localhost:${port}`;
   const env = { ...process.env };
   delete env.DATABASE_URL;
@@ -74,15 +67,36 @@ export default async function setup(project: TestProject) {
     },
   );
   await waitForHealth(baseURL, child, 240_000);
+  return {
+    baseURL,
+    stop: () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error('Debian chromium is missing: apt-get install -y chromium');
+  if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'))) {
+    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) throw new Error('next build failed');
+  }
+  const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR ?? path.join(root, 'artifacts'));
+  mkdirSync(path.join(artifactsDir, 'screenshots'), { recursive: true });
+  const port = Number(process.env.BROWSER_PORT ?? 3100);
+  const server = await startServer(port);
+  const baseURL = server.baseURL;
   console.log(`[browser] Linli at ${baseURL}; screenshots in ${path.join(artifactsDir, 'screenshots')}`);
   project.provide('baseURL', baseURL);
   project.provide('artifactsDir', artifactsDir);
-  return () => {
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  return server.stop;
 }

@@ -19,7 +19,7 @@ export const baseURL = () => inject('baseURL');
 
 /** A phone-sized browser (its own profile, so its own cookies): one per person in a journey. */
 export async function openPhone(
-  opts: { locale?: string } = {},
+  opts: { locale?: string; baseURL?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -30,7 +30,7 @@ export async function openPhone(
     isMobile: true,
     hasTouch: true,
     locale: opts.locale ?? 'zh-CN',
-    baseURL: baseURL(),
+    baseURL: opts.baseURL ?? baseURL(),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

@@ -119,8 +119,9 @@ describe('document access matrix', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    // Not an image: always a download, never rendered on Linli's origin (issue 11 item 12).
     expect(res.headers.get('content-disposition')).toBe(
-      `inline; filename="food_permit.pdf"; filename*=UTF-8''food_permit.pdf`,
+      `attachment; filename="food_permit.pdf"; filename*=UTF-8''food_permit.pdf`,
     );
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(SAMPLES.pdf);
   });
@@ -166,6 +167,22 @@ describe('document access matrix', () => {
     expect(d.headers.get('content-disposition')).toBe(
       `attachment; filename="____ __.png"; filename*=UTF-8''${encodeURIComponent('卫生许可 证明.png')}`,
     );
+  });
+
+  it('shows an image inline, but a PDF only as an attachment, with nosniff', async () => {
+    const res = await upload(
+      app.owner,
+      uploadRequest(
+        { merchantId: app.merchantId, kind: 'other' },
+        { bytes: SAMPLES.png, name: 'permit.png' },
+      ),
+    );
+    const { document } = (await res.json()) as { document: { id: string } };
+    const image = await download(app.owner, document.id);
+    expect(image.headers.get('content-disposition')).toMatch(/^inline; filename="permit.png"/);
+    const pdf = await download(app.owner, docId);
+    expect(pdf.headers.get('content-disposition')).toMatch(/^attachment; /);
+    expect(pdf.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('answers 304 when the browser already has it', async () => {

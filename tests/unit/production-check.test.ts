@@ -50,3 +50,36 @@ describe('production refuses to start half-configured', () => {
     expect(start(complete).status).toBe(0);
   }, 60_000);
 });
+
+describe('the bag-code secret (issue 11 item 12)', () => {
+  it('is never a constant: production without BAG_CODE_SECRET refuses, even as a demo or in CI', async () => {
+    const { codeSecret } = await import('@/server/services/shared/bag-code');
+    expect(() => codeSecret({ NODE_ENV: 'production' })).toThrow(/BAG_CODE_SECRET/);
+    expect(() =>
+      codeSecret({ NODE_ENV: 'production', CI: 'true', LINLI_DEMO: '1', AUTH_SECRET: 'x' }),
+    ).toThrow(/BAG_CODE_SECRET/);
+    expect(codeSecret({ NODE_ENV: 'production', BAG_CODE_SECRET: 'b'.repeat(32) })).toBe('b'.repeat(32));
+    // Development derives it from the sign-in secret: two machines with their own secrets differ.
+    const one = codeSecret({ NODE_ENV: 'development', AUTH_SECRET: 'one' });
+    expect(one).not.toBe(codeSecret({ NODE_ENV: 'development', AUTH_SECRET: 'two' }));
+    expect(one).not.toMatch(/linli/);
+  });
+
+  it('a production server without it does not start', async () => {
+    const { boot } = await import('@/server/ops/boot');
+    const { vi } = await import('vitest');
+    vi.stubEnv('NODE_ENV', 'production');
+    vi.stubEnv('BAG_CODE_SECRET', '');
+    vi.stubEnv('LINLI_JOBS', '0');
+    const exit = vi.spyOn(process, 'exit').mockImplementation(() => {
+      throw new Error('exit');
+    });
+    try {
+      expect(() => boot()).toThrow('exit');
+      expect(exit).toHaveBeenCalledWith(78);
+    } finally {
+      exit.mockRestore();
+      vi.unstubAllEnvs();
+    }
+  });
+});

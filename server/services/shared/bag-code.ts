@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { authSecret } from '@/server/services/auth/config';
 
 /**
  * Signed bag codes, printed as QR codes on bag labels and accepted by check-off.
@@ -9,14 +10,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 const PREFIX = 'LL1';
 
-/** The server's secret for printed codes (bag labels, household gate codes). */
-export function codeSecret(): string {
-  const s = process.env.BAG_CODE_SECRET ?? process.env.AUTH_SECRET;
+/**
+ * The server's secret for printed codes (bag labels, household gate codes): BAG_CODE_SECRET. A
+ * production server without it does not start (server/ops/boot.ts) and never signs with a
+ * constant; in development and tests it is derived from the sign-in secret.
+ */
+export function codeSecret(env: Record<string, string | undefined> = process.env): string {
+  const s = env.BAG_CODE_SECRET;
   if (s) return s;
-  if (process.env.NODE_ENV === 'production' && process.env.CI !== 'true' && process.env.LINLI_DEMO !== '1') {
-    throw new Error('BAG_CODE_SECRET is not set');
+  if (env.NODE_ENV === 'production') {
+    throw new Error('[linli] BAG_CODE_SECRET is not set: bag labels and gate codes cannot be signed');
   }
-  return 'linli-dev-bag-code-secret';
+  return createHmac('sha256', authSecret(env)).update('linli bag codes').digest('hex');
 }
 
 function sign(communityId: string, orderId: string): string {

@@ -7,7 +7,7 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
 import { dayTime, hhmm, placeLabel } from './_kit/format';
-import { loadBagList, orderIdOfCode, saveBagList, type QueuedCheckoff } from './_kit/outbox';
+import { loadBagList, orderIdOfCode, saveBagList, setOutboxOwner, type QueuedCheckoff } from './_kit/outbox';
 import { useDistributionLive } from './_kit/use-live';
 import { PhotoField } from './_kit/photo';
 import { Scanner } from './scanner';
@@ -19,7 +19,7 @@ type Bag = BagList['bags'][number];
 type ExceptionKind = NonNullable<QueuedCheckoff['exceptionKind']>;
 const EXCEPTION_KINDS: ExceptionKind[] = ['nobody_home', 'damaged', 'item_missing', 'wrong_bag'];
 
-function registerServiceWorker() {
+function registerServiceWorker(userId: string) {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker
     .register('/sw.js', { scope: '/' })
@@ -30,7 +30,8 @@ function registerServiceWorker() {
         .getEntriesByType('resource')
         .map((e) => new URL(e.name).pathname)
         .filter((p) => p.startsWith('/_next/static/'));
-      reg.active?.postMessage({ type: 'precache', urls, page: location.pathname });
+      // userId: the worker keeps the copies as this person's (public/sw.js).
+      reg.active?.postMessage({ type: 'precache', urls, page: location.pathname, userId });
     })
     .catch(() => {
       /* no offline shell on this browser; the outbox still works */
@@ -41,7 +42,9 @@ function registerServiceWorker() {
  * 楼道送达: the bags of my stairwells in route order, checked off by scanning the label or by a tap.
  * Works offline: check-offs wait in the phone (IndexedDB) with their own time and sync later.
  */
-export function CheckoffPage({ communityId }: { communityId: string }) {
+export function CheckoffPage({ communityId, userId }: { communityId: string; userId: string }) {
+  // Before any hook below opens the outbox: this person's own (a shared phone keeps one each).
+  setOutboxOwner(userId);
   const t = useTranslations('distribution');
   const locale = useLocale();
   const errorMessage = useErrorMessage('distribution');
@@ -69,7 +72,7 @@ export function CheckoffPage({ communityId }: { communityId: string }) {
   const cacheKey = `${communityId}:${stairwellId ?? 'mine'}`;
   const [cached, setCached] = useState<{ savedAt: string; data: BagList } | null>(null);
 
-  useEffect(registerServiceWorker, []);
+  useEffect(() => registerServiceWorker(userId), [userId]);
   useEffect(() => {
     let alive = true;
     void loadBagList<BagList>(cacheKey).then((c) => alive && setCached(c));

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
+import { requireSessionUser } from '@/server/auth/session';
 import { CheckoffPage } from './checkoff-page';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -9,5 +10,6 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function Page({ params }: { params: Promise<{ communityId: string }> }) {
   const { communityId } = await params;
-  return <CheckoffPage communityId={communityId} />;
+  const user = await requireSessionUser(`/v/${communityId}/checkoff`);
+  return <CheckoffPage communityId={communityId} userId={user.id} />;
 }

@@ -36,9 +36,22 @@ interface OutboxDb extends DBSchema {
 }
 
 let dbPromise: Promise<IDBPDatabase<OutboxDb>> | null = null;
+let owner = '';
+
+/**
+ * One outbox and bag list per person (`linli-checkoff-<userId>`): on a phone passed between
+ * volunteers, nobody opens another's queued check-offs or cached bag list (issue 11 item 10).
+ * Sign-out deletes them (app/_lib/forget-device.ts).
+ */
+export function setOutboxOwner(userId: string): void {
+  if (userId === owner) return;
+  owner = userId;
+  dbPromise = null;
+}
 
 function db(): Promise<IDBPDatabase<OutboxDb>> {
-  dbPromise ??= openDB<OutboxDb>('linli-checkoff', 1, {
+  if (!owner) return Promise.reject(new Error('outbox: nobody is signed in'));
+  dbPromise ??= openDB<OutboxDb>(`linli-checkoff-${owner}`, 1, {
     upgrade(d) {
       const outbox = d.createObjectStore('outbox', { keyPath: 'checkoffId' });
       outbox.createIndex('byCommunity', 'communityId');
