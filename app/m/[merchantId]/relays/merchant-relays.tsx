@@ -98,6 +98,7 @@ function CreateRelayForm({
     localInput(new Date(start.getTime() + 86_400_000)).slice(0, 10),
   );
   const [openNow, setOpenNow] = useState(true);
+  const [cashOnDelivery, setCashOnDelivery] = useState(false);
   const create = useMutation(
     trpc.relay.create.mutationOptions({
       onSuccess: (r) => {
@@ -126,6 +127,7 @@ function CreateRelayForm({
       closesAt: new Date(closesAt),
       deliveryDate,
       openNow,
+      cashOnDelivery,
     });
   };
   const field = errorField(create.error);
@@ -245,6 +247,16 @@ function CreateRelayForm({
         </>
       )}
 
+      <label className="rl-check" style={{ display: 'flex', gap: 10, alignItems: 'center' }}>
+        <input
+          type="checkbox"
+          checked={cashOnDelivery}
+          onChange={(e) => setCashOnDelivery(e.target.checked)}
+          style={{ width: 28, height: 28, minHeight: 0 }}
+          data-testid="relay-cash-on-delivery"
+        />
+        {t('cashOnDelivery')}
+      </label>
       <h3>{t('times')}</h3>
       <label className="rl-check" style={{ display: 'flex', gap: 10, alignItems: 'center' }}>
         <input

@@ -60,6 +60,7 @@ export function DeliveryPage({ merchantId, relayId }: { merchantId: string; rela
             <Trip view={v} />
           )}
           <Shortfall merchantId={merchantId} view={v} />
+          <CashHeld view={v} />
           <Exceptions merchantId={merchantId} view={v} />
           <Problems merchantId={merchantId} view={v} />
         </>
@@ -506,5 +507,38 @@ function Decide({
         </button>
       </div>
     </div>
+  );
+}
+
+/** 货到付款: the cash each volunteer collected at the door and holds for the merchant. */
+function CashHeld({ view }: { view: View }) {
+  const t = useTranslations('distribution');
+  const { cash } = view;
+  if (cash.volunteers.length === 0 && cash.toCollect.orders === 0) return null;
+  const y = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+  return (
+    <section className="card" aria-labelledby="cash-held" data-testid="cash-held">
+      <h2 id="cash-held" style={{ marginTop: 0 }}>
+        {t('merchant.cashTitle', { total: y(cash.totalHeldFen) })}
+      </h2>
+      <ul>
+        {cash.volunteers.map((v) => (
+          <li key={v.volunteerUserId} data-testid="cash-volunteer">
+            {t('merchant.cashVolunteer', {
+              name: v.volunteerName,
+              bags: v.bags,
+              held: y(v.heldFen),
+              collected: y(v.collectedFen),
+              returned: y(v.returnedFen),
+            })}
+          </li>
+        ))}
+      </ul>
+      {cash.toCollect.orders > 0 && (
+        <p className="muted">
+          {t('merchant.cashToCollect', { orders: cash.toCollect.orders, amount: y(cash.toCollect.dueFen) })}
+        </p>
+      )}
+    </section>
   );
 }
