@@ -4,6 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
+import { CarePhotoView } from './photo';
 import './care.css';
 
 /** On the resident's home: notices (unread first; opening marks read; confirm), and the offer to volunteer. */
@@ -48,6 +49,7 @@ export function ResidentCare({ communityId }: { communityId: string }) {
               {open === n.id && (
                 <div>
                   <p>{n.body}</p>
+                  {n.photoKey && <CarePhotoView communityId={communityId} photoKey={n.photoKey} />}
                   {n.needsConfirm &&
                     (n.confirmedAt ? (
                       <p className="muted">{t('notices.confirmed')}</p>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { ResidentCare } from '@/app/_components/care/resident-care';
+import { ResidentNeeds } from '@/app/_components/care/resident-needs';
 import { UpcomingRelays } from '@/app/_components/upcoming-relays';
 import { ResidentHome } from './resident-home';
 
@@ -16,6 +17,7 @@ export default async function Page({ params }: { params: Promise<{ communityId: 
     <main data-page="resident-home">
       <ResidentHome communityId={communityId} />
       <ResidentCare communityId={communityId} />
+      <ResidentNeeds communityId={communityId} />
       <UpcomingRelays communityId={communityId} />
     </main>
   );
