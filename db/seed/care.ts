@@ -13,6 +13,7 @@ import {
   volunteerRoles,
   volunteerTasks,
 } from '@/db/schema';
+import { DEMO_ACCOUNTS } from './demo-accounts';
 import type { DemoRefs } from './extras';
 import { demoId } from './random';
 
@@ -132,12 +133,14 @@ export async function seedCareDemo(database: Database, demo: DemoRefs): Promise<
       },
     ]);
 
-    // Pending offers to volunteer from three residents who are not volunteers yet.
+    // Pending offers to volunteer from three residents who are not volunteers yet (not 李秀兰, the
+    // demo account that signs up in the browser journey).
     const offering = await queryRows<{ user_id: string }>(
       tx,
       sql`select m.user_id from memberships m join users u on u.id = m.user_id
           where m.community_id = ${c}::uuid and m.role = 'resident' and u.phone is not null
             and m.user_id not in (${demo.users.resident}::uuid, ${demo.users.volunteer}::uuid)
+            and u.phone <> ${DEMO_ACCOUNTS.resident2.phone}
             and not exists (select 1 from memberships v where v.community_id = m.community_id
                             and v.user_id = m.user_id and v.role <> 'resident')
           order by m.id limit 3`,
