@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { dayTime, yuan } from '@/app/_lib/format';
 import { useTRPC } from '@/app/_lib/trpc';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
+import { ShowMore, useShowMore } from '@/app/c/[communityId]/roster/_components/parts';
 import { CarePhotoField, CarePhotoView } from './photo';
 import './care.css';
 
@@ -131,9 +132,11 @@ function RecordNeed({
 /** 询问需求: care households with "last contacted"; overdue ones first, with quick marks. */
 function Checkins({
   communityId,
+  coordinator,
   onRecord,
 }: {
   communityId: string;
+  coordinator: boolean;
   onRecord: (householdId: string) => void;
 }) {
   const t = useTranslations('care.checkins');
@@ -143,12 +146,15 @@ function Checkins({
   const errorText = useErrorMessage('care');
   const list = useQuery(trpc.needs.checkins.queryOptions({ communityId }));
   const contact = useMutation(trpc.needs.contact.mutationOptions({ onSuccess: refresh }));
+  // A coordinator is shown the flagged ones (hundreds of care households otherwise), a page at a time.
+  const all = list.data?.households ?? [];
+  const { shown, remaining, more } = useShowMore(coordinator ? all.filter((h) => h.overdue) : all);
   if (!list.data) return list.isError ? <p className="error">{errorText(list.error)}</p> : null;
   return (
     <section aria-labelledby="checkins" data-section="checkins">
       <h2 id="checkins">{t('title')}</h2>
       <p className="care-meta">{t('rule', { days: list.data.days, overdue: list.data.overdue })}</p>
-      {list.data.households.length === 0 && <p className="muted">{t('empty')}</p>}
+      {shown.length === 0 && <p className="muted">{coordinator ? t('noneOverdue') : t('empty')}</p>}
       <ul className="care-list">
         {list.data.households.map((h) => (
           <li
@@ -201,6 +207,7 @@ function Checkins({
           </li>
         ))}
       </ul>
+      {remaining > 0 && <ShowMore remaining={remaining} onClick={more} />}
       {contact.error && (
         <p className="error" role="alert">
           {errorText(contact.error)}
@@ -395,17 +402,20 @@ export function NeedsStaff({ communityId, coordinator }: { communityId: string; 
       </section>
       <Checkins
         communityId={communityId}
+        coordinator={coordinator}
         onRecord={(id) => {
           setHouseholdId(id);
           document.getElementById('record-need')?.scrollIntoView({ behavior: 'smooth' });
         }}
       />
-      <RecordNeed
-        communityId={communityId}
-        households={checkins.data?.households ?? []}
-        householdId={householdId}
-        setHouseholdId={setHouseholdId}
-      />
+      {(checkins.data?.households.length ?? 0) > 0 && (
+        <RecordNeed
+          communityId={communityId}
+          households={checkins.data?.households ?? []}
+          householdId={householdId}
+          setHouseholdId={setHouseholdId}
+        />
+      )}
     </main>
   );
 }

@@ -8,7 +8,7 @@ import { hhmm } from '@/server/services/shared/time';
 import './care.css';
 
 /** `YYYY-MM-DD` plus `days`. */
-export function addDays(date: string, days: number): string {
+function addDays(date: string, days: number): string {
   const d = new Date(`${date}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);

@@ -10,9 +10,9 @@ export const ListCheckinsInput = z.object({ communityId: CommunityId });
 export type ListCheckinsInput = z.infer<typeof ListCheckinsInput>;
 
 /** When the compound sets nothing: a care household not called or visited for 3 days is flagged. */
-export const DEFAULT_CARE_CONTACT_DAYS = 3;
+const DEFAULT_CARE_CONTACT_DAYS = 3;
 
-export type CheckinRow = {
+type CheckinRow = {
   householdId: string;
   place: string;
   stairwellId: string;

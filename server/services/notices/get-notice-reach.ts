@@ -9,7 +9,7 @@ import { loadNotice } from './scope';
 export const GetNoticeReachInput = z.object({ communityId: CommunityId, noticeId: Id });
 export type GetNoticeReachInput = z.infer<typeof GetNoticeReachInput>;
 
-export type StairwellReach = {
+type StairwellReach = {
   stairwellId: string;
   name: string;
   households: number;
