@@ -695,6 +695,13 @@ describe('cash on delivery (货到付款)', () => {
     const [r] = await database.db.select().from(relaysTable).where(eq(relaysTable.id, relayId));
     expect(['arrived', 'distributing']).toContain(r!.status);
 
+    // The coordinator's pick list shows who paid (代付) and that the bag is cash; the merchant's does not name the payer.
+    const coordList = await caller(coordinator()).picklist.relay({ relayId, communityId: cid() });
+    const coordBag = coordList.bags.find((x) => x.orderId === a.orderId)!;
+    expect(coordBag).toMatchObject({ cashOnDelivery: true, paidBy: volunteer().name });
+    const merchList = await caller(w.merchant.owner).picklist.relay({ relayId, merchantId: w.merchant.id });
+    expect(merchList.bags.find((x) => x.orderId === a.orderId)?.paidBy).toBeNull();
+
     // The check-off list says what to collect; checking off without the amount is refused.
     const list = await caller(volunteer()).distribution.checkoffBags({
       communityId: cid(),

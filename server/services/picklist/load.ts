@@ -224,6 +224,9 @@ type BagRow = {
   door_delivery: boolean;
   recipient_name: string | null;
   recipient_phone: string | null;
+  pay_method: string | null;
+  payer_name: string | null;
+  payer_resident: boolean | null;
   lines:
     | { p: string; n: string; s: string; u: string; q: number; f: number | null; pr: number; rf: number }[]
     | string;
@@ -260,6 +263,7 @@ export function bagsQuery(
       coalesce(cp.door_delivery, false) as door_delivery,
       case when res.name is not null then res.name else pu.name end as recipient_name,
       case when res.name is not null then res.phone else pu.phone end as recipient_phone,
+      pay.method as pay_method, pay.payer_name, pay.payer_resident,
       coalesce(l.lines, '[]'::json) as lines
     from orders o
     join households h on h.community_id = o.community_id and h.id = o.household_id
@@ -273,6 +277,16 @@ export function bagsQuery(
       order by m.created_at, m.id
       limit 1
     ) res on true
+    left join lateral (
+      select p2.method, pyu.name as payer_name,
+        exists(select 1 from memberships pm
+                where pm.community_id = o.community_id and pm.household_id = o.household_id
+                  and pm.user_id = p2.payer_user_id and pm.role = 'resident') as payer_resident
+      from payments p2 left join users pyu on pyu.id = p2.payer_user_id
+      where p2.community_id = o.community_id and p2.order_id = o.id and p2.status <> 'canceled'
+      order by p2.created_at desc
+      limit 1
+    ) pay on true
     left join l on l.order_id = o.id
     where o.community_id = ${communityId}::uuid
       and o.relay_id in (${list(relayIds)})
@@ -331,6 +345,8 @@ function toBag(r: BagRow, viewer: Viewer): Bag {
     phone: viewer === 'coordinator' ? r.recipient_phone : null,
     doorDelivery: Boolean(r.door_delivery),
     onBehalf: Boolean(r.on_behalf),
+    cashOnDelivery: r.pay_method === 'cash',
+    paidBy: viewer === 'coordinator' && r.payer_name && r.payer_resident === false ? r.payer_name : null,
     note: r.note,
     lines,
     items: lines.reduce((s, l) => s + l.deliverQty, 0),

@@ -46,6 +46,10 @@ export type Bag = {
   doorDelivery: boolean;
   /** Ordered by a volunteer on the household's behalf (代下单). */
   onBehalf: boolean;
+  /** 货到付款: the volunteer collects cash at the door. */
+  cashOnDelivery: boolean;
+  /** Coordinators only: who paid, when it was not someone of the household (代付); else null. */
+  paidBy: string | null;
   note: string;
   lines: BagLine[];
   /** Units to deliver. */

@@ -362,6 +362,12 @@ function Bags({ pl }: { pl: PickList }) {
                   )}
                   {b.doorDelivery && <span className="picklist-door">{t('bags.door')}</span>}
                   {b.onBehalf && <span className="picklist-chip">{t('bags.onBehalf')}</span>}
+                  {b.cashOnDelivery && <span className="picklist-chip">{t('bags.cash')}</span>}
+                  {b.paidBy && (
+                    <span className="picklist-chip" data-testid="bag-paid-by">
+                      {t('bags.paidBy', { name: b.paidBy })}
+                    </span>
+                  )}
                 </div>
                 <ul className="picklist-lines">
                   {b.lines.map((l) => (
