@@ -4,9 +4,11 @@
  * pays by WeChat Pay — the QR is shown, the payment is authorized at the mock's test-mode page in
  * another tab, and the pay page turns paid without a reload; the stairwell volunteer orders for
  * the phone-less care household 3-2-101 (代下单), leaves, finds the order under 我代下的单 on the
- * volunteer home and pays it (代付); a second 代下单 for that household is cash on delivery, and
- * after the delivery (set up through the API) its bag is checked off with the cash collected,
- * which the merchant's delivery page then shows as held by the volunteer.
+ * volunteer home and pays it (代付). Then, on a second relay and for a phone-less household outside
+ * 3号楼2单元 (so the distribution journey's stairwell tally is untouched, in any file order), the
+ * coordinator orders for it and chooses cash on delivery; after the delivery (set up through the
+ * API) the bag is checked off with the cash collected, which the merchant's delivery page then
+ * shows as held by the coordinator.
  * Screenshots: artifacts/screenshots/payments/.
  */
 import type { Page } from 'playwright-core';
@@ -19,11 +21,13 @@ const JOURNEY = 'payments';
 const COMMUNITY = demoId('community:zhonglou');
 const MERCHANT = demoId('merchant:admitted');
 const TITLE = '货到付款鸡蛋团 · 支付测试';
+const CASH_TITLE = '货到付款 · 送货上门测试';
 
 type Phone = Awaited<ReturnType<typeof openPhone>>;
 let merchant: Phone;
 let resident: Phone;
 let volunteer: Phone;
+let coordinator: Phone;
 let relayId = '';
 let cashOrderId = '';
 
@@ -42,6 +46,38 @@ async function api<T>(
   const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
   if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
   return body.result!.data.json;
+}
+
+/** A tRPC query with the page's own session. */
+async function apiQuery<T>(page: Page, path: string, input: Record<string, unknown>): Promise<T> {
+  const q = encodeURIComponent(JSON.stringify({ json: input }));
+  const res = await page.request.get(`/api/trpc/${path}?input=${q}`);
+  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
+  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
+  return body.result!.data.json;
+}
+
+/** The merchant creates a relay of eggs that takes cash on delivery, open now; returns its id. */
+async function createRelay(page: Page, title: string, opts: { threshold: number }): Promise<string> {
+  await page.goto(`/m/${MERCHANT}/relays`);
+  await page.getByTestId('new-relay').click();
+  const form = page.getByTestId('create-relay-form');
+  await form.waitFor();
+  await form.locator('#rl-title').fill(title);
+  await form.locator('[data-product="新鲜鸡蛋"] input[type="checkbox"]').check();
+  if (opts.threshold > 0) {
+    await form.getByRole('button', { name: '按户数' }).click();
+    await form.locator('#rl-threshold').fill(String(opts.threshold));
+  } else {
+    await form.getByRole('button', { name: '不设门槛' }).click();
+  }
+  await form.getByTestId('relay-cash-on-delivery').check();
+  await shot(page, JOURNEY, `01-merchant-create-${opts.threshold}`);
+  await page.getByTestId('create-relay-submit').click();
+  await page.waitForURL(/\/m\/[^/]+\/relays\/[0-9a-f-]{36}$/);
+  const id = page.url().split('/').pop()!;
+  await expect.poll(() => page.getByTestId('relay-status').textContent(), { timeout: 15_000 }).toBe('接龙中');
+  return id;
 }
 
 async function stepUp(page: Page, itemName: string, times: number) {
@@ -67,32 +103,21 @@ async function orderForCareHousehold(page: Page): Promise<string> {
 }
 
 beforeAll(async () => {
-  [merchant, resident, volunteer] = await Promise.all([openPhone(), openPhone(), openPhone()]);
+  [merchant, resident, volunteer, coordinator] = await Promise.all([
+    openPhone(),
+    openPhone(),
+    openPhone(),
+    openPhone(),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([merchant?.close(), resident?.close(), volunteer?.close()]);
+  await Promise.all([merchant?.close(), resident?.close(), volunteer?.close(), coordinator?.close()]);
 });
 
 describe('paying by WeChat Pay, for someone else, and in cash at the door', () => {
   it('the merchant opens a relay that also takes cash on delivery', async () => {
-    const page = merchant.page;
-    await signIn(page, DEMO_ACCOUNTS.merchant.phone, DEMO_ACCOUNTS.merchant.code);
-    await page.goto(`/m/${MERCHANT}/relays`);
-    await page.getByTestId('new-relay').click();
-    const form = page.getByTestId('create-relay-form');
-    await form.waitFor();
-    await form.locator('#rl-title').fill(TITLE);
-    await form.locator('[data-product="新鲜鸡蛋"] input[type="checkbox"]').check();
-    await form.getByRole('button', { name: '按户数' }).click();
-    await form.locator('#rl-threshold').fill('2');
-    await form.getByTestId('relay-cash-on-delivery').check();
-    await shot(page, JOURNEY, '01-merchant-create-cash');
-    await page.getByTestId('create-relay-submit').click();
-    await page.waitForURL(/\/m\/[^/]+\/relays\/[0-9a-f-]{36}$/);
-    relayId = page.url().split('/').pop()!;
-    await expect
-      .poll(() => page.getByTestId('relay-status').textContent(), { timeout: 15_000 })
-      .toBe('接龙中');
+    await signIn(merchant.page, DEMO_ACCOUNTS.merchant.phone, DEMO_ACCOUNTS.merchant.code);
+    relayId = await createRelay(merchant.page, TITLE, { threshold: 2 });
   });
 
   it('a resident pays by WeChat Pay: QR shown, authorized at the mock, the page turns paid without reload', async () => {
@@ -160,21 +185,56 @@ describe('paying by WeChat Pay, for someone else, and in cash at the door', () =
   });
 
   it('a cash-on-delivery bag is checked off with the cash collected', async () => {
-    const page = volunteer.page;
-    cashOrderId = await orderForCareHousehold(page);
+    // Its own relay and a phone-less household outside 3号楼2单元 (whose tally other journeys count);
+    // the coordinator orders for it, chooses cash, and checks the bag off at the door.
+    const page = coordinator.page;
+    await signIn(page, DEMO_ACCOUNTS.admin.phone, DEMO_ACCOUNTS.admin.code);
+    const care = await apiQuery<{
+      households: {
+        id: string;
+        buildingNumber: string;
+        stairwellNumber: string;
+        stairwellId: string;
+        room: string;
+      }[];
+    }>(page, 'roster.careProfiles', { communityId: COMMUNITY, category: 'no_smartphone' });
+    const home = care.households.find((h) => !(h.buildingNumber === '3' && h.stairwellNumber === '2'))!;
+    expect(home).toBeTruthy();
+    const cashRelayId = await createRelay(merchant.page, CASH_TITLE, { threshold: 0 });
+    const relay = await apiQuery<{ items: { id: string; name: string; unitPriceFen: number }[] }>(
+      page,
+      'relay.get',
+      {
+        communityId: COMMUNITY,
+        relayId: cashRelayId,
+      },
+    );
+    const eggs = relay.items.find((i) => i.name === '新鲜鸡蛋')!;
+    const joined = await api<{ order: { orderId: string; totalFen: number } }>(page, 'relay.join', {
+      communityId: COMMUNITY,
+      relayId: cashRelayId,
+      householdId: home.id,
+      lines: [{ relayItemId: eggs.id, qty: 1 }],
+      idempotencyKey: `browser-cash-${Date.now()}`,
+    });
+    cashOrderId = joined.order.orderId;
     await page.goto(`/pay/${cashOrderId}?c=${COMMUNITY}`);
     await page.getByTestId('pay-method-cash').click();
     await page.getByTestId('pay-cash').waitFor({ timeout: 15_000 });
     await shot(page, JOURNEY, '08-cash-chosen');
 
     // The delivery, through the API: close (it forms), dispatch, arrival, disinfection, release.
-    await api(merchant.page, 'relay.close', { merchantId: MERCHANT, communityId: COMMUNITY, relayId });
+    await api(merchant.page, 'relay.close', {
+      merchantId: MERCHANT,
+      communityId: COMMUNITY,
+      relayId: cashRelayId,
+    });
     const { deliveryId } = await api<{ deliveryId: string }>(
       merchant.page,
       'distribution.dispatch',
       {
         merchantId: MERCHANT,
-        relayIds: [relayId],
+        relayIds: [cashRelayId],
         eta: new Date(Date.now() + 3_600_000),
         vehiclePlate: '沪A·10086',
         driverName: '李师傅',
@@ -185,7 +245,7 @@ describe('paying by WeChat Pay, for someone else, and in cash at the door', () =
     const { batchId } = await api<{ batchId: string }>(page, 'distribution.recordArrival', {
       communityId: COMMUNITY,
       deliveryId,
-      packageCount: 3,
+      packageCount: 1,
     });
     await api(page, 'distribution.recordDisinfection', {
       communityId: COMMUNITY,
@@ -205,35 +265,32 @@ describe('paying by WeChat Pay, for someone else, and in cash at the door', () =
     }
 
     await page.goto(`/v/${COMMUNITY}/checkoff`);
+    const pickStairwell = page.locator('nav select');
+    await pickStairwell.waitFor();
+    await pickStairwell.selectOption(home.stairwellId);
     const card = page.locator(`[data-testid="bag-card"][data-order-id="${cashOrderId}"]`);
     await card.waitFor({ timeout: 20_000 });
     const cash = card.getByTestId('cash-collected');
     await cash.waitFor();
-    expect(await cash.inputValue()).toBe('29.80');
+    expect(await cash.inputValue()).toBe((joined.order.totalFen / 100).toFixed(2));
     await shot(page, JOURNEY, '09-cash-bag');
     await card.getByTestId('tap-delivered').click();
     await page.locator('[data-testid="all-synced"]').waitFor({ state: 'visible', timeout: 30_000 });
     await shot(page, JOURNEY, '10-cash-delivered');
     // Delivered (the list hides done bags): the API says so, and no cash is left to collect.
-    const input = encodeURIComponent(JSON.stringify({ json: { communityId: COMMUNITY } }));
-    const res = await page.request.get(`/api/trpc/distribution.checkoffBags?input=${input}`);
-    const list = (await res.json()) as {
-      result: {
-        data: { json: { bags: { orderId: string; status: string; cashToCollect: number | null }[] } };
-      };
-    };
-    expect(list.result.data.json.bags.find((b) => b.orderId === cashOrderId)).toMatchObject({
+    const list = await apiQuery<{
+      bags: { orderId: string; status: string; cashToCollect: number | null }[];
+    }>(page, 'distribution.checkoffBags', { communityId: COMMUNITY, stairwellId: home.stairwellId });
+    expect(list.bags.find((b) => b.orderId === cashOrderId)).toMatchObject({
       status: 'delivered',
       cashToCollect: null,
     });
 
-    // The merchant sees the cash the volunteer holds.
-    await merchant.page.goto(`/m/${MERCHANT}/relays/${relayId}/delivery`);
-    const held = merchant.page
-      .getByTestId('cash-volunteer')
-      .filter({ hasText: DEMO_ACCOUNTS.volunteer.name });
+    // The merchant sees the cash the coordinator collected and holds.
+    await merchant.page.goto(`/m/${MERCHANT}/relays/${cashRelayId}/delivery`);
+    const held = merchant.page.getByTestId('cash-volunteer').filter({ hasText: DEMO_ACCOUNTS.admin.name });
     await held.waitFor({ timeout: 15_000 });
-    expect(await held.textContent()).toContain('¥29.80');
+    expect(await held.textContent()).toContain(`¥${(joined.order.totalFen / 100).toFixed(2)}`);
     await shot(merchant.page, JOURNEY, '11-merchant-cash-held');
   });
 });
