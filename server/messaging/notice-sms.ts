@@ -27,16 +27,19 @@ function fromEnv(env: Record<string, string | undefined> = process.env) {
 
 let current: ReturnType<typeof smsNotices> | null = null;
 
-/** Sends one notice to each phone; resolves to how many went out (throttled ones do not count). */
+/**
+ * Sends one notice to each phone, all at once (a compound-wide notice may reach dozens of
+ * relatives; one slow gateway call each in a row would hold the poster's screen). Resolves to the
+ * outcome per phone.
+ */
 export async function smsNotice(
   phones: string[],
   noticeId: string,
   params: { title: string; compound: string },
 ): Promise<NoticeOutcome[]> {
   current ??= fromEnv();
-  const out: NoticeOutcome[] = [];
-  for (const phone of phones) out.push(await current.notify(phone, 'notice.posted', noticeId, params));
-  return out;
+  const notices = current;
+  return Promise.all(phones.map((phone) => notices.notify(phone, 'notice.posted', noticeId, params)));
 }
 
 /** Tests swap in a recording sender (and get a fresh throttle). */
