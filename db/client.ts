@@ -29,6 +29,8 @@ export interface Database {
     onListen?: () => void,
   ): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** PGlite only: a tarball of the data directory (a consistent copy; server/ops/backup.ts). */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 export const MIGRATIONS_FOLDER =
@@ -109,7 +111,8 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   const dataDir = options.dataDir ?? process.env.PGLITE_DIR ?? path.join(process.cwd(), '.data/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({
-    dataDir: options.loadDataDir ? undefined : dataDir,
+    // A dump to start from loads into memory, unless a data directory is named too (a restore).
+    dataDir: options.loadDataDir && !options.dataDir ? undefined : dataDir,
     loadDataDir: options.loadDataDir,
   });
   const db = drizzle({
@@ -135,6 +138,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
       };
     },
     close: () => client.close(),
+    dumpDataDir: () => client.dumpDataDir('gzip'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { admissionExpiryJob } from './admission-expiry';
+import { dailyBackupJob } from './backup';
 import { gatePurgeJob } from './gate-purge';
 import { needClaimExpiryJob } from './need-claim-expiry';
 import { otpCleanupJob } from './otp-cleanup';
@@ -12,4 +13,5 @@ export const JOBS: Job[] = [
   ...RELAY_JOBS,
   gatePurgeJob,
   needClaimExpiryJob,
+  dailyBackupJob,
 ];

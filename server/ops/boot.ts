@@ -5,6 +5,7 @@
  */
 import { getDatabase } from '@/db/client';
 import { startJobLoop } from '@/server/jobs/loop';
+import { claimPgliteOwnership } from './backup-local';
 import { onShutdown } from './lifecycle';
 import { log } from './log';
 
@@ -18,6 +19,8 @@ export function boot(): void {
     );
     process.exit(78);
   }
+  // `npm run db:backup` asks this process for the backup while it owns the embedded database.
+  if (!process.env.DATABASE_URL) claimPgliteOwnership(Number(process.env.PORT ?? 3000));
   if (process.env.LINLI_JOBS !== '0') startJobLoop();
   onShutdown('database', 90, async () => {
     // Only a database this process opened (getDatabase caches it on globalThis).
