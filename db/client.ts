@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { resilientClient } from './resilience';
+import { resilientClient, withConnectionRetry } from './resilience';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -84,6 +84,7 @@ async function openPostgres(
     // Reconnect quickly after a drop, backing off while the server stays away.
     backoff: (attempt: number) => Math.min(2, 0.05 * 2 ** attempt),
   });
+  await fetchTypesOnce(client);
   const db = drizzle({
     client: resilientClient(client),
     schema,
@@ -103,6 +104,21 @@ async function openPostgres(
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * postgres.js reads the server's array types on every new connection, from a promise nobody awaits
+ * (connection.js: ReadyForQuery returns `fetchArrayTypes()` to a caller that drops it). A connection
+ * terminated during that read (`pg_terminate_backend`, a failover) made its FATAL 57P01 escape as an
+ * unhandled rejection. The types are read once here, on the first connection; the parsers that
+ * registers are shared by all the client's connections, so later ones skip the read.
+ */
+async function fetchTypesOnce(client: import('postgres').Sql): Promise<void> {
+  await withConnectionRetry(
+    () => client`select 1`.then(() => undefined),
+    () => true,
+  );
+  (client.options as { fetch_types: boolean }).fetch_types = false;
 }
 
 async function openPglite(options: OpenOptions): Promise<Database> {
