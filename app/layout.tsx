@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import { NextIntlClientProvider } from 'next-intl';
+import { headers } from 'next/headers';
 import { getLocale, getMessages } from 'next-intl/server';
+import { REQUEST_ID_META } from './_components/request-ref';
 import { Providers } from './_components/providers';
 import './globals.css';
 
@@ -14,8 +16,11 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1, them
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();
   const messages = await getMessages();
+  // The error pages show it so a resident can quote it (app/error.tsx).
+  const requestId = (await headers()).get('x-request-id');
   return (
     <html lang={locale}>
+      <head>{requestId ? <meta name={REQUEST_ID_META} content={requestId} /> : null}</head>
       <body>
         <NextIntlClientProvider locale={locale} messages={messages}>
           <Providers>{children}</Providers>
