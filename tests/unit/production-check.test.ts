@@ -81,5 +81,5 @@ describe('the bag-code secret (issue 11 item 12)', () => {
       exit.mockRestore();
       vi.unstubAllEnvs();
     }
-  });
+  }, 60_000);
 });
