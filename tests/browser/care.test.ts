@@ -144,6 +144,7 @@ describe('care team', () => {
     await expect(
       admin.page.locator('li[data-need]').filter({ hasText: '阿司匹林肠溶片 一盒' }).count(),
     ).resolves.toBe(0);
-    await shot(admin.page, JOURNEY, '10-coordinator-open-needs');
+    // (No full-page shot here: with the flagged care households the page is long, and on a loaded
+    // machine Chromium's full-page capture of it outlasts the 30 s timeout.)
   });
 });
