@@ -60,6 +60,13 @@ export type AppErrorData = {
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Live streams (SSE): a ping every 15 s keeps proxies and phones from dropping an idle stream, and
+  // the server never ends one by itself (no maxDurationMs); the client reconnects after 45 s of
+  // silence and resumes from its last event id.
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 45_000 },
+  },
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const serviceError = isServiceError(cause) ? cause : null;

@@ -147,7 +147,7 @@ describe.skipIf(!onPostgres)('a database that drops its connections during a fla
     // The live chain (LISTEN) hears a change made after the drill.
     await terminateAppBackends(dbName);
     const heard = new Promise<number>((resolve) => {
-      void subscribeChain(database, relayId, (s) => resolve(s.version));
+      void subscribeChain(database, relayId, (s) => s && resolve(s.version));
     });
     let version = 0;
     for (let i = 0; i < 50 && version === 0; i++) {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isCoordinator, requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
+import { distributionTopic, liveEvents, publishLive } from '../shared/live-bus';
 import { stairwellScope } from './internal';
 
 export type DistributionEventKind = 'hello' | 'delivery' | 'batch' | 'bag' | 'shortfall' | 'problem';
@@ -22,27 +23,18 @@ export type DistributionEvent = {
   householdId?: string;
 };
 
-export function distributionChannel(communityId: string): string {
-  return `linli_distribution_${communityId.replaceAll('-', '')}`;
-}
-
 /**
- * Announces committed changes. A lost announcement costs a live refresh, never data, so a failure
- * here is logged and swallowed: the write it reports has already committed.
+ * Announces committed changes on the live bus (topic `distribution:<communityId>`). Fire-and-forget:
+ * a lost announcement costs a live refresh, never data, and the caller's answer never waits for it.
  */
 export async function publishDistribution(
   ctx: Pick<ServiceContext, 'database'>,
   communityId: string,
   events: Omit<DistributionEvent, 'id' | 'at'>[],
 ): Promise<void> {
-  const channel = distributionChannel(communityId);
   for (const e of events) {
     const payload: DistributionEvent = { ...e, id: randomUUID(), at: new Date().toISOString() };
-    try {
-      await ctx.database.notify(channel, JSON.stringify(payload));
-    } catch (err) {
-      console.warn('[distribution] notify failed', err);
-    }
+    publishLive(ctx.database, { topic: distributionTopic(communityId), ...payload });
   }
 }
 
@@ -81,36 +73,16 @@ export async function* watchDistribution({
   signal?: AbortSignal;
 }): AsyncGenerator<DistributionEvent> {
   const filter = await filterFor(ctx, input.communityId, input.householdIds);
-  const queue: DistributionEvent[] = [];
-  let wake: (() => void) | null = null;
-  const unlisten = await ctx.database.listen(distributionChannel(input.communityId), (payload) => {
-    try {
-      const e = JSON.parse(payload) as DistributionEvent;
-      if (!filter(e)) return;
-      // A slow phone must not grow this without bound: it only needs to know "something changed".
-      if (queue.length > 100) queue.splice(0, queue.length - 100);
-      queue.push(e);
-      wake?.();
-    } catch {
-      /* not ours */
-    }
+  // A slow phone only needs to know "this bag / batch changed": news of the same thing coalesces.
+  yield* liveEvents<DistributionEvent>(ctx.database, distributionTopic(input.communityId), {
+    accept: (m) => {
+      const e = m as unknown as DistributionEvent;
+      if (typeof e.kind !== 'string' || !filter(e)) return null;
+      const { id, kind, at, batchId, bagId, relayId, stairwellId, householdId } = e;
+      return { id, kind, at, batchId, bagId, relayId, stairwellId, householdId };
+    },
+    keyOf: (e) => `${e.kind}:${e.batchId ?? ''}:${e.bagId ?? ''}:${e.relayId ?? ''}`,
+    hello: () => ({ id: randomUUID(), kind: 'hello', at: new Date().toISOString() }),
+    signal,
   });
-  const onAbort = () => wake?.();
-  signal?.addEventListener('abort', onAbort);
-  try {
-    yield { id: randomUUID(), kind: 'hello', at: new Date().toISOString() };
-    while (!signal?.aborted) {
-      if (queue.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = null;
-        continue;
-      }
-      yield queue.shift()!;
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    await unlisten();
-  }
 }

@@ -6,26 +6,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { healthTopic, liveEvents, publishLive } from '@/server/services/shared/live-bus';
 
 export type HealthEventKind = 'hello' | 'self_test' | 'testing' | 'gate';
 export type HealthEvent = { id: string; kind: HealthEventKind; at: string; roundId?: string };
 
-function healthChannel(communityId: string): string {
-  return `linli_health_${communityId.replaceAll('-', '')}`;
-}
-
-/** A lost announcement costs a live refresh, never data: failures are logged and swallowed. */
+/**
+ * Announces a committed change on the live bus (topic `health:<communityId>`). Fire-and-forget: a
+ * lost announcement costs a live refresh, never data, and the caller's answer never waits for it.
+ */
 export async function publishHealth(
   ctx: Pick<ServiceContext, 'database'>,
   communityId: string,
   event: Omit<HealthEvent, 'id' | 'at'>,
 ): Promise<void> {
   const payload: HealthEvent = { ...event, id: randomUUID(), at: new Date().toISOString() };
-  try {
-    await ctx.database.notify(healthChannel(communityId), JSON.stringify(payload));
-  } catch (err) {
-    console.warn('[health] notify failed', err);
-  }
+  publishLive(ctx.database, { topic: healthTopic(communityId), ...payload });
 }
 
 /**
@@ -38,35 +34,14 @@ export async function* healthEvents(
   kinds: ReadonlySet<HealthEventKind>,
   signal?: AbortSignal,
 ): AsyncGenerator<HealthEvent> {
-  const queue: HealthEvent[] = [];
-  let wake: (() => void) | null = null;
-  const unlisten = await ctx.database.listen(healthChannel(communityId), (payload) => {
-    try {
-      const e = JSON.parse(payload) as HealthEvent;
-      if (!kinds.has(e.kind)) return;
-      if (queue.some((q) => q.kind === e.kind && q.roundId === e.roundId)) return;
-      queue.push(e);
-      wake?.();
-    } catch {
-      /* not ours */
-    }
+  yield* liveEvents<HealthEvent>(ctx.database, healthTopic(communityId), {
+    accept: (m) => {
+      const e = m as unknown as HealthEvent;
+      if (!kinds.has(e.kind)) return null;
+      return { id: e.id, kind: e.kind, at: e.at, ...(e.roundId ? { roundId: e.roundId } : {}) };
+    },
+    keyOf: (e) => `${e.kind}:${e.roundId ?? ''}`,
+    hello: () => ({ id: randomUUID(), kind: 'hello', at: new Date().toISOString() }),
+    signal,
   });
-  const onAbort = () => wake?.();
-  signal?.addEventListener('abort', onAbort);
-  try {
-    yield { id: randomUUID(), kind: 'hello', at: new Date().toISOString() };
-    while (!signal?.aborted) {
-      if (queue.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = null;
-        continue;
-      }
-      yield queue.shift()!;
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    await unlisten();
-  }
 }

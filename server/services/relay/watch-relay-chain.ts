@@ -113,7 +113,7 @@ async function* chainUpdates(
     wake?.();
   };
   const unsubscribe = await subscribeChain(ctx.database, relay.id, (s) => {
-    if (s.version > seen) poke();
+    if (!s || s.version > seen) poke();
   });
   const poll = setInterval(poke, SAFETY_POLL_MS);
   signal?.addEventListener('abort', poke);
