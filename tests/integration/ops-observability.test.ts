@@ -287,6 +287,12 @@ describe('a busy spell, as the operator sees it afterwards', () => {
     expect(s('linli_refunds_pending')).toBe(0);
     expect(s('linli_requests_in_flight')).toBe(0);
     expect(s('linli_db_pool_max')).toBeGreaterThanOrEqual(1);
+    if (database.driver === 'postgres') {
+      // Pool use across instances, from pg_stat_activity: at least the scrape's own query is active.
+      expect(s('linli_db_connections', { state: 'active' })).toBeGreaterThanOrEqual(1);
+    }
+    expect(s('linli_sse_subscribers')).toBe(0);
+    expect(s('linli_shutting_down')).toBe(0);
     expect(s('linli_process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(s('linli_nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(text).toMatch(/^linli_process_cpu_user_seconds_total \d/m);
