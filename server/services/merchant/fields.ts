@@ -4,10 +4,9 @@
  */
 import { z } from 'zod';
 import { MAX_PRICE_FEN } from '@/server/services/shared/money';
-import { CommunityId, SafeString, safeText } from '@/server/services/shared/zod';
+import { CommunityId, idOf, SafeString, safeText } from '@/server/services/shared/zod';
 
-/** A row id, refused with a message that names what it identifies. */
-export const idOf = (what: string) => z.uuid({ error: `${what}编号无效 / Invalid ${what} id` });
+export { idOf };
 
 export const MerchantRef = z.object({ merchantId: idOf('商家') });
 

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { orders } from '@/db/schema';
 import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
 import { executeRefunds, type RefundRow } from '@/server/services/payment/refunds';
@@ -8,6 +9,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
+import { OrderRef } from './fields';
 import { householdUserIds, orderLinesOf, requireOrderAccess, requireRelay } from './load';
 import { bumpChain, giveBackStock, orderChanged } from './order-stock';
 import { assertJoinable, ordersHref } from './rules';
@@ -15,7 +17,8 @@ import { cancelOrdersRefund } from './refund-keys';
 import { inTransaction } from './tx';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 
-export type CancelOrderInput = { communityId: string; orderId: string };
+export const CancelOrderInput = OrderRef;
+export type CancelOrderInput = z.infer<typeof CancelOrderInput>;
 
 export type CancelOrderResult = {
   orderId: string;

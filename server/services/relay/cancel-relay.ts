@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { orders, relays } from '@/db/schema';
 import { executeRefunds } from '@/server/services/payment/refunds';
@@ -7,14 +8,19 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
+import { safeText } from '@/server/services/shared/zod';
 import { publishChainChange } from './chain-bus';
+import { MerchantRelayRef } from './fields';
 import { requireMerchantRelay } from './load';
 import { RELAY_TRANSITIONS, illegalTransition, ordersHref } from './rules';
 import { cancelIntentsOfOrders, cancelOrdersOfDeadRelay } from './transitions';
 import { analyzeIfStale, RELAY_ORDER_TABLES } from '@/server/services/shared/statistics';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
 
-export type CancelRelayInput = { merchantId: string; communityId: string; relayId: string; reason: string };
+export const CancelRelayInput = MerchantRelayRef.extend({
+  reason: safeText({ min: 1, max: 500, minMessage: '请写明取消原因 / Say why.' }),
+});
+export type CancelRelayInput = z.infer<typeof CancelRelayInput>;
 
 /**
  * The merchant calls a relay off before it forms (draft, open or closed → cancelled): every live

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { orders } from '@/db/schema';
 import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
 import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
@@ -6,18 +7,22 @@ import { requireUser } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
+import { idOf } from '@/server/services/shared/zod';
 import { publishChainChange } from './chain-bus';
+import { NewQuantity, OrderRef } from './fields';
 import { orderLinesOf, requireOrderAccess, requireRelay } from './load';
 import { bumpChain, giveBackStock, orderChanged, setLineQty } from './order-stock';
-import { assertJoinable, orderTotalFen, planOrderChange, type RequestedLine } from './rules';
+import { assertJoinable, orderTotalFen, planOrderChange } from './rules';
 import { inTransaction } from './tx';
 
-export type ChangeOrderInput = {
-  communityId: string;
-  orderId: string;
+export const ChangeOrderInput = OrderRef.extend({
   /** Absolute quantities wanted for lines of this order (0 removes a line); lines not named stay. */
-  lines: RequestedLine[];
-};
+  lines: z
+    .array(z.object({ relayItemId: idOf('商品'), qty: NewQuantity }).strict())
+    .min(1)
+    .max(50),
+});
+export type ChangeOrderInput = z.infer<typeof ChangeOrderInput>;
 
 export type ChangeOrderResult = {
   orderId: string;

@@ -1,30 +1,56 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { products, relayItems, relays } from '@/db/schema';
 import { requireActiveAdmission } from '@/server/services/merchant/admission-guard';
 import { requireMerchantMember } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
+import { idOf, SafeString, safeText } from '@/server/services/shared/zod';
 import { publishChainChange } from './chain-bus';
+import { MerchantRef, PositiveOrNull } from './fields';
 import { openRelayTx } from './transitions';
-import { validateRelayDraft, type Threshold } from './rules';
+import { validateRelayDraft } from './rules';
 
-export type CreateRelayInput = {
-  merchantId: string;
-  communityId: string;
-  title: string;
-  description?: string;
-  items: { productId: string; stockCap: number | null; perHouseholdLimit: number | null }[];
-  threshold: Threshold;
-  opensAt: Date;
-  closesAt: Date;
-  /** YYYY-MM-DD, Shanghai. */
-  deliveryDate: string;
+export const CreateRelayInput = MerchantRef.extend({
+  communityId: idOf('小区'),
+  title: safeText({
+    min: 1,
+    minMessage: '请填写标题 / Give the relay a title.',
+    max: 100,
+    maxMessage: '标题太长 / Title too long',
+  }),
+  description: SafeString.max(2000, { error: '说明太长 / Description too long' }).optional(),
+  items: z
+    .array(
+      z
+        .object({
+          productId: idOf('商品'),
+          stockCap: PositiveOrNull('库存上限'),
+          perHouseholdLimit: PositiveOrNull('每户限购'),
+        })
+        .strict(),
+    )
+    .min(1, { error: '请至少选择一件商品 / Choose at least one item.' })
+    .max(50, { error: '一次最多 50 件商品 / At most 50 items.' }),
+  threshold: z.object({
+    kind: z.enum(['none', 'households', 'units']),
+    value: z
+      .number()
+      .int({ error: '成团门槛必须是整数 / The threshold must be a whole number.' })
+      .min(0)
+      .max(1_000_000),
+  }),
+  opensAt: z.date({ error: '请填写开始时间 / Give an opening time.' }),
+  closesAt: z.date({ error: '请填写截单时间 / Give a cutoff time.' }),
+  /** YYYY-MM-DD, in the compound's time zone. */
+  deliveryDate: z.iso.date({ error: '请填写配送日期 / Give a delivery date.' }),
   /** Open at once instead of waiting for `opensAt` (which then becomes now). */
-  openNow?: boolean;
+  openNow: z.boolean().optional(),
   /** The merchant takes cash on delivery (货到付款) from households without a smartphone. */
-  cashOnDelivery?: boolean;
-};
+  cashOnDelivery: z.boolean().optional(),
+});
+export type CreateRelayInput = z.infer<typeof CreateRelayInput>;
 
 /**
  * A merchant's member starts a relay for one compound the merchant is admitted to. Prices are

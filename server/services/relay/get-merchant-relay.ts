@@ -1,10 +1,20 @@
 import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { communities } from '@/db/schema';
 import { requireMerchantMember } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { idOf } from '@/server/services/shared/zod';
+import { MerchantRef } from './fields';
 import { buildRelayView, type RelayView } from './get-relay';
 import { requireMerchantRelay } from './load';
+
+/** A merchant's page names only the relay; the compound is found from it. */
+export const GetMerchantRelayInput = MerchantRef.extend({
+  communityId: idOf('小区').optional(),
+  relayId: idOf('接龙'),
+});
+export type GetMerchantRelayInput = z.infer<typeof GetMerchantRelayInput>;
 
 /** One of the merchant's relays: the masked chain, progress, money and order counts. */
 export type MerchantRelayView = RelayView & {
@@ -18,7 +28,7 @@ export async function getMerchantRelay({
   input,
 }: {
   ctx: ServiceContext;
-  input: { merchantId: string; communityId?: string; relayId: string };
+  input: GetMerchantRelayInput;
 }): Promise<MerchantRelayView> {
   await requireMerchantMember(ctx, input.merchantId);
   const relay = await requireMerchantRelay(ctx.db, input.communityId, input.relayId, input.merchantId);

@@ -1,11 +1,14 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { admissions, communities, products } from '@/db/schema';
 import { requireMerchantMember } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { MerchantRef } from './fields';
 import { merchantName } from './load';
 import { localDate } from '@/server/services/shared/time';
 
-export type MerchantInput = { merchantId: string };
+export const MerchantInput = MerchantRef;
+export type MerchantInput = z.infer<typeof MerchantInput>;
 
 /** Active products and the compounds the merchant is admitted to: what a new relay can offer, where. */
 export async function getRelayCatalog({ ctx, input }: { ctx: ServiceContext; input: MerchantInput }) {

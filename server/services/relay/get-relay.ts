@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { myMemberships, requireUser } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { RelayRef } from './fields';
 import {
   chainRows,
   householdLabels,
@@ -133,7 +135,8 @@ export async function buildRelayView(
   };
 }
 
-export type GetRelayInput = { communityId: string; relayId: string };
+export const GetRelayInput = RelayRef;
+export type GetRelayInput = z.infer<typeof GetRelayInput>;
 
 /** The relay page for anyone of the compound (residents, volunteers, coordinators). */
 export async function getRelay({

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { preparedRows, type Tx } from '@/db/client';
 import { DEFAULT_COMMUNITY_SETTINGS, householdItemTotals, relayItems } from '@/db/schema';
 import { ADMISSION_REFUSALS } from '@/server/services/merchant/admission-guard';
@@ -17,7 +18,9 @@ import {
   unprocessable,
   type ServiceError,
 } from '@/server/services/shared/errors';
+import { idOf, SafeString } from '@/server/services/shared/zod';
 import { CHAIN_CHANNEL, publishChainChange } from './chain-bus';
+import { IdempotencyKey, Quantity, RelayRef } from './fields';
 import {
   assertJoinable,
   householdLimitError,
@@ -32,21 +35,23 @@ import { maskName } from '@/server/services/shared/privacy';
 import { smsOrderNotice } from '@/server/messaging/order-sms';
 import { extendCareHold } from './load';
 
-export type JoinRelayInput = {
-  communityId: string;
-  relayId: string;
-  householdId: string;
-  lines: RequestedLine[];
+export const JoinRelayInput = RelayRef.extend({
+  householdId: idOf('住户'),
+  lines: z
+    .array(z.object({ relayItemId: idOf('商品'), qty: Quantity }).strict())
+    .min(1, { error: '请至少选择一件商品 / Choose at least one item.' })
+    .max(50),
   /** One per form submission, made on the phone: a retried submit returns the first order. */
-  idempotencyKey: string;
-  note?: string;
+  idempotencyKey: IdempotencyKey,
+  note: SafeString.max(200).optional(),
   /**
    * What the phone showed as the total. Never used for money — the server computes the total from
    * the snapshotted prices — but a mismatch means the page is stale or tampered with, and the
    * person should see the real price before committing.
    */
-  expectedTotalFen?: number;
-};
+  expectedTotalFen: z.number().int().min(0).optional(),
+});
+export type JoinRelayInput = z.infer<typeof JoinRelayInput>;
 
 export type JoinedOrder = {
   orderId: string;

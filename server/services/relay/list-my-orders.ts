@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { idOf } from '@/server/services/shared/zod';
 import { myHouseholdIds } from './get-relay';
 import type { OrderStatus, RelayStatus } from './rules';
 
-export type ListMyOrdersInput = { communityId: string; relayId?: string };
+export const ListMyOrdersInput = z.object({ communityId: idOf('小区'), relayId: idOf('接龙').optional() });
+export type ListMyOrdersInput = z.infer<typeof ListMyOrdersInput>;
 
 export type MyOrder = {
   orderId: string;

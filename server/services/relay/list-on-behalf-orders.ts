@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { idOf } from '@/server/services/shared/zod';
 import { listMyOrders, type MyOrder } from './list-my-orders';
 
-type ListOnBehalfOrdersInput = { communityId: string };
+export const ListOnBehalfOrdersInput = z.object({ communityId: idOf('小区') });
+export type ListOnBehalfOrdersInput = z.infer<typeof ListOnBehalfOrdersInput>;
 
 type OnBehalfOrder = MyOrder & {
   /** Still to be paid and within its hold: the pay button and the countdown show. */

@@ -1,10 +1,16 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { assignedStairwellIds, requireRole } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { maskName } from '@/server/services/shared/privacy';
+import { idOf } from '@/server/services/shared/zod';
 
-export type ListOrderForHouseholdsInput = { communityId: string; relayId?: string };
+export const ListOrderForHouseholdsInput = z.object({
+  communityId: idOf('小区'),
+  relayId: idOf('接龙').optional(),
+});
+export type ListOrderForHouseholdsInput = z.infer<typeof ListOrderForHouseholdsInput>;
 
 export type OrderForHousehold = {
   householdId: string;

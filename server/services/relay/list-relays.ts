@@ -1,13 +1,16 @@
 import { and, asc, desc, eq, gte, inArray, or } from 'drizzle-orm';
+import { z } from 'zod';
 import { relays } from '@/db/schema';
 import { myMemberships, requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { CommunityId } from '@/server/services/shared/zod';
 import { merchantName, tallyRelay } from './load';
 import { progressOf, type RelayProgress } from './get-relay';
 import type { RelayStatus } from './rules';
 
-export type ListRelaysInput = { communityId: string };
+export const ListRelaysInput = z.object({ communityId: CommunityId });
+export type ListRelaysInput = z.infer<typeof ListRelaysInput>;
 
 export type RelaySummary = {
   id: string;

@@ -1,10 +1,13 @@
+import { z } from 'zod';
 import { requireMerchantMember } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { publishChainChange } from './chain-bus';
+import { MerchantRelayRef } from './fields';
 import { requireMerchantRelay } from './load';
 import { openRelayTx } from './transitions';
 
-export type MerchantRelayInput = { merchantId: string; communityId: string; relayId: string };
+export const MerchantRelayInput = MerchantRelayRef;
+export type MerchantRelayInput = z.infer<typeof MerchantRelayInput>;
 
 /** draft → open by hand ("open now"), before its scheduled time. */
 export async function openRelay({ ctx, input }: { ctx: ServiceContext; input: MerchantRelayInput }) {

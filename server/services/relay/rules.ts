@@ -299,7 +299,7 @@ export function planOrderChange(
 
 // ─── Threshold (成团) ─────────────────────────────────────────────────────────────────────────────
 
-export type Threshold = { kind: 'none' | 'households' | 'units'; value: number };
+type Threshold = { kind: 'none' | 'households' | 'units'; value: number };
 export type Tally = { households: number; units: number };
 
 export function validateThreshold(t: Threshold): void {

@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import { myMemberships, requireMerchantMember, requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { idOf } from '@/server/services/shared/zod';
 import { subscribeChain } from './chain-bus';
+import { LastEventId, MerchantRef, RelayRef } from './fields';
 import { householdIdsOf, progressOf, type RelayProgress } from './get-relay';
 import {
   chainRows,
@@ -16,7 +19,8 @@ import {
 } from './load';
 import { remaining, type RelayStatus } from './rules';
 
-export type WatchRelayChainInput = { communityId: string; relayId: string; lastEventId?: string | null };
+export const WatchRelayChainInput = RelayRef.extend({ lastEventId: LastEventId });
+export type WatchRelayChainInput = z.infer<typeof WatchRelayChainInput>;
 
 export type ChainUpdate = {
   version: number;
@@ -55,11 +59,11 @@ export async function* watchRelayChain({
   yield* chainUpdates(ctx, relay, new Set(householdIdsOf(mine)), input.lastEventId, signal);
 }
 
-export type WatchMerchantRelayChainInput = {
-  merchantId: string;
-  relayId: string;
-  lastEventId?: string | null;
-};
+export const WatchMerchantRelayChainInput = MerchantRef.extend({
+  relayId: idOf('接龙'),
+  lastEventId: LastEventId,
+});
+export type WatchMerchantRelayChainInput = z.infer<typeof WatchMerchantRelayChainInput>;
 
 /** The same live chain for the merchant's team managing the relay (masked the same way). */
 export async function* watchMerchantRelayChain({

@@ -42,6 +42,9 @@ function checkSafe(s: string, ctx: z.core.$RefinementCtx<string>) {
 /** A row id. */
 export const Id = z.uuid();
 
+/** A row id, refused with a message that names what it identifies (`idOf('商家')`). */
+export const idOf = (what: string) => z.uuid({ error: `${what}编号无效 / Invalid ${what} id` });
+
 /** The compound every community-scoped verb names (checked again by `communityProcedure`). */
 export const CommunityId = z.uuid({ error: '小区编号无效 / Invalid community id' });
 
