@@ -1,5 +1,7 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { bagEvents, bags, batches, relays } from '@/db/schema';
+import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import { verifyBagCode } from '../shared/bag-code';
@@ -7,9 +9,10 @@ import type { ServiceContext } from '../shared/context';
 import { badRequest, conflict, PG_UNIQUE_VIOLATION, pgErrorCode, preconditionFailed } from '../shared/errors';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
+import { text } from './fields';
 import { requirePhoto } from './upload-photo';
 import { BAG_NOT_FOUND, inScope, notifyHouseholds, stairwellScope } from './internal';
-import { canTransitionBag, effectiveCheckoffTime, type BagStatus, type ExceptionKind } from './rules';
+import { canTransitionBag, effectiveCheckoffTime, type BagStatus } from './rules';
 import { maskName } from '@/server/services/shared/privacy';
 import { hhmm } from '@/server/services/shared/time';
 import { transitionBag } from '@/server/services/distribution/lifecycle';
@@ -18,28 +21,39 @@ import { collectCash, openCashPayment } from '@/server/services/payment/cash';
 import { fenToYuan } from '@/server/services/shared/money';
 import { smsOrderNotice } from '@/server/messaging/order-sms';
 
-export type CheckOffBagInput = {
-  communityId: string;
-  /** Made by the phone for this check-off; a replay with the same id changes nothing. */
-  checkoffId: string;
-  /** Tapped in the list… */
-  bagId?: string | null;
-  /** …or scanned from the label (`LL1.<orderId>.<sig>`). */
-  code?: string | null;
-  outcome: 'delivered' | 'exception';
-  exceptionKind?: ExceptionKind | null;
-  note?: string | null;
-  /** The phone's clock at the check-off. */
-  clientAt: Date;
-  via?: 'scan' | 'tap' | 'manual';
-  photoKey?: string | null;
-  /**
-   * 货到付款: the cash the volunteer collected at the door, in fen. Required to check off as
-   * delivered a bag whose order owes cash; a different amount than due is recorded and makes the
-   * bag an exception (`cash_mismatch`).
-   */
-  cashCollectedFen?: number | null;
-};
+export const CheckOffBagInput = z
+  .object({
+    communityId: Id,
+    /** Made by the phone for this check-off; a replay with the same id changes nothing. */
+    checkoffId: Id,
+    /** Tapped in the list… */
+    bagId: Id.nullish(),
+    /** …or scanned from the label (`LL1.<orderId>.<sig>`). */
+    code: text(200).nullish(),
+    outcome: z.enum(['delivered', 'exception']),
+    exceptionKind: z.enum(['nobody_home', 'damaged', 'item_missing', 'wrong_bag']).nullish(),
+    note: text(300).nullish(),
+    /** The phone's clock at the check-off. */
+    clientAt: z.coerce.date(),
+    via: z.enum(['scan', 'tap', 'manual']).optional(),
+    photoKey: text(200).nullish(),
+    /**
+     * 货到付款: the cash the volunteer collected at the door, in fen. Required to check off as
+     * delivered a bag whose order owes cash; a different amount than due is recorded and makes the
+     * bag an exception (`cash_mismatch`).
+     */
+    cashCollectedFen: z
+      .number({ error: '现金金额要填数字（分） / The cash amount must be a number (fen).' })
+      .int()
+      .min(0)
+      .max(100_000_000)
+      .nullish(),
+  })
+  .refine((v) => !!v.bagId || !!v.code, {
+    message: '请扫码或选择袋子 / Scan a label or pick a bag.',
+    path: ['code'],
+  });
+export type CheckOffBagInput = z.infer<typeof CheckOffBagInput>;
 
 export type CheckOffBagResult = {
   bagId: string;
@@ -147,7 +161,7 @@ export async function checkOffBag({
     const at = effectiveCheckoffTime(input.clientAt, now, batch.releasedAt);
     // 货到付款: the cash collected is recorded with the hand-over; a different amount is an exception.
     let cash: CheckOffBagResult['cash'] = null;
-    let exceptionKind: ExceptionKind | 'cash_mismatch' | null = input.exceptionKind ?? null;
+    let exceptionKind: CheckOffBagInput['exceptionKind'] | 'cash_mismatch' = input.exceptionKind ?? null;
     let note = input.note?.trim() || null;
     const open = to === 'delivered' ? await openCashPayment(tx, communityId, bag.orderId) : undefined;
     if (open) {

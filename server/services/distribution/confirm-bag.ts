@@ -1,5 +1,7 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { bags } from '@/db/schema';
+import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
@@ -10,7 +12,8 @@ import { BAG_NOT_FOUND } from './internal';
 import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 
-export type ConfirmBagInput = { communityId: string; bagId: string };
+export const ConfirmBagInput = z.object({ communityId: Id, bagId: Id });
+export type ConfirmBagInput = z.infer<typeof ConfirmBagInput>;
 
 /**
  * The resident confirms the bag reached them (确认收货). A bag left at the door when nobody was home

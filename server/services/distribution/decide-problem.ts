@@ -1,22 +1,26 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { orders, problemReports, refunds } from '@/db/schema';
 import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
+import { Id } from '@/server/services/shared/zod';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, notFound, preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
+import { text } from './fields';
 import { notifyHouseholds, requireMerchantRelay } from './internal';
 import { fenToYuan } from '@/server/services/shared/money';
 
-export type DecideProblemInput = {
-  merchantId: string;
-  relayId: string;
-  reportId: string;
-  decision: 'accept' | 'reject';
+export const DecideProblemInput = z.object({
+  merchantId: Id,
+  relayId: Id,
+  reportId: Id,
+  decision: z.enum(['accept', 'reject']),
   /** For an accepted report: what to refund, in fen. */
-  refundFen?: number | null;
-  note?: string | null;
-};
+  refundFen: z.number().int().positive().nullish(),
+  note: text(500).nullish(),
+});
+export type DecideProblemInput = z.infer<typeof DecideProblemInput>;
 
 export function problemRefundKey(reportId: string): string {
   return `problem:${reportId}`;

@@ -1,22 +1,26 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { deliveries, deliveryRelays, relays } from '@/db/schema';
+import { Id } from '@/server/services/shared/zod';
 import { requireMerchantMember, requireUser } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
+import { text } from './fields';
 import { RELAY_NOT_FOUND } from './internal';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
 
-export type DispatchDeliveryInput = {
-  merchantId: string;
+export const DispatchDeliveryInput = z.object({
+  merchantId: Id,
   /** The relays on this truck (one compound). */
-  relayIds: string[];
-  eta: Date;
-  vehiclePlate: string;
-  driverName: string;
-  driverPhone: string;
-};
+  relayIds: z.array(Id).min(1).max(50),
+  eta: z.coerce.date(),
+  vehiclePlate: text(20).default(''),
+  driverName: text(40).default(''),
+  driverPhone: text(30).default(''),
+});
+export type DispatchDeliveryInput = z.infer<typeof DispatchDeliveryInput>;
 
 const MAX_ETA_AHEAD_MS = 7 * 86_400_000;
 const MAX_ETA_BEHIND_MS = 12 * 3_600_000;

@@ -5,6 +5,8 @@
  * Payloads carry ids only; each subscriber is filtered by what it may see before anything is sent.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Id, SafeString } from '@/server/services/shared/zod';
 import { isCoordinator, requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { distributionTopic, liveEvents, publishLive } from '../shared/live-bus';
@@ -59,6 +61,9 @@ async function filterFor(
   };
 }
 
+export const WatchDistributionInput = z.object({ communityId: Id, lastEventId: SafeString.nullish() });
+export type WatchDistributionInput = z.infer<typeof WatchDistributionInput>;
+
 /**
  * Yields a `hello` first (the client refetches on every (re)connect, so nothing missed while it was
  * away is lost), then each change this subscriber may see, until `signal` aborts.
@@ -69,7 +74,8 @@ export async function* watchDistribution({
   signal,
 }: {
   ctx: ServiceContext;
-  input: { communityId: string; householdIds: readonly string[] };
+  /** `householdIds`: the caller's own households, from the request's memberships. */
+  input: Pick<WatchDistributionInput, 'communityId'> & { householdIds: readonly string[] };
   signal?: AbortSignal;
 }): AsyncGenerator<DistributionEvent> {
   const filter = await filterFor(ctx, input.communityId, input.householdIds);

@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { communitySettings } from './internal';
 import { releasableAt, share } from './rules';
 
-export type GetBoardInput = { communityId: string };
+export const GetBoardInput = z.object({ communityId: CommunityId });
+export type GetBoardInput = z.infer<typeof GetBoardInput>;
 
 /** How far back "on time" is measured per merchant. */
 const ON_TIME_WINDOW_DAYS = 30;

@@ -1,11 +1,14 @@
 import { and, asc, desc, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { bags, batches, deliveries, deliveryRelays, merchants, orders, relays } from '@/db/schema';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { communitySettings, LIVE_ORDER_STATUSES, userNames } from './internal';
 import { releasableAt, testDwellSeconds } from './rules';
 
-export type GetGateInput = { communityId: string };
+export const GetGateInput = z.object({ communityId: CommunityId });
+export type GetGateInput = z.infer<typeof GetGateInput>;
 
 const KEEP_COMPLETED_MS = 12 * 3_600_000;
 

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { z } from 'zod';
 import {
   bags,
   batches,
@@ -13,13 +14,15 @@ import {
   relays,
   shortfalls,
 } from '@/db/schema';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { LIVE_ORDER_STATUSES, userNames } from './internal';
 import { releasableAt } from './rules';
 import { maskName } from '@/server/services/shared/privacy';
 
-export type GetHouseholdBagsInput = { communityId: string };
+export const GetHouseholdBagsInput = z.object({ communityId: CommunityId });
+export type GetHouseholdBagsInput = z.infer<typeof GetHouseholdBagsInput>;
 
 export type BagStage =
   | 'waiting_dispatch'

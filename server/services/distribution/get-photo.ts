@@ -1,13 +1,16 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { bags, batches, deliveries, problemReports, relays } from '@/db/schema';
 import { getFileStorage } from '@/server/files/storage';
 import { isCoordinator, membershipsIn, merchantIdsOf, requireUser } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { notFound } from '../shared/errors';
+import { text } from './fields';
 import { stairwellScope } from './internal';
 import { photoKeyPrefix } from './upload-photo';
 
-export type GetPhotoInput = { photoKey: string };
+export const GetPhotoInput = z.object({ photoKey: text(200) });
+export type GetPhotoInput = z.infer<typeof GetPhotoInput>;
 
 const PHOTO_NOT_FOUND = () => notFound('PHOTO_NOT_FOUND', '找不到这张照片 / Photo not found.');
 

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import {
   bags,
   batches,
@@ -13,13 +14,15 @@ import {
   relayItems,
   shortfalls,
 } from '@/db/schema';
+import { Id } from '@/server/services/shared/zod';
 import type { ServiceContext } from '../shared/context';
 import { householdLabels, LIVE_ORDER_STATUSES, requireMerchantRelay } from './internal';
 import { releasableAt } from './rules';
 import { shortfallRefundKey } from './shortfall-plan';
 import { relayCashLedger } from '@/server/services/payment/cash';
 
-export type GetRelayDeliveryInput = { merchantId: string; relayId: string };
+export const GetRelayDeliveryInput = z.object({ merchantId: Id, relayId: Id });
+export type GetRelayDeliveryInput = z.infer<typeof GetRelayDeliveryInput>;
 
 /**
  * The merchant's page for one relay's delivery: dispatch, how far the truck's batch got, bags with

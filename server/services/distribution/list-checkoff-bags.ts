@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import {
   bags,
   batches,
@@ -11,6 +12,7 @@ import {
   relays,
   stairwells,
 } from '@/db/schema';
+import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import { encodeBagCode } from '../shared/bag-code';
 import type { ServiceContext } from '../shared/context';
@@ -20,7 +22,8 @@ import { type BagStatus, type BatchStatus } from './rules';
 import { maskName } from '@/server/services/shared/privacy';
 import { cashDueByOrder } from '@/server/services/payment/cash';
 
-export type ListCheckoffBagsInput = { communityId: string; stairwellId?: string | null };
+export const ListCheckoffBagsInput = z.object({ communityId: Id, stairwellId: Id.nullish() });
+export type ListCheckoffBagsInput = z.infer<typeof ListCheckoffBagsInput>;
 
 /** How long delivered bags of a finished batch stay on a volunteer's list. */
 const KEEP_COMPLETED_MS = 12 * 3_600_000;

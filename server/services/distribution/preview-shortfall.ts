@@ -1,8 +1,12 @@
+import { z } from 'zod';
+import { Id } from '@/server/services/shared/zod';
 import type { ServiceContext } from '../shared/context';
+import { DeliveredItems } from './fields';
 import { requireMerchantRelay } from './internal';
-import { planShortfall, type DeliveredQtyInput } from './shortfall-plan';
+import { planShortfall } from './shortfall-plan';
 
-export type PreviewShortfallInput = { merchantId: string; relayId: string; items: DeliveredQtyInput[] };
+export const PreviewShortfallInput = z.object({ merchantId: Id, relayId: Id, items: DeliveredItems });
+export type PreviewShortfallInput = z.infer<typeof PreviewShortfallInput>;
 
 /** What a settlement would do, before the merchant commits to it: who goes short and who gets how much back. */
 export async function previewShortfall({

@@ -1,23 +1,27 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { batches, deliveries, deliveryRelays } from '@/db/schema';
+import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
+import { text } from './fields';
 import { DELIVERY_NOT_FOUND } from './internal';
 import { transitionDelivery } from '@/server/services/distribution/lifecycle';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
 
-export type RecordArrivalInput = {
-  communityId: string;
-  deliveryId: string;
-  packageCount: number;
+export const RecordArrivalInput = z.object({
+  communityId: Id,
+  deliveryId: Id,
+  packageCount: z.number().int().min(0).max(100_000),
   /** Who physically took the goods, when not the volunteer recording it (a guard, say). */
-  receivedByName?: string | null;
-  remarks?: string | null;
-};
+  receivedByName: text(40).nullish(),
+  remarks: text(500).nullish(),
+});
+export type RecordArrivalInput = z.infer<typeof RecordArrivalInput>;
 
 /**
  * The truck is at the gate (到货交接): the delivery becomes arrived, its relays arrived, and one

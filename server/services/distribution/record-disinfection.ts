@@ -1,29 +1,33 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { batches } from '@/db/schema';
+import { Id, safeText } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
 import { publishDistribution } from './events';
+import { text } from './fields';
 import { requirePhoto } from './upload-photo';
 import { BATCH_NOT_FOUND, communitySettings } from './internal';
 import { releasableAt, resolveDwellSeconds, testDwellSeconds } from './rules';
 import { transitionBatch } from '@/server/services/distribution/lifecycle';
 
-export type RecordDisinfectionInput = {
-  communityId: string;
-  batchId: string;
+export const RecordDisinfectionInput = z.object({
+  communityId: Id,
+  batchId: Id,
   /** e.g. 含氯消毒剂, 75% 酒精 */
-  agent: string;
+  agent: safeText({ min: 1, max: 60 }),
   /** e.g. 500 mg/L */
-  concentration: string;
-  method: 'spray' | 'wipe' | 'uv';
+  concentration: text(40).default(''),
+  method: z.enum(['spray', 'wipe', 'uv']),
   /** Longer than the compound's minimum if the agent needs it; the minimum when omitted. */
-  dwellMinutes?: number | null;
+  dwellMinutes: z.number().int().positive().max(1440).nullish(),
   /** Who sprayed, when not the volunteer recording it. */
-  operatorName?: string | null;
-  photoKey?: string | null;
-};
+  operatorName: text(40).nullish(),
+  photoKey: text(200).nullish(),
+});
+export type RecordDisinfectionInput = z.infer<typeof RecordDisinfectionInput>;
 
 /**
  * The disinfection record (消杀记录) of a batch: received → disinfecting. Recorded once: a second

@@ -1,6 +1,8 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { bags, orderLines, payments, refunds } from '@/db/schema';
 import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
+import { Id } from '@/server/services/shared/zod';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { preconditionFailed } from '../shared/errors';
@@ -12,7 +14,8 @@ import { fenToYuan } from '@/server/services/shared/money';
 import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 
-export type RefundBagInput = { merchantId: string; relayId: string; bagId: string };
+export const RefundBagInput = z.object({ merchantId: Id, relayId: Id, bagId: Id });
+export type RefundBagInput = z.infer<typeof RefundBagInput>;
 
 export function bagRefundKey(bagId: string): string {
   return `bag:${bagId}`;

@@ -1,5 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { bags, batches, deliveryRelays } from '@/db/schema';
+import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
@@ -10,7 +12,8 @@ import { canRelease, releasableAt } from './rules';
 import { transitionBatch } from '@/server/services/distribution/lifecycle';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
 
-export type ReleaseBatchInput = { communityId: string; batchId: string };
+export const ReleaseBatchInput = z.object({ communityId: Id, batchId: Id });
+export type ReleaseBatchInput = z.infer<typeof ReleaseBatchInput>;
 
 /**
  * disinfecting → released, only once the dwell has passed by the SERVER's clock (a CHECK

@@ -1,25 +1,29 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { bags, merchantMembers, orderLines, problemReports, relays } from '@/db/schema';
+import { Id, SafeString } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { badRequest, preconditionFailed } from '../shared/errors';
 import { notifyUsers } from '../shared/notify';
 import { publishDistribution } from './events';
+import { text } from './fields';
 import { requirePhoto } from './upload-photo';
 import { BAG_NOT_FOUND } from './internal';
 
-export type ReportProblemInput = {
-  communityId: string;
-  bagId: string;
-  kind: 'missing_item' | 'damaged_item' | 'other';
-  relayItemId?: string | null;
-  qty?: number | null;
-  description?: string | null;
-  photoKey?: string | null;
+export const ReportProblemInput = z.object({
+  communityId: Id,
+  bagId: Id,
+  kind: z.enum(['missing_item', 'damaged_item', 'other']),
+  relayItemId: Id.nullish(),
+  qty: z.number().int().positive().max(1000).nullish(),
+  description: text(500).nullish(),
+  photoKey: text(200).nullish(),
   /** Made by the phone per report: a retried submit files one report. */
-  idempotencyKey: string;
-};
+  idempotencyKey: SafeString.min(8).max(100),
+});
+export type ReportProblemInput = z.infer<typeof ReportProblemInput>;
 
 /**
  * A resident reports a problem with a bag that reached them (an item missing or damaged), for the

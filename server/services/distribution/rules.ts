@@ -151,7 +151,6 @@ export function isBatchComplete(statuses: readonly BagStatus[]): boolean {
 }
 
 export const EXCEPTION_KINDS = ['nobody_home', 'damaged', 'item_missing', 'wrong_bag'] as const;
-export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 // ─── Disinfection dwell ────────────────────────────────────────────────────────────────────────
 

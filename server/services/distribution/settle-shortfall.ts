@@ -1,19 +1,23 @@
 import { and, eq, inArray, like } from 'drizzle-orm';
+import { z } from 'zod';
 import { bags, orderLines, refunds, relays, shortfalls } from '@/db/schema';
 import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
+import { Id } from '@/server/services/shared/zod';
 import { writeAudit } from '../shared/audit';
 import type { ServiceContext } from '../shared/context';
 import { conflict, preconditionFailed } from '../shared/errors';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
+import { DeliveredItems } from './fields';
 import { notifyHouseholds, requireMerchantRelay } from './internal';
 import { describeShort, validateDeliveredQty } from './rules';
-import { planShortfall, shortfallRefundKey, type DeliveredQtyInput } from './shortfall-plan';
+import { planShortfall, shortfallRefundKey } from './shortfall-plan';
 import { fenToYuan } from '@/server/services/shared/money';
 import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 
-export type SettleShortfallInput = { merchantId: string; relayId: string; items: DeliveredQtyInput[] };
+export const SettleShortfallInput = z.object({ merchantId: Id, relayId: Id, items: DeliveredItems });
+export type SettleShortfallInput = z.infer<typeof SettleShortfallInput>;
 
 const SETTLEABLE = ['formed', 'dispatched', 'arrived', 'distributing', 'completed'] as const;
 

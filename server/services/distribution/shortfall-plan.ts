@@ -11,7 +11,7 @@ import {
   type ShortfallLine,
 } from './rules';
 
-export type DeliveredQtyInput = { relayItemId: string; deliveredQty: number };
+type DeliveredQtyInput = { relayItemId: string; deliveredQty: number };
 
 export type PlannedItem = {
   relayItemId: string;

@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { sha256Hex } from '@/server/files/upload';
 import { IMAGE_TYPES, MIME, sniff, type AcceptedType } from '@/server/files/sniff';
 import { getFileStorage } from '@/server/files/storage';
+import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '../shared/access';
 import type { ServiceContext } from '../shared/context';
 import { badRequest } from '../shared/errors';
 
-export type PhotoPurpose = 'disinfection' | 'exception' | 'problem';
-
-export type UploadPhotoInput = {
-  communityId: string;
-  purpose: PhotoPurpose;
-  /** The image bytes (the phone shrinks photos to ~1280 px JPEG before sending). */
-  bytes: Uint8Array;
-};
+export const UploadPhotoInput = z.object({
+  communityId: Id,
+  purpose: z.enum(['disinfection', 'exception', 'problem']),
+  /** The image, base64 (the phone shrinks it to ~1280 px JPEG first); 5 MB of image at most. */
+  base64: z.string().min(1).max(7_000_000),
+});
+export type UploadPhotoInput = z.infer<typeof UploadPhotoInput>;
 
 /** Small enough for a stairwell's weak signal, large enough for a phone photo the client did not shrink. */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -38,7 +39,7 @@ export async function uploadPhoto({ ctx, input }: { ctx: ServiceContext; input: 
     input.communityId,
     input.purpose === 'problem' ? ['resident'] : ['volunteer', 'admin', 'owner'],
   );
-  const bytes = input.bytes;
+  const bytes = new Uint8Array(Buffer.from(input.base64, 'base64'));
   if (bytes.length === 0)
     throw badRequest('PHOTO_EMPTY', '照片是空的 / The photo is empty.', { field: 'photo' });
   if (bytes.length > MAX_PHOTO_BYTES) {
