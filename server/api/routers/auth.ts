@@ -1,16 +1,6 @@
-import { z } from 'zod';
-import { requestOtp } from '@/server/services/auth/request-otp';
+import { requestOtp, RequestOtpInput } from '@/server/services/auth/request-otp';
 import { signOutEverywhere } from '@/server/services/auth/sessions';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
-
-export const RequestOtpInput = z.object({
-  phone: z
-    .string({ error: '请输入手机号 / Please enter your phone number.' })
-    .trim()
-    .min(1, { error: '请输入手机号 / Please enter your phone number.' })
-    .max(40, { error: '手机号码太长了 / That phone number is too long.' }),
-});
-export type RequestOtpInput = z.infer<typeof RequestOtpInput>;
 
 /**
  * Sign-in itself goes through next-auth (`signIn('phone-otp', { phone, code })`), which sets the

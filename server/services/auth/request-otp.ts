@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { otpChallenges } from '@/db/schema';
 import { getOtpSender, type OtpSender } from '@/server/auth/otp-sender';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, tooManyRequests } from '@/server/services/shared/errors';
+import { safeText } from '@/server/services/shared/zod';
 import { loadAuthConfig, type AuthConfig } from './config';
 import {
   generateOtpCode,
@@ -14,6 +16,17 @@ import {
   OTP_TTL_MS,
   resendDecision,
 } from './rules';
+
+export const RequestOtpInput = z.object({
+  phone: safeText({
+    typeMessage: '请输入手机号 / Please enter your phone number.',
+    min: 1,
+    minMessage: '请输入手机号 / Please enter your phone number.',
+    max: 40,
+    maxMessage: '手机号码太长了 / That phone number is too long.',
+  }),
+});
+export type RequestOtpInput = z.infer<typeof RequestOtpInput>;
 
 export type RequestOtpResult = {
   /** The number the code went to, in E.164. */
@@ -65,7 +78,7 @@ export async function requestOtp({
   deps = {},
 }: {
   ctx: ServiceContext;
-  input: { phone: string };
+  input: RequestOtpInput;
   deps?: OtpDeps;
 }): Promise<RequestOtpResult> {
   const phone = phoneOrThrow(input.phone);
