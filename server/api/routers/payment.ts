@@ -2,26 +2,14 @@
  * Paying for an order. The webhook is a route handler (app/api/stripe/webhook), not tRPC: Stripe
  * signs raw bytes.
  */
-import { z } from 'zod';
 import {
   choosePaymentMethod,
   ChoosePaymentMethodInput,
 } from '@/server/services/payment/choose-payment-method';
-import { getOrderPayment } from '@/server/services/payment/get-order-payment';
-import { payWithTestCard, TEST_CARDS } from '@/server/services/payment/pay-with-test-card';
-import { reconcilePayment } from '@/server/services/payment/reconcile-payment';
+import { getOrderPayment, OrderPaymentInput } from '@/server/services/payment/get-order-payment';
+import { payWithTestCard, PayWithTestCardInput } from '@/server/services/payment/pay-with-test-card';
+import { reconcilePayment, ReconcilePaymentInput } from '@/server/services/payment/reconcile-payment';
 import { communityProcedure, router } from '../trpc';
-
-const id = (what: string) => z.uuid({ error: `${what}编号无效 / Invalid ${what} id` });
-
-export const OrderPaymentInput = z.object({ communityId: id('小区'), orderId: id('订单') });
-export type OrderPaymentInput = z.infer<typeof OrderPaymentInput>;
-
-export const PayWithTestCardInput = OrderPaymentInput.extend({
-  paymentMethod: z.enum(TEST_CARDS),
-  idempotencyKey: z.string().min(8).max(100),
-});
-export type PayWithTestCardInput = z.infer<typeof PayWithTestCardInput>;
 
 export const paymentRouter = router({
   get: communityProcedure()
@@ -35,6 +23,6 @@ export const paymentRouter = router({
     .input(PayWithTestCardInput)
     .mutation(({ ctx, input }) => payWithTestCard({ ctx, input })),
   reconcile: communityProcedure()
-    .input(OrderPaymentInput)
+    .input(ReconcilePaymentInput)
     .mutation(({ ctx, input }) => reconcilePayment({ ctx, input })),
 });

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { isStripeTestMode } from '@/server/payments/stripe';
 import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { orderLinesOf, requireOrderAccess, requireRelay } from '@/server/services/relay/load';
+import { idOf } from '@/server/services/shared/zod';
 import { acceptedMethods } from './accepted-methods';
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
@@ -29,7 +31,8 @@ async function payerOf(db: DbOrTx, order: { communityId: string; householdId: st
   return { name: maskName(u?.name ?? ''), ofHousehold: !!m };
 }
 
-export type OrderPaymentInput = { communityId: string; orderId: string };
+export const OrderPaymentInput = z.object({ communityId: idOf('小区'), orderId: idOf('订单') });
+export type OrderPaymentInput = z.infer<typeof OrderPaymentInput>;
 
 /**
  * The pay page: the order, the methods the merchant accepts, its live payment if a method was

@@ -1,22 +1,25 @@
 import type Stripe from 'stripe';
+import { z } from 'zod';
 import { getStripe, isStripeTestMode } from '@/server/payments/stripe';
 import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { requireOrderAccess } from '@/server/services/relay/load';
+import { idOf, SafeString } from '@/server/services/shared/zod';
 import { choosePaymentMethod, requirePayableOrder } from './choose-payment-method';
 import { applyPaymentIntent, callStripe, returnUrlFor } from './intents';
 
-export const TEST_CARDS = ['pm_card_visa', 'pm_card_chargeDeclined'] as const;
+const TEST_CARDS = ['pm_card_visa', 'pm_card_chargeDeclined'] as const;
 export type TestCard = (typeof TEST_CARDS)[number];
 
-export type PayWithTestCardInput = {
-  communityId: string;
-  orderId: string;
-  paymentMethod: TestCard;
+export const PayWithTestCardInput = z.object({
+  communityId: idOf('小区'),
+  orderId: idOf('订单'),
+  paymentMethod: z.enum(TEST_CARDS),
   /** One per tap of "pay": a double tap confirms once. */
-  idempotencyKey: string;
-};
+  idempotencyKey: SafeString.min(8).max(100),
+});
+export type PayWithTestCardInput = z.infer<typeof PayWithTestCardInput>;
 
 export type PayOutcome =
   | { outcome: 'succeeded'; orderStatus: string }

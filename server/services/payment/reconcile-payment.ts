@@ -1,12 +1,15 @@
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { orders, payments } from '@/db/schema';
 import { getStripe } from '@/server/payments/stripe';
 import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { requireOrderAccess } from '@/server/services/relay/load';
+import { idOf } from '@/server/services/shared/zod';
 import { applyPaymentIntent, callStripe, isMissingIntent, markCanceled } from './intents';
 
-export type ReconcilePaymentInput = { communityId: string; orderId: string };
+export const ReconcilePaymentInput = z.object({ communityId: idOf('小区'), orderId: idOf('订单') });
+export type ReconcilePaymentInput = z.infer<typeof ReconcilePaymentInput>;
 
 /**
  * The return page asks Stripe directly what became of the order's intents and applies it, so a
