@@ -5,9 +5,9 @@ import { drawQr } from './qr';
 import type { ExportText } from './text';
 
 /** 2 × 4 labels on an A4 sheet: fits common 8-up label paper and is cut easily by hand. */
-export const LABEL_COLS = 2;
-export const LABEL_ROWS = 4;
-export const LABELS_PER_PAGE = LABEL_COLS * LABEL_ROWS;
+const LABEL_COLS = 2;
+const LABEL_ROWS = 4;
+const LABELS_PER_PAGE = LABEL_COLS * LABEL_ROWS;
 const MARGIN = 18;
 const LABEL_W = (A4.width - 2 * MARGIN) / LABEL_COLS;
 const LABEL_H = (A4.height - 2 * MARGIN) / LABEL_ROWS;

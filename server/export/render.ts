@@ -7,16 +7,16 @@ import { tablesFor } from './tables';
 import { exportText, type ExportLocale } from './text';
 import { xlsxStream } from './xlsx';
 
-export const CONTENT_TYPES: Record<ExportFormat, string> = {
+const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   pdf: 'application/pdf',
 };
 
-export type RenderedExport = { stream: ReadableStream<Uint8Array>; contentType: string; filename: string };
+type RenderedExport = { stream: ReadableStream<Uint8Array>; contentType: string; filename: string };
 
 /** `拣货单-保供套餐第1期-2022-04-12-bags.csv`, without characters file systems refuse. */
-export function exportFilename(
+function exportFilename(
   pl: PickList,
   view: ExportKind,
   format: ExportFormat,

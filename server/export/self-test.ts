@@ -8,7 +8,7 @@ import type { Column, Table } from './tables';
 import { xlsxStream } from './xlsx';
 
 /** The form's own columns, in its order (the compound's 金山表单). */
-export const SELF_TEST_HEADERS = [
+const SELF_TEST_HEADERS = [
   '楼道号',
   '实际人数',
   '阴性人数',
@@ -36,7 +36,7 @@ function localTime(isoTime: string | null, timeZone: string): string | null {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
-export function selfTestTable(data: Awaited<ReturnType<typeof prepareSelfTestExport>>): Table {
+function selfTestTable(data: Awaited<ReturnType<typeof prepareSelfTestExport>>): Table {
   const kinds: Column['kind'][] = ['text', 'int', 'int', 'int', 'int', 'text', 'text'];
   const widths = [10, 10, 10, 10, 10, 12, 18];
   return {

@@ -6,7 +6,7 @@ import { lineLabel, productKey } from '@/server/services/picklist/rules';
 import type { PickList } from '@/server/services/picklist/types';
 import type { ExportText } from './text';
 
-export type CellKind = 'text' | 'int' | 'money';
+type CellKind = 'text' | 'int' | 'money';
 export type Cell = string | number | null;
 export type Column = {
   header: string;
@@ -29,7 +29,7 @@ const text = (header: string, width = 12): Column => ({ header, kind: 'text', wi
 const int = (header: string, width = 9): Column => ({ header, kind: 'int', width });
 const money = (header: string, width = 11): Column => ({ header, kind: 'money', width });
 
-export function totalsTable(pl: PickList, t: ExportText): Table {
+function totalsTable(pl: PickList, t: ExportText): Table {
   const totals = pl.totals ?? [];
   const sum = (f: (x: (typeof totals)[number]) => number) => totals.reduce((s, x) => s + f(x), 0);
   return {
@@ -74,7 +74,7 @@ export function totalsTable(pl: PickList, t: ExportText): Table {
   };
 }
 
-export function stairwellsTable(pl: PickList, t: ExportText): Table {
+function stairwellsTable(pl: PickList, t: ExportText): Table {
   const s = pl.stairwells;
   return {
     name: t.stairwells,
@@ -100,7 +100,7 @@ export function stairwellsTable(pl: PickList, t: ExportText): Table {
 }
 
 /** Products in pick order, as columns of the bag table (volunteers have no totals: from the bags). */
-export function productColumns(pl: PickList): { key: string; label: string }[] {
+function productColumns(pl: PickList): { key: string; label: string }[] {
   const seen = new Map<string, string>();
   const add = (p: { productId: string; name: string; spec: string; unit: string }) => {
     const key = productKey(p);
@@ -115,7 +115,7 @@ export function productColumns(pl: PickList): { key: string; label: string }[] {
  * One row per bag in route order, one column per product holding the quantity to put in the bag
  * (the way the compound's packing spreadsheets were laid out in 2022).
  */
-export function bagsTable(pl: PickList, t: ExportText): Table {
+function bagsTable(pl: PickList, t: ExportText): Table {
   const products = productColumns(pl);
   const index = new Map(products.map((p, i) => [p.key, i]));
   const prices = pl.viewer !== 'volunteer';

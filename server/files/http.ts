@@ -8,7 +8,7 @@ import type { SessionUser } from '@/server/services/shared/context';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
 import { MAX_FILE_BYTES, UploadMalformedError, UploadTooLargeError } from './upload';
 
-export type ErrorBody = {
+type ErrorBody = {
   error: { code: string; message: string; field: string | null; details: Record<string, unknown> | null };
 };
 
@@ -92,7 +92,7 @@ export async function uploadLimitRefusal(
 }
 
 /** `inline; filename="licence.jpg"; filename*=UTF-8''%E8%90%A5…`: the ASCII fallback for old clients, the real name for the rest. */
-export function contentDisposition(kind: 'inline' | 'attachment', fileName: string): string {
+function contentDisposition(kind: 'inline' | 'attachment', fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
@@ -100,7 +100,7 @@ export function contentDisposition(kind: 'inline' | 'attachment', fileName: stri
 /** Types a browser may show inline: the images uploads are sniffed as. */
 const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
-export type OutgoingFile = {
+type OutgoingFile = {
   mimeType: string;
   size: number;
   sha256: string;

@@ -6,7 +6,7 @@
 
 export type AcceptedType = 'jpeg' | 'png' | 'webp' | 'pdf';
 /** Types we recognise only to say what a refused file really is. */
-export type RefusedType =
+type RefusedType =
   | 'exe'
   | 'elf'
   | 'macho'
@@ -29,12 +29,12 @@ export const MIME: Record<AcceptedType, string> = {
   webp: 'image/webp',
   pdf: 'application/pdf',
 };
-export const EXTENSION: Record<AcceptedType, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', pdf: 'pdf' };
+const EXTENSION: Record<AcceptedType, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', pdf: 'pdf' };
 export const IMAGE_TYPES: readonly AcceptedType[] = ['jpeg', 'png', 'webp'];
 export const DOCUMENT_TYPES: readonly AcceptedType[] = ['jpeg', 'png', 'webp', 'pdf'];
 
 /** How many leading bytes `sniff` needs. */
-export const SNIFF_BYTES = 32;
+const SNIFF_BYTES = 32;
 
 const startsWith = (b: Uint8Array, sig: readonly number[], offset = 0) =>
   b.length >= offset + sig.length && sig.every((v, i) => b[offset + i] === v);
@@ -120,7 +120,7 @@ export function typeFromName(fileName: string): AcceptedType | RefusedType | nul
   return map[ext] ?? null;
 }
 
-export type SniffVerdict =
+type SniffVerdict =
   | { ok: true; type: AcceptedType; mimeType: string; fileName: string }
   | {
       ok: false;

@@ -12,19 +12,19 @@ import { mkdir, readFile, rename, rm, stat as fsStat, writeFile } from 'node:fs/
 import path from 'node:path';
 import { Readable } from 'node:stream';
 
-export type FileMeta = {
+type FileMeta = {
   /** The sniffed type (never the one a client claimed). */
   contentType: string;
   sha256: string;
   size: number;
 };
 
-export type StoredFile = FileMeta & {
+type StoredFile = FileMeta & {
   /** The bytes, streamed (a 10 MB document is not held in memory twice). */
   body: ReadableStream<Uint8Array>;
 };
 
-export interface FileStorage {
+interface FileStorage {
   /** Writes the whole file or nothing (a reader never sees half a file). */
   put(key: string, bytes: Uint8Array, meta: FileMeta): Promise<void>;
   get(key: string): Promise<StoredFile | null>;
@@ -43,7 +43,7 @@ export class InvalidFileKeyError extends Error {
   }
 }
 
-export function assertFileKey(key: string): void {
+function assertFileKey(key: string): void {
   if (typeof key !== 'string' || !KEY.test(key)) throw new InvalidFileKeyError(String(key));
 }
 

@@ -26,7 +26,7 @@ export class UploadMalformedError extends Error {
 }
 
 /** A stream that errors as soon as more than `limit` bytes have passed through it. */
-export function limitStream(body: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+function limitStream(body: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
   let seen = 0;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({

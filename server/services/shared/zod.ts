@@ -13,7 +13,7 @@ import { badRequest } from './errors';
 /** Stable app code of the refusal (the UI translates it). */
 export const TEXT_INVALID = 'TEXT_INVALID';
 
-export type UnsafeTextReason = 'nul' | 'surrogate';
+type UnsafeTextReason = 'nul' | 'surrogate';
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NUL = /\u0000/;
@@ -21,13 +21,13 @@ const NUL = /\u0000/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why `s` cannot be stored as text, or null when it can. */
-export function unsafeTextReason(s: string): UnsafeTextReason | null {
+function unsafeTextReason(s: string): UnsafeTextReason | null {
   if (NUL.test(s)) return 'nul';
   if (LONE_SURROGATE.test(s)) return 'surrogate';
   return null;
 }
 
-export function unsafeTextMessage(reason: UnsafeTextReason): string {
+function unsafeTextMessage(reason: UnsafeTextReason): string {
   return reason === 'nul'
     ? '文字中含有不允许的空字符 / The text contains a NUL character, which is not allowed.'
     : '文字中含有无效的字符（不成对的代理项） / The text contains an invalid character (a lone surrogate).';
@@ -64,7 +64,7 @@ export function safeText(
   return s.superRefine(checkSafe);
 }
 
-export type UnsafeText = { path: string; reason: UnsafeTextReason };
+type UnsafeText = { path: string; reason: UnsafeTextReason };
 
 /** Deep enough for any real input; a hostile, deeper one is simply not walked further. */
 const MAX_DEPTH = 32;
