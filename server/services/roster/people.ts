@@ -5,7 +5,7 @@ import type { DbOrTx } from '@/db/client';
 import { users } from '@/db/schema';
 import { writeGlobalAudit } from '@/server/services/shared/audit';
 import { badRequest } from '@/server/services/shared/errors';
-import { LIMITS, normalizePhone } from './rules';
+import { normalizePhone } from './rules';
 
 export type Person = { id: string; name: string; phone: string | null };
 
@@ -15,15 +15,10 @@ function phoneOrThrow(raw: string, field = 'phone'): string {
   return p.e164;
 }
 
+/** Spaces collapsed; the length is the verb's `Input` (`Name`). */
 function cleanName(name: string | undefined | null): string | null {
   const n = (name ?? '').replace(/\s+/g, ' ').trim();
-  if (n === '') return null;
-  if (Array.from(n).length > LIMITS.nameLength) {
-    throw badRequest('NAME_TOO_LONG', `姓名最多 ${LIMITS.nameLength} 个字 / Name is too long.`, {
-      field: 'name',
-    });
-  }
-  return n;
+  return n === '' ? null : n;
 }
 
 /**
