@@ -17,7 +17,8 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.infe
   });
 }
 
-export const id = z.uuid();
+/** Row ids of the health verbs' `Input`s: the shared `Id`. */
+export { Id as id } from '@/server/services/shared/zod';
 
 export type RoundRow = typeof healthRounds.$inferSelect;
 
