@@ -16,12 +16,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 type RenderedExport = { stream: ReadableStream<Uint8Array>; contentType: string; filename: string };
 
 /** `拣货单-保供套餐第1期-2022-04-12-bags.csv`, without characters file systems refuse. */
-function exportFilename(
-  pl: PickList,
-  view: ExportKind,
-  format: ExportFormat,
-  locale: ExportLocale,
-): string {
+function exportFilename(pl: PickList, view: ExportKind, format: ExportFormat, locale: ExportLocale): string {
   const t = exportText(locale);
   const what = pl.kind === 'relay' ? pl.relays[0]!.title : pl.merchantName;
   const base = `${view === 'labels' ? t.labels : t.pickList}-${what}-${pl.deliveryDate}-${view}`;

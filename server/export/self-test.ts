@@ -8,15 +8,7 @@ import type { Column, Table } from './tables';
 import { xlsxStream } from './xlsx';
 
 /** The form's own columns, in its order (the compound's 金山表单). */
-const SELF_TEST_HEADERS = [
-  '楼道号',
-  '实际人数',
-  '阴性人数',
-  '异常人数',
-  '无效人数',
-  '填报人',
-  '填报时间',
-];
+const SELF_TEST_HEADERS = ['楼道号', '实际人数', '阴性人数', '异常人数', '无效人数', '填报人', '填报时间'];
 
 function localTime(isoTime: string | null, timeZone: string): string | null {
   if (!isoTime) return null;
