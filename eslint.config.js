@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** One import style: `@/` for code outside the current folder, `./x` only for a sibling. */
+const ALIAS_OUTSIDE_FOLDER = {
+  group: ['../*', '../**'],
+  message: 'Import code outside this folder with the @/ alias (docs/ARCHITECTURE.md, Imports).',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -35,6 +41,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [ALIAS_OUTSIDE_FOLDER] }] },
+  },
+  {
     // Routers validate, call one service verb and map errors: no SQL here.
     files: ['server/api/**/*.ts'],
     rules: {
@@ -42,6 +52,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            ALIAS_OUTSIDE_FOLDER,
             {
               group: ['drizzle-orm', 'drizzle-orm/*'],
               message: 'Routers do not query: call a service verb.',
@@ -63,6 +74,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            ALIAS_OUTSIDE_FOLDER,
             {
               group: ['next', 'next/*', 'next-auth', 'next-auth/*'],
               message: 'Services must not import Next.',
@@ -81,6 +93,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            ALIAS_OUTSIDE_FOLDER,
             { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'No SQL in app/: call a service.' },
             { group: ['@/db/schema', '@/db/schema/*'], message: 'No tables in app/: call a service.' },
           ],

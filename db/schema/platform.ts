@@ -11,7 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, tenantKey } from './_columns';
-import { DEFAULT_TIME_ZONE } from '../../server/services/shared/time';
+import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
 export type CommunitySettings = {
   /** Minutes a disinfected batch must rest before release. */

@@ -14,16 +14,16 @@ import { ADMISSION_STATUSES, type AdmissionStatus } from '@/server/services/merc
 import { ServiceError } from '@/server/services/shared/errors';
 import { admissionExpiryJob } from '@/server/jobs/admission-expiry';
 import { JOBS } from '@/server/jobs';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '../helpers/fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '@/tests/helpers/fixtures';
 import {
   COMPLETE_FIELDS,
   makeApplication,
   TestClock,
   uploadDoc,
   useTempFileStorage,
-} from '../helpers/merchant-fixtures';
+} from '@/tests/helpers/merchant-fixtures';
 
 let database: Database;
 let files: ReturnType<typeof useTempFileStorage>;

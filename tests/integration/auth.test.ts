@@ -10,9 +10,9 @@ import { pruneOtpChallenges } from '@/server/services/auth/prune-otp-challenges'
 import { requestOtp } from '@/server/services/auth/request-otp';
 import { verifyOtp } from '@/server/services/auth/verify-otp';
 import { isServiceError, type ServiceError } from '@/server/services/shared/errors';
-import { callerFor, serviceCtx } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeUser, nextPhone } from '../helpers/fixtures';
+import { callerFor, serviceCtx } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeUser, nextPhone } from '@/tests/helpers/fixtures';
 import { setLogDestination } from '@/server/ops/log';
 
 let database: Database;

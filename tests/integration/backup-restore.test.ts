@@ -20,9 +20,9 @@ import {
   RestoreRefused,
   type Manifest,
 } from '@/server/ops/backup';
-import { withDatabase } from '../helpers/global-setup';
-import { makeRelayWorld } from '../helpers/relay-world';
-import { addOrders, makeRelay } from '../helpers/relay-fixtures';
+import { withDatabase } from '@/tests/helpers/global-setup';
+import { makeRelayWorld } from '@/tests/helpers/relay-world';
+import { addOrders, makeRelay } from '@/tests/helpers/relay-fixtures';
 
 const cfg = inject('testDb');
 const onPostgres = cfg.driver === 'postgres';

@@ -14,10 +14,10 @@ import { setDatabase, type Database } from '@/db/client';
 import { auditLog, notifications, orders, payments, relayItems, stripeEvents } from '@/db/schema';
 import { POST as webhookRoute } from '@/app/api/stripe/webhook/route';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '../helpers/relay-world';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '@/tests/helpers/relay-world';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 let database: Database;
 let stripe: TestStripe;

@@ -11,10 +11,10 @@ import type { Database } from '@/db/client';
 import { careContacts, careProfiles, communities } from '@/db/schema';
 import { useNoticeSmsSender } from '@/server/messaging/notice-sms';
 import type { SessionUser } from '@/server/services/shared/context';
-import { makeCareWorld, rejectsWith, type CareWorld } from '../helpers/care-world';
-import { createTestDatabase } from '../helpers/db';
-import { SAMPLES } from '../helpers/file-samples';
-import { addMember, makeUser } from '../helpers/fixtures';
+import { makeCareWorld, rejectsWith, type CareWorld } from '@/tests/helpers/care-world';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { SAMPLES } from '@/tests/helpers/file-samples';
+import { addMember, makeUser } from '@/tests/helpers/fixtures';
 
 let database: Database;
 let w: CareWorld;

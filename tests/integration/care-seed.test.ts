@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type Database } from '@/db/client';
 import { seedCareDemo } from '@/db/seed/care';
 import { seedDemoIfEmpty } from '@/db/seed/demo';
-import { createTestDatabase } from '../helpers/db';
+import { createTestDatabase } from '@/tests/helpers/db';
 
 let database: Database;
 beforeAll(async () => {

@@ -10,14 +10,14 @@ import { TRPCError } from '@trpc/server';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, type Database } from '@/db/client';
-import { withDatabase } from '../helpers/global-setup';
+import { withDatabase } from '@/tests/helpers/global-setup';
 import { orders, relayItems } from '@/db/schema';
 import { JOBS } from '@/server/jobs';
 import { subscribeChain } from '@/server/services/relay/chain-bus';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase, testDriver } from '../helpers/db';
-import { makeRelayWorld, openTestRelay, type RelayWorld } from '../helpers/relay-world';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase, testDriver } from '@/tests/helpers/db';
+import { makeRelayWorld, openTestRelay, type RelayWorld } from '@/tests/helpers/relay-world';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 const onPostgres = testDriver() === 'postgres';
 

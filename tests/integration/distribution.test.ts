@@ -15,14 +15,14 @@ import { LocalDiskStorage, setFileStorage } from '@/server/files/storage';
 import { encodeBagCode } from '@/server/services/shared/bag-code';
 import type { SessionUser } from '@/server/services/shared/context';
 import { watchDistribution, type DistributionEvent } from '@/server/services/distribution/events';
-import { callerFor, serviceCtx } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
+import { callerFor, serviceCtx } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
 import {
   makeDistributionScene,
   makeResident,
   type DistributionScene,
-} from '../helpers/distribution-fixtures';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+} from '@/tests/helpers/distribution-fixtures';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 let database: Database;
 let stripe: TestStripe;

@@ -13,10 +13,10 @@ import type { z } from 'zod';
 import type { Database } from '@/db/client';
 import { appRouter } from '@/server/api/root';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeRelayWorld, openTestRelay, type RelayWorld } from '../helpers/relay-world';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeRelayWorld, openTestRelay, type RelayWorld } from '@/tests/helpers/relay-world';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 /** Runs per procedure (each picks an identity and an input); keep the suite under a minute. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10);

@@ -10,10 +10,10 @@ import { gatePurgeJob } from '@/server/jobs/gate-purge';
 import { JOBS } from '@/server/jobs';
 import { gateCode } from '@/server/services/health/gate-code';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers } from '../helpers/fixtures';
-import { refusal } from '../helpers/health';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers } from '@/tests/helpers/fixtures';
+import { refusal } from '@/tests/helpers/health';
 
 let database: Database;
 const T0 = new Date('2022-05-20T23:30:00Z'); // 07:30 in Shanghai

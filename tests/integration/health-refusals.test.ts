@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { healthRoundsRouter } from '@/server/api/routers/health-rounds';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers, type TestCommunity } from '../helpers/fixtures';
-import { refusal } from '../helpers/health';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers, type TestCommunity } from '@/tests/helpers/fixtures';
+import { refusal } from '@/tests/helpers/health';
 
 let database: Database;
 let c: TestCommunity;

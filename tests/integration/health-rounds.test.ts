@@ -11,10 +11,10 @@ import type { Database } from '@/db/client';
 import { auditLog, notifications } from '@/db/schema';
 import { selfTestExportResponse } from '@/server/export/self-test';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { addMember, assignStairwell, makeCommunity, makeRoleUsers, makeUser } from '../helpers/fixtures';
-import { makeLeaders, refusal } from '../helpers/health';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { addMember, assignStairwell, makeCommunity, makeRoleUsers, makeUser } from '@/tests/helpers/fixtures';
+import { makeLeaders, refusal } from '@/tests/helpers/health';
 
 let database: Database;
 const T0 = new Date('2022-04-20T00:00:00Z'); // 08:00 in Shanghai

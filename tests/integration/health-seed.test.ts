@@ -11,8 +11,8 @@ import { seedDemoIfEmpty } from '@/db/seed/demo';
 import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
 import { seedHealthDemo } from '@/db/seed/health';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
 
 let database: Database;
 let communityId: string;

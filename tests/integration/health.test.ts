@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase, testDriver } from '../helpers/db';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase, testDriver } from '@/tests/helpers/db';
 
 let database: Database;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { publishChainChange, subscribeChain } from '@/server/services/relay/chain-bus';
 import { liveEvents, liveSubscriberCount, relayTopic } from '@/server/services/shared/live-bus';
-import { createTestDatabase } from '../helpers/db';
+import { createTestDatabase } from '@/tests/helpers/db';
 
 // Issue 11 item 8: 2,000 live subscribers on one relay, on the one live bus (LISTEN on PostgreSQL,
 // in-process on PGlite). Subscribers here are the bus's own streams (what every subscription uses).

@@ -5,9 +5,9 @@ import type { Database } from '@/db/client';
 import { merchantMembers, merchants, users } from '@/db/schema';
 import { notifyUsers } from '@/server/services/shared/notify';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '../helpers/fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '@/tests/helpers/fixtures';
 
 let database: Database;
 let c: TestCommunity;

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { globalAuditLog, merchantMembers, merchants } from '@/db/schema';
 import { ServiceError } from '@/server/services/shared/errors';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '../helpers/fixtures';
-import { makeApplication, TestClock, useTempFileStorage } from '../helpers/merchant-fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '@/tests/helpers/fixtures';
+import { makeApplication, TestClock, useTempFileStorage } from '@/tests/helpers/merchant-fixtures';
 
 let database: Database;
 let files: ReturnType<typeof useTempFileStorage>;

@@ -11,16 +11,16 @@ import type { Database } from '@/db/client';
 import { products, relayItems, relays, users } from '@/db/schema';
 import type { SessionUser } from '@/server/services/shared/context';
 import { ServiceError } from '@/server/services/shared/errors';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { SAMPLES } from '../helpers/file-samples';
-import { makeCommunity, makeUser, type TestCommunity } from '../helpers/fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { SAMPLES } from '@/tests/helpers/file-samples';
+import { makeCommunity, makeUser, type TestCommunity } from '@/tests/helpers/fixtures';
 import {
   makeApplication,
   TestClock,
   useTempFileStorage,
   type TestApplication,
-} from '../helpers/merchant-fixtures';
+} from '@/tests/helpers/merchant-fixtures';
 import { yuanToFen } from '@/server/services/shared/money';
 
 let database: Database;

@@ -14,16 +14,22 @@ import type { Database } from '@/db/client';
 import { merchantDocuments } from '@/db/schema';
 import { InvalidFileKeyError, LocalDiskStorage } from '@/server/files/storage';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { SAMPLES } from '../helpers/file-samples';
-import { addMember, makeCommunity, makeRoleUsers, makeUser, type TestCommunity } from '../helpers/fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { SAMPLES } from '@/tests/helpers/file-samples';
+import {
+  addMember,
+  makeCommunity,
+  makeRoleUsers,
+  makeUser,
+  type TestCommunity,
+} from '@/tests/helpers/fixtures';
 import {
   makeApplication,
   TestClock,
   useTempFileStorage,
   type TestApplication,
-} from '../helpers/merchant-fixtures';
+} from '@/tests/helpers/merchant-fixtures';
 
 let database: Database;
 let files: ReturnType<typeof useTempFileStorage>;

@@ -9,10 +9,10 @@ import type { Database } from '@/db/client';
 import { admissions, merchantDocuments } from '@/db/schema';
 import type { DemoRefs } from '@/db/seed/extras';
 import { seedMerchantDocuments } from '@/db/seed/merchant-documents';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers } from '../helpers/fixtures';
-import { COMPLETE_FIELDS, TestClock, useTempFileStorage } from '../helpers/merchant-fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers } from '@/tests/helpers/fixtures';
+import { COMPLETE_FIELDS, TestClock, useTempFileStorage } from '@/tests/helpers/merchant-fixtures';
 import { randomUUID } from 'node:crypto';
 
 let database: Database;

@@ -11,10 +11,10 @@ import { auditLog, careContacts, needClaims, needs, notifications } from '@/db/s
 import { expireNeedClaims } from '@/server/services/needs/expire-need-claims';
 import { CLAIM_TIMEOUT_MINUTES } from '@/server/services/needs/rules';
 import type { SessionUser } from '@/server/services/shared/context';
-import { makeCareWorld, rejectsWith, type CareWorld } from '../helpers/care-world';
-import { createTestDatabase } from '../helpers/db';
-import { addMember, makeUser } from '../helpers/fixtures';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+import { makeCareWorld, rejectsWith, type CareWorld } from '@/tests/helpers/care-world';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { addMember, makeUser } from '@/tests/helpers/fixtures';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 let database: Database;
 let w: CareWorld;

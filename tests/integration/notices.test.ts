@@ -7,11 +7,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { auditLog, buildings, communities, households, noticeReceipts, stairwells } from '@/db/schema';
-import { callerFor } from '../helpers/context';
-import { countingDatabase } from '../helpers/count-queries';
-import { createTestDatabase } from '../helpers/db';
-import { makeCareWorld, rejectsWith, type CareWorld } from '../helpers/care-world';
-import { addMember, makeUser } from '../helpers/fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { countingDatabase } from '@/tests/helpers/count-queries';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCareWorld, rejectsWith, type CareWorld } from '@/tests/helpers/care-world';
+import { addMember, makeUser } from '@/tests/helpers/fixtures';
 
 let database: Database;
 let w: CareWorld;

@@ -27,8 +27,8 @@ import { runJobOnce } from '@/server/jobs/loop';
 import { runShutdownHooks } from '@/server/ops/lifecycle';
 import { setLogDestination } from '@/server/ops/log';
 import type { SessionUser } from '@/server/services/shared/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '../helpers/relay-world';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '@/tests/helpers/relay-world';
 
 type Line = Record<string, unknown> & { msg?: string };
 const lines: Line[] = [];

@@ -13,17 +13,17 @@ import { bags, merchants, orders, payments, refunds, relayItems, stripeEvents } 
 import { useOrderSmsSender } from '@/server/messaging/order-sms';
 import { POST as webhookRoute } from '@/app/api/stripe/webhook/route';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { addMember, makeUser } from '../helpers/fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { addMember, makeUser } from '@/tests/helpers/fixtures';
 import {
   makeRelayWorld,
   markCareHousehold,
   newKey,
   openTestRelay,
   type RelayWorld,
-} from '../helpers/relay-world';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+} from '@/tests/helpers/relay-world';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 let database: Database;
 let stripe: TestStripe;

@@ -17,9 +17,9 @@ import type { PreparePickListExportInput } from '@/server/services/picklist/prep
 import type { PickList } from '@/server/services/picklist/types';
 import { encodeBagCode, verifyBagCode } from '@/server/services/shared/bag-code';
 import type { SessionUser } from '@/server/services/shared/context';
-import { serviceCtx } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers, type TestCommunity } from '../helpers/fixtures';
+import { serviceCtx } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers, type TestCommunity } from '@/tests/helpers/fixtures';
 import {
   addOrders,
   makeFormedRelay,
@@ -28,7 +28,7 @@ import {
   markCare,
   type TestMerchant,
   type TestRelay,
-} from '../helpers/relay-fixtures';
+} from '@/tests/helpers/relay-fixtures';
 import { fenToYuan } from '@/server/services/shared/money';
 
 const ARTIFACTS = path.resolve(process.env.ARTIFACTS_DIR ?? 'artifacts', 'pdf');

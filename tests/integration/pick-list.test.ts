@@ -8,8 +8,8 @@ import { preparePickListExport } from '@/server/services/picklist/prepare-pick-l
 import { isInRouteOrder, productKey, totalsFromLines, type PickLine } from '@/server/services/picklist/rules';
 import type { PickList } from '@/server/services/picklist/types';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor, serviceCtx } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
+import { callerFor, serviceCtx } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
 import {
   addMember,
   assignStairwell,
@@ -17,7 +17,7 @@ import {
   makeRoleUsers,
   makeUser,
   type TestCommunity,
-} from '../helpers/fixtures';
+} from '@/tests/helpers/fixtures';
 import {
   addOrders,
   addResidents,
@@ -29,7 +29,7 @@ import {
   refundLine,
   type TestMerchant,
   type TestRelay,
-} from '../helpers/relay-fixtures';
+} from '@/tests/helpers/relay-fixtures';
 
 let database: Database;
 let c: TestCommunity;

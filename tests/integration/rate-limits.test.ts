@@ -20,9 +20,9 @@ import {
   type RateLimits,
 } from '@/server/ops/rate-limits';
 import type { SessionUser } from '@/server/services/shared/context';
-import { createTestDatabase, testDriver } from '../helpers/db';
-import { nextPhone } from '../helpers/fixtures';
-import { withDatabase } from '../helpers/global-setup';
+import { createTestDatabase, testDriver } from '@/tests/helpers/db';
+import { nextPhone } from '@/tests/helpers/fixtures';
+import { withDatabase } from '@/tests/helpers/global-setup';
 
 let database: Database;
 let second: Database;

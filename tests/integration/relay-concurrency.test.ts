@@ -10,10 +10,10 @@ import { choosePaymentMethod } from '@/server/services/payment/choose-payment-me
 import { joinRelay } from '@/server/services/relay/join-relay';
 import type { TRPCError } from '@trpc/server';
 import { isServiceError } from '@/server/services/shared/errors';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '../helpers/relay-world';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '@/tests/helpers/relay-world';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 let database: Database;
 let stripe: TestStripe;

@@ -28,10 +28,10 @@ import {
 import { settleRelay } from '@/server/services/relay/transitions';
 import { watchRelayChain, type ChainUpdate } from '@/server/services/relay/watch-relay-chain';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeUser } from '../helpers/fixtures';
-import { makeMerchant } from '../helpers/relay-fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeUser } from '@/tests/helpers/fixtures';
+import { makeMerchant } from '@/tests/helpers/relay-fixtures';
 import {
   expireMerchantPermit,
   makeRelayWorld,
@@ -39,8 +39,8 @@ import {
   newKey,
   openTestRelay,
   type RelayWorld,
-} from '../helpers/relay-world';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+} from '@/tests/helpers/relay-world';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 let database: Database;
 let stripe: TestStripe;

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { auditLog, buildings, households, memberships, stairwells } from '@/db/schema';
 import { ServiceError } from '@/server/services/shared/errors';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase, testDriver } from '../helpers/db';
-import { addMember, makeCommunity, makeUser } from '../helpers/fixtures';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase, testDriver } from '@/tests/helpers/db';
+import { addMember, makeCommunity, makeUser } from '@/tests/helpers/fixtures';
 import type { SessionUser } from '@/server/services/shared/context';
 
 let database: Database;

@@ -5,8 +5,8 @@ import { auditLog, careProfiles, users } from '@/db/schema';
 import type { TRPCError } from '@trpc/server';
 import type { SessionUser } from '@/server/services/shared/context';
 import { ServiceError } from '@/server/services/shared/errors';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
 import {
   addMember,
   assignStairwell,
@@ -14,7 +14,7 @@ import {
   makeRoleUsers,
   makeUser,
   type TestCommunity,
-} from '../helpers/fixtures';
+} from '@/tests/helpers/fixtures';
 
 let database: Database;
 let c: TestCommunity;

@@ -11,8 +11,8 @@ import type { Database } from '@/db/client';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import type { SessionUser } from '@/server/services/shared/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers, type TestCommunity } from '../helpers/fixtures';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers, type TestCommunity } from '@/tests/helpers/fixtures';
 
 let database: Database;
 let c: TestCommunity;

@@ -6,7 +6,7 @@ import { seedDemoIfEmpty, type DemoRefs } from '@/db/seed/demo';
 import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
 import { demoDigest } from '@/db/seed/digest';
 import { requireActiveAdmission } from '@/server/services/merchant/admission-guard';
-import { createTestDatabase, testDriver } from '../helpers/db';
+import { createTestDatabase, testDriver } from '@/tests/helpers/db';
 
 let database: Database;
 let summary: string | null;

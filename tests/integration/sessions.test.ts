@@ -17,9 +17,9 @@ import {
   type SessionConfig,
 } from '@/server/services/auth/sessions';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor, serviceCtx } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { addMember, makeCommunity, makeUser, type TestCommunity } from '../helpers/fixtures';
+import { callerFor, serviceCtx } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { addMember, makeCommunity, makeUser, type TestCommunity } from '@/tests/helpers/fixtures';
 
 let database: Database;
 let community: TestCommunity;

@@ -23,7 +23,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const fixturePath = path.resolve(repoRoot, '../shared/stripe/fixtures3.json');

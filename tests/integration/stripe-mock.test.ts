@@ -6,7 +6,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStripeClient, getStripe, webhookSecret } from '@/server/payments/stripe';
-import { startTestStripe, type TestStripe } from '../helpers/stripe';
+import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
 let t: TestStripe;
 let stripe: Stripe;

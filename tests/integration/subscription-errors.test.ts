@@ -11,10 +11,10 @@ import type { Database } from '@/db/client';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { makeMerchant } from '../helpers/relay-fixtures';
-import { makeRelayWorld, openTestRelay, type RelayWorld } from '../helpers/relay-world';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeMerchant } from '@/tests/helpers/relay-fixtures';
+import { makeRelayWorld, openTestRelay, type RelayWorld } from '@/tests/helpers/relay-world';
 
 let database: Database;
 let w: RelayWorld;

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { careProfiles, notifications } from '@/db/schema';
 import type { SessionUser } from '@/server/services/shared/context';
-import { callerFor } from '../helpers/context';
-import { createTestDatabase } from '../helpers/db';
-import { addMember, assignStairwell, makeCommunity, makeRoleUsers, makeUser } from '../helpers/fixtures';
-import { refusal } from '../helpers/health';
+import { callerFor } from '@/tests/helpers/context';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { addMember, assignStairwell, makeCommunity, makeRoleUsers, makeUser } from '@/tests/helpers/fixtures';
+import { refusal } from '@/tests/helpers/health';
 
 let database: Database;
 const T0 = new Date('2022-04-21T22:00:00Z'); // 06:00 in Shanghai: sampling started at dawn

@@ -18,8 +18,8 @@ import {
 import type { SessionUser } from '@/server/services/shared/context';
 import { conflict } from '@/server/services/shared/errors';
 import { setLogDestination } from '@/server/ops/log';
-import { createTestDatabase } from '../helpers/db';
-import { makeCommunity, makeRoleUsers } from '../helpers/fixtures';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { makeCommunity, makeRoleUsers } from '@/tests/helpers/fixtures';
 
 const testRouter = router({
   order: publicProcedure

@@ -9,9 +9,9 @@ import type { Database } from '@/db/client';
 import { memberships, stairwellAssignments, taskClaims, volunteerRoles, volunteerTasks } from '@/db/schema';
 import type { SessionUser } from '@/server/services/shared/context';
 import type { VolunteerRole } from '@/server/services/tasks/rules';
-import { makeCareWorld, rejectsWith, type CareWorld } from '../helpers/care-world';
-import { createTestDatabase } from '../helpers/db';
-import { addMember, makeUser } from '../helpers/fixtures';
+import { makeCareWorld, rejectsWith, type CareWorld } from '@/tests/helpers/care-world';
+import { createTestDatabase } from '@/tests/helpers/db';
+import { addMember, makeUser } from '@/tests/helpers/fixtures';
 
 let database: Database;
 let w: CareWorld;

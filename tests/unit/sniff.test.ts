@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, SAMPLES } from '../helpers/file-samples';
+import { bytes, SAMPLES } from '@/tests/helpers/file-samples';
 import {
   checkUpload,
   DOCUMENT_TYPES,

@@ -2,10 +2,10 @@ import { cache } from 'react';
 import { getDatabase } from '@/db/client';
 import { getSessionUser } from '@/server/auth/session';
 import { getMe, type Me, type MeCommunity } from '@/server/services/platform/get-me';
-export { destinationsOf, type Destination } from '../destinations';
+export { destinationsOf, type Destination } from '@/app/_components/destinations';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { isServiceError } from '@/server/services/shared/errors';
-import type { NavRole } from '../nav-items';
+import type { NavRole } from '@/app/_components/nav-items';
 
 export type Shell = { me: Me; ctx: ServiceContext };
 

@@ -4,10 +4,10 @@ import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
 import { useTRPC } from '@/app/_lib/trpc';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
-import { FIELD_STEP } from '../apply/steps';
-import { useFieldLabel } from '../_onboarding/field-label';
-import { dateTime } from '../_onboarding/format';
-import { StatusBadge } from '../_onboarding/status-badge';
+import { FIELD_STEP } from '@/app/m/apply/steps';
+import { useFieldLabel } from '@/app/m/_onboarding/field-label';
+import { dateTime } from '@/app/m/_onboarding/format';
+import { StatusBadge } from '@/app/m/_onboarding/status-badge';
 
 export function StatusView({ merchantId }: { merchantId: string }) {
   const t = useTranslations('merchant.statusPage');

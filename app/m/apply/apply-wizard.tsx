@@ -8,10 +8,10 @@ import { useEffect, useId, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import type { AppRouter } from '@/server/api/root';
-import { useCodeMessage, useFieldLabel } from '../_onboarding/field-label';
-import { fileSize } from '../_onboarding/format';
-import { StatusBadge } from '../_onboarding/status-badge';
-import { UploadField } from '../_onboarding/upload-field';
+import { useCodeMessage, useFieldLabel } from '@/app/m/_onboarding/field-label';
+import { fileSize } from '@/app/m/_onboarding/format';
+import { StatusBadge } from '@/app/m/_onboarding/status-badge';
+import { UploadField } from '@/app/m/_onboarding/upload-field';
 import { FIELD_STEP, isStep, STEPS, type Step } from './steps';
 
 type Application = inferRouterOutputs<AppRouter>['merchant']['get'];

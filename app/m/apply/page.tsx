@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { Suspense } from 'react';
 import { ApplyWizard } from './apply-wizard';
-import '../_onboarding/onboarding.css';
+import '@/app/m/_onboarding/onboarding.css';
 
 export const dynamic = 'force-dynamic';
 

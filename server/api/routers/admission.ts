@@ -13,7 +13,7 @@ import {
   requestAdmissionChanges,
 } from '@/server/services/merchant/request-admission-changes';
 import { SuspendAdmissionInput, suspendAdmission } from '@/server/services/merchant/suspend-admission';
-import { coordinatorProcedure, router } from '../trpc';
+import { coordinatorProcedure, router } from '@/server/api/trpc';
 
 export const admissionRouter = router({
   list: coordinatorProcedure

@@ -1,6 +1,6 @@
 import { requestOtp, RequestOtpInput } from '@/server/services/auth/request-otp';
 import { signOutEverywhere } from '@/server/services/auth/sessions';
-import { protectedProcedure, publicProcedure, router } from '../trpc';
+import { protectedProcedure, publicProcedure, router } from '@/server/api/trpc';
 
 /**
  * Sign-in itself goes through next-auth (`signIn('phone-otp', { phone, code })`), which sets the

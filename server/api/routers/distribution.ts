@@ -28,7 +28,7 @@ import {
   residentProcedure,
   router,
   volunteerProcedure,
-} from '../trpc';
+} from '@/server/api/trpc';
 
 /**
  * From the truck to the door. Merchants are not community members, so their procedures are

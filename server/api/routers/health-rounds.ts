@@ -43,7 +43,7 @@ import {
   residentProcedure,
   router,
   volunteerProcedure,
-} from '../trpc';
+} from '@/server/api/trpc';
 
 const member = communityProcedure();
 

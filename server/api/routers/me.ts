@@ -11,7 +11,7 @@ import {
   markNotificationsRead,
 } from '@/server/services/platform/notifications';
 import { SetLocaleInput, setLocale } from '@/server/services/platform/set-locale';
-import { coordinatorProcedure, protectedProcedure, router } from '../trpc';
+import { coordinatorProcedure, protectedProcedure, router } from '@/server/api/trpc';
 
 /** The signed-in person: where they belong, their notifications, their language. */
 export const meRouter = router({

@@ -36,7 +36,7 @@ import { StartApplicationInput, startApplication } from '@/server/services/merch
 import { SubmitApplicationInput, submitApplication } from '@/server/services/merchant/submit-application';
 import { UpdateApplicationInput, updateApplication } from '@/server/services/merchant/update-application';
 import { UpdateProductInput, updateProduct } from '@/server/services/merchant/update-product';
-import { protectedProcedure, router } from '../trpc';
+import { protectedProcedure, router } from '@/server/api/trpc';
 
 export const merchantRouter = router({
   /** The merchants I belong to, with each compound's status. */

@@ -19,7 +19,7 @@ import { payNeedOnline, PayNeedOnlineInput } from '@/server/services/needs/pay-n
 import { recordNeed, RecordNeedInput } from '@/server/services/needs/record-need';
 import { releaseNeed, ReleaseNeedInput } from '@/server/services/needs/release-need';
 import { settleNeedCash, SettleNeedCashInput } from '@/server/services/needs/settle-need-cash';
-import { communityProcedure, residentProcedure, router, volunteerProcedure } from '../trpc';
+import { communityProcedure, residentProcedure, router, volunteerProcedure } from '@/server/api/trpc';
 
 export const needsRouter = router({
   record: communityProcedure()

@@ -10,7 +10,7 @@ import { listNotices, ListNoticesInput } from '@/server/services/notices/list-no
 import { markInformed, MarkInformedInput } from '@/server/services/notices/mark-informed';
 import { postNotice, PostNoticeInput } from '@/server/services/notices/post-notice';
 import { readNotice, ReadNoticeInput } from '@/server/services/notices/read-notice';
-import { residentProcedure, router, volunteerProcedure } from '../trpc';
+import { residentProcedure, router, volunteerProcedure } from '@/server/api/trpc';
 
 export const noticesRouter = router({
   post: volunteerProcedure.input(PostNoticeInput).mutation(({ ctx, input }) => postNotice({ ctx, input })),

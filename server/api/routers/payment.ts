@@ -9,7 +9,7 @@ import {
 import { getOrderPayment, OrderPaymentInput } from '@/server/services/payment/get-order-payment';
 import { payWithTestCard, PayWithTestCardInput } from '@/server/services/payment/pay-with-test-card';
 import { reconcilePayment, ReconcilePaymentInput } from '@/server/services/payment/reconcile-payment';
-import { communityProcedure, router } from '../trpc';
+import { communityProcedure, router } from '@/server/api/trpc';
 
 export const paymentRouter = router({
   get: communityProcedure()

@@ -4,7 +4,7 @@ import {
 } from '@/server/services/picklist/get-delivery-pick-list';
 import { GetRelayPickListInput, getRelayPickList } from '@/server/services/picklist/get-relay-pick-list';
 import { ListBagRelaysInput, listBagRelays } from '@/server/services/picklist/list-bag-relays';
-import { protectedProcedure, router, volunteerProcedure } from '../trpc';
+import { protectedProcedure, router, volunteerProcedure } from '@/server/api/trpc';
 
 /**
  * Pick lists. Merchants are not community members, so these are `protectedProcedure`s: the

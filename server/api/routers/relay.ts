@@ -30,7 +30,7 @@ import {
   watchRelayChain,
   WatchRelayChainInput,
 } from '@/server/services/relay/watch-relay-chain';
-import { communityProcedure, protectedProcedure, router, volunteerProcedure } from '../trpc';
+import { communityProcedure, protectedProcedure, router, volunteerProcedure } from '@/server/api/trpc';
 
 /** Signed in and on some merchant's team (FORBIDDEN otherwise); the verb scopes to the merchant. */
 const merchantProcedure = protectedProcedure.use(async function requireMerchantTeam({ ctx, next }) {

@@ -38,7 +38,7 @@ import {
   residentProcedure,
   router,
   volunteerProcedure,
-} from '../trpc';
+} from '@/server/api/trpc';
 
 export const rosterRouter = router({
   // ---- reads

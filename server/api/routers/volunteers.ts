@@ -26,7 +26,7 @@ import {
   residentProcedure,
   router,
   volunteerProcedure,
-} from '../trpc';
+} from '@/server/api/trpc';
 
 export const volunteersRouter = router({
   offer: residentProcedure

@@ -2,11 +2,17 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { bagEvents, bags, batches, relays } from '@/db/schema';
 import { Id } from '@/server/services/shared/zod';
-import { requireRole } from '../shared/access';
-import { writeAudit } from '../shared/audit';
-import { verifyBagCode } from '../shared/bag-code';
-import type { ServiceContext } from '../shared/context';
-import { badRequest, conflict, PG_UNIQUE_VIOLATION, pgErrorCode, preconditionFailed } from '../shared/errors';
+import { requireRole } from '@/server/services/shared/access';
+import { writeAudit } from '@/server/services/shared/audit';
+import { verifyBagCode } from '@/server/services/shared/bag-code';
+import type { ServiceContext } from '@/server/services/shared/context';
+import {
+  badRequest,
+  conflict,
+  PG_UNIQUE_VIOLATION,
+  pgErrorCode,
+  preconditionFailed,
+} from '@/server/services/shared/errors';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
 import { text } from './fields';

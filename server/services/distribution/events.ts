@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Id, SafeString } from '@/server/services/shared/zod';
-import { isCoordinator, requireUser } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { distributionTopic, liveEvents, publishLive } from '../shared/live-bus';
+import { isCoordinator, requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { distributionTopic, liveEvents, publishLive } from '@/server/services/shared/live-bus';
 import { stairwellScope } from './internal';
 
 export type DistributionEventKind = 'hello' | 'delivery' | 'batch' | 'bag' | 'shortfall' | 'problem';

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { CommunityId } from '@/server/services/shared/zod';
-import { requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { communitySettings } from './internal';
 import { releasableAt, share } from './rules';
 

@@ -2,8 +2,8 @@ import { and, asc, desc, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { bags, batches, deliveries, deliveryRelays, merchants, orders, relays } from '@/db/schema';
 import { CommunityId } from '@/server/services/shared/zod';
-import { requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { communitySettings, LIVE_ORDER_STATUSES, userNames } from './internal';
 import { releasableAt, testDwellSeconds } from './rules';
 

@@ -15,8 +15,8 @@ import {
   shortfalls,
 } from '@/db/schema';
 import { CommunityId } from '@/server/services/shared/zod';
-import { requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { LIVE_ORDER_STATUSES, userNames } from './internal';
 import { releasableAt } from './rules';
 import { maskName } from '@/server/services/shared/privacy';

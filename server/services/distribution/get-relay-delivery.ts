@@ -15,7 +15,7 @@ import {
   shortfalls,
 } from '@/db/schema';
 import { Id } from '@/server/services/shared/zod';
-import type { ServiceContext } from '../shared/context';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { householdLabels, LIVE_ORDER_STATUSES, requireMerchantRelay } from './internal';
 import { releasableAt } from './rules';
 import { shortfallRefundKey } from './shortfall-plan';

@@ -16,10 +16,15 @@ import {
   stairwells,
   users,
 } from '@/db/schema';
-import { assignedStairwellIds, isCoordinator, requireMerchantMember, requireUser } from '../shared/access';
-import type { AuthedContext, ServiceContext } from '../shared/context';
-import { notFound } from '../shared/errors';
-import { notifyUsers } from '../shared/notify';
+import {
+  assignedStairwellIds,
+  isCoordinator,
+  requireMerchantMember,
+  requireUser,
+} from '@/server/services/shared/access';
+import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
+import { notFound } from '@/server/services/shared/errors';
+import { notifyUsers } from '@/server/services/shared/notify';
 import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 
 export const BAG_NOT_FOUND = () => notFound('BAG_NOT_FOUND', '找不到这个袋子 / Bag not found.');

@@ -13,10 +13,10 @@ import {
   stairwells,
 } from '@/db/schema';
 import { Id } from '@/server/services/shared/zod';
-import { requireRole } from '../shared/access';
-import { encodeBagCode } from '../shared/bag-code';
-import type { ServiceContext } from '../shared/context';
-import { notFound } from '../shared/errors';
+import { requireRole } from '@/server/services/shared/access';
+import { encodeBagCode } from '@/server/services/shared/bag-code';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { notFound } from '@/server/services/shared/errors';
 import { careFlags, residentNames, stairwellScope, userNames } from './internal';
 import { type BagStatus, type BatchStatus } from './rules';
 import { maskName } from '@/server/services/shared/privacy';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from '@/server/services/shared/zod';
-import type { ServiceContext } from '../shared/context';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { DeliveredItems } from './fields';
 import { requireMerchantRelay } from './internal';
 import { planShortfall } from './shortfall-plan';

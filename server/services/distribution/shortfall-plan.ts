@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { bags, orderLines, orders, relayItems } from '@/db/schema';
-import { badRequest } from '../shared/errors';
+import { badRequest } from '@/server/services/shared/errors';
 import { LIVE_ORDER_STATUSES } from './internal';
 import {
   allocateShortfall,

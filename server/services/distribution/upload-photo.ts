@@ -4,9 +4,9 @@ import { sha256Hex } from '@/server/files/upload';
 import { IMAGE_TYPES, MIME, sniff, type AcceptedType } from '@/server/files/sniff';
 import { getFileStorage } from '@/server/files/storage';
 import { Id } from '@/server/services/shared/zod';
-import { requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { badRequest } from '../shared/errors';
+import { requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest } from '@/server/services/shared/errors';
 
 export const UploadPhotoInput = z.object({
   communityId: Id,

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { admissions, merchants } from '@/db/schema';
-import { preconditionFailed } from '../shared/errors';
+import { preconditionFailed } from '@/server/services/shared/errors';
 import { isLapsed } from './rules';
 import { localDate } from '@/server/services/shared/time';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { COORDINATOR_ROLES, requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { AdmissionRef } from './fields';
 import { requireValidPapers, transitionAdmission } from './transition';
 

@@ -4,7 +4,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { products, relayItems } from '@/db/schema';
-import { badRequest, notFound } from '../shared/errors';
+import { badRequest, notFound } from '@/server/services/shared/errors';
 import { MAX_PRICE_FEN } from '@/server/services/shared/money';
 
 type ProductRow = typeof products.$inferSelect;

@@ -1,9 +1,9 @@
 import { count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { products } from '@/db/schema';
-import { writeGlobalAudit } from '../shared/audit';
-import type { ServiceContext } from '../shared/context';
-import { preconditionFailed } from '../shared/errors';
+import { writeGlobalAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { preconditionFailed } from '@/server/services/shared/errors';
 import { checkProductFields, publicProduct } from './catalog';
 import { MerchantRef, ProductFieldsInput } from './fields';
 import { requireMerchantRole } from './scope';

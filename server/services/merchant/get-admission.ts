@@ -1,8 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { admissions, auditLog, users } from '@/db/schema';
-import { COORDINATOR_ROLES, requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { AdmissionRef } from './fields';
 import { computeChecklist, effectiveStatus, expiresWithin, missingForSubmit } from './rules';
 import { applicationData, attestationsOf, currentDocuments, loadMerchant } from './scope';

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { admissions, communities } from '@/db/schema';
-import type { ServiceContext } from '../shared/context';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { MerchantRef } from './fields';
 import { effectiveStatus, isLapsed, missingForSubmit } from './rules';
 import {

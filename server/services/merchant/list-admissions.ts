@@ -2,8 +2,8 @@ import { and, desc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { admissions, merchants } from '@/db/schema';
 import { CommunityId } from '@/server/services/shared/zod';
-import { COORDINATOR_ROLES, requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { effectiveStatus, expiresWithin, type AdmissionStatus } from './rules';
 import { localDate } from '@/server/services/shared/time';
 

@@ -1,7 +1,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { admissions, communities, merchantMembers, merchants } from '@/db/schema';
-import { requireUser } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { effectiveStatus } from './rules';
 import { localDate } from '@/server/services/shared/time';
 

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { products } from '@/db/schema';
-import type { ServiceContext } from '../shared/context';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { productOrder, productsInUse, publicProduct } from './catalog';
 import { MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';

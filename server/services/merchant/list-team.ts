@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { merchantMembers, users } from '@/db/schema';
-import type { ServiceContext } from '../shared/context';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
 import { maskPhoneTail } from '@/server/services/shared/privacy';

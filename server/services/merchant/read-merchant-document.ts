@@ -1,8 +1,8 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { admissions, memberships, merchantDocuments, merchantMembers } from '@/db/schema';
 import { getFileStorage } from '@/server/files/storage';
-import type { ServiceContext } from '../shared/context';
-import { notFound } from '../shared/errors';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { notFound } from '@/server/services/shared/errors';
 
 type ReadMerchantDocumentInput = { documentId: string };
 

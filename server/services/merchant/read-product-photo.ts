@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { products } from '@/db/schema';
 import { getFileStorage } from '@/server/files/storage';
-import type { ServiceContext } from '../shared/context';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { PRODUCT_NOT_FOUND } from './catalog';
 
 type ReadProductPhotoInput = { productId: string };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SafeString } from '@/server/services/shared/zod';
-import { COORDINATOR_ROLES, requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { AdmissionRef } from './fields';
 import { requireValidPapers, transitionAdmission } from './transition';
 

@@ -1,9 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { merchantDocuments } from '@/db/schema';
-import { writeGlobalAudit } from '../shared/audit';
-import type { ServiceContext } from '../shared/context';
-import { notFound } from '../shared/errors';
+import { writeGlobalAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { notFound } from '@/server/services/shared/errors';
 import { idOf, MerchantRef } from './fields';
 import { recordApplicationChange, requireMerchantRole } from './scope';
 

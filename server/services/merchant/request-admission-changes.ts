@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { SafeString } from '@/server/services/shared/zod';
-import { COORDINATOR_ROLES, requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { badRequest } from '../shared/errors';
+import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest } from '@/server/services/shared/errors';
 import { AdmissionRef } from './fields';
 import { FORM_FIELDS } from './rules';
 import { transitionAdmission } from './transition';

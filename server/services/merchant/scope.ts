@@ -11,11 +11,11 @@ import {
   merchantMembers,
   merchants,
 } from '@/db/schema';
-import { requireUser } from '../shared/access';
-import type { AuthedContext, ServiceContext } from '../shared/context';
-import { forbidden, notFound } from '../shared/errors';
-import { writeAudit } from '../shared/audit';
-import { notifyUsers } from '../shared/notify';
+import { requireUser } from '@/server/services/shared/access';
+import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
+import { forbidden, notFound } from '@/server/services/shared/errors';
+import { writeAudit } from '@/server/services/shared/audit';
+import { notifyUsers } from '@/server/services/shared/notify';
 import type { ApplicationData, AttestationData, DocumentSummary, FormField } from './rules';
 
 type MerchantRole = 'owner' | 'staff';

@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { products } from '@/db/schema';
-import { writeGlobalAudit } from '../shared/audit';
-import type { ServiceContext } from '../shared/context';
+import { writeGlobalAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { loadProduct, productsInUse, publicProduct } from './catalog';
 import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';

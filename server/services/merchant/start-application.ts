@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { merchantMembers, merchants } from '@/db/schema';
-import { requireUser } from '../shared/access';
-import { writeGlobalAudit } from '../shared/audit';
-import type { ServiceContext } from '../shared/context';
-import { conflict } from '../shared/errors';
+import { requireUser } from '@/server/services/shared/access';
+import { writeGlobalAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { conflict } from '@/server/services/shared/errors';
 import { idOf } from './fields';
 
 export const StartApplicationInput = z.object({

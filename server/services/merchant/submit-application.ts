@@ -1,8 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { admissions } from '@/db/schema';
-import type { ServiceContext } from '../shared/context';
-import { badRequest, preconditionFailed } from '../shared/errors';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest, preconditionFailed } from '@/server/services/shared/errors';
 import { idOf, MerchantRef } from './fields';
 import { FIELD_ERROR_MESSAGES, missingForSubmit, type FieldErrorCode, type FormField } from './rules';
 import { requireMerchantRole, reviewInputs } from './scope';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { COORDINATOR_ROLES, requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { badRequest } from '../shared/errors';
+import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest } from '@/server/services/shared/errors';
 import { AdmissionRef, Reason } from './fields';
 import { transitionAdmission } from './transition';
 

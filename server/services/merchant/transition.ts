@@ -8,9 +8,9 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { admissions, communities, merchantDocuments, merchants } from '@/db/schema';
-import { writeAudit } from '../shared/audit';
-import { notFound, preconditionFailed } from '../shared/errors';
-import { notifyUsers } from '../shared/notify';
+import { writeAudit } from '@/server/services/shared/audit';
+import { notFound, preconditionFailed } from '@/server/services/shared/errors';
+import { notifyUsers } from '@/server/services/shared/notify';
 import {
   ADMISSION_TRANSITIONS,
   canTransition,

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { merchants } from '@/db/schema';
-import { writeGlobalAudit } from '../shared/audit';
-import type { ServiceContext } from '../shared/context';
-import { badRequest } from '../shared/errors';
+import { writeGlobalAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest } from '@/server/services/shared/errors';
 import { FormText, MerchantRef } from './fields';
 import { checkField, FIELD_ERROR_MESSAGES, MERCHANT_KINDS, type ApplicationField } from './rules';
 import { applicationData, loadMerchant, recordApplicationChange, requireMerchantRole } from './scope';

@@ -3,9 +3,9 @@ import { products } from '@/db/schema';
 import { checkUpload, IMAGE_TYPES } from '@/server/files/sniff';
 import { getFileStorage, newFileKey } from '@/server/files/storage';
 import { MAX_FILE_BYTES, sha256Hex } from '@/server/files/upload';
-import { writeGlobalAudit } from '../shared/audit';
-import type { ServiceContext } from '../shared/context';
-import { badRequest } from '../shared/errors';
+import { writeGlobalAudit } from '@/server/services/shared/audit';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest } from '@/server/services/shared/errors';
 import { loadProduct, productsInUse, publicProduct } from './catalog';
 import { requireMerchantRole } from './scope';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { requireUser } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { badRequest, notFound } from '../shared/errors';
+import { requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest, notFound } from '@/server/services/shared/errors';
 import { relayNotFormed } from './get-relay-pick-list';
 import { buildPickList, findDeliveryRelays, isUuid, resolveViewer } from './load';
 import { isPickable } from './rules';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { requireUser } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { preconditionFailed } from '../shared/errors';
+import { requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { preconditionFailed } from '@/server/services/shared/errors';
 import { buildPickList, findRelay, relayNotFound, resolveViewer } from './load';
 import { isPickable } from './rules';
 import type { PickList } from './types';

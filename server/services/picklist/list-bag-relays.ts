@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { CommunityId } from '@/server/services/shared/zod';
-import { assignedStairwellIds, requireRole, requireUser } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { assignedStairwellIds, requireRole, requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 import { BAG_ORDER_STATUSES, PICKABLE_RELAY_STATUSES } from './rules';
 
 export const ListBagRelaysInput = z.object({ communityId: CommunityId });

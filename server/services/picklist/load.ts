@@ -13,9 +13,9 @@ import {
   myMemberships,
   merchantIdsOf,
   requireUser,
-} from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { forbidden, notFound } from '../shared/errors';
+} from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { forbidden, notFound } from '@/server/services/shared/errors';
 import {
   BAG_ORDER_STATUSES,
   compareRoute,

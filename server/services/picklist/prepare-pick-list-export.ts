@@ -1,6 +1,6 @@
-import { requireUser } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { badRequest, forbidden } from '../shared/errors';
+import { requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest, forbidden } from '@/server/services/shared/errors';
 import { getDeliveryPickList, type GetDeliveryPickListInput } from './get-delivery-pick-list';
 import { getRelayPickList, type GetRelayPickListInput } from './get-relay-pick-list';
 import {

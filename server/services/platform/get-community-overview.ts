@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { communities } from '@/db/schema';
 import { CommunityId } from '@/server/services/shared/zod';
-import { COORDINATOR_ROLES, requireRole } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { notFound } from '../shared/errors';
+import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { notFound } from '@/server/services/shared/errors';
 import { localYear } from '@/server/services/shared/time';
 
 export const GetCommunityOverviewInput = z.object({ communityId: CommunityId });

@@ -1,5 +1,5 @@
 import { countMigrations } from '@/db/client';
-import type { ServiceContext } from '../shared/context';
+import type { ServiceContext } from '@/server/services/shared/context';
 
 type Health = { ok: boolean; db: 'pglite' | 'postgres'; migrations: number };
 

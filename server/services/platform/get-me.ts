@@ -10,9 +10,9 @@ import {
   stairwells,
   users,
 } from '@/db/schema';
-import { requireUser, type Role } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { unauthorized } from '../shared/errors';
+import { requireUser, type Role } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { unauthorized } from '@/server/services/shared/errors';
 import { countUnreadNotifications } from './notifications';
 
 type MeHousehold = { id: string; building: string; stairwell: string; floor: number; room: string };

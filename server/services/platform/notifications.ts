@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { communities, notifications } from '@/db/schema';
 import { Id, SafeString } from '@/server/services/shared/zod';
-import { requireUser } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
-import { badRequest, notFound } from '../shared/errors';
+import { requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
+import { badRequest, notFound } from '@/server/services/shared/errors';
 
 /**
  * The signed-in person's own notifications, across every compound. Writers use

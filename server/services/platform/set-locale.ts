@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '@/db/schema';
-import { requireUser } from '../shared/access';
-import type { ServiceContext } from '../shared/context';
+import { requireUser } from '@/server/services/shared/access';
+import type { ServiceContext } from '@/server/services/shared/context';
 
 export const SetLocaleInput = z.object({ locale: z.enum(['zh-CN', 'en']) });
 export type SetLocaleInput = z.infer<typeof SetLocaleInput>;

@@ -5,7 +5,13 @@ import { useId, useMemo, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { LIMITS } from '@/server/services/roster/constants';
 import type { StairwellAssignmentRow } from '@/server/services/roster/list-assignments';
-import { Loading, MutationError, PagedList, PhoneLink, QueryError } from '../roster/_components/parts';
+import {
+  Loading,
+  MutationError,
+  PagedList,
+  PhoneLink,
+  QueryError,
+} from '@/app/c/[communityId]/roster/_components/parts';
 
 /** 一楼一组: every stairwell with its leader and volunteers; the understaffed ones first and marked. */
 export function AssignmentsPage({ communityId }: { communityId: string }) {

@@ -5,7 +5,7 @@ import { useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { CARE_CATEGORIES, type CareCategory } from '@/server/services/roster/constants';
-import { CareEditor } from '../roster/_components/care-editor';
+import { CareEditor } from '@/app/c/[communityId]/roster/_components/care-editor';
 import {
   CareChips,
   HouseholdCard,
@@ -16,7 +16,7 @@ import {
   useAddress,
   useShowMore,
   type HouseholdLike,
-} from '../roster/_components/parts';
+} from '@/app/c/[communityId]/roster/_components/parts';
 
 /** The care registry (特殊人群信息库): filter by category, edit an entry, add a household found by room or name. */
 export function CarePage({ communityId }: { communityId: string }) {

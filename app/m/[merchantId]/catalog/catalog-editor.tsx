@@ -6,8 +6,8 @@ import { useId, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import type { AppRouter } from '@/server/api/root';
-import { yuan } from '../../_onboarding/format';
-import { UploadField } from '../../_onboarding/upload-field';
+import { yuan } from '@/app/m/_onboarding/format';
+import { UploadField } from '@/app/m/_onboarding/upload-field';
 import { yuanToFen } from '@/server/services/shared/money';
 
 type Product = inferRouterOutputs<AppRouter>['merchant']['products'][number];

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { TeamView } from './team-view';
-import '../../_onboarding/onboarding.css';
+import '@/app/m/_onboarding/onboarding.css';
 
 export const dynamic = 'force-dynamic';
 

@@ -5,7 +5,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
-import { MyOrderCard } from '../relays/_kit/my-order-card';
+import { MyOrderCard } from '@/app/r/[communityId]/relays/_kit/my-order-card';
 
 /** 我的订单: every order of my household (also those a volunteer placed for us), newest first. */
 export function OrdersPage({ communityId }: { communityId: string }) {

@@ -6,10 +6,10 @@ import { useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
-import { countdown, hhmm, useServerNow } from '../checkoff/_kit/format';
-import { PhotoField, PhotoView } from '../checkoff/_kit/photo';
-import { useDistributionLive } from '../checkoff/_kit/use-live';
-import '../checkoff/_kit/distribution.css';
+import { countdown, hhmm, useServerNow } from '@/app/v/[communityId]/checkoff/_kit/format';
+import { PhotoField, PhotoView } from '@/app/v/[communityId]/checkoff/_kit/photo';
+import { useDistributionLive } from '@/app/v/[communityId]/checkoff/_kit/use-live';
+import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
 
 type Gate = inferRouterOutputs<AppRouter>['distribution']['gate'];
 type Batch = Gate['batches'][number];

@@ -6,8 +6,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { RosterImportPreview } from '@/server/services/roster/preview-roster-import';
 import type { FileIssue, ImportRow, RowIssue, RowWarning } from '@/server/services/roster/rules';
-import { fileToBase64, formatBytes, formatPhone } from '../_components/format';
-import { MutationError } from '../_components/parts';
+import { fileToBase64, formatBytes, formatPhone } from '@/app/c/[communityId]/roster/_components/format';
+import { MutationError } from '@/app/c/[communityId]/roster/_components/parts';
 
 const MAX_BYTES = 5 * 1024 * 1024;
 const SUMMARY_KEYS = [

@@ -5,7 +5,13 @@ import { useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { LIMITS } from '@/server/services/roster/constants';
-import { Loading, MutationError, PagedList, PhoneLink, QueryError } from '../_components/parts';
+import {
+  Loading,
+  MutationError,
+  PagedList,
+  PhoneLink,
+  QueryError,
+} from '@/app/c/[communityId]/roster/_components/parts';
 
 type StaffRole = 'owner' | 'admin' | 'volunteer';
 const FILTERS = ['all', 'owner', 'admin', 'volunteer'] as const;

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { RelayPage } from './relay-page';
-import '../_kit/relay.css';
+import '@/app/r/[communityId]/relays/_kit/relay.css';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('relay.page');

@@ -5,12 +5,18 @@ import { useLocale, useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
-import { day, useServerNow } from '../_kit/format';
-import { MyOrderCard } from '../_kit/my-order-card';
-import { OrderForm, type Joined } from '../_kit/order-form';
-import { yuan } from '../_kit/format';
-import { ChainList, Countdown, LiveDot, Progress, RelayStatusChip } from '../_kit/parts';
-import { useRelayLive, type RelayView } from '../_kit/use-relay-live';
+import { day, useServerNow } from '@/app/r/[communityId]/relays/_kit/format';
+import { MyOrderCard } from '@/app/r/[communityId]/relays/_kit/my-order-card';
+import { OrderForm, type Joined } from '@/app/r/[communityId]/relays/_kit/order-form';
+import { yuan } from '@/app/r/[communityId]/relays/_kit/format';
+import {
+  ChainList,
+  Countdown,
+  LiveDot,
+  Progress,
+  RelayStatusChip,
+} from '@/app/r/[communityId]/relays/_kit/parts';
+import { useRelayLive, type RelayView } from '@/app/r/[communityId]/relays/_kit/use-relay-live';
 
 /**
  * The relay page: items with the stock left, progress toward 成团, the countdown to cutoff, the

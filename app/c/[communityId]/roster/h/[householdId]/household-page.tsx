@@ -5,7 +5,7 @@ import { useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { LIMITS } from '@/server/services/roster/constants';
-import { CareEditor } from '../../_components/care-editor';
+import { CareEditor } from '@/app/c/[communityId]/roster/_components/care-editor';
 import {
   CareChips,
   Loading,
@@ -13,7 +13,7 @@ import {
   PhoneLink,
   QueryError,
   useAddress,
-} from '../../_components/parts';
+} from '@/app/c/[communityId]/roster/_components/parts';
 
 /** One household for a coordinator: details, residents (with phones), the care profile, the stairwell team. */
 export function HouseholdPage({ communityId, householdId }: { communityId: string; householdId: string }) {

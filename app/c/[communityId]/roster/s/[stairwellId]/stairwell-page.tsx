@@ -5,7 +5,13 @@ import { useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { LIMITS } from '@/server/services/roster/constants';
-import { HouseholdCard, Loading, MutationError, PhoneLink, QueryError } from '../../_components/parts';
+import {
+  HouseholdCard,
+  Loading,
+  MutationError,
+  PhoneLink,
+  QueryError,
+} from '@/app/c/[communityId]/roster/_components/parts';
 
 /** One stairwell: its team, its households (in floor order), and forms to add a household or move it in the route. */
 export function StairwellPage({ communityId, stairwellId }: { communityId: string; stairwellId: string }) {
