@@ -111,16 +111,26 @@ async function* chainUpdates(
   let seen = Number.isFinite(parsed) && parsed >= 0 ? parsed : -1;
 
   let dirty = true;
+  // The head read that answers the latest wake-up: null for our own fresh read (the first one),
+  // else shared by every phone of this process on the relay — keyed by the signalled version, or
+  // by the second for a resync or the safety poll — so a signal costs one head read, not one per
+  // subscriber.
+  let headKey: string | null = null;
   let wake: (() => void) | null = null;
-  const poke = () => {
+  const poke = (key: string) => {
     dirty = true;
+    headKey = key;
     wake?.();
   };
+  const bySecond = () => `t${Math.floor(Date.now() / 1000)}`;
   const unsubscribe = await subscribeChain(ctx.database, relay.id, (s) => {
-    if (!s || s.version > seen) poke();
+    if (!s) poke(bySecond());
+    else if (s.version > seen) poke(`v${s.version}`);
   });
-  const poll = setInterval(poke, SAFETY_POLL_MS);
-  signal?.addEventListener('abort', poke);
+  const poll = setInterval(() => poke(bySecond()), SAFETY_POLL_MS);
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort);
+  let failures = 0;
   try {
     while (!signal?.aborted) {
       if (!dirty) {
@@ -131,7 +141,23 @@ async function* chainUpdates(
         continue;
       }
       dirty = false;
-      const current = await findRelay(ctx.db, communityId, relay.id);
+      const key = headKey as string | null;
+      let current: RelayRow | undefined;
+      try {
+        current = await (key === null
+          ? findRelay(ctx.db, communityId, relay.id)
+          : shared(`head:${relay.id}:${key}`, () => findRelay(ctx.db, communityId, relay.id)));
+        failures = 0;
+      } catch (e) {
+        // A busy or reconnecting database must not end thousands of streams: stay dirty and retry
+        // with a backoff; the phone sees the update a little later.
+        failures++;
+        if (failures === 1 || failures % 10 === 0)
+          console.error('[relay] live chain read failed, retrying', relay.id, e);
+        if (!dirty) poke(bySecond());
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** Math.min(failures, 5))));
+        continue;
+      }
       if (!current) return;
       if (current.chainVersion > seen) {
         // Every phone on this relay wakes on the same signal, most having seen the same version:
@@ -160,7 +186,7 @@ async function* chainUpdates(
     }
   } finally {
     clearInterval(poll);
-    signal?.removeEventListener('abort', poke);
+    signal?.removeEventListener('abort', onAbort);
     unsubscribe();
   }
 }
