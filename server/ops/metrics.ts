@@ -73,6 +73,11 @@ function make() {
       help: 'Connections this instance may open (postgres.js max; 1 for embedded PGlite)',
       registers: r,
     }),
+    dbPoolWaiting: new client.Gauge({
+      name: 'linli_db_pool_waiting',
+      help: 'tRPC calls beyond the pool size at scrape time (in flight minus pool max): they queue for a connection',
+      registers: r,
+    }),
     inFlight: new client.Gauge({
       name: 'linli_requests_in_flight',
       help: 'tRPC calls of this instance between start and answer (each holds or waits for a connection at most once)',

@@ -33,6 +33,9 @@ export async function collectDatabaseGauges(database: Database, now = new Date()
   } else {
     m.dbPoolMax.set(1);
   }
+  const inFlight = (await m.inFlight.get()).values[0]?.value ?? 0;
+  const poolMax = (await m.dbPoolMax.get()).values[0]?.value ?? 1;
+  m.dbPoolWaiting.set(Math.max(0, inFlight - poolMax));
   m.jobLag.reset();
   for (const [job, at] of m.lastJobOk) m.jobLag.set({ job }, Math.max(0, (now.getTime() - at) / 1000));
 }

@@ -118,14 +118,28 @@ beforeAll(async () => {
   await waitForHealth(180_000);
 }, 300_000);
 
-afterAll(() => {
-  try {
-    if (server?.pid) process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    /* already gone */
+afterAll(async () => {
+  // SIGTERM drains gracefully (the embedded database is closed and flushed): wait for the exit
+  // before deleting its directory, or the delete races the last writes.
+  if (server?.pid && server.exitCode === null) {
+    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-server.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 15_000);
+    await exited;
+    clearTimeout(timer);
   }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+}, 30_000);
 
 describe('pick list journey', () => {
   it('the merchant sees 1,506 bags, downloads the bag CSV and the QR labels', async () => {

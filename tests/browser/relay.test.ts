@@ -168,13 +168,18 @@ describe('a group buy from opening to payment', () => {
 
     // My orders show where each stands.
     await a.goto(`/r/${COMMUNITY}/orders`);
+    // Scoped to this journey's relay: other journeys may have left orders with the same 接龙号.
     await a
-      .locator('[data-testid="my-order"][data-seq="1"] [data-testid="order-status"]')
+      .locator('[data-testid="my-order"][data-seq="1"]')
+      .filter({ hasText: TITLE })
+      .locator('[data-testid="order-status"]')
       .filter({ hasText: '已付款' })
       .waitFor();
     await b.goto(`/r/${COMMUNITY}/orders`);
     await b
-      .locator('[data-testid="my-order"][data-seq="2"] [data-testid="order-status"]')
+      .locator('[data-testid="my-order"][data-seq="2"]')
+      .filter({ hasText: TITLE })
+      .locator('[data-testid="order-status"]')
       .filter({ hasText: '待付款' })
       .waitFor();
     await shot(b, JOURNEY, '09-orders-pending');

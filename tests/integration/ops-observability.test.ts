@@ -287,6 +287,7 @@ describe('a busy spell, as the operator sees it afterwards', () => {
     expect(s('linli_refunds_pending')).toBe(0);
     expect(s('linli_requests_in_flight')).toBe(0);
     expect(s('linli_db_pool_max')).toBeGreaterThanOrEqual(1);
+    expect(s('linli_db_pool_waiting')).toBe(0);
     if (database.driver === 'postgres') {
       // Pool use across instances, from pg_stat_activity: at least the scrape's own query is active.
       expect(s('linli_db_connections', { state: 'active' })).toBeGreaterThanOrEqual(1);
