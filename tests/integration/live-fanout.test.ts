@@ -27,6 +27,18 @@ function versionStream(relayId: string, signal: AbortSignal) {
   });
 }
 
+/**
+ * The next version a stream delivers. A `hello` (0) in between is a resync, which the bus sends
+ * when its LISTEN connection was re-made (another test file's drill terminates backends on the
+ * same server): the page refetches, the stream stays open. That is allowed; a closed stream is not.
+ */
+async function nextVersion(s: ReturnType<typeof versionStream>, atLeast = 1) {
+  for (;;) {
+    const r = await s.next();
+    if (r.done || r.value >= atLeast) return r;
+  }
+}
+
 describe('live fan-out to 2,000 subscribers on one relay', () => {
   it('publishing never waits for readers; a slow reader gets the latest version; no stream is closed', async () => {
     const relayId = randomUUID();
@@ -57,12 +69,13 @@ describe('live fan-out to 2,000 subscribers on one relay', () => {
     expect(await last).toBe(5);
 
     // Each slow reader now finds one message, the latest version, not five.
-    const next = await Promise.all(streams.map((s) => s.next()));
+    const next = await Promise.all(streams.map((s) => nextVersion(s)));
     expect(next.every((r) => r.done === false && r.value === 5)).toBe(true);
     // None was closed by the server: each is still subscribed and hears the next change.
     expect(liveSubscriberCount(database, relayTopic(relayId))).toBe(SUBSCRIBERS + 1);
     await publishChainChange(database, { communityId, relayId, version: 6 });
-    const sixth = await Promise.all(streams.map((s) => s.next()));
+    // (A repeat of an older version before it would be harmless: the page refetches the same state.)
+    const sixth = await Promise.all(streams.map((s) => nextVersion(s, 6)));
     expect(sixth.every((r) => r.done === false && r.value === 6)).toBe(true);
 
     stop.abort();
