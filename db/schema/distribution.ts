@@ -1,6 +1,7 @@
 import { relations, sql } from 'drizzle-orm';
 import {
   check,
+  date,
   foreignKey,
   index,
   integer,
@@ -44,7 +45,8 @@ export const bagExceptionKind = pgEnum('bag_exception_kind', [
   /** 货到付款: the cash collected at the door is not what the order owes. */
   'cash_mismatch',
 ]);
-export const bagOutcome = pgEnum('bag_outcome', ['delivered', 'exception']);
+/** `undone`: a check-off taken back by the volunteer within the undo window (the check-off row stays). */
+export const bagOutcome = pgEnum('bag_outcome', ['delivered', 'exception', 'undone']);
 export const problemKind = pgEnum('problem_kind', ['missing_item', 'damaged_item', 'other']);
 export const problemStatus = pgEnum('problem_status', ['open', 'accepted', 'rejected']);
 
@@ -208,6 +210,29 @@ export const bags = pgTable(
     index().on(t.communityId, t.householdId),
     check('bags_delivered_has_time', sql`${t.status} <> 'delivered' OR ${t.deliveredAt} IS NOT NULL`),
     check('bags_exception_has_kind', sql`${t.status} <> 'exception' OR ${t.exceptionKind} IS NOT NULL`),
+  ],
+);
+
+/**
+ * 短码: the 6-character code printed large on a bag's label and typed at check-off when the QR
+ * cannot be read. One per bag (= paid order), unique per compound and delivery day (the relay's
+ * `delivery_date`), so a volunteer reads at most one match. Made at dispatch or when labels are
+ * printed, whichever comes first (distribution/bag-short-codes.ts).
+ */
+export const bagCodes = pgTable(
+  'bag_codes',
+  {
+    communityId: uuid().notNull(),
+    orderId: uuid().notNull(),
+    deliveryDate: date({ mode: 'string' }).notNull(),
+    code: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.communityId, t.orderId] }),
+    foreignKey({ columns: [t.communityId, t.orderId], foreignColumns: [orders.communityId, orders.id] }),
+    unique('bag_codes_code_per_day').on(t.communityId, t.deliveryDate, t.code),
+    check('bag_codes_code_shape', sql`${t.code} ~ '^[0-9A-Z]{6}$'`),
   ],
 );
 

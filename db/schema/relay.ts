@@ -74,6 +74,11 @@ export const relays = pgTable(
     closedAt: timestamp({ withTimezone: true }),
     /** `cutoff` | `sold_out` | `manual` */
     closeReason: text(),
+    /**
+     * 提前截单 by hand: until then the merchant may undo the close (closed → open) and the relay is
+     * not decided (no 成团 / 未成团, no refund). Null for closes at the cutoff or when sold out.
+     */
+    closeUndoUntil: timestamp({ withTimezone: true }),
     /** When the relay became formed, failed or cancelled. */
     decidedAt: timestamp({ withTimezone: true }),
     /** Why it failed or was cancelled, in the merchant's words or a stable code (`threshold_not_met`). */

@@ -12,6 +12,8 @@ import { setDatabase, type Database } from '@/db/client';
 import { bags, merchants, orders, payments, refunds, relayItems, stripeEvents } from '@/db/schema';
 import { useOrderSmsSender } from '@/server/messaging/order-sms';
 import { POST as webhookRoute } from '@/app/api/stripe/webhook/route';
+import { CLOSE_UNDO_SECONDS } from '@/server/services/relay/rules';
+import { settleClosedRelays } from '@/server/services/relay/run-relay-schedule';
 import type { SessionUser } from '@/server/services/shared/context';
 import { callerFor } from '@/tests/helpers/context';
 import { createTestDatabase } from '@/tests/helpers/db';
@@ -575,6 +577,9 @@ describe('代付: paying for someone else', () => {
 describe('cash on delivery (货到付款)', () => {
   async function toCheckoff(relayId: string) {
     await caller(w.merchant.owner).relay.close({ merchantId: w.merchant.id, communityId: cid(), relayId });
+    // 提前截单 is decided once its undo window has passed.
+    w.clock.now = new Date(w.clock.now.getTime() + (CLOSE_UNDO_SECONDS + 1) * 1000);
+    await settleClosedRelays(database, w.clock.now);
     const { deliveryId } = await caller(w.merchant.owner).distribution.dispatch({
       merchantId: w.merchant.id,
       relayIds: [relayId],

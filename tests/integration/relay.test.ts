@@ -25,6 +25,7 @@ import {
   openDueRelays,
   settleClosedRelays,
 } from '@/server/services/relay/run-relay-schedule';
+import { CLOSE_UNDO_SECONDS } from '@/server/services/relay/rules';
 import { settleRelay } from '@/server/services/relay/transitions';
 import { watchRelayChain, type ChainUpdate } from '@/server/services/relay/watch-relay-chain';
 import type { SessionUser } from '@/server/services/shared/context';
@@ -190,8 +191,13 @@ describe('lifecycle', () => {
     const c = caller(m.owner);
     await expectRefusal(c.relay.open(ref), 'PRECONDITION_FAILED', 'RELAY_NOT_DRAFT');
     const closed = await c.relay.close(ref);
-    expect(closed.outcome).toBe('failed'); // nobody joined: nothing to deliver
+    expect(closed.status).toBe('closed'); // 提前截单: undecided while it may be undone
     await expectRefusal(c.relay.close(ref), 'PRECONDITION_FAILED', 'RELAY_NOT_OPEN');
+    w.clock.now = new Date(w.clock.now.getTime() + (CLOSE_UNDO_SECONDS + 1) * 1000);
+    await settleClosedRelays(database, w.clock.now);
+    const [decided] = await db().select().from(relays).where(eq(relays.id, relayId));
+    expect(decided!.status).toBe('failed'); // nobody joined: nothing to deliver
+    await expectRefusal(c.relay.undoClose(ref), 'PRECONDITION_FAILED', 'RELAY_CLOSE_UNDO_EXPIRED');
     await expectRefusal(
       c.relay.cancel({ ...ref, reason: '货源不足' }),
       'PRECONDITION_FAILED',
@@ -224,13 +230,142 @@ describe('lifecycle', () => {
     const unpaid = await join(5, relayId, [{ item: item!.id, qty: 3 }]);
     const m = w.merchant;
     const res = await caller(m.owner).relay.close({ merchantId: m.id, communityId: w.community.id, relayId });
-    expect(res.outcome).toBe('waiting');
+    expect(res.status).toBe('closed');
+    w.clock.now = new Date(w.clock.now.getTime() + (CLOSE_UNDO_SECONDS + 1) * 1000);
     // Still within its hold, the late payer may pay after the close.
     await payOnStripe(unpaid.payment!.paymentIntentId);
     expect((await orderRow(unpaid.order.orderId)).status).toBe('paid');
     expect(await settleClosedRelays(database, w.clock.now)).toBeGreaterThanOrEqual(1);
     const [r] = await db().select().from(relays).where(eq(relays.id, relayId));
     expect(r!.status).toBe('formed');
+  });
+});
+
+describe('提前截单 asks first and may be undone (issue 13 item 1)', () => {
+  /** Every timed sweep that could decide or refund a closed relay, as the job loop runs them. */
+  async function runSweeps() {
+    await closeDueRelays(database, w.clock.now);
+    await settleClosedRelays(database, w.clock.now);
+    await retryPendingRefunds(database, w.clock.now);
+  }
+  async function snapshot(relayId: string) {
+    const [r] = await db().select().from(relays).where(eq(relays.id, relayId));
+    const os = await db()
+      .select({ id: orders.id, seq: orders.seq, status: orders.status, totalFen: orders.totalFen })
+      .from(orders)
+      .where(eq(orders.relayId, relayId))
+      .orderBy(orders.seq);
+    const items = (await itemsOf(relayId)).map((i) => ({ id: i.id, sold: i.sold, cap: i.stockCap }));
+    return { status: r!.status, nextSeq: r!.nextSeq, closedAt: r!.closedAt, orders: os, items };
+  }
+
+  it('previews the outcome, refunds nothing inside the window, and undo restores the relay exactly', async () => {
+    const m = w.merchant;
+    const relayId = await openTestRelay(w, {
+      items: [{ product: 'rice', stockCap: 20 }],
+      threshold: { kind: 'households', value: 3 },
+    });
+    const ref = { merchantId: m.id, communityId: w.community.id, relayId };
+    const [item] = await itemsOf(relayId);
+    const a = await join(17, relayId, [{ item: item!.id, qty: 2 }]);
+    const b = await join(18, relayId, [{ item: item!.id, qty: 1 }]);
+    await payOnStripe(a.payment!.paymentIntentId);
+    await payOnStripe(b.payment!.paymentIntentId);
+    await join(19, relayId, [{ item: item!.id, qty: 1 }]); // unpaid, its hold still running
+
+    // The confirmation's facts: 2 paid households of 3 → 未成团, both paid orders refunded.
+    const view = await caller(m.owner).relay.getForMerchant(ref);
+    expect(view.closePreview).toEqual({
+      outcome: 'failed',
+      paidOrders: 2,
+      pendingOrders: 1,
+      refundOrders: 2,
+    });
+    expect(view.closeUndoUntil).toBeNull();
+
+    const before = await snapshot(relayId);
+    const closedAt = w.clock.now;
+    const res = await caller(m.owner).relay.close(ref);
+    expect(res.status).toBe('closed');
+    expect(res.undoUntil!.getTime()).toBe(closedAt.getTime() + CLOSE_UNDO_SECONDS * 1000);
+    await expectRefusal(
+      join(20, relayId, [{ item: item!.id, qty: 1 }]),
+      'PRECONDITION_FAILED',
+      'RELAY_CLOSED',
+    );
+    expect((await caller(m.owner).relay.getForMerchant(ref)).closeUndoUntil).toEqual(res.undoUntil);
+
+    // Inside the window every sweep runs and decides and refunds nothing.
+    w.clock.now = new Date(closedAt.getTime() + (CLOSE_UNDO_SECONDS - 5) * 1000);
+    await runSweeps();
+    const during = await snapshot(relayId);
+    expect(during.status).toBe('closed');
+    expect(during.orders.map((o) => o.status)).toEqual(['paid', 'paid', 'pending_payment']);
+    // No refund reserved (a refund is written here before it is sent to Stripe).
+    const relayOrders = during.orders.map((o) => o.id);
+    const reserved = await db().select().from(refunds);
+    expect(reserved.filter((r) => relayOrders.includes(r.orderId))).toHaveLength(0);
+
+    // Undo: open again exactly as before — the same orders, numbers and stock.
+    const undone = await caller(m.owner).relay.undoClose(ref);
+    expect(undone.status).toBe('open');
+    const after = await snapshot(relayId);
+    expect(after).toEqual(before);
+    const actions = (
+      await db().select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityId, relayId))
+    ).map((x) => x.action);
+    expect(actions).toEqual(expect.arrayContaining(['relay.closed', 'relay.close_undone']));
+    // The chain goes on with the next number.
+    const c = await join(20, relayId, [{ item: item!.id, qty: 1 }]);
+    expect(c.order.seq).toBe(4);
+    // Its unpaid holds must not linger for the expiry tests below.
+    await caller(m.owner).relay.cancel({ ...ref, reason: '测试结束' });
+    await expectRefusal(
+      caller(m.owner).relay.undoClose(ref),
+      'PRECONDITION_FAILED',
+      'RELAY_CLOSE_UNDO_EXPIRED',
+    );
+  });
+
+  it('after the window the undo is refused and the relay is decided and refunded', async () => {
+    const m = w.merchant;
+    const relayId = await openTestRelay(w, {
+      items: [{ product: 'eggs' }],
+      threshold: { kind: 'households', value: 5 },
+    });
+    const ref = { merchantId: m.id, communityId: w.community.id, relayId };
+    const [item] = await itemsOf(relayId);
+    const a = await join(17, relayId, [{ item: item!.id, qty: 1 }]);
+    await payOnStripe(a.payment!.paymentIntentId);
+    const closedAt = w.clock.now;
+    await caller(m.owner).relay.close(ref);
+    // Someone else's team, a resident, nobody: refused as usual.
+    const other = await makeMerchant(db(), { name: '别家超市' });
+    await expectRefusal(
+      caller(other.owner).relay.undoClose({ ...ref, merchantId: other.id }),
+      'NOT_FOUND',
+      'RELAY_NOT_FOUND',
+    );
+    await expectRefusal(caller(resident(17)).relay.undoClose(ref), 'FORBIDDEN');
+    await expectRefusal(caller(null).relay.undoClose(ref), 'UNAUTHORIZED');
+
+    // The window has passed: the undo is refused even before the sweep got to the relay.
+    w.clock.now = new Date(closedAt.getTime() + CLOSE_UNDO_SECONDS * 1000);
+    await expectRefusal(
+      caller(m.owner).relay.undoClose(ref),
+      'PRECONDITION_FAILED',
+      'RELAY_CLOSE_UNDO_EXPIRED',
+    );
+    await runSweeps();
+    expect((await snapshot(relayId)).status).toBe('failed');
+    expect((await orderRow(a.order.orderId)).status).toBe('cancelled');
+    const [refund] = await db().select().from(refunds).where(eq(refunds.orderId, a.order.orderId));
+    expect(refund).toMatchObject({ amountFen: a.order.totalFen });
+    await expectRefusal(
+      caller(m.owner).relay.undoClose(ref),
+      'PRECONDITION_FAILED',
+      'RELAY_CLOSE_UNDO_EXPIRED',
+    );
   });
 });
 

@@ -5,6 +5,9 @@ import {
   assertJoinable,
   assertTransition,
   canTransition,
+  CLOSE_UNDO_SECONDS,
+  closeOutcomePreview,
+  closeUndoOpen,
   evaluateThreshold,
   formatChainEntry,
   holdUntil,
@@ -263,5 +266,39 @@ describe('a new relay', () => {
         validateRelayDraft({ ...base, items: [{ productId: 'p', stockCap: 1, perHouseholdLimit: 2 }] }, now),
       ),
     ).toBe('RELAY_LIMIT_ABOVE_CAP');
+  });
+});
+
+describe('提前截单 with undo (issue 13 item 1)', () => {
+  const closedAt = new Date('2026-04-10T10:00:00Z');
+  const relay = {
+    status: 'closed' as const,
+    closeReason: 'manual',
+    closeUndoUntil: new Date(closedAt.getTime() + CLOSE_UNDO_SECONDS * 1000),
+  };
+  it('may be undone only inside its window, and only when closed by hand', () => {
+    expect(CLOSE_UNDO_SECONDS).toBeGreaterThanOrEqual(120);
+    expect(CLOSE_UNDO_SECONDS).toBeLessThanOrEqual(300);
+    expect(closeUndoOpen(relay, closedAt)).toBe(true);
+    expect(closeUndoOpen(relay, new Date(relay.closeUndoUntil.getTime() - 1))).toBe(true);
+    expect(closeUndoOpen(relay, relay.closeUndoUntil)).toBe(false);
+    expect(closeUndoOpen({ ...relay, closeReason: 'cutoff' }, closedAt)).toBe(false);
+    expect(closeUndoOpen({ ...relay, status: 'failed' }, closedAt)).toBe(false);
+    expect(closeUndoOpen({ ...relay, closeUndoUntil: null }, closedAt)).toBe(false);
+  });
+  it('previews 成团 or 未成团 on what is paid, and the refunds a failure sends', () => {
+    const t = { kind: 'households' as const, value: 3 };
+    expect(
+      closeOutcomePreview(t, { paidHouseholds: 2, paidUnits: 9, paidOrders: 2, pendingOrders: 4 }),
+    ).toEqual({ outcome: 'failed', paidOrders: 2, pendingOrders: 4, refundOrders: 2 });
+    expect(
+      closeOutcomePreview(t, { paidHouseholds: 3, paidUnits: 3, paidOrders: 3, pendingOrders: 0 }),
+    ).toEqual({ outcome: 'formed', paidOrders: 3, pendingOrders: 0, refundOrders: 0 });
+    expect(
+      closeOutcomePreview(
+        { kind: 'none', value: 0 },
+        { paidHouseholds: 0, paidUnits: 0, paidOrders: 0, pendingOrders: 1 },
+      ).outcome,
+    ).toBe('failed');
   });
 });

@@ -29,6 +29,7 @@ const EXPECTED: Record<string, string[]> = {
     'draft→cancelled',
     'open→closed',
     'open→cancelled',
+    'closed→open',
     'closed→formed',
     'closed→failed',
     'closed→cancelled',

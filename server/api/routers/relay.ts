@@ -9,6 +9,7 @@ import { CancelOrderInput, cancelOrder } from '@/server/services/relay/cancel-or
 import { CancelRelayInput, cancelRelay } from '@/server/services/relay/cancel-relay';
 import { ChangeOrderInput, changeOrder } from '@/server/services/relay/change-order';
 import { closeRelay } from '@/server/services/relay/close-relay';
+import { undoCloseRelay } from '@/server/services/relay/undo-close-relay';
 import { CreateRelayInput, createRelay } from '@/server/services/relay/create-relay';
 import { GetMerchantRelayInput, getMerchantRelay } from '@/server/services/relay/get-merchant-relay';
 import { GetRelayInput, getRelay } from '@/server/services/relay/get-relay';
@@ -50,6 +51,10 @@ export const relayRouter = router({
   create: merchantProcedure.input(CreateRelayInput).mutation(({ ctx, input }) => createRelay({ ctx, input })),
   open: merchantProcedure.input(MerchantRelayInput).mutation(({ ctx, input }) => openRelay({ ctx, input })),
   close: merchantProcedure.input(MerchantRelayInput).mutation(({ ctx, input }) => closeRelay({ ctx, input })),
+  /** 撤销截单 within the undo window after 提前截单. */
+  undoClose: merchantProcedure
+    .input(MerchantRelayInput)
+    .mutation(({ ctx, input }) => undoCloseRelay({ ctx, input })),
   cancel: merchantProcedure.input(CancelRelayInput).mutation(({ ctx, input }) => cancelRelay({ ctx, input })),
   /** The live chain on the merchant's management page. */
   onChangeForMerchant: merchantProcedure.input(WatchMerchantRelayChainInput).subscription(async function* ({

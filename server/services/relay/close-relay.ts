@@ -2,12 +2,13 @@ import { requireMerchantMember } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { publishChainChange } from './chain-bus';
 import { requireMerchantRelay } from './load';
-import { closeRelayTx, settleRelay, type SettleOutcome } from './transitions';
+import { closeRelayTx } from './transitions';
 import type { MerchantRelayInput } from './open-relay';
 
 /**
- * open → closed by hand (截单 early). When no unpaid hold is still running the relay is decided at
- * once (formed | failed); otherwise the cutoff job decides when the last hold has ended.
+ * open → closed by hand (提前截单). The relay is not decided at once: for CLOSE_UNDO_SECONDS the
+ * merchant may undo it (undo-close-relay.ts); afterwards the cutoff job decides formed | failed
+ * (once no unpaid hold is still running) and only then are refunds sent.
  */
 export async function closeRelay({ ctx, input }: { ctx: ServiceContext; input: MerchantRelayInput }) {
   await requireMerchantMember(ctx, input.merchantId);
@@ -20,10 +21,5 @@ export async function closeRelay({ ctx, input }: { ctx: ServiceContext; input: M
     relayId: row.id,
     version: row.chainVersion,
   });
-  const outcome: SettleOutcome = await settleRelay(ctx.database, relay, now, actor);
-  return {
-    relayId: row.id,
-    status: outcome === 'formed' || outcome === 'failed' ? outcome : 'closed',
-    outcome,
-  };
+  return { relayId: row.id, status: 'closed' as const, undoUntil: row.closeUndoUntil };
 }

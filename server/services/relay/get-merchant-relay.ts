@@ -8,6 +8,7 @@ import { idOf } from '@/server/services/shared/zod';
 import { MerchantRef } from './fields';
 import { buildRelayView, type RelayView } from './get-relay';
 import { requireMerchantRelay } from './load';
+import { closeOutcomePreview, closeUndoOpen } from './rules';
 
 /** A merchant's page names only the relay; the compound is found from it. */
 export const GetMerchantRelayInput = MerchantRef.extend({
@@ -21,6 +22,10 @@ export type MerchantRelayView = RelayView & {
   communityName: string;
   money: { paidFen: number; refundedFen: number; pendingFen: number };
   orderCounts: Record<string, number>;
+  /** 提前截单: until when the merchant may still undo it (null when there is nothing to undo). */
+  closeUndoUntil: Date | null;
+  /** What 提前截单 would do at the current count, for the confirmation (open relays only). */
+  closePreview: ReturnType<typeof closeOutcomePreview> | null;
 };
 
 export async function getMerchantRelay({
@@ -51,14 +56,29 @@ export async function getMerchantRelay({
     .select({ name: communities.name })
     .from(communities)
     .where(eq(communities.id, relay.communityId));
+  const orderCounts = Object.fromEntries(counts.map((r) => [r.status, Number(r.n)]));
+  const now = ctx.now();
   return {
     ...view,
     communityName: c?.name ?? '',
+    closeUndoUntil: closeUndoOpen(relay, now) ? relay.closeUndoUntil : null,
+    closePreview:
+      relay.status === 'open'
+        ? closeOutcomePreview(
+            { kind: relay.thresholdKind, value: relay.thresholdValue },
+            {
+              paidHouseholds: view.tally.paidHouseholds,
+              paidUnits: view.tally.paidUnits,
+              paidOrders: orderCounts.paid ?? 0,
+              pendingOrders: orderCounts.pending_payment ?? 0,
+            },
+          )
+        : null,
     money: {
       paidFen: Number(money?.paid ?? 0),
       refundedFen: Number(money?.refunded ?? 0),
       pendingFen: Number(money?.pending ?? 0),
     },
-    orderCounts: Object.fromEntries(counts.map((r) => [r.status, Number(r.n)])),
+    orderCounts,
   };
 }

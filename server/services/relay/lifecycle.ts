@@ -13,7 +13,8 @@ import type { OrderStatus, RelayStatus } from './rules';
 
 /**
  * draft → open → closed → formed → dispatched → arrived → distributing → completed; a closed relay
- * that misses its threshold fails; until it forms, the merchant may cancel it. After forming the
+ * that misses its threshold fails; until it forms, the merchant may cancel it. A relay closed early
+ * by hand may be reopened while its undo window runs (nothing was decided yet). After forming the
  * goods are bought and the shortfall settlement (distribution) is the way money goes back.
  */
 export const RELAY_LIFECYCLE = defineLifecycle<RelayStatus>(
@@ -21,7 +22,8 @@ export const RELAY_LIFECYCLE = defineLifecycle<RelayStatus>(
   {
     draft: ['open', 'cancelled'],
     open: ['closed', 'cancelled'],
-    closed: ['formed', 'failed', 'cancelled'],
+    // closed → open: the undo of 提前截单 inside its window (relay/undo-close-relay.ts).
+    closed: ['open', 'formed', 'failed', 'cancelled'],
     formed: ['dispatched'],
     dispatched: ['arrived'],
     arrived: ['distributing'],

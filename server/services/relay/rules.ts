@@ -20,7 +20,7 @@ export type RelayStatus =
   | 'completed'
   | 'cancelled';
 
-export type RelayAction = 'open' | 'close' | 'form' | 'fail' | 'cancel';
+export type RelayAction = 'open' | 'close' | 'reopen' | 'form' | 'fail' | 'cancel';
 
 /**
  * Which states each transition may leave. Every transition is one guarded UPDATE
@@ -31,6 +31,8 @@ export type RelayAction = 'open' | 'close' | 'form' | 'fail' | 'cancel';
 export const RELAY_TRANSITIONS: Record<RelayAction, { from: readonly RelayStatus[]; to: RelayStatus }> = {
   open: { from: ['draft'], to: 'open' },
   close: { from: ['open'], to: 'closed' },
+  /** Undo of 提前截单, only inside its window (`closeUndoOpen`). */
+  reopen: { from: ['closed'], to: 'open' },
   form: { from: ['closed'], to: 'formed' },
   fail: { from: ['closed'], to: 'failed' },
   cancel: { from: ['draft', 'open', 'closed'], to: 'cancelled' },
@@ -42,6 +44,11 @@ const ILLEGAL: Record<RelayAction, { code: string; message: string }> = {
     message: '只有草稿状态的接龙可以开始 / Only a draft relay can be opened.',
   },
   close: { code: 'RELAY_NOT_OPEN', message: '只有进行中的接龙可以截单 / Only an open relay can be closed.' },
+  reopen: {
+    code: 'RELAY_CLOSE_UNDO_EXPIRED',
+    message:
+      '截单已不能撤销：撤销时间已过，或接龙已有结果 / The close can no longer be undone: the undo time has passed or the relay is already decided.',
+  },
   form: {
     code: 'RELAY_NOT_CLOSED',
     message: '接龙尚未截单，不能成团 / The relay must be closed before it can form.',
@@ -70,6 +77,50 @@ export function assertTransition(action: RelayAction, from: RelayStatus): RelayS
 export function illegalTransition(action: RelayAction, current: RelayStatus | undefined) {
   const { code, message } = ILLEGAL[action];
   return preconditionFailed(code, message, { details: { status: current ?? null, action } });
+}
+
+// ─── 提前截单 with undo ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * How long a merchant may undo 提前截单 (closing by hand before the cutoff). Meanwhile the relay is
+ * `closed` (nobody joins) but not decided: no 成团 / 未成团, no cancelled order, no refund. Three
+ * minutes: long enough to notice a mis-tap and read the confirmation again, short enough that
+ * residents learn the outcome promptly.
+ */
+export const CLOSE_UNDO_SECONDS = 180;
+
+/** The relay was closed by hand and its undo window is still running at `now`. */
+export function closeUndoOpen(
+  relay: { status: RelayStatus; closeReason: string | null; closeUndoUntil: Date | null },
+  now: Date,
+): boolean {
+  return (
+    relay.status === 'closed' &&
+    relay.closeReason === 'manual' &&
+    relay.closeUndoUntil !== null &&
+    now.getTime() < relay.closeUndoUntil.getTime()
+  );
+}
+
+/**
+ * What 提前截单 would do at the current count, for the confirmation: formed or failed on what is
+ * paid now, and how many paid orders a failure refunds. Unpaid holds may still pay until their hold
+ * ends, so they are reported separately (they can turn a failure into 成团).
+ */
+export function closeOutcomePreview(
+  threshold: Threshold,
+  tally: { paidHouseholds: number; paidUnits: number; paidOrders: number; pendingOrders: number },
+): { outcome: 'formed' | 'failed'; paidOrders: number; pendingOrders: number; refundOrders: number } {
+  const met = evaluateThreshold(threshold, {
+    households: tally.paidHouseholds,
+    units: tally.paidUnits,
+  }).met;
+  return {
+    outcome: met ? 'formed' : 'failed',
+    paidOrders: tally.paidOrders,
+    pendingOrders: tally.pendingOrders,
+    refundOrders: met ? 0 : tally.paidOrders,
+  };
 }
 
 export type OrderStatus = 'pending_payment' | 'paid' | 'fulfilled' | 'short' | 'cancelled' | 'expired';

@@ -88,13 +88,15 @@ export async function closeDueRelays(database: Database, now: Date): Promise<num
 }
 
 /**
- * closed → formed | failed. Unpaid holds of a closed relay may still pay until they end; once the
+ * closed → formed | failed (a relay closed by hand only once its undo window has passed). Unpaid holds of a closed relay may still pay until they end; once the
  * last has ended (expired here if the expiry job has not got to it yet) the relay is decided.
  */
 export async function settleClosedRelays(database: Database, now: Date): Promise<number> {
   const closed = await queryRows<{ community_id: string; id: string }>(
     database.db,
-    sql`select community_id, id from relays where status = 'closed' order by closed_at nulls first limit ${BATCH}`,
+    sql`select community_id, id from relays where status = 'closed'
+            and (close_undo_until is null or close_undo_until <= ${ts(now)})
+          order by closed_at nulls first limit ${BATCH}`,
   );
   let decided = 0;
   for (const r of closed) {

@@ -16,7 +16,9 @@ import { writeAudit } from '@/server/services/shared/audit';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
 import { tallyRelay, type RelayRow } from './load';
+import { ts } from './tx';
 import {
+  CLOSE_UNDO_SECONDS,
   evaluateThreshold,
   illegalTransition,
   ordersHref,
@@ -83,9 +85,12 @@ export async function closeRelayTx(
   reason: CloseReason,
   actorUserId: string | null,
 ): Promise<RelayRow> {
+  // 提前截单 by hand may be undone for CLOSE_UNDO_SECONDS; the relay is not decided meanwhile.
+  const undoUntil = reason === 'manual' ? new Date(now.getTime() + CLOSE_UNDO_SECONDS * 1000) : null;
   const row = await guarded(tx, relay, 'close', {
     closedAt: now,
     closeReason: reason,
+    closeUndoUntil: undoUntil,
     chainVersion: sql`${relays.chainVersion} + 1`,
     updatedAt: now,
   });
@@ -96,7 +101,56 @@ export async function closeRelayTx(
     entityType: 'relay',
     entityId: relay.id,
     before: { status: 'open' },
-    after: { status: 'closed', reason },
+    after: { status: 'closed', reason, undoUntil: undoUntil?.toISOString() ?? null },
+  });
+  return row;
+}
+
+/**
+ * closed → open: the undo of 提前截单, only while its window runs (the guard is in the UPDATE, so
+ * a settle that claimed the relay first wins and the undo is refused). Nothing else changes: the
+ * close touched no order, number or stock, so the relay is exactly as it was before the close.
+ */
+export async function reopenRelayTx(
+  tx: Tx,
+  relay: { communityId: string; id: string },
+  now: Date,
+  actorUserId: string,
+): Promise<RelayRow> {
+  const [before] = await tx
+    .select({ closedAt: relays.closedAt, closeUndoUntil: relays.closeUndoUntil })
+    .from(relays)
+    .where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id)));
+  const [row] = await transitionRelays(tx, { communityId: relay.communityId, id: relay.id }, 'open', {
+    from: RELAY_TRANSITIONS.reopen.from,
+    where: sql`${relays.closeReason} = 'manual' and ${relays.closeUndoUntil} > ${ts(now)}`,
+    set: {
+      closedAt: null,
+      closeReason: null,
+      closeUndoUntil: null,
+      chainVersion: sql`${relays.chainVersion} + 1`,
+      updatedAt: now,
+    },
+  }).returning();
+  if (!row) {
+    const [cur] = await tx
+      .select({ status: relays.status })
+      .from(relays)
+      .where(and(eq(relays.communityId, relay.communityId), eq(relays.id, relay.id)));
+    throw illegalTransition('reopen', cur?.status);
+  }
+  await writeAudit(tx, {
+    communityId: relay.communityId,
+    actorUserId,
+    action: 'relay.close_undone',
+    entityType: 'relay',
+    entityId: relay.id,
+    before: {
+      status: 'closed',
+      closedAt: before?.closedAt?.toISOString() ?? null,
+      undoUntil: before?.closeUndoUntil?.toISOString() ?? null,
+    },
+    after: { status: 'open' },
   });
   return row;
 }
@@ -143,6 +197,7 @@ export type SettleOutcome = 'formed' | 'failed' | 'waiting' | 'skipped';
  * (or a job and a merchant's button) settle at once, one does the work and the other skips; the
  * guarded UPDATE makes a second, later run a no-op. A failed relay cancels every paid order and
  * refunds it in full under the key `relay-failed:<orderId>`; the refunds are sent after commit.
+ * A relay closed early by hand is skipped until its undo window has passed (CLOSE_UNDO_SECONDS).
  */
 export async function settleRelay(
   database: Database,
@@ -154,7 +209,9 @@ export async function settleRelay(
   const result = await database.db.transaction(async (tx) => {
     const [claimed] = await queryRows<{ id: string }>(
       tx,
+      // A relay closed by hand is not decided while its undo window runs (no refund can start).
       sql`select id from relays where community_id = ${communityId}::uuid and id = ${relay.id}::uuid and status = 'closed'
+            and (close_undo_until is null or close_undo_until <= ${ts(now)})
           for update skip locked`,
     );
     if (!claimed) return { outcome: 'skipped' as const, refunds: [] as RefundRow[], version: 0 };

@@ -7,7 +7,8 @@ import { useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
-import { day, yuan } from '@/app/r/[communityId]/relays/_kit/format';
+import { CLOSE_UNDO_SECONDS } from '@/server/services/relay/rules';
+import { day, useServerNow, yuan } from '@/app/r/[communityId]/relays/_kit/format';
 import {
   ChainList,
   Countdown,
@@ -50,10 +51,19 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
   const errorMessage = useErrorMessage('relay');
   const live = useRelayLive({ kind: 'merchant', merchantId }, view.id, view);
   const [cancelling, setCancelling] = useState(false);
+  const [closing, setClosing] = useState(false);
   const [reason, setReason] = useState('');
   const done = () => queryClient.invalidateQueries({ queryKey: trpc.relay.pathKey() });
   const open = useMutation(trpc.relay.open.mutationOptions({ onSuccess: () => void done() }));
-  const close = useMutation(trpc.relay.close.mutationOptions({ onSuccess: () => void done() }));
+  const close = useMutation(
+    trpc.relay.close.mutationOptions({
+      onSuccess: () => {
+        setClosing(false);
+        void done();
+      },
+    }),
+  );
+  const undoClose = useMutation(trpc.relay.undoClose.mutationOptions({ onSuccess: () => void done() }));
   const cancel = useMutation(
     trpc.relay.cancel.mutationOptions({
       onSuccess: () => {
@@ -63,9 +73,12 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
     }),
   );
   const ref = { merchantId, communityId: view.communityId, relayId: view.id };
-  const busy = open.isPending || close.isPending || cancel.isPending;
-  const error = open.error ?? close.error ?? cancel.error;
+  const busy = open.isPending || close.isPending || cancel.isPending || undoClose.isPending;
+  const error = open.error ?? close.error ?? cancel.error ?? undoClose.error;
   const status = live.status;
+  const now = useServerNow(view.serverNow);
+  const undoLeftMs = view.closeUndoUntil ? new Date(view.closeUndoUntil).getTime() - now : 0;
+  const undoable = status === 'closed' && undoLeftMs > 0;
   return (
     <main data-page="merchant-relay">
       <p>
@@ -91,9 +104,29 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
           {t('cancelledBecause', { reason: view.outcomeReason ?? '' })}
         </p>
       )}
-      {status === 'closed' && (
-        <p className="rl-notice" data-tone="warn">
-          {t('closedWaiting')}
+      {undoable ? (
+        <section className="rl-notice" data-tone="warn" data-testid="close-undo">
+          <p style={{ margin: 0 }}>{t('closedUndoable', { time: minSec(undoLeftMs, locale) })}</p>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => undoClose.mutate(ref)}
+            style={{ marginTop: 8 }}
+          >
+            {undoClose.isPending ? t('working') : t('undoClose')}
+          </button>
+        </section>
+      ) : (
+        status === 'closed' && (
+          <p className="rl-notice" data-tone="warn">
+            {t('closedWaiting')}
+          </p>
+        )
+      )}
+      {status === 'open' && undoClose.isSuccess && (
+        <p className="rl-notice" role="status">
+          {t('undone')}
         </p>
       )}
 
@@ -142,7 +175,15 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
           {errorMessage(error)}
         </p>
       )}
-      {cancelling ? (
+      {closing && status === 'open' && view.closePreview ? (
+        <CloseConfirm
+          preview={view.closePreview}
+          busy={busy}
+          working={close.isPending}
+          onKeep={() => setClosing(false)}
+          onConfirm={() => close.mutate(ref)}
+        />
+      ) : cancelling ? (
         <section className="card">
           <label htmlFor="cancel-reason">{t('cancelReason')}</label>
           <textarea
@@ -185,10 +226,13 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
               type="button"
               className="primary"
               disabled={busy}
-              onClick={() => close.mutate(ref)}
+              onClick={() => {
+                close.reset();
+                setClosing(true);
+              }}
               data-testid="close-now"
             >
-              {close.isPending ? t('working') : t('closeNow')}
+              {t('closeNow')}
             </button>
           )}
           {(status === 'draft' || status === 'open' || status === 'closed') && (
@@ -221,5 +265,67 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
         <ChainList chain={live.chain} fresh={live.fresh} />
       </section>
     </main>
+  );
+}
+
+/** `2 分 05 秒` / `2 min 05 s`: a duration, never read as a clock time. */
+function minSec(ms: number, locale: string): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const m = Math.floor(total / 60);
+  const sec = String(total % 60).padStart(2, '0');
+  return locale.startsWith('zh') ? `${m} 分 ${sec} 秒` : `${m} min ${sec} s`;
+}
+
+/** 提前截单 asks first: what closing now would do (成团 or 未成团, refunds), and that it can be undone. */
+function CloseConfirm({
+  preview,
+  busy,
+  working,
+  onKeep,
+  onConfirm,
+}: {
+  preview: NonNullable<View['closePreview']>;
+  busy: boolean;
+  working: boolean;
+  onKeep: () => void;
+  onConfirm: () => void;
+}) {
+  const t = useTranslations('relay.manage');
+  const fails = preview.outcome === 'failed';
+  return (
+    <section
+      className="card"
+      role="alertdialog"
+      aria-labelledby="close-ask-h"
+      aria-describedby="close-ask-what"
+      data-testid="close-confirm"
+    >
+      <h2 id="close-ask-h" style={{ marginTop: 0 }}>
+        {t('closeAskTitle')}
+      </h2>
+      <p id="close-ask-what" className="rl-notice" data-tone={fails ? 'bad' : 'ok'}>
+        {!fails
+          ? t('closeWillForm', { paid: preview.paidOrders })
+          : preview.refundOrders > 0
+            ? t('closeWillFail', { paid: preview.paidOrders, refund: preview.refundOrders })
+            : t('closeWillFailNone')}
+      </p>
+      {preview.pendingOrders > 0 && <p>{t('closePending', { count: preview.pendingOrders })}</p>}
+      <p className="rl-meta">{t('closeUndoHint', { minutes: Math.round(CLOSE_UNDO_SECONDS / 60) })}</p>
+      <div className="rl-actions">
+        <button type="button" onClick={onKeep} disabled={busy} autoFocus>
+          {t('closeKeep')}
+        </button>
+        <button
+          type="button"
+          className="primary"
+          onClick={onConfirm}
+          disabled={busy}
+          data-testid="close-confirm-yes"
+        >
+          {working ? t('working') : t('closeConfirm')}
+        </button>
+      </div>
+    </section>
   );
 }
