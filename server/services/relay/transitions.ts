@@ -181,7 +181,7 @@ async function audienceOf(tx: Tx, communityId: string, orderIds: string[]) {
   return rows.map((r) => ({ userId: r.user_id, orderId: r.order_id, seq: Number(r.seq) }));
 }
 
-export type SettleOutcome = 'formed' | 'failed' | 'waiting' | 'skipped';
+type SettleOutcome = 'formed' | 'failed' | 'waiting' | 'skipped';
 
 /**
  * closed → formed | failed, once every unpaid hold has ended (paid or expired): the decision is
