@@ -19,6 +19,11 @@ type Bag = BagList['bags'][number];
 type ExceptionKind = NonNullable<QueuedCheckoff['exceptionKind']>;
 const EXCEPTION_KINDS: ExceptionKind[] = ['nobody_home', 'damaged', 'item_missing', 'wrong_bag'];
 
+/** Units in the bag (what the volunteer counts when two bags of one merchant go to one flat). */
+function itemCount(b: Bag): number {
+  return b.items.reduce((n, i) => n + i.qty, 0);
+}
+
 function registerServiceWorker(userId: string) {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker
@@ -325,9 +330,14 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
                         {queued?.state === 'queued' ? ` · ${t('checkoff.notSynced')}` : ''}
                       </span>
                     </div>
+                    <p className="dist-relay" data-testid="bag-relay">
+                      <strong>
+                        {t('checkoff.whichRelay', { merchant: b.merchantName, relay: b.relayTitle })}
+                      </strong>{' '}
+                      · {t('checkoff.itemCount', { count: itemCount(b) })}
+                    </p>
                     <p style={{ margin: '4px 0' }}>
-                      {t('checkoff.floor', { floor: b.floor })} · #{b.seq} · {b.residentName} ·{' '}
-                      {b.merchantName}
+                      {t('checkoff.floor', { floor: b.floor })} · #{b.seq} · {b.residentName}
                     </p>
                     {b.care && (
                       <p className="dist-care" style={{ margin: '4px 0' }}>
@@ -477,6 +487,10 @@ function BagSheet({
           <h2 id="sheet-title" style={{ marginTop: 0 }}>
             {label}
           </h2>
+          <p className="dist-relay">
+            <strong>{t('checkoff.whichRelay', { merchant: bag.merchantName, relay: bag.relayTitle })}</strong>{' '}
+            · {t('checkoff.itemCount', { count: itemCount(bag) })}
+          </p>
           <p>
             #{bag.seq} · {bag.residentName} · {bag.items.map((i) => `${i.name}×${i.qty}`).join('、')}
           </p>
