@@ -1,4 +1,5 @@
 import type { Bag, PickList } from '@/server/services/picklist/types';
+import { formatShortCode } from '@/server/services/distribution/short-code';
 import { encodeBagCode } from '@/server/services/shared/bag-code';
 import { A4, breathe, CJK, fit, newPdf, pdfStream, type Pdf } from './pdf-doc';
 import { drawQr } from './qr';
@@ -13,6 +14,9 @@ const LABEL_W = (A4.width - 2 * MARGIN) / LABEL_COLS;
 const LABEL_H = (A4.height - 2 * MARGIN) / LABEL_ROWS;
 const PAD = 10;
 const QR = 112;
+/** The 短码 under the QR code: large and monospaced, for typing on the stairs. */
+const SHORT_CODE_SIZE = 22;
+const SHORT_CODE_H = 36;
 
 /** Where label `i` of its page sits (row-major, in route order), for tests that crop one. */
 export function labelBox(i: number): {
@@ -32,7 +36,8 @@ export function labelBox(i: number): {
 /**
  * Bag labels, one per bag (= paid order) in route order: 接龙号, address, masked name and the
  * last 4 phone digits, the care flag, the items, and a QR code holding the signed bag code that
- * check-off accepts. The code is also printed in plain text, for typing in when a camera fails.
+ * check-off accepts. Under the QR, the bag's 短码 in large type (6 characters, typed at check-off
+ * when a camera fails); the full signed code stays in small print at the bottom.
  */
 export function labelsStream(pl: PickList, t: ExportText) {
   const doc = newPdf({ title: `${t.labels} · ${pl.merchantName}`, author: pl.merchantName, margin: 0 });
@@ -61,6 +66,10 @@ function label(
   doc.save().lineWidth(0.4).dash(3, { space: 3 }).rect(x, y, w, h).stroke('#9ca3af').restore();
   const code = encodeBagCode(pl.communityId, b.orderId);
   drawQr(doc, code, qr.x, qr.y, qr.side);
+  if (b.shortCode) {
+    doc.fillColor('#000').font('Courier-Bold');
+    fit(doc, formatShortCode(b.shortCode), qr.x, qr.y + qr.side + 6, qr.side, SHORT_CODE_SIZE, 'center');
+  }
 
   const left = x + PAD;
   const width = qr.x - left - 6;
@@ -91,7 +100,7 @@ function label(
   const lineH = 11;
   let ly = itemsTop;
   for (const [k, l] of b.lines.entries()) {
-    const full = ly >= qr.y + qr.side + 2;
+    const full = ly >= qr.y + qr.side + (b.shortCode ? SHORT_CODE_H : 2);
     const room = Math.floor((bottom - ly) / lineH);
     if (room <= 1 && k < b.lines.length - 1) {
       fit(doc, t.more(b.lines.length - k), left, ly, width, 8.5);

@@ -8,13 +8,14 @@ import jsQR from 'jsqr';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
-import { orders } from '@/db/schema';
+import { bagCodes, orders } from '@/db/schema';
 import { exportResponse } from '@/server/export/respond';
 import { labelBox } from '@/server/export/pdf-labels';
 import { qrRuns } from '@/server/export/qr';
 import { getRelayPickList } from '@/server/services/picklist/get-relay-pick-list';
 import type { PreparePickListExportInput } from '@/server/services/picklist/prepare-pick-list-export';
 import type { PickList } from '@/server/services/picklist/types';
+import { formatShortCode, isShortCode } from '@/server/services/distribution/short-code';
 import { encodeBagCode, verifyBagCode } from '@/server/services/shared/bag-code';
 import type { SessionUser } from '@/server/services/shared/context';
 import { serviceCtx } from '@/tests/helpers/context';
@@ -262,6 +263,13 @@ describe('PDF', () => {
       expect(codes.map((code) => verifyBagCode(c.id, code)?.orderId).sort()).toEqual(
         pl.bags.map((b) => b.orderId).sort(),
       );
+      // Printing labels gave every bag its 短码, printed large under the QR.
+      const short = await database.db.select().from(bagCodes).where(eq(bagCodes.communityId, c.id));
+      expect(short.map((x) => x.orderId).sort()).toEqual(pl.bags.map((b) => b.orderId).sort());
+      for (const x of short) {
+        expect(isShortCode(x.code)).toBe(true);
+        expect(text).toContain(formatShortCode(x.code));
+      }
       expect(text).toContain(`#${pl.bags[0]!.seq}`);
       expect(text).toContain('号楼');
       expect(text).toContain('送上门');

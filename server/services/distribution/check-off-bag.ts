@@ -4,7 +4,6 @@ import { bagEvents, bags, batches, relays } from '@/db/schema';
 import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
-import { verifyBagCode } from '@/server/services/shared/bag-code';
 import type { ServiceContext } from '@/server/services/shared/context';
 import {
   badRequest,
@@ -13,6 +12,7 @@ import {
   pgErrorCode,
   preconditionFailed,
 } from '@/server/services/shared/errors';
+import { orderOfBagCode } from './bag-short-codes';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
 import { text } from './fields';
@@ -34,7 +34,7 @@ export const CheckOffBagInput = z
     checkoffId: Id,
     /** Tapped in the list… */
     bagId: Id.nullish(),
-    /** …or scanned from the label (`LL1.<orderId>.<sig>`). */
+    /** …or scanned from the label (`LL1.<orderId>.<sig>`), or its 短码 typed in. */
     code: text(200).nullish(),
     outcome: z.enum(['delivered', 'exception']),
     exceptionKind: z.enum(['nobody_home', 'damaged', 'item_missing', 'wrong_bag']).nullish(),
@@ -96,15 +96,15 @@ export async function checkOffBag({
   }
   let orderId: string | null = null;
   if (input.code) {
-    const verified = verifyBagCode(communityId, input.code);
-    // A forged code, a typo, or another compound's label: none of them names a bag here.
-    if (!verified)
+    // The label's QR or its typed 短码. A forged code, a typo, or another compound's label: none of
+    // them names a bag here.
+    orderId = await orderOfBagCode(ctx.db, communityId, input.code, input.bagId ?? null);
+    if (!orderId)
       throw badRequest(
         'BAG_CODE_INVALID',
         '这不是本小区的有效袋签 / This is not a valid bag label of this compound.',
         { field: 'code' },
       );
-    orderId = verified.orderId;
   }
   await requirePhoto(input.communityId, input.photoKey);
   const scope = await stairwellScope({ ...ctx, user }, communityId);

@@ -6,6 +6,7 @@ import { requireMerchantMember, requireUser } from '@/server/services/shared/acc
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, preconditionFailed } from '@/server/services/shared/errors';
+import { assignBagCodes } from './bag-short-codes';
 import { publishDistribution } from './events';
 import { text } from './fields';
 import { RELAY_NOT_FOUND } from './internal';
@@ -112,6 +113,8 @@ export async function dispatchDelivery({
     await tx
       .insert(deliveryRelays)
       .values(relayIds.map((relayId) => ({ communityId, deliveryId: d!.id, relayId })));
+    // Every bag on the truck has its 短码 before it reaches the gate (labels may have made them already).
+    await assignBagCodes(tx, communityId, relayIds);
     await writeAudit(tx, {
       communityId,
       actorUserId: ctx.user.id,

@@ -19,6 +19,7 @@ import { requireRole } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { LIVE_ORDER_STATUSES, userNames } from './internal';
 import { releasableAt } from './rules';
+import { shortCodesOf } from './bag-short-codes';
 import { maskName } from '@/server/services/shared/privacy';
 
 export const GetHouseholdBagsInput = z.object({ communityId: CommunityId });
@@ -179,6 +180,7 @@ export async function getHouseholdBags({
     ctx.db,
     bagRows.map((b) => b.deliveredBy),
   );
+  const shortCodes = await shortCodesOf(ctx.db, communityId, orderIds);
   const tripByRelay = new Map(trips.map((t) => [t.relayId, t]));
   const bagByOrder = new Map(bagRows.map((b) => [b.orderId, b]));
 
@@ -225,6 +227,8 @@ export async function getHouseholdBags({
       return {
         orderId: o.orderId,
         seq: o.seq,
+        /** The label's 短码, to tell the volunteer which bag is ours (null before dispatch). */
+        shortCode: shortCodes.get(o.orderId) ?? null,
         relayTitle: o.relayTitle,
         merchantName: o.merchantName,
         deliveryDate: o.deliveryDate,

@@ -17,6 +17,7 @@ import { requireRole } from '@/server/services/shared/access';
 import { encodeBagCode } from '@/server/services/shared/bag-code';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { shortCodesOf } from './bag-short-codes';
 import { careFlags, residentNames, stairwellScope, userNames } from './internal';
 import { type BagStatus, type BatchStatus } from './rules';
 import { maskName } from '@/server/services/shared/privacy';
@@ -33,6 +34,8 @@ export type CheckoffBag = {
   orderId: string;
   /** The label's code, so the phone can match a scan without the network. */
   code: string;
+  /** The label's 短码, so the phone can match a typed code without the network (null before dispatch). */
+  shortCode: string | null;
   status: BagStatus;
   batchId: string;
   batchStatus: BatchStatus;
@@ -200,19 +203,21 @@ export async function listCheckoffBags({
     communityId,
     rows.filter((r) => r.cod).map((r) => r.orderId),
   );
-  const [names, care, deliverers] = await Promise.all([
+  const [names, care, deliverers, shortCodes] = await Promise.all([
     residentNames(ctx.db, communityId, householdIds),
     careFlags(ctx.db, communityId, householdIds),
     userNames(
       ctx.db,
       rows.map((r) => r.deliveredBy),
     ),
+    shortCodesOf(ctx.db, communityId, orderIds),
   ]);
 
   const list: CheckoffBag[] = rows.map((r) => ({
     bagId: r.bagId,
     orderId: r.orderId,
     code: encodeBagCode(communityId, r.orderId),
+    shortCode: shortCodes.get(r.orderId) ?? null,
     status: r.status,
     batchId: r.batchId,
     batchStatus: r.batchStatus,

@@ -227,6 +227,7 @@ type BagRow = {
   pay_method: string | null;
   payer_name: string | null;
   payer_resident: boolean | null;
+  short_code: string | null;
   lines:
     | { p: string; n: string; s: string; u: string; q: number; f: number | null; pr: number; rf: number }[]
     | string;
@@ -264,7 +265,8 @@ export function bagsQuery(
       case when res.name is not null then res.name else pu.name end as recipient_name,
       case when res.name is not null then res.phone else pu.phone end as recipient_phone,
       pay.method as pay_method, pay.payer_name, pay.payer_resident,
-      coalesce(l.lines, '[]'::json) as lines
+      coalesce(l.lines, '[]'::json) as lines,
+      bc.code as short_code
     from orders o
     join households h on h.community_id = o.community_id and h.id = o.household_id
     join stairwells s on s.community_id = h.community_id and s.id = h.stairwell_id
@@ -288,6 +290,7 @@ export function bagsQuery(
       limit 1
     ) pay on true
     left join l on l.order_id = o.id
+    left join bag_codes bc on bc.community_id = o.community_id and bc.order_id = o.id
     where o.community_id = ${communityId}::uuid
       and o.relay_id in (${list(relayIds)})
       and o.status in (${BAG_STATUSES})
@@ -330,6 +333,7 @@ function toBag(r: BagRow, viewer: Viewer): Bag {
   return {
     orderId: r.order_id,
     relayId: r.relay_id,
+    shortCode: r.short_code ?? null,
     seq: Number(r.seq),
     status: r.status,
     householdId: r.household_id,

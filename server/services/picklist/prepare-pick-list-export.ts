@@ -1,6 +1,7 @@
 import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, forbidden } from '@/server/services/shared/errors';
+import { assignBagCodes, shortCodesOf } from '@/server/services/distribution/bag-short-codes';
 import { getDeliveryPickList, type GetDeliveryPickListInput } from './get-delivery-pick-list';
 import { getRelayPickList, type GetRelayPickListInput } from './get-relay-pick-list';
 import {
@@ -77,5 +78,19 @@ export async function preparePickListExport({
       '志愿者只能导出自己楼道的袋子清单 / Volunteers can export their own stairwells’ bag list only.',
     );
   }
+  if (view === 'labels') await withShortCodes(ctx, pickList);
   return { pickList, view, format };
+}
+
+/** Labels printed before dispatch: the bags get their 短码 now (dispatch then finds them in place). */
+async function withShortCodes(ctx: ServiceContext, pickList: PickList): Promise<void> {
+  if (pickList.bags.every((b) => b.shortCode)) return;
+  const relayIds = pickList.relays.map((r) => r.id);
+  await ctx.db.transaction((tx) => assignBagCodes(tx, pickList.communityId, relayIds));
+  const codes = await shortCodesOf(
+    ctx.db,
+    pickList.communityId,
+    pickList.bags.map((b) => b.orderId),
+  );
+  for (const b of pickList.bags) b.shortCode = codes.get(b.orderId) ?? null;
 }

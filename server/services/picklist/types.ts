@@ -25,6 +25,8 @@ export type BagLine = {
 export type Bag = {
   orderId: string;
   relayId: string;
+  /** 短码 printed large on the label (distribution/short-code.ts); null until dispatch or labels. */
+  shortCode: string | null;
   /** 接龙号 */
   seq: number;
   status: 'paid' | 'fulfilled' | 'short';

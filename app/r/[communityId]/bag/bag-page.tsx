@@ -10,6 +10,7 @@ import { dayTime, hhmm, yuan } from '@/app/v/[communityId]/checkoff/_kit/format'
 import { PhotoField, PhotoView } from '@/app/v/[communityId]/checkoff/_kit/photo';
 import { useDistributionLive } from '@/app/v/[communityId]/checkoff/_kit/use-live';
 import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
+import { formatShortCode } from '@/server/services/distribution/short-code';
 
 type Orders = inferRouterOutputs<AppRouter>['distribution']['myBags']['orders'];
 type Order = Orders[number];
@@ -118,6 +119,14 @@ function OrderCard({ communityId, order }: { communityId: string; order: Order }
       <p className="muted" style={{ margin: '4px 0' }}>
         {order.merchantName} · #{order.seq} · {t('bag.deliveryDate', { date: order.deliveryDate })}
       </p>
+      {order.shortCode && (
+        <p style={{ margin: '4px 0' }} data-testid="bag-short-code">
+          {t('bag.shortCode')}{' '}
+          <strong className="dist-code" style={{ fontSize: '1.3rem' }}>
+            {formatShortCode(order.shortCode)}
+          </strong>
+        </p>
+      )}
       <ol className="dist-steps">
         {steps.map((s) => (
           <li key={s.key} data-done={s.done} data-current={!!s.current}>

@@ -12,6 +12,7 @@ import { useDistributionLive } from './_kit/use-live';
 import { PhotoField } from './_kit/photo';
 import { Scanner } from './scanner';
 import { useCheckoffOutbox } from './use-outbox';
+import { formatShortCode, isShortCode, normalizeShortCode } from '@/server/services/distribution/short-code';
 import './_kit/distribution.css';
 
 type BagList = inferRouterOutputs<AppRouter>['distribution']['checkoffBags'];
@@ -165,17 +166,23 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
 
   const onCode = (code: string, via: 'scan' | 'manual') => {
     setNotice(null);
-    const orderId = orderIdOfCode(code);
-    if (!orderId) {
-      setNotice({ tone: 'bad', text: t('errors.BAG_CODE_INVALID') });
+    // A typed 短码 is matched against the bags of my stairwells (the cached list works offline); a
+    // code of another stairwell is not in it, and is refused as its QR would be.
+    const short = normalizeShortCode(code);
+    const orderId = isShortCode(short) ? null : orderIdOfCode(code);
+    if (!orderId && !isShortCode(short)) {
+      setNotice({
+        tone: 'bad',
+        text: t(via === 'manual' ? 'checkoff.codeNotRecognized' : 'errors.BAG_CODE_INVALID'),
+      });
       return;
     }
-    const bag = bags.find((b) => b.orderId === orderId);
+    const bag = orderId ? bags.find((b) => b.orderId === orderId) : bags.find((b) => b.shortCode === short);
     if (!bag) {
       setNotice({ tone: 'bad', text: t('checkoff.notMine') });
       return;
     }
-    setSheet({ bag, via, code, mode: 'choose' });
+    setSheet({ bag, via, code: orderId ? code : short, mode: 'choose' });
   };
 
   const released = (b: Bag) => b.batchStatus !== 'received' && b.batchStatus !== 'disinfecting';
@@ -338,6 +345,14 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
                     </p>
                     <p style={{ margin: '4px 0' }}>
                       {t('checkoff.floor', { floor: b.floor })} · #{b.seq} · {b.residentName}
+                      {b.shortCode && (
+                        <>
+                          {' · '}
+                          <span className="dist-code">
+                            {t('checkoff.shortCode', { code: formatShortCode(b.shortCode) })}
+                          </span>
+                        </>
+                      )}
                     </p>
                     {b.care && (
                       <p className="dist-care" style={{ margin: '4px 0' }}>

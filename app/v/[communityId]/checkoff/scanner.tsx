@@ -6,8 +6,8 @@ import { decodeQrFromFile, decodeQrFromVideo } from './_kit/qr';
 
 /**
  * Three ways to read a bag label: the phone camera (getUserMedia + jsQR on video frames), a photo
- * or picture of the label (an image file decoded the same way), or typing the code printed under
- * the QR. Each hands the code text to `onCode`.
+ * or picture of the label (an image file decoded the same way), or typing the 6-character 短码
+ * printed large under the QR (the long signed code is accepted too). Each hands the text to `onCode`.
  */
 export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manual') => void }) {
   const t = useTranslations('distribution.checkoff.scanner');
@@ -146,11 +146,12 @@ export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manu
           data-testid="manual-code"
           value={manual}
           onChange={(e) => setManual(e.target.value)}
-          placeholder="LL1.…"
-          autoCapitalize="off"
+          placeholder={t('manualPlaceholder')}
+          autoCapitalize="characters"
           autoCorrect="off"
+          autoComplete="off"
           spellCheck={false}
-          style={{ flex: '1 1 60%' }}
+          style={{ flex: '1 1 60%', fontSize: '1.25rem', letterSpacing: '0.08em', minHeight: 48 }}
         />
         <button type="submit" data-testid="manual-submit" style={{ flex: '0 0 auto' }}>
           {t('manualSubmit')}
