@@ -7,6 +7,8 @@ import {
   canRelease,
   canTransitionBag,
   canTransitionBatch,
+  CHECKOFF_UNDO_MINUTES,
+  checkoffUndoInTime,
   effectiveCheckoffTime,
   isBatchComplete,
   refundsPerOrder,
@@ -118,7 +120,7 @@ describe('shortfall allocation (first come, first served by 接龙号)', () => {
 });
 
 describe('batch state machine', () => {
-  it('allows exactly received → disinfecting → released → distributing → completed', () => {
+  it('allows exactly received → disinfecting → released → distributing → completed (and back, for an undone check-off)', () => {
     const allowed = BATCH_STATUSES.flatMap((from) =>
       BATCH_STATUSES.filter((to) => canTransitionBatch(from, to)).map((to) => `${from}→${to}`),
     );
@@ -129,15 +131,16 @@ describe('batch state machine', () => {
         'released→distributing',
         'released→completed',
         'distributing→completed',
+        'completed→distributing',
       ].sort(),
     );
   });
 
-  it('never releases before disinfection, nor goes backwards', () => {
+  it('never releases before disinfection, nor goes back before release', () => {
     expect(canTransitionBatch('received', 'released')).toBe(false);
     expect(canTransitionBatch('released', 'disinfecting')).toBe(false);
     expect(canTransitionBatch('disinfecting', 'disinfecting')).toBe(false);
-    expect(canTransitionBatch('completed', 'distributing')).toBe(false);
+    expect(canTransitionBatch('completed', 'released')).toBe(false);
   });
 
   it('is complete only when every bag is delivered or refunded', () => {
@@ -149,7 +152,7 @@ describe('batch state machine', () => {
 });
 
 describe('bag state machine', () => {
-  it('allows pending → delivered | exception, exception → delivered | refunded', () => {
+  it('allows pending → delivered | exception, exception → delivered | refunded, and the undo of delivered', () => {
     const allowed = BAG_STATUSES.flatMap((from) =>
       BAG_STATUSES.filter((to) => canTransitionBag(from, to)).map((to) => `${from}→${to}`),
     );
@@ -160,14 +163,24 @@ describe('bag state machine', () => {
         'pending→refunded',
         'exception→delivered',
         'exception→refunded',
+        'delivered→pending',
+        'delivered→exception',
       ].sort(),
     );
   });
 
   it('refuses a second delivery and anything after a refund', () => {
     expect(canTransitionBag('delivered', 'delivered')).toBe(false);
-    expect(canTransitionBag('delivered', 'exception')).toBe(false);
+    expect(canTransitionBag('delivered', 'refunded')).toBe(false);
     expect(canTransitionBag('refunded', 'delivered')).toBe(false);
+  });
+
+  it('an undo of ✓ 送达 is in time for 5 minutes of the phone clock, never before the check-off', () => {
+    const t = new Date('2022-04-12T16:00:00Z');
+    expect(CHECKOFF_UNDO_MINUTES).toBe(5);
+    expect(checkoffUndoInTime(t, new Date(t.getTime() + 5 * 60_000))).toBe(true);
+    expect(checkoffUndoInTime(t, new Date(t.getTime() + 5 * 60_000 + 1))).toBe(false);
+    expect(checkoffUndoInTime(t, new Date(t.getTime() - 1))).toBe(false);
   });
 });
 

@@ -29,6 +29,7 @@ import {
   router,
   volunteerProcedure,
 } from '@/server/api/trpc';
+import { UndoCheckOffInput, undoCheckOff } from '@/server/services/distribution/undo-check-off';
 
 /**
  * From the truck to the door. Merchants are not community members, so their procedures are
@@ -72,6 +73,10 @@ export const distributionRouter = router({
   checkOff: volunteerProcedure
     .input(CheckOffBagInput)
     .mutation(({ ctx, input }) => checkOffBag({ ctx, input })),
+  /** 撤销送达: a mis-tapped ✓ 送达 taken back within a few minutes (online or from the offline queue). */
+  undoCheckOff: volunteerProcedure
+    .input(UndoCheckOffInput)
+    .mutation(({ ctx, input }) => undoCheckOff({ ctx, input })),
 
   // Residents
   myBags: residentProcedure

@@ -149,7 +149,8 @@ export async function checkOffBag({
       );
     }
     let to: BagStatus = input.outcome === 'delivered' ? 'delivered' : 'exception';
-    if (!canTransitionBag(bag.status, to)) {
+    // delivered → pending | exception is only the undo's (undo-check-off.ts), never a check-off.
+    if (bag.status === 'delivered' || !canTransitionBag(bag.status, to)) {
       const code =
         bag.status === 'delivered'
           ? 'BAG_ALREADY_DELIVERED'

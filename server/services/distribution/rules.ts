@@ -110,7 +110,8 @@ export const BATCH_TRANSITIONS: Readonly<Record<BatchStatus, readonly BatchStatu
   // A batch whose every bag is settled without a check-off (all refunded) completes straight away.
   released: ['distributing', 'completed'],
   distributing: ['completed'],
-  completed: [],
+  // Only the undo of the check-off that completed it (undo-check-off.ts): a bag is open again.
+  completed: ['distributing'],
 };
 
 export function canTransitionBatch(from: BatchStatus, to: BatchStatus): boolean {
@@ -125,7 +126,8 @@ export const BAG_TRANSITIONS: Readonly<Record<BagStatus, readonly BagStatus[]>> 
   pending: ['delivered', 'exception', 'refunded'],
   // An exception is retried (nobody home → delivered later) or refunded by the merchant.
   exception: ['delivered', 'refunded'],
-  delivered: [],
+  // Only the undo of a ✓ 送达 within CHECKOFF_UNDO_MINUTES (undo-check-off.ts): back to where it was.
+  delivered: ['pending', 'exception'],
   refunded: [],
 };
 
@@ -141,8 +143,21 @@ export function isBatchReleased(status: BatchStatus): boolean {
 }
 
 /** A bag is finished when nothing more happens to it without someone deciding (delivered or refunded). */
-export function isBagSettled(status: BagStatus): boolean {
-  return BAG_TRANSITIONS[status].length === 0;
+function isBagSettled(status: BagStatus): boolean {
+  return status === 'delivered' || status === 'refunded';
+}
+
+/**
+ * How long a ✓ 送达 may be undone (a mis-tap on the stairs): 5 minutes on the volunteer's phone
+ * clock, from the check-off to the undo. Both times are the phone's, so an undo queued offline
+ * right after the check-off is honoured when both sync later.
+ */
+export const CHECKOFF_UNDO_MINUTES = 5;
+
+/** The undo at `undoAt` (phone clock) of a check-off made at `checkoffAt` (phone clock) is in time. */
+export function checkoffUndoInTime(checkoffAt: Date, undoAt: Date): boolean {
+  const d = undoAt.getTime() - checkoffAt.getTime();
+  return d >= 0 && d <= CHECKOFF_UNDO_MINUTES * 60_000;
 }
 
 /** A batch is complete when every bag is delivered or refunded. */

@@ -29,7 +29,8 @@ export const RELAY_LIFECYCLE = defineLifecycle<RelayStatus>(
     arrived: ['distributing'],
     distributing: ['completed'],
     failed: [],
-    completed: [],
+    // Back to distributing only when the check-off that completed its batch is undone.
+    completed: ['distributing'],
     cancelled: [],
   },
   'RELAY_ILLEGAL_TRANSITION',
@@ -46,7 +47,8 @@ export const ORDER_LIFECYCLE = defineLifecycle<OrderStatus>(
   {
     pending_payment: ['paid', 'cancelled', 'expired'],
     paid: ['fulfilled', 'short', 'cancelled'],
-    fulfilled: ['short'],
+    // fulfilled → paid: the ✓ 送达 that fulfilled it was undone (distribution/undo-check-off.ts).
+    fulfilled: ['short', 'paid'],
     short: [],
     cancelled: [],
     expired: [],

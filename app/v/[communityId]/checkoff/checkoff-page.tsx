@@ -13,12 +13,31 @@ import { PhotoField } from './_kit/photo';
 import { Scanner } from './scanner';
 import { useCheckoffOutbox } from './use-outbox';
 import { formatShortCode, isShortCode, normalizeShortCode } from '@/server/services/distribution/short-code';
+import { CHECKOFF_UNDO_MINUTES } from '@/server/services/distribution/rules';
 import './_kit/distribution.css';
 
 type BagList = inferRouterOutputs<AppRouter>['distribution']['checkoffBags'];
 type Bag = BagList['bags'][number];
 type ExceptionKind = NonNullable<QueuedCheckoff['exceptionKind']>;
 const EXCEPTION_KINDS: ExceptionKind[] = ['nobody_home', 'damaged', 'item_missing', 'wrong_bag'];
+
+/** `4:32`: minutes and seconds left (a countdown, not a clock time). */
+function mmss(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** The phone's clock, re-read every second while `on` (for the undo countdowns). */
+function useTick(on: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!on) return;
+    setNow(Date.now());
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [on]);
+  return now;
+}
 
 /** Units in the bag (what the volunteer counts when two bags of one merchant go to one flat). */
 function itemCount(b: Bag): number {
@@ -65,7 +84,23 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
     code: string | null;
     mode: 'choose' | 'exception';
   } | null>(null);
-  const [notice, setNotice] = useState<{ tone: 'ok' | 'bad' | 'info'; text: string } | null>(null);
+  const [notice, setNotice] = useState<{
+    tone: 'ok' | 'bad' | 'info';
+    text: string;
+    /** ✓ 送达 just made: its bag, offered an undo in the notice. */
+    undoBagId?: string;
+  } | null>(null);
+  /**
+   * ✓ 送达 made on this phone while on this list, per bag: each may be undone for
+   * CHECKOFF_UNDO_MINUTES by the phone's clock (the server checks the same), and until the
+   * volunteer leaves the list (this state is not kept).
+   */
+  const [recent, setRecent] = useState<Record<string, { checkoffId: string; at: number }>>({});
+  const clockNow = useTick(Object.keys(recent).length > 0);
+  const undoLeft = (bagId: string): number => {
+    const r = recent[bagId];
+    return r ? r.at + CHECKOFF_UNDO_MINUTES * 60_000 - clockNow : 0;
+  };
   /** 货到付款: what the volunteer typed as collected, per bag (yuan); the amount due until changed. */
   const [cashTyped, setCashTyped] = useState<Record<string, string>>({});
   const cashOf = (b: Bag): string =>
@@ -110,10 +145,18 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
   const bags = useMemo(() => data?.bags ?? [], [data]);
   const viewStatus = (b: Bag): Bag['status'] => {
     const q = pendingByBag.get(b.bagId) ?? pendingByBag.get(b.orderId);
+    if (q && q.state === 'queued' && q.kind === 'undo') return 'pending';
     if (q && q.state === 'queued') return q.outcome === 'delivered' ? 'delivered' : 'exception';
     return b.status;
   };
-  const visible = bags.filter((b) => showAll || viewStatus(b) === 'pending' || viewStatus(b) === 'exception');
+  // A bag delivered a moment ago stays in view while it may be undone.
+  const visible = bags.filter(
+    (b) =>
+      showAll ||
+      viewStatus(b) === 'pending' ||
+      viewStatus(b) === 'exception' ||
+      (viewStatus(b) === 'delivered' && undoLeft(b.bagId) > 0),
+  );
   const groups = useMemo(() => {
     const out: { stairwellId: string; building: string; stairwell: string; bags: Bag[] }[] = [];
     for (const b of visible) {
@@ -144,7 +187,7 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
       return;
     }
     setSheet(null);
-    await outbox.add({
+    const queued = await outbox.add({
       bagId: bag.bagId,
       code,
       outcome,
@@ -155,14 +198,46 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
       label: label(bag),
       cashCollectedFen: cash,
     });
+    if (outcome === 'delivered') {
+      setRecent((r) => ({
+        ...r,
+        [bag.bagId]: { checkoffId: queued.checkoffId, at: Date.parse(queued.clientAt) },
+      }));
+    }
     setNotice({
       tone: outcome === 'delivered' ? 'ok' : 'info',
       text:
         outcome === 'delivered'
           ? t('checkoff.doneDelivered', { place: label(bag) })
           : t('checkoff.doneException', { place: label(bag), reason: t(`exceptionKinds.${exceptionKind}`) }),
+      undoBagId: outcome === 'delivered' ? bag.bagId : undefined,
     });
   };
+
+  /** 撤销送达: queued like a check-off (after it), so it works offline too. */
+  const undo = async (bag: Bag) => {
+    const r = recent[bag.bagId];
+    if (!r) return;
+    setRecent(({ [bag.bagId]: _gone, ...rest }) => rest);
+    await outbox.add({
+      kind: 'undo',
+      undoOf: r.checkoffId,
+      bagId: bag.bagId,
+      code: null,
+      outcome: 'delivered',
+      exceptionKind: null,
+      note: null,
+      via: 'tap',
+      label: label(bag),
+    });
+    setNotice({ tone: 'info', text: t('checkoff.undoneDelivered', { place: label(bag) }) });
+  };
+  const undoButton = (b: Bag, testId: string) =>
+    undoLeft(b.bagId) > 0 ? (
+      <button type="button" className="dist-undo" onClick={() => void undo(b)} data-testid={testId}>
+        ↶ {t('checkoff.undoDelivered', { time: mmss(undoLeft(b.bagId)) })}
+      </button>
+    ) : null;
 
   const onCode = (code: string, via: 'scan' | 'manual') => {
     setNotice(null);
@@ -236,7 +311,8 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
           <ul style={{ paddingLeft: '1.2em' }}>
             {outbox.failed.map((f) => (
               <li key={f.checkoffId} style={{ marginBottom: 8 }}>
-                <strong>{f.label}</strong> · {t(`outcomes.${f.outcome}`)} —{' '}
+                <strong>{f.label}</strong> ·{' '}
+                {f.kind === 'undo' ? t('outcomes.undo') : t(`outcomes.${f.outcome}`)} —{' '}
                 {errorMessage({ message: f.error, data: { appCode: f.errorCode } })}{' '}
                 <button
                   type="button"
@@ -252,9 +328,14 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
       )}
 
       {notice && (
-        <p className="dist-notice" data-tone={notice.tone} role="alert" data-testid="checkoff-notice">
-          {notice.text}
-        </p>
+        <div className="dist-notice" data-tone={notice.tone} role="alert" data-testid="checkoff-notice">
+          <p style={{ margin: 0 }}>{notice.text}</p>
+          {notice.undoBagId &&
+            (() => {
+              const b = bags.find((x) => x.bagId === notice.undoBagId);
+              return b && viewStatus(b) === 'delivered' ? undoButton(b, 'notice-undo') : null;
+            })()}
+        </div>
       )}
 
       <Scanner onCode={onCode} />
@@ -376,6 +457,7 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
                         onChange={(v) => setCashTyped((c) => ({ ...c, [b.bagId]: v }))}
                       />
                     )}
+                    {status === 'delivered' && undoButton(b, 'undo-delivered')}
                     {status === 'delivered' && b.deliveredAt && (
                       <p className="muted" style={{ margin: '6px 0 0' }}>
                         {t('checkoff.deliveredAt', {

@@ -54,6 +54,35 @@ export function useCheckoffOutbox(communityId: string) {
     setItems(await listOutbox(communityId));
   }, [communityId]);
 
+  /** One queued item to the server: a check-off, or the undo of one (撤销送达). */
+  const send = useCallback(
+    async (item: QueuedCheckoff) => {
+      if (item.kind === 'undo') {
+        await client.distribution.undoCheckOff.mutate({
+          communityId: item.communityId,
+          undoId: item.checkoffId,
+          checkoffId: item.undoOf!,
+          clientAt: new Date(item.clientAt),
+        });
+        return;
+      }
+      await client.distribution.checkOff.mutate({
+        communityId: item.communityId,
+        checkoffId: item.checkoffId,
+        bagId: item.bagId,
+        code: item.code,
+        outcome: item.outcome,
+        exceptionKind: item.exceptionKind,
+        note: item.note,
+        clientAt: new Date(item.clientAt),
+        via: item.via,
+        photoKey: item.photoKey ?? null,
+        cashCollectedFen: item.cashCollectedFen ?? null,
+      });
+    },
+    [client],
+  );
+
   const sync = useCallback(async () => {
     if (running.current) return;
     running.current = true;
@@ -63,19 +92,7 @@ export function useCheckoffOutbox(communityId: string) {
       const queue = (await listOutbox(communityId)).filter((i) => i.state === 'queued');
       for (const item of queue) {
         try {
-          await client.distribution.checkOff.mutate({
-            communityId: item.communityId,
-            checkoffId: item.checkoffId,
-            bagId: item.bagId,
-            code: item.code,
-            outcome: item.outcome,
-            exceptionKind: item.exceptionKind,
-            note: item.note,
-            clientAt: new Date(item.clientAt),
-            via: item.via,
-            photoKey: item.photoKey ?? null,
-            cashCollectedFen: item.cashCollectedFen ?? null,
-          });
+          await send(item);
           await removeFromOutbox(item.checkoffId);
           changed = true;
         } catch (e) {
@@ -85,7 +102,7 @@ export function useCheckoffOutbox(communityId: string) {
             break; // the network is down again: keep the order, try later
           }
           // Someone else already delivered it: nothing is lost, nothing to redo.
-          if (c.code === 'BAG_ALREADY_DELIVERED' && item.outcome === 'delivered') {
+          if (c.code === 'BAG_ALREADY_DELIVERED' && item.outcome === 'delivered' && item.kind !== 'undo') {
             await removeFromOutbox(item.checkoffId);
           } else {
             await updateOutbox(item.checkoffId, {
@@ -107,7 +124,7 @@ export function useCheckoffOutbox(communityId: string) {
       setSyncing(false);
       await reload();
     }
-  }, [client, communityId, queryClient, reload, trpc]);
+  }, [client, communityId, queryClient, reload, trpc, send]);
 
   const add = useCallback(
     async (

@@ -8,6 +8,9 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 export type QueuedCheckoff = {
+  /** `undo`: takes back the check-off `undoOf` (撤销送达); sent after it, in clientAt order. */
+  kind?: 'checkoff' | 'undo';
+  undoOf?: string | null;
   checkoffId: string;
   communityId: string;
   bagId: string | null;
