@@ -270,7 +270,7 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
 
 /** `2 分 05 秒` / `2 min 05 s`: a duration, never read as a clock time. */
 function minSec(ms: number, locale: string): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
+  const total = Math.max(0, Math.floor(ms / 1000));
   const m = Math.floor(total / 60);
   const sec = String(total % 60).padStart(2, '0');
   return locale.startsWith('zh') ? `${m} 分 ${sec} 秒` : `${m} min ${sec} s`;
