@@ -26,6 +26,22 @@ export type DispatchDeliveryInput = z.infer<typeof DispatchDeliveryInput>;
 const MAX_ETA_AHEAD_MS = 7 * 86_400_000;
 const MAX_ETA_BEHIND_MS = 12 * 3_600_000;
 
+/** An arrival time within a week ahead and half a day behind (a typo'd year is refused). */
+function plausibleEta(eta: Date, now: Date): Date {
+  if (
+    Number.isNaN(eta.getTime()) ||
+    eta.getTime() > now.getTime() + MAX_ETA_AHEAD_MS ||
+    eta.getTime() < now.getTime() - MAX_ETA_BEHIND_MS
+  ) {
+    throw badRequest(
+      'ETA_OUT_OF_RANGE',
+      '预计到达时间不合理 / The estimated arrival time is not plausible.',
+      { field: 'eta' },
+    );
+  }
+  return eta;
+}
+
 /**
  * The merchant puts formed relays on a truck: each relay formed → dispatched, one delivery row the
  * gate will receive. All in one transaction with its audit row.
@@ -45,18 +61,7 @@ export async function dispatchDelivery({
       field: 'relayIds',
     });
   const now = ctx.now();
-  const eta = input.eta;
-  if (
-    Number.isNaN(eta.getTime()) ||
-    eta.getTime() > now.getTime() + MAX_ETA_AHEAD_MS ||
-    eta.getTime() < now.getTime() - MAX_ETA_BEHIND_MS
-  ) {
-    throw badRequest(
-      'ETA_OUT_OF_RANGE',
-      '预计到达时间不合理 / The estimated arrival time is not plausible.',
-      { field: 'eta' },
-    );
-  }
+  const eta = plausibleEta(input.eta, now);
 
   const delivery = await ctx.db.transaction(async (tx) => {
     const found = await tx

@@ -232,106 +232,118 @@ export async function settleRelay(
       { households: tally.paidHouseholds, units: tally.paidUnits },
     );
     const paidOrders = await tx
-      .select({ id: orders.id, seq: orders.seq, totalFen: orders.totalFen })
+      .select({ id: orders.id })
       .from(orders)
       .where(
         and(eq(orders.communityId, communityId), eq(orders.relayId, relay.id), eq(orders.status, 'paid')),
       );
-
-    if (verdict.met) {
-      const formed = await guarded(tx, relay, 'form', {
-        decidedAt: now,
-        updatedAt: now,
-        chainVersion: sql`${relays.chainVersion} + 1`,
-      });
-      await writeAudit(tx, {
-        communityId,
-        actorUserId,
-        action: 'relay.formed',
-        entityType: 'relay',
-        entityId: relay.id,
-        before: { status: 'closed' },
-        after: {
-          status: 'formed',
-          ...tally,
-          threshold: { kind: row!.thresholdKind, value: row!.thresholdValue },
-        },
-      });
-      const audience = await audienceOf(
-        tx,
-        communityId,
-        paidOrders.map((o) => o.id),
-      );
-      await notifyUsers(
-        tx,
-        audience.map((a) => ({
-          communityId,
-          userId: a.userId,
-          kind: 'relay.formed',
-          payload: {
-            relayId: relay.id,
-            relayTitle: row!.title,
-            orderId: a.orderId,
-            seq: a.seq,
-            deliveryDate: row!.deliveryDate,
-            href: ordersHref(communityId),
-          },
-        })),
-      );
-      return { outcome: 'formed' as const, refunds: [], version: formed.chainVersion };
-    }
-
-    const reason = 'threshold_not_met';
-    const failed = await guarded(tx, relay, 'fail', {
-      decidedAt: now,
-      updatedAt: now,
-      outcomeReason: reason,
-      chainVersion: sql`${relays.chainVersion} + 1`,
-    });
-    const refunds = await cancelOrdersOfDeadRelay(
-      tx,
-      communityId,
-      relay.id,
-      failed.chainVersion,
-      now,
-      'relay_failed',
-    );
-    await writeAudit(tx, {
-      communityId,
-      actorUserId,
-      action: 'relay.failed',
-      entityType: 'relay',
-      entityId: relay.id,
-      before: { status: 'closed' },
-      after: { status: 'failed', reason, ...tally, refunds: refunds.length },
-    });
     const audience = await audienceOf(
       tx,
       communityId,
       paidOrders.map((o) => o.id),
     );
-    await notifyUsers(
-      tx,
-      audience.map((a) => ({
-        communityId,
-        userId: a.userId,
-        kind: 'relay.failed',
-        payload: {
-          relayId: relay.id,
-          relayTitle: row!.title,
-          orderId: a.orderId,
-          seq: a.seq,
-          reason,
-          href: ordersHref(communityId),
-        },
-      })),
-    );
-    return { outcome: 'failed' as const, refunds, version: failed.chainVersion };
+    const step = { tx, relay: row!, tally, audience, now, actorUserId };
+    return verdict.met ? formRelay(step) : failRelay(step);
   });
   if (result.version)
     await publishChainChange(database, { communityId, relayId: relay.id, version: result.version });
   if (result.refunds.length) await executeRefunds(database, result.refunds);
   return result.outcome;
+}
+
+type SettleStep = {
+  tx: Tx;
+  relay: RelayRow;
+  tally: Awaited<ReturnType<typeof tallyRelay>>;
+  audience: Awaited<ReturnType<typeof audienceOf>>;
+  now: Date;
+  actorUserId: string | null;
+};
+
+/** closed → formed: the threshold is met on what was paid; every paying household is told. */
+async function formRelay({ tx, relay, tally, audience, now, actorUserId }: SettleStep) {
+  const { communityId } = relay;
+  const formed = await guarded(tx, relay, 'form', {
+    decidedAt: now,
+    updatedAt: now,
+    chainVersion: sql`${relays.chainVersion} + 1`,
+  });
+  await writeAudit(tx, {
+    communityId,
+    actorUserId,
+    action: 'relay.formed',
+    entityType: 'relay',
+    entityId: relay.id,
+    before: { status: 'closed' },
+    after: {
+      status: 'formed',
+      ...tally,
+      threshold: { kind: relay.thresholdKind, value: relay.thresholdValue },
+    },
+  });
+  await notifyUsers(
+    tx,
+    audience.map((a) => ({
+      communityId,
+      userId: a.userId,
+      kind: 'relay.formed',
+      payload: {
+        relayId: relay.id,
+        relayTitle: relay.title,
+        orderId: a.orderId,
+        seq: a.seq,
+        deliveryDate: relay.deliveryDate,
+        href: ordersHref(communityId),
+      },
+    })),
+  );
+  return { outcome: 'formed' as const, refunds: [] as RefundRow[], version: formed.chainVersion };
+}
+
+/** closed → failed: every order cancelled, paid ones refunded in full (sent after commit). */
+async function failRelay({ tx, relay, tally, audience, now, actorUserId }: SettleStep) {
+  const { communityId } = relay;
+  const reason = 'threshold_not_met';
+  const failed = await guarded(tx, relay, 'fail', {
+    decidedAt: now,
+    updatedAt: now,
+    outcomeReason: reason,
+    chainVersion: sql`${relays.chainVersion} + 1`,
+  });
+  const refunds = await cancelOrdersOfDeadRelay(
+    tx,
+    communityId,
+    relay.id,
+    failed.chainVersion,
+    now,
+    'relay_failed',
+  );
+  await writeAudit(tx, {
+    communityId,
+    actorUserId,
+    action: 'relay.failed',
+    entityType: 'relay',
+    entityId: relay.id,
+    before: { status: 'closed' },
+    after: { status: 'failed', reason, ...tally, refunds: refunds.length },
+  });
+  await notifyUsers(
+    tx,
+    audience.map((a) => ({
+      communityId,
+      userId: a.userId,
+      kind: 'relay.failed',
+      payload: {
+        relayId: relay.id,
+        relayTitle: relay.title,
+        orderId: a.orderId,
+        seq: a.seq,
+        reason,
+        href: ordersHref(communityId),
+      },
+    })),
+  );
+  return { outcome: 'failed' as const, refunds, version: failed.chainVersion };
 }
 
 /**
