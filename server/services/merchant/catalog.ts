@@ -85,6 +85,11 @@ export async function productsInUse(db: DbOrTx, ids: string[]): Promise<Set<stri
   return new Set(rows.map((r) => r.id));
 }
 
+/** The photo's public URL; the key's last part changes with every new photo, so it can be cached for good. */
+export function productPhotoUrl(productId: string, imageKey: string | null): string | null {
+  return imageKey ? `/api/files/products/${productId}?v=${imageKey.split('/').pop()!.slice(0, 8)}` : null;
+}
+
 export function publicProduct(p: ProductRow, inUse: boolean) {
   return {
     id: p.id,
@@ -95,8 +100,7 @@ export function publicProduct(p: ProductRow, inUse: boolean) {
     priceFen: p.priceFen,
     category: p.category,
     active: p.active,
-    // The key's last part changes with every new photo, so the URL can be cached for good.
-    photoUrl: p.imageKey ? `/api/files/products/${p.id}?v=${p.imageKey.split('/').pop()!.slice(0, 8)}` : null,
+    photoUrl: productPhotoUrl(p.id, p.imageKey),
     inUse,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,

@@ -4,6 +4,7 @@ import { myMemberships, requireUser } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { RelayRef } from './fields';
+import { productPhotos } from './item-photos';
 import {
   chainRows,
   householdLabels,
@@ -30,6 +31,9 @@ export type RelayItemView = {
   perHouseholdLimit: number | null;
   /** Units the caller's household already holds in live orders (for the limit). */
   mine: number;
+  productId: string;
+  /** The product's catalog photo (public URL), or null. */
+  photoUrl: string | null;
 };
 
 export type RelayProgress = {
@@ -95,6 +99,10 @@ export async function buildRelayView(
     chainRows(db, relay.communityId, relay.id, 0),
     merchantName(db, relay.merchantId),
   ]);
+  const photos = await productPhotos(
+    db,
+    items.map((i) => i.productId),
+  );
   const mine = new Set(myHouseholdIds);
   const myUnits = new Map<string, number>();
   for (const r of rows) {
@@ -125,6 +133,8 @@ export async function buildRelayView(
       remaining: remaining(i),
       perHouseholdLimit: i.perHouseholdLimit,
       mine: myUnits.get(i.id) ?? 0,
+      productId: i.productId,
+      photoUrl: photos.get(i.productId)?.url ?? null,
     })),
     progress: progressOf(relay, tally),
     tally,

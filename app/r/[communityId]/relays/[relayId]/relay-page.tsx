@@ -16,6 +16,7 @@ import {
   Progress,
   RelayStatusChip,
 } from '@/app/r/[communityId]/relays/_kit/parts';
+import { ShareRelay } from '@/app/r/[communityId]/relays/_kit/share-relay';
 import { useRelayLive, type RelayView } from '@/app/r/[communityId]/relays/_kit/use-relay-live';
 
 /**
@@ -152,6 +153,8 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
           </p>
         )}
       </section>
+
+      <ShareRelay communityId={communityId} view={view} live={live} />
 
       <section className="card" aria-labelledby="chain-h">
         <div className="rl-head">

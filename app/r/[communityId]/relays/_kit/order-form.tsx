@@ -106,24 +106,27 @@ export function OrderForm({
           const soldOut = i.remaining === 0;
           return (
             <li key={i.id} className="rl-item" data-soldout={String(soldOut)} data-item={i.name}>
-              <div>
-                <div className="rl-item-name">{i.name}</div>
-                <div className="rl-item-sub">
-                  {i.spec && `${i.spec} · `}
-                  <span className="rl-item-price">
-                    {yuan(i.unitPriceFen)}/{i.unit}
-                  </span>
-                </div>
-                <div className="rl-item-sub">
-                  {i.remaining === null ? (
-                    t('unlimited')
-                  ) : soldOut ? (
-                    <strong>{t('soldOut')}</strong>
-                  ) : (
-                    t('remaining', { count: i.remaining })
-                  )}
-                  {i.perHouseholdLimit !== null &&
-                    ` · ${t('limit', { limit: i.perHouseholdLimit, mine: i.mine })}`}
+              <div className="rl-item-main">
+                {i.photoUrl && <img className="rl-item-photo" src={i.photoUrl} alt="" loading="lazy" />}
+                <div>
+                  <div className="rl-item-name">{i.name}</div>
+                  <div className="rl-item-sub">
+                    {i.spec && `${i.spec} · `}
+                    <span className="rl-item-price">
+                      {yuan(i.unitPriceFen)}/{i.unit}
+                    </span>
+                  </div>
+                  <div className="rl-item-sub">
+                    {i.remaining === null ? (
+                      t('unlimited')
+                    ) : soldOut ? (
+                      <strong>{t('soldOut')}</strong>
+                    ) : (
+                      t('remaining', { count: i.remaining })
+                    )}
+                    {i.perHouseholdLimit !== null &&
+                      ` · ${t('limit', { limit: i.perHouseholdLimit, mine: i.mine })}`}
+                  </div>
                 </div>
               </div>
               <Stepper
