@@ -3,7 +3,7 @@ import type { DbOrTx } from '@/db/client';
 import { products } from '@/db/schema';
 import { productPhotoUrl } from '@/server/services/merchant/catalog';
 
-export type ItemPhoto = { url: string; key: string; mimeType: string };
+type ItemPhoto = { url: string; key: string; mimeType: string };
 
 /**
  * The current catalog photo of each product a relay sells (item photos are not snapshotted with
