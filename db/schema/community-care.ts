@@ -146,6 +146,10 @@ export const needs = pgTable(
     check('needs_advanced_fen_nonneg', sql`${t.advancedFen} >= 0`),
     index().on(t.communityId, t.status, t.createdAt),
     index().on(t.communityId, t.householdId),
+    // The claim-expiry sweep across compounds: claimed needs, oldest claim first.
+    index('needs_claims_due')
+      .on(t.status, t.claimedAt)
+      .where(sql`${t.status} = 'claimed'`),
   ],
 );
 

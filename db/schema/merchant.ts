@@ -165,6 +165,11 @@ export const admissions = pgTable(
     foreignKey({ columns: [t.communityId], foreignColumns: [communities.id] }),
     unique().on(t.communityId, t.merchantId),
     index().on(t.communityId, t.status),
+    // The expiry sweep looks across all compounds for approved admissions of merchants whose
+    // permit lapsed: a small partial index on the approved ones, not a scan of every compound's.
+    index('admissions_due_to_expire')
+      .on(t.status, t.merchantId)
+      .where(sql`${t.status} = 'approved'`),
   ],
 );
 

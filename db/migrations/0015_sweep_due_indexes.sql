@@ -1,0 +1,2 @@
+CREATE INDEX "admissions_due_to_expire" ON "admissions" USING btree ("status","merchant_id") WHERE "admissions"."status" = 'approved';--> statement-breakpoint
+CREATE INDEX "needs_claims_due" ON "needs" USING btree ("status","claimed_at") WHERE "needs"."status" = 'claimed';
