@@ -1,6 +1,5 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
-import { signOut } from 'next-auth/react';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { forgetThisDevice } from '@/app/_lib/forget-device';
@@ -28,6 +27,8 @@ export function SignOutButton({
     try {
       if (scope === 'everywhere') await everywhere.mutateAsync();
       await forgetThisDevice();
+      // next-auth's client is fetched only now: every signed-in page carries this menu.
+      const { signOut } = await import('next-auth/react');
       await signOut({ callbackUrl });
     } catch {
       setPending(null);

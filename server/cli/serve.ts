@@ -16,6 +16,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '@/server/ops/http';
 import { beginDrain, isShuttingDown, runShutdownHooks } from '@/server/ops/lifecycle';
 import { log } from '@/server/ops/log';
 import { CLIENT_IP_HEADER } from '@/server/ops/rate-limits';
+import { brotliStaticFile, sendBrotliStatic } from '@/server/ops/static-brotli';
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.LINLI_HOST || undefined;
@@ -37,6 +38,7 @@ process.on('unhandledRejection', (err) => log().error({ err }, 'unhandled reject
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? 'localhost', port });
 await app.prepare();
 const handle = app.getRequestHandler();
+const distDir = process.env.NEXT_DIST_DIR || '.next';
 
 const server = createServer((req, res) => {
   const id = requestIdFrom({ get: (n) => (req.headers[n] as string | undefined) ?? null });
@@ -44,7 +46,12 @@ const server = createServer((req, res) => {
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
   res.setHeader(REQUEST_ID_HEADER, id);
   if (isShuttingDown()) res.setHeader('connection', 'close');
-  void handle(req, res);
+  const brotli = brotliStaticFile(req, distDir);
+  if (brotli)
+    void sendBrotliStatic(req, res, brotli).then(async (sent) => {
+      if (!sent) await handle(req, res);
+    });
+  else void handle(req, res);
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, hostname, () => {

@@ -3,6 +3,7 @@ import { getTranslations } from 'next-intl/server';
 import { PayPage } from './pay-page';
 import '@/app/r/[communityId]/relays/_kit/relay.css';
 import './pay.css';
+import { Prefetched, serverTrpc } from '@/app/_lib/trpc-server';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('relay.pay');
@@ -19,5 +20,9 @@ export default async function Page({
 }) {
   const { orderId } = await params;
   const { c, return: back } = await searchParams;
-  return <PayPage orderId={orderId} communityId={c ?? ''} returning={back === '1'} />;
+  return (
+    <Prefetched queries={c ? [serverTrpc.payment.get.queryOptions({ communityId: c, orderId })] : []}>
+      <PayPage orderId={orderId} communityId={c ?? ''} returning={back === '1'} />
+    </Prefetched>
+  );
 }

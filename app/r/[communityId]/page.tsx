@@ -4,6 +4,7 @@ import { ResidentCare } from '@/app/_components/care/resident-care';
 import { ResidentNeeds } from '@/app/_components/care/resident-needs';
 import { UpcomingRelays } from '@/app/_components/upcoming-relays';
 import { ResidentHome } from './resident-home';
+import { Prefetched, serverTrpc } from '@/app/_lib/trpc-server';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('roster.resident');
@@ -14,11 +15,22 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function Page({ params }: { params: Promise<{ communityId: string }> }) {
   const { communityId } = await params;
   return (
-    <main data-page="resident-home">
-      <ResidentHome communityId={communityId} />
-      <ResidentCare communityId={communityId} />
-      <ResidentNeeds communityId={communityId} />
-      <UpcomingRelays communityId={communityId} />
-    </main>
+    <Prefetched
+      queries={[
+        serverTrpc.me.get.queryOptions(),
+        serverTrpc.roster.myHousehold.queryOptions({ communityId }),
+        serverTrpc.notices.mine.queryOptions({ communityId }),
+        serverTrpc.volunteers.myStatus.queryOptions({ communityId }),
+        serverTrpc.needs.mine.queryOptions({ communityId }),
+        serverTrpc.relay.list.queryOptions({ communityId }),
+      ]}
+    >
+      <main data-page="resident-home">
+        <ResidentHome communityId={communityId} />
+        <ResidentCare communityId={communityId} />
+        <ResidentNeeds communityId={communityId} />
+        <UpcomingRelays communityId={communityId} />
+      </main>
+    </Prefetched>
   );
 }

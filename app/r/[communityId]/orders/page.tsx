@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { OrdersPage } from './orders-page';
 import '@/app/r/[communityId]/relays/_kit/relay.css';
+import { Prefetched, serverTrpc } from '@/app/_lib/trpc-server';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('relay.orders');
@@ -10,5 +11,9 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function Page({ params }: { params: Promise<{ communityId: string }> }) {
   const { communityId } = await params;
-  return <OrdersPage communityId={communityId} />;
+  return (
+    <Prefetched queries={[serverTrpc.relay.myOrders.queryOptions({ communityId })]}>
+      <OrdersPage communityId={communityId} />
+    </Prefetched>
+  );
 }

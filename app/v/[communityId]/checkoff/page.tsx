@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { requireSessionUser } from '@/server/auth/session';
 import { CheckoffPage } from './checkoff-page';
+import { Prefetched, serverTrpc } from '@/app/_lib/trpc-server';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('distribution.checkoff');
@@ -11,5 +12,11 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function Page({ params }: { params: Promise<{ communityId: string }> }) {
   const { communityId } = await params;
   const user = await requireSessionUser(`/v/${communityId}/checkoff`);
-  return <CheckoffPage communityId={communityId} userId={user.id} />;
+  return (
+    <Prefetched
+      queries={[serverTrpc.distribution.checkoffBags.queryOptions({ communityId, stairwellId: null })]}
+    >
+      <CheckoffPage communityId={communityId} userId={user.id} />
+    </Prefetched>
+  );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { RelayPage } from './relay-page';
 import '@/app/r/[communityId]/relays/_kit/relay.css';
+import { Prefetched, serverTrpc } from '@/app/_lib/trpc-server';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('relay.page');
@@ -14,5 +15,14 @@ export default async function Page({
   params: Promise<{ communityId: string; relayId: string }>;
 }) {
   const { communityId, relayId } = await params;
-  return <RelayPage communityId={communityId} relayId={relayId} />;
+  return (
+    <Prefetched
+      queries={[
+        serverTrpc.relay.get.queryOptions({ communityId, relayId }),
+        serverTrpc.relay.myOrders.queryOptions({ communityId, relayId }),
+      ]}
+    >
+      <RelayPage communityId={communityId} relayId={relayId} />
+    </Prefetched>
+  );
 }

@@ -1,9 +1,20 @@
 'use client';
-/** Reading bag-label QR codes in the browser with jsQR: from a camera frame or from a photo. */
-import jsQR from 'jsqr';
+/**
+ * Reading bag-label QR codes in the browser with jsQR: from a camera frame or from a photo. jsQR
+ * (the largest part of the check-off page's script) is fetched only when a scan starts.
+ */
+type Decoder = typeof import('jsqr').default;
+let decoder: Decoder | null = null;
+let loading: Promise<Decoder> | null = null;
+
+function loadDecoder(): Promise<Decoder> {
+  loading ??= import('jsqr').then((m) => (decoder = m.default));
+  return loading;
+}
 
 /** Decodes a QR code in an image (a photo of a label, a screenshot); null when none is found. */
 export async function decodeQrFromFile(file: Blob): Promise<string | null> {
+  await loadDecoder();
   const bitmap = await createImageBitmap(file);
   try {
     // Try the photo at a readable size first, then larger: phone photos are big, labels small.
@@ -30,11 +41,18 @@ function decodeBitmap(bitmap: ImageBitmap, maxSide: number): string | null {
   ctx.fillRect(0, 0, w, h);
   ctx.drawImage(bitmap, 0, 0, w, h);
   const img = ctx.getImageData(0, 0, w, h);
-  return jsQR(img.data, w, h, { inversionAttempts: 'attemptBoth' })?.data ?? null;
+  return decoder!(img.data, w, h, { inversionAttempts: 'attemptBoth' })?.data ?? null;
 }
 
-/** Decodes the current frame of a playing video, reusing one canvas. */
+/**
+ * Decodes the current frame of a playing video, reusing one canvas. Null while jsQR is still on its
+ * way (the first frames of the first scan): the scanner simply tries the next frame.
+ */
 export function decodeQrFromVideo(video: HTMLVideoElement, canvas: HTMLCanvasElement): string | null {
+  if (!decoder) {
+    void loadDecoder();
+    return null;
+  }
   const w = video.videoWidth;
   const h = video.videoHeight;
   if (!w || !h) return null;
@@ -45,5 +63,5 @@ export function decodeQrFromVideo(video: HTMLVideoElement, canvas: HTMLCanvasEle
   if (!ctx) return null;
   ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
   const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-  return jsQR(img.data, canvas.width, canvas.height, { inversionAttempts: 'dontInvert' })?.data ?? null;
+  return decoder(img.data, canvas.width, canvas.height, { inversionAttempts: 'dontInvert' })?.data ?? null;
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { DeliveryPage } from './delivery-page';
+import { Prefetched, serverTrpc } from '@/app/_lib/trpc-server';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('distribution.merchant');
@@ -9,5 +10,9 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function Page({ params }: { params: Promise<{ merchantId: string; relayId: string }> }) {
   const { merchantId, relayId } = await params;
-  return <DeliveryPage merchantId={merchantId} relayId={relayId} />;
+  return (
+    <Prefetched queries={[serverTrpc.distribution.relayDelivery.queryOptions({ merchantId, relayId })]}>
+      <DeliveryPage merchantId={merchantId} relayId={relayId} />
+    </Prefetched>
+  );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { PickListView } from './_components/pick-list-view';
+import { Prefetched, serverTrpc } from '@/app/_lib/trpc-server';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('picklist');
@@ -10,5 +11,9 @@ export async function generateMetadata(): Promise<Metadata> {
 /** The merchant's pick list of one of its relays (totals, stairwells, bags, exports). */
 export default async function Page({ params }: { params: Promise<{ merchantId: string; relayId: string }> }) {
   const { merchantId, relayId } = await params;
-  return <PickListView mode="merchant" merchantId={merchantId} relayId={relayId} />;
+  return (
+    <Prefetched queries={[serverTrpc.picklist.relay.queryOptions({ relayId, merchantId })]}>
+      <PickListView mode="merchant" merchantId={merchantId} relayId={relayId} />
+    </Prefetched>
+  );
 }
