@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import { queryRows, type Database } from '@/db/client';
 import { orders } from '@/db/schema';
 import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
@@ -62,7 +62,16 @@ async function expireOne(
     .where(and(eq(orders.communityId, communityId), eq(orders.id, orderId)));
   if (!order || order.status !== 'pending_payment' || !order.holdUntil || order.holdUntil > now) return false;
   const lines = await orderLinesOf(db, communityId, orderId);
-  const version = await inTransaction(db, async (tx) => {
+  const version = await inTransaction(db, async (tx): Promise<number | null> => {
+    // Claim the order for the whole transaction: a second instance that read the same candidate
+    // skips it here instead of giving its stock back and rolling back.
+    const claimed = await queryRows<{ id: string }>(
+      tx,
+      sql`select id from orders where community_id = ${communityId}::uuid and id = ${orderId}::uuid
+           and status = 'pending_payment' and revision = ${order.revision}
+           for update skip locked`,
+    );
+    if (claimed.length === 0) return null;
     await giveBackStock(
       tx,
       order,
@@ -115,7 +124,11 @@ async function expireOne(
 }
 
 function isRollback(e: unknown): boolean {
-  return (e as { name?: string } | null)?.name === 'TransactionRollbackError';
+  // drizzle's TransactionRollbackError carries the name 'DrizzleError'.
+  return (
+    e instanceof TransactionRollbackError ||
+    (e as { name?: string } | null)?.name === 'TransactionRollbackError'
+  );
 }
 
 async function cancelIntentAfterExpiry(database: Database, order: OrderRow) {
