@@ -1,7 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import { hhmm, placeLabel } from '@/app/v/[communityId]/checkoff/_kit/format';
@@ -19,8 +19,16 @@ export function BoardPage({ communityId }: { communityId: string }) {
   const live = useDistributionLive(communityId);
   const query = useQuery(trpc.distribution.board.queryOptions({ communityId }));
   const [onlyOpen, setOnlyOpen] = useState(false);
+  const [onlyWithBags, setOnlyWithBags] = useRememberedSwitch('linli.board.onlyWithBags');
   const b = query.data;
-  const rows = b ? b.stairwells.filter((s) => !onlyOpen || s.pending + s.exceptions > 0) : [];
+  // Stairwells with bags today first (route order kept within each group), issue 13 item 7: of
+  // 135 stairwells the few being served are at the top, not behind a hundred rows of zeros.
+  const rows = b
+    ? [
+        ...b.stairwells.filter((s) => s.bags > 0),
+        ...(onlyWithBags ? [] : b.stairwells.filter((s) => s.bags === 0)),
+      ].filter((s) => !onlyOpen || s.pending + s.exceptions > 0)
+    : [];
   const pct = b && b.totals.bags ? Math.round((100 * b.totals.delivered) / b.totals.bags) : 0;
   return (
     <main data-page="board" style={{ maxWidth: 960 }}>
@@ -120,6 +128,16 @@ export function BoardPage({ communityId }: { communityId: string }) {
                 />
                 {t('board.onlyOpen')}
               </label>
+              <label style={{ display: 'flex', alignItems: 'center', gap: 8, fontWeight: 400, margin: 0 }}>
+                <input
+                  type="checkbox"
+                  checked={onlyWithBags}
+                  onChange={(e) => setOnlyWithBags(e.target.checked)}
+                  style={{ width: 24, minHeight: 24 }}
+                  data-testid="only-with-bags"
+                />
+                {t('board.onlyWithBags')}
+              </label>
             </div>
             <div className="dist-table-wrap">
               <table className="dist-table" data-testid="stairwell-table">
@@ -174,4 +192,19 @@ export function BoardPage({ communityId }: { communityId: string }) {
       )}
     </main>
   );
+}
+
+/** A checkbox remembered on this phone (localStorage): the coordinator's choice survives a reload. */
+function useRememberedSwitch(key: string): [boolean, (v: boolean) => void] {
+  const [on, setOn] = useState(false);
+  useEffect(() => {
+    setOn(window.localStorage.getItem(key) === '1');
+  }, [key]);
+  return [
+    on,
+    (v: boolean) => {
+      setOn(v);
+      window.localStorage.setItem(key, v ? '1' : '0');
+    },
+  ];
 }
