@@ -619,6 +619,24 @@ describe('residents', () => {
     const refiled = await as(s.resident).distribution.reportProblem(report);
     expect(refiled).toMatchObject({ reportId: filed.reportId, created: false });
 
+    // The coordinators' board shows the open report and labels the batch with its relay.
+    const notes = await as(s.owner).distribution.boardNotes({ communityId: c });
+    expect(notes.openProblems).toEqual([
+      expect.objectContaining({
+        reportId: filed.reportId,
+        kind: 'damaged_item',
+        itemName: '土鸡蛋',
+        qty: 1,
+        description: '鸡蛋碎了一盒',
+        relayTitle: s.relay.title,
+      }),
+    ]);
+    expect(
+      Object.values(notes.batchRelays)
+        .flat()
+        .map((r) => r.title),
+    ).toContain(s.relay.title);
+
     const view = await as(s.merchant.staff).distribution.relayDelivery({
       merchantId: s.merchant.id,
       relayId: s.relay.id,
@@ -1101,6 +1119,7 @@ describe('refusals per procedure', () => {
           idempotencyKey: randomUUID(),
         }),
       board: (u) => as(u).distribution.board({ communityId: c }),
+      boardNotes: (u) => as(u).distribution.boardNotes({ communityId: c }),
       changes: (u) => as(u).distribution.changes({ communityId: c }),
     };
     const merchantProcedures = [
@@ -1112,7 +1131,7 @@ describe('refusals per procedure', () => {
       'refundBag',
     ];
     const residentProcedures = ['myBags', 'confirm', 'reportProblem'];
-    const coordinatorProcedures = ['board'];
+    const coordinatorProcedures = ['board', 'boardNotes'];
     for (const [name, call] of Object.entries(calls)) {
       expect([name, (await refusal(call(null))).code]).toEqual([name, 'UNAUTHORIZED']);
       // A person of another compound: not a member here.

@@ -5,6 +5,7 @@ import { DecideProblemInput, decideProblem } from '@/server/services/distributio
 import { DispatchDeliveryInput, dispatchDelivery } from '@/server/services/distribution/dispatch-delivery';
 import { watchDistribution, WatchDistributionInput } from '@/server/services/distribution/events';
 import { GetBoardInput, getBoard } from '@/server/services/distribution/get-board';
+import { GetBoardNotesInput, getBoardNotes } from '@/server/services/distribution/get-board-notes';
 import { GetGateInput, getGate } from '@/server/services/distribution/get-gate';
 import { GetPhotoInput, getPhoto } from '@/server/services/distribution/get-photo';
 import { GetHouseholdBagsInput, getHouseholdBags } from '@/server/services/distribution/get-household-bags';
@@ -95,6 +96,9 @@ export const distributionRouter = router({
 
   // Coordinators
   board: coordinatorProcedure.input(GetBoardInput).query(({ ctx, input }) => getBoard({ ctx, input })),
+  boardNotes: coordinatorProcedure
+    .input(GetBoardNotesInput)
+    .query(({ ctx, input }) => getBoardNotes({ ctx, input })),
 
   /** Live changes (SSE): the client refetches what it shows when one arrives. */
   changes: communityProcedure()

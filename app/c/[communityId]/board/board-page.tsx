@@ -1,6 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
+import { dayTime } from '@/app/_lib/format';
 import { useEffect, useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
@@ -14,10 +15,12 @@ import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
  */
 export function BoardPage({ communityId }: { communityId: string }) {
   const t = useTranslations('distribution');
+  const locale = useLocale();
   const trpc = useTRPC();
   const errorMessage = useErrorMessage('distribution');
   const live = useDistributionLive(communityId);
   const query = useQuery(trpc.distribution.board.queryOptions({ communityId }));
+  const notes = useQuery(trpc.distribution.boardNotes.queryOptions({ communityId })).data;
   const [onlyOpen, setOnlyOpen] = useState(false);
   const [onlyWithBags, setOnlyWithBags] = useRememberedSwitch('linli.board.onlyWithBags');
   const b = query.data;
@@ -69,6 +72,8 @@ export function BoardPage({ communityId }: { communityId: string }) {
             </p>
           </section>
 
+          <OpenProblems problems={notes?.openProblems ?? []} />
+
           <section aria-labelledby="board-batches">
             <h2 id="board-batches">{t('board.batches')}</h2>
             {b.batches.length === 0 && <p className="muted">{t('board.noBatches')}</p>}
@@ -90,7 +95,14 @@ export function BoardPage({ communityId }: { communityId: string }) {
                   <tbody>
                     {b.batches.map((x) => (
                       <tr key={x.batchId}>
-                        <td>{x.merchantName}</td>
+                        <td>
+                          {x.merchantName}
+                          {(notes?.batchRelays[x.batchId] ?? []).map((r) => (
+                            <div key={r.relayId} className="muted" data-testid="batch-relay">
+                              {t('board.batchRelay', { title: r.title, cutoff: dayTime(r.closesAt, locale) })}
+                            </div>
+                          ))}
+                        </td>
                         <td>{t(`batchStatus.${x.status}`)}</td>
                         <td>
                           {hhmm(x.receivedAt)}
@@ -207,4 +219,44 @@ function useRememberedSwitch(key: string): [boolean, (v: boolean) => void] {
       window.localStorage.setItem(key, v ? '1' : '0');
     },
   ];
+}
+
+type OpenProblem = {
+  reportId: string;
+  kind: 'missing_item' | 'damaged_item' | 'other';
+  building: string;
+  stairwell: string;
+  room: string;
+  itemName: string | null;
+  qty: number | null;
+  description: string;
+  relayTitle: string;
+  merchantName: string;
+  createdAt: Date;
+};
+
+/** Residents' problem reports the merchant has not decided yet, oldest first. */
+function OpenProblems({ problems }: { problems: OpenProblem[] }) {
+  const t = useTranslations('distribution');
+  const locale = useLocale();
+  return (
+    <section aria-labelledby="board-problems" data-testid="board-problems">
+      <h2 id="board-problems">{t('board.openProblems', { count: problems.length })}</h2>
+      {problems.length === 0 && <p className="muted">{t('board.noOpenProblems')}</p>}
+      <ul style={{ paddingLeft: '1.2em' }}>
+        {problems.map((p) => (
+          <li key={p.reportId} data-testid="board-problem">
+            {t('board.problemLine', {
+              place: `${p.building}-${p.stairwell}-${p.room}`,
+              kind: t(`problemKinds.${p.kind}`),
+              item: p.itemName ? `${p.itemName}${p.qty ? ` ×${p.qty}` : ''}` : '',
+              relay: `${p.merchantName} · ${p.relayTitle}`,
+              time: dayTime(p.createdAt, locale),
+            })}
+            {p.description && <div className="muted">{p.description}</div>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
