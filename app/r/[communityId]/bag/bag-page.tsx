@@ -282,6 +282,8 @@ function ProblemForm({
         });
       }}
       data-testid="problem-form"
+      // Our own message under the field, in the page's language and size, instead of the browser's bubble.
+      noValidate
     >
       <h3>{t('bag.reportTitle')}</h3>
       <div className="dist-choice" role="group" aria-label={t('bag.reportTitle')}>
