@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { NextIntlClientProvider } from 'next-intl';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
+import { BIG_TEXT_COOKIE } from './i18n/config';
 import { getLocale, getMessages } from 'next-intl/server';
 import { REQUEST_ID_META } from './_components/request-ref';
 import { Providers } from './_components/providers';
@@ -18,8 +19,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const messages = await getMessages();
   // The error pages show it so a resident can quote it (app/error.tsx).
   const requestId = (await headers()).get('x-request-id');
+  // 大字 (app/_components/big-text-switch.tsx): the first render is already large.
+  const big = (await cookies()).get(BIG_TEXT_COOKIE)?.value === '1';
   return (
-    <html lang={locale}>
+    <html lang={locale} data-big={big ? '1' : '0'}>
       <head>{requestId ? <meta name={REQUEST_ID_META} content={requestId} /> : null}</head>
       <body>
         <NextIntlClientProvider locale={locale} messages={messages}>

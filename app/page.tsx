@@ -5,6 +5,7 @@ import { getTranslations } from 'next-intl/server';
 import { AppShell } from './_components/app-shell';
 import { Icon, type IconName } from './_components/icons';
 import { LocaleSwitch } from './_components/locale-switch';
+import { BigTextSwitch } from './_components/big-text-switch';
 import { destinationsOf, loadShell, type Destination } from './_components/server/shell';
 
 export const dynamic = 'force-dynamic';
@@ -85,6 +86,7 @@ async function Intro() {
     <main className="shell-intro" data-page="intro">
       <div className="shell-intro-top">
         <span className="shell-app">{tc('appName')}</span>
+        <BigTextSwitch className="shell-icon-button" />
         <LocaleSwitch />
       </div>
       <h1>{t('title')}</h1>

@@ -3,6 +3,7 @@ import { getTranslations } from 'next-intl/server';
 import type { Me } from '@/server/services/platform/get-me';
 import { BottomNav } from './bottom-nav';
 import { DeviceUser } from './device-user';
+import { BigTextSwitch } from './big-text-switch';
 import { LocaleSwitch } from './locale-switch';
 import { NotificationBell } from './notification-bell';
 import type { NavRole } from './nav-items';
@@ -45,10 +46,10 @@ export async function AppShell({
           <Link
             href="/?choose=1"
             className="shell-brand"
-            aria-label={several ? t('header.switchArea') : tc('appName')}
           >
             <span className="shell-app">{tc('appName')}</span>
             {role && <span className="shell-role">{t(`roles.${role}`)}</span>}
+            {several && <span className="sr-only"> {t('header.switchArea')}</span>}
           </Link>
           {place && (
             <span className="shell-place" data-testid="shell-place">
@@ -57,6 +58,7 @@ export async function AppShell({
           )}
         </div>
         <div className="shell-actions">
+          <BigTextSwitch saved={me.user.bigText} />
           <LocaleSwitch signedIn />
           <NotificationBell initialUnread={me.unreadNotifications} />
           <SignOutButton className="shell-signout" />

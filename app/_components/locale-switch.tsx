@@ -22,8 +22,6 @@ export function LocaleSwitch({ signedIn = false, className }: { signedIn?: boole
     <button
       type="button"
       className={className ?? 'shell-icon-button shell-lang'}
-      lang={next}
-      aria-label={t('switchTo', { language: next === 'en' ? 'English' : '简体中文' })}
       disabled={pending}
       data-action="switch-language"
       onClick={() => {
@@ -32,7 +30,8 @@ export function LocaleSwitch({ signedIn = false, className }: { signedIn?: boole
         startTransition(() => router.refresh());
       }}
     >
-      {next === 'en' ? 'EN' : '中文'}
+      <span lang={next}>{next === 'en' ? 'EN' : '中文'}</span>
+      <span className="sr-only"> {t('switchTo', { language: next === 'en' ? 'English' : '简体中文' })}</span>
     </button>
   );
 }

@@ -24,3 +24,6 @@ export const NAMESPACES = [
 export function toLocale(value: string | undefined | null): Locale {
   return value === 'en' ? 'en' : DEFAULT_LOCALE;
 }
+
+/** 大字: '1' when the page renders with the larger root size (app/_components/big-text-switch.tsx). */
+export const BIG_TEXT_COOKIE = 'linli-big';

@@ -7,6 +7,7 @@ import { safeCallbackPath } from '@/server/auth/sign-in-codec';
 import { getSessionUser } from '@/server/auth/session';
 import { DeviceUser } from '@/app/_components/device-user';
 import { LocaleSwitch } from './locale-switch';
+import { BigTextSwitch } from '@/app/_components/big-text-switch';
 import { SignInForm } from './sign-in-form';
 import './signin.css';
 
@@ -39,6 +40,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <DeviceUser userId={null} />
       <header className="signin-header">
         <h1>{t('title')}</h1>
+        <BigTextSwitch className="signin-lang" />
         <LocaleSwitch />
       </header>
       <p className="muted">{t('subtitle')}</p>

@@ -1,5 +1,6 @@
 import { relations, sql } from 'drizzle-orm';
 import {
+  boolean,
   foreignKey,
   index,
   integer,
@@ -51,6 +52,8 @@ export const users = pgTable('users', {
   phone: text().unique(),
   name: text().notNull(),
   locale: text().notNull().default('zh-CN'),
+  /** 大字: the person asked for larger type; follows them to every phone they sign in on. */
+  bigText: boolean().notNull().default(false),
   birthYear: integer(),
   /** Bumped by "sign out everywhere": every session issued under an older version ends. */
   sessionVersion: integer().notNull().default(0),

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 
@@ -19,7 +20,7 @@ export const baseURL = () => inject('baseURL');
 
 /** A phone-sized browser (its own profile, so its own cookies): one per person in a journey. */
 export async function openPhone(
-  opts: { locale?: string; baseURL?: string } = {},
+  opts: { locale?: string; baseURL?: string; acceptDownloads?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -31,22 +32,82 @@ export async function openPhone(
     hasTouch: true,
     locale: opts.locale ?? 'zh-CN',
     baseURL: opts.baseURL ?? baseURL(),
+    acceptDownloads: opts.acceptDownloads,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const axe = watchAccessibility(context);
   return {
     context,
     page,
     close: async () => {
+      const found = await axe.settle();
       await context.close();
       rmSync(dir, { recursive: true, force: true });
+      if (found.length) throw new Error(`axe-core found serious/critical violations:\n${found.join('\n')}`);
     },
   };
 }
+
+type AxeFinding = string;
+
+/** axe-core (serious + critical) on one page as it is now: one line per violation and node. */
+export async function axeFindings(page: Page): Promise<AxeFinding[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const url = new URL(page.url()).pathname;
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) =>
+      v.nodes
+        .slice(0, 5)
+        .map(
+          (n) =>
+            `${url}: [${v.impact}] ${v.id} ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`,
+        ),
+    );
+}
+
+/**
+ * Runs axe-core on every page the context loads (each tab, each navigation, once it has loaded
+ * and settled for a moment) and keeps what it finds; `settle()` waits for the pending checks and
+ * returns the findings, once per distinct line. Checks that a navigation interrupted are dropped
+ * (the next page is checked on its own load). Screenshots (`shot`) check too, at the moment shown.
+ */
+function watchAccessibility(context: BrowserContext): { settle: () => Promise<AxeFinding[]> } {
+  const found = new Set<AxeFinding>();
+  const pending = new Set<Promise<void>>();
+  const watch = (page: Page) => {
+    page.on('load', () => {
+      const run = (async () => {
+        try {
+          await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {});
+          for (const f of await axeFindings(page)) found.add(f);
+        } catch {
+          /* navigated away or closed mid-check */
+        }
+      })();
+      pending.add(run);
+      void run.finally(() => pending.delete(run));
+    });
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  contexts.set(context, found);
+  return {
+    settle: async () => {
+      await Promise.all([...pending]);
+      return [...found];
+    },
+  };
+}
+
+const contexts = new WeakMap<BrowserContext, Set<AxeFinding>>();
 
 /** Keeps a screenshot under artifacts/screenshots/<journey>/<step>.png. */
 export async function shot(page: Page, journey: string, step: string): Promise<string> {
   const file = path.join(inject('artifactsDir'), 'screenshots', journey, `${step}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  const found = contexts.get(page.context());
+  if (found) for (const f of await axeFindings(page)) found.add(f);
   return file;
 }
 

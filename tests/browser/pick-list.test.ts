@@ -12,14 +12,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '@/db/client';
 import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
 import { seedDemoIfEmpty } from '@/db/seed/demo';
 import { demoId } from '@/db/seed/random';
 import { makeDemoRelay } from '@/bench/pick-list';
-import { shot, signIn } from './helpers';
+import { openPhone, shot, signIn } from './helpers';
 
 const JOURNEY = 'pick-list';
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -45,39 +45,8 @@ async function waitForHealth(timeoutMs: number) {
   throw new Error('pick-list server not healthy');
 }
 
-async function phone(
-  locale = 'zh-CN',
-): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale,
-    baseURL: BASE,
-    acceptDownloads: true,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    close: async () => {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+function phone(locale = 'zh-CN') {
+  return openPhone({ locale, baseURL: BASE, acceptDownloads: true });
 }
 
 async function step(page: Page, name: string) {

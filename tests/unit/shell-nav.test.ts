@@ -17,7 +17,7 @@ const community = (over: Partial<MeCommunity>): MeCommunity => ({
   ...over,
 });
 const me = (over: Partial<Me>): Me => ({
-  user: { id: 'u', name: '王建国', phone: null, locale: 'zh-CN' },
+  user: { id: 'u', name: '王建国', phone: null, locale: 'zh-CN', bigText: false },
   communities: [],
   merchants: [],
   unreadNotifications: 0,

@@ -5,7 +5,7 @@ import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
-import { clock, newIdempotencyKey, useServerNow, yuan } from '@/app/r/[communityId]/relays/_kit/format';
+import { minSec, newIdempotencyKey, useServerNow, yuan } from '@/app/r/[communityId]/relays/_kit/format';
 import { PaymentMethods } from './methods';
 
 type Card = 'pm_card_visa' | 'pm_card_chargeDeclined';
@@ -167,7 +167,7 @@ export function PayPage({
         <>
           {holdLeft > 0 && (
             <p className="rl-notice" data-tone="warn">
-              {t('holdLeft', { time: clock(holdLeft) })}
+              {t('holdLeft', minSec(holdLeft))}
             </p>
           )}
           {payment?.status === 'failed' && (

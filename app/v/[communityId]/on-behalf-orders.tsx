@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useTRPC } from '@/app/_lib/trpc';
-import { clock, useServerNow, yuan } from '@/app/r/[communityId]/relays/_kit/format';
+import { minSec, useServerNow, yuan } from '@/app/r/[communityId]/relays/_kit/format';
 
 /**
  * 我代下的单: what the volunteer ordered for other households, unpaid first — each with its pay
@@ -52,7 +52,7 @@ export function OnBehalfOrders({ communityId }: { communityId: string }) {
               {o.payable && left > 0 ? (
                 <div className="rl-on-behalf-pay">
                   <span className="rl-notice" data-tone="warn">
-                    {t('payWithin', { time: clock(left) })}
+                    {t('payWithin', minSec(left))}
                   </span>
                   <Link className="button primary" href={o.payHref} data-testid="on-behalf-pay">
                     {t('pay', { amount: yuan(o.totalFen) })}

@@ -11,6 +11,7 @@ import {
   markNotificationsRead,
 } from '@/server/services/platform/notifications';
 import { SetLocaleInput, setLocale } from '@/server/services/platform/set-locale';
+import { SetBigTextInput, setBigText } from '@/server/services/platform/set-big-text';
 import { coordinatorProcedure, protectedProcedure, router } from '@/server/api/trpc';
 
 /** The signed-in person: where they belong, their notifications, their language. */
@@ -24,6 +25,9 @@ export const meRouter = router({
     .input(MarkNotificationsReadInput)
     .mutation(({ ctx, input }) => markNotificationsRead({ ctx, input })),
   setLocale: protectedProcedure.input(SetLocaleInput).mutation(({ ctx, input }) => setLocale({ ctx, input })),
+  setBigText: protectedProcedure
+    .input(SetBigTextInput)
+    .mutation(({ ctx, input }) => setBigText({ ctx, input })),
   /** The coordinator dashboard's figures for one compound. */
   communityOverview: coordinatorProcedure
     .input(GetCommunityOverviewInput)

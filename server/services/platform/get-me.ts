@@ -28,7 +28,7 @@ export type MeCommunity = {
 };
 type MeMerchant = { id: string; displayName: string; legalName: string; role: 'owner' | 'staff' };
 export type Me = {
-  user: { id: string; name: string; phone: string | null; locale: string };
+  user: { id: string; name: string; phone: string | null; locale: string; bigText: boolean };
   communities: MeCommunity[];
   merchants: MeMerchant[];
   unreadNotifications: number;
@@ -44,7 +44,13 @@ export async function getMe({ ctx }: { ctx: ServiceContext; input: Record<string
   requireUser(ctx);
   const userId = ctx.user.id;
   const [user] = await ctx.db
-    .select({ id: users.id, name: users.name, phone: users.phone, locale: users.locale })
+    .select({
+      id: users.id,
+      name: users.name,
+      phone: users.phone,
+      locale: users.locale,
+      bigText: users.bigText,
+    })
     .from(users)
     .where(eq(users.id, userId));
   // The session names a person who no longer exists: treat it as signed out.

@@ -78,7 +78,7 @@ export function BoardPage({ communityId }: { communityId: string }) {
             <h2 id="board-batches">{t('board.batches')}</h2>
             {b.batches.length === 0 && <p className="muted">{t('board.noBatches')}</p>}
             {b.batches.length > 0 && (
-              <div className="dist-table-wrap">
+              <div className="dist-table-wrap" tabIndex={0} role="region" aria-labelledby="board-batches">
                 <table className="dist-table">
                   <thead>
                     <tr>
@@ -131,7 +131,16 @@ export function BoardPage({ communityId }: { communityId: string }) {
           <section aria-labelledby="board-stairwells">
             <div className="dist-head">
               <h2 id="board-stairwells">{t('board.stairwells')}</h2>
-              <label style={{ display: 'flex', alignItems: 'center', gap: 8, fontWeight: 400, margin: 0 }}>
+              <label
+                style={{
+                  display: 'flex',
+                  alignItems: 'center',
+                  gap: 8,
+                  fontWeight: 400,
+                  margin: 0,
+                  minHeight: 44,
+                }}
+              >
                 <input
                   type="checkbox"
                   checked={onlyOpen}
@@ -151,7 +160,7 @@ export function BoardPage({ communityId }: { communityId: string }) {
                 {t('board.onlyWithBags')}
               </label>
             </div>
-            <div className="dist-table-wrap">
+            <div className="dist-table-wrap" tabIndex={0} role="region" aria-labelledby="board-stairwells">
               <table className="dist-table" data-testid="stairwell-table">
                 <thead>
                   <tr>

@@ -139,16 +139,11 @@ function Browse({ communityId }: { communityId: string }) {
               type="button"
               aria-expanded={expanded}
               aria-controls={`b-${b.id}`}
-              aria-label={
-                expanded
-                  ? t('hideStairwells', { building: b.number })
-                  : t('showStairwells', { building: b.number })
-              }
               onClick={() => setOpen(expanded ? null : b.id)}
             >
               <span>{tr('buildingName', { building: b.number })}</span>
               <span className="muted">
-                {tr('households', { count: b.households })} {expanded ? '▲' : '▼'}
+                {tr('households', { count: b.households })} <span aria-hidden="true">{expanded ? '▲' : '▼'}</span>
               </span>
             </button>
             {expanded && (

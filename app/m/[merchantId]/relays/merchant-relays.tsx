@@ -56,7 +56,7 @@ export function MerchantRelays({ merchantId }: { merchantId: string }) {
             </div>
             <RelayStatusChip status={r.status} />
           </div>
-          <Progress progress={r.progress} />
+          <Progress progress={r.progress} status={r.status} />
           <p className="rl-meta">{t('counts', { orders: r.tally.orders, paid: r.tally.paidHouseholds })}</p>
         </Link>
       ))}

@@ -70,7 +70,7 @@ export function RelayCard({
         <RelayStatusChip status={relay.status} />
       </div>
       <Countdown relay={{ ...relay, closedAt: null }} serverNow={serverNow} />
-      <Progress progress={relay.progress} />
+      <Progress progress={relay.progress} status={relay.status} />
     </Link>
   );
 }

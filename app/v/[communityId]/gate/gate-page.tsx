@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
-import { countdown, hhmm, useServerNow } from '@/app/v/[communityId]/checkoff/_kit/format';
+import { agentName, countdown, hhmm, useServerNow } from '@/app/v/[communityId]/checkoff/_kit/format';
 import { PhotoField, PhotoView } from '@/app/v/[communityId]/checkoff/_kit/photo';
 import { useDistributionLive } from '@/app/v/[communityId]/checkoff/_kit/use-live';
 import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
@@ -248,7 +248,7 @@ function BatchCard({
           {batch.agent && (
             <p className="muted" style={{ margin: '8px 0 0' }}>
               {t('gate.disinfectedWith', {
-                agent: batch.agent,
+                agent: agentName(t, batch.agent),
                 concentration: batch.concentration ?? '',
                 method: batch.method ? t(`methods.${batch.method}`) : '',
               })}
@@ -317,7 +317,7 @@ function DisinfectionForm({
       >
         {AGENTS.map((a) => (
           <option key={a.agent} value={a.agent}>
-            {a.agent}
+            {agentName(t, a.agent)}
           </option>
         ))}
         <option value="other">{t('gate.otherAgent')}</option>
@@ -410,7 +410,7 @@ function Release({ communityId, batch, now }: { communityId: string; batch: Batc
       <p style={{ margin: '4px 0' }}>
         {t('gate.disinfectingSince', {
           time: hhmm(batch.startedAt),
-          agent: batch.agent ?? '',
+          agent: agentName(t, batch.agent),
           method: batch.method ? t(`methods.${batch.method}`) : '',
         })}
       </p>

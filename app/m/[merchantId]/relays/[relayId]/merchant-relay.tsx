@@ -131,7 +131,7 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
       )}
 
       <section className="card">
-        <Progress progress={live.progress} />
+        <Progress progress={live.progress} status={live.status} />
         <dl className="rl-money">
           <div>
             <dt>{t('paidMoney')}</dt>
@@ -262,7 +262,7 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
           <h2 id="chain-h">{t('chain', { count: live.chain.filter((e) => e.active).length })}</h2>
           <LiveDot state={live.connection} />
         </div>
-        <ChainList chain={live.chain} fresh={live.fresh} />
+        <ChainList chain={live.chain} fresh={live.fresh} merchant />
       </section>
     </main>
   );

@@ -97,7 +97,7 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
 
       <section className="card" aria-labelledby="progress-h">
         <h2 id="progress-h">{t('progress')}</h2>
-        <Progress progress={live.progress} />
+        <Progress progress={live.progress} status={live.status} />
       </section>
 
       {joined && (

@@ -9,6 +9,12 @@ import { DEFAULT_TIME_ZONE as TZ } from '@/server/services/shared/time';
 
 export { yuan, dayTime, countdown as clock } from '@/app/_lib/format';
 
+/** Time left to pay as whole minutes and seconds ("剩 14 分 57 秒"), never a clock-like "14:57". */
+export function minSec(ms: number): { min: number; sec: number } {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return { min: Math.floor(s / 60), sec: s % 60 };
+}
+
 /** "4月12日 周二" for a YYYY-MM-DD day. */
 export function day(iso: string, locale: string): string {
   const d = new Date(`${iso}T12:00:00+08:00`);

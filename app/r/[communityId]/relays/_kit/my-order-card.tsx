@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
-import { clock, day, useServerNow, yuan } from './format';
+import { day, minSec, useServerNow, yuan } from './format';
 import { Stepper } from './parts';
 
 export type MyOrder = inferRouterOutputs<AppRouter>['relay']['myOrders'][number];
@@ -21,10 +21,7 @@ const TONE: Record<string, string> = {
   short: 'warn',
 };
 
-/**
- * One of my orders: what, how much, where it stands; pay, change or cancel while that is possible.
- * An unpaid order may grow up to what is left and the household limit; a paid one only shrinks.
- */
+/** One of my orders: what, how much, where it stands; pay, reduce or cancel while that is possible. */
 export function MyOrderCard({
   communityId,
   order,
@@ -111,7 +108,7 @@ export function MyOrderCard({
               <Stepper
                 label={l.name}
                 value={qty[l.relayItemId] ?? l.qty}
-                max={order.status === 'pending_payment' ? Math.max(l.qty, l.maxQty) : l.qty}
+                max={l.qty}
                 onChange={(v) => setQty((q) => ({ ...q, [l.relayItemId]: v }))}
                 disabled={busy}
               />
@@ -129,7 +126,7 @@ export function MyOrderCard({
       )}
       {order.status === 'pending_payment' && holdLeft > 0 && (
         <p className="rl-notice" data-tone="warn">
-          {t('payWithin', { time: clock(holdLeft) })}
+          {t('payWithin', minSec(holdLeft))}
           {order.paymentError && (
             <>
               <br />
@@ -207,7 +204,7 @@ export function MyOrderCard({
           )}
           {changeable && (
             <button type="button" onClick={() => setEditing(true)}>
-              {order.status === 'pending_payment' ? t('changeQty') : t('reduce')}
+              {t('reduce')}
             </button>
           )}
           {changeable && (

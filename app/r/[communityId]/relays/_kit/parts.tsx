@@ -60,8 +60,11 @@ export function Countdown({
   );
 }
 
+/** Past 成团: the relay formed and went on; "付款后即成团" no longer applies. */
+const FORMED = new Set(['formed', 'dispatched', 'arrived', 'distributing', 'completed']);
+
 /** Toward 成团: households or units in live orders, and how many of them paid. */
-export function Progress({ progress }: { progress: RelayView['progress'] }) {
+export function Progress({ progress, status }: { progress: RelayView['progress']; status?: string }) {
   const t = useTranslations('relay.progress');
   if (progress.kind === 'none') {
     return <p className="rl-meta">{t('none', { count: progress.current })}</p>;
@@ -77,6 +80,7 @@ export function Progress({ progress }: { progress: RelayView['progress'] }) {
         className="rl-bar"
         data-met={String(progress.current >= progress.target)}
         role="progressbar"
+        aria-label={`${t('label')} ${t(progress.kind, { current: progress.current, target: progress.target })}`}
         aria-valuemin={0}
         aria-valuemax={progress.target}
         aria-valuenow={progress.current}
@@ -84,18 +88,31 @@ export function Progress({ progress }: { progress: RelayView['progress'] }) {
         <span style={{ width: `${pct}%` }} />
       </div>
       <p className="rl-meta">
-        {progress.current >= progress.target
-          ? t('reached')
-          : t('missing', { missing: progress.target - progress.current })}
+        {status && FORMED.has(status)
+          ? t('formed')
+          : status === 'failed' || status === 'cancelled'
+            ? null
+            : progress.current >= progress.target
+              ? t('reached')
+              : t('missing', { missing: progress.target - progress.current })}
       </p>
     </div>
   );
 }
 
 /** `#23 3号楼 2单元 2**室 张* — 鸡蛋×2 大米×1`, newest first; withdrawn entries struck out. */
-export function ChainList({ chain, fresh }: { chain: ChainEntry[]; fresh?: ReadonlySet<number> }) {
+export function ChainList({
+  chain,
+  fresh,
+  merchant,
+}: {
+  chain: ChainEntry[];
+  fresh?: ReadonlySet<number>;
+  /** The merchant's own page: no "be the first" invitation meant for residents. */
+  merchant?: boolean;
+}) {
   const t = useTranslations('relay.chain');
-  if (chain.length === 0) return <p className="muted">{t('empty')}</p>;
+  if (chain.length === 0) return <p className="muted">{t(merchant ? 'emptyMerchant' : 'empty')}</p>;
   return (
     <ol className="rl-chain" data-testid="chain" reversed>
       {chain.map((e) => (

@@ -44,3 +44,14 @@ export function placeLabel(
     ? t('place.room', { building: p.building, stairwell: p.stairwell, room: p.room })
     : t('place.stairwell', { building: p.building, stairwell: p.stairwell });
 }
+
+const PRESET_AGENTS = ['含氯消毒剂', '75% 酒精', '过氧乙酸'];
+
+/**
+ * A disinfectant as recorded (the audit keeps the words the volunteer chose), shown in the reader's
+ * language when it is one of the gate's presets; anything typed is shown as typed.
+ */
+export function agentName(t: (key: string) => string, agent: string | null | undefined): string {
+  if (!agent) return '';
+  return PRESET_AGENTS.includes(agent) ? t(`agents.${agent}`) : agent;
+}

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import type { AppRouter } from '@/server/api/root';
-import { dayTime, hhmm, placeLabel, yuan } from '@/app/v/[communityId]/checkoff/_kit/format';
+import { agentName, dayTime, hhmm, placeLabel, yuan } from '@/app/v/[communityId]/checkoff/_kit/format';
 import { PhotoView } from '@/app/v/[communityId]/checkoff/_kit/photo';
 import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
 import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
@@ -168,7 +168,10 @@ function Trip({ view }: { view: View }) {
       done: !!b?.releasedAt,
       current: !!b?.disinfectionStartedAt && !b.releasedAt,
       text: b?.disinfectionStartedAt
-        ? t('merchant.steps.disinfected', { time: hhmm(b.disinfectionStartedAt), agent: b.agent ?? '' })
+        ? t('merchant.steps.disinfected', {
+            time: hhmm(b.disinfectionStartedAt),
+            agent: agentName(t, b.agent),
+          })
         : t('bag.steps.disinfect'),
     },
     {
@@ -179,11 +182,15 @@ function Trip({ view }: { view: View }) {
     {
       key: 'bags',
       done: !!b?.completedAt,
-      text: t('merchant.steps.bags', {
-        delivered: view.bags.delivered,
-        total: view.bags.total,
-        exceptions: view.bags.exception,
-      }),
+      // Before the gate releases the bags nothing is being delivered: say so, not "0/0 delivered".
+      text:
+        view.bags.total === 0 || (!b?.releasedAt && view.bags.delivered === 0)
+          ? t('merchant.steps.bagsNotStarted')
+          : t('merchant.steps.bags', {
+              delivered: view.bags.delivered,
+              total: view.bags.total,
+              exceptions: view.bags.exception,
+            }),
     },
   ];
   return (

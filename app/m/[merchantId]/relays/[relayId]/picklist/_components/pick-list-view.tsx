@@ -190,14 +190,7 @@ function Body({ pl, mode, target }: { pl: PickList; mode: PickListMode; target: 
       <ExportPanel target={target} volunteer={pl.viewer === 'volunteer'} />
       <div className="shell-segmented picklist-tabs" role="tablist">
         {tabs.map((k) => (
-          <button
-            key={k}
-            type="button"
-            role="tab"
-            aria-selected={tab === k}
-            aria-pressed={tab === k}
-            onClick={() => setTab(k)}
-          >
+          <button key={k} type="button" role="tab" aria-selected={tab === k} onClick={() => setTab(k)}>
             {t(`tabs.${k}`)}
           </button>
         ))}
@@ -215,6 +208,9 @@ function Totals({ pl }: { pl: PickList }) {
   const t = useTranslations('picklist.totals');
   const totals = pl.totals ?? [];
   if (totals.length === 0) return <p className="card">{t('empty')}</p>;
+  // 份 and 盒 do not add up: the grand total is one sum per unit, in the order units first appear.
+  const perUnit = new Map<string, number>();
+  for (const x of totals) perUnit.set(x.unit, (perUnit.get(x.unit) ?? 0) + x.deliverQty);
   return (
     <ul className="picklist-list" data-list="totals">
       {totals.map((x) => (
@@ -239,7 +235,15 @@ function Totals({ pl }: { pl: PickList }) {
       ))}
       <li className="card picklist-total picklist-grand">
         <strong>{t('total')}</strong>
-        <div className="picklist-qty">{pl.grand.deliverQty}</div>
+        <div className="picklist-qty" data-testid="grand-per-unit">
+          {[...perUnit].map(([unit, qty], i) => (
+            <span key={unit}>
+              {i > 0 && ' · '}
+              {qty}
+              <small>{unit}</small>
+            </span>
+          ))}
+        </div>
       </li>
     </ul>
   );

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "big_text" boolean DEFAULT false NOT NULL;
