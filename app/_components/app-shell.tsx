@@ -43,10 +43,7 @@ export async function AppShell({
       </a>
       <header className="shell-header">
         <div className="shell-where">
-          <Link
-            href="/?choose=1"
-            className="shell-brand"
-          >
+          <Link href="/?choose=1" className="shell-brand">
             <span className="shell-app">{tc('appName')}</span>
             {role && <span className="shell-role">{t(`roles.${role}`)}</span>}
             {several && <span className="sr-only"> {t('header.switchArea')}</span>}

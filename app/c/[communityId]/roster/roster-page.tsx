@@ -143,7 +143,8 @@ function Browse({ communityId }: { communityId: string }) {
             >
               <span>{tr('buildingName', { building: b.number })}</span>
               <span className="muted">
-                {tr('households', { count: b.households })} <span aria-hidden="true">{expanded ? '▲' : '▼'}</span>
+                {tr('households', { count: b.households })}{' '}
+                <span aria-hidden="true">{expanded ? '▲' : '▼'}</span>
               </span>
             </button>
             {expanded && (
