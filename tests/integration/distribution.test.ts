@@ -596,6 +596,22 @@ describe('residents', () => {
       code: 'BAD_REQUEST',
       appCode: 'PROBLEM_QTY_INVALID',
     });
+    // Issue 13 item 2: an item problem names its item; nothing is chosen for the resident.
+    for (const kind of ['missing_item', 'damaged_item'] as const) {
+      for (const relayItemId of [null, undefined]) {
+        expect(
+          await refusal(as(s.resident).distribution.reportProblem({ ...report, kind, relayItemId })),
+        ).toMatchObject({ code: 'BAD_REQUEST', appCode: 'PROBLEM_ITEM_REQUIRED' });
+      }
+    }
+    expect(
+      (
+        await as(s.merchant.staff).distribution.relayDelivery({
+          merchantId: s.merchant.id,
+          relayId: s.relay.id,
+        })
+      ).problems,
+    ).toHaveLength(0);
     expect(await refusal(as(s.volunteer).distribution.reportProblem(report))).toMatchObject({
       code: 'FORBIDDEN',
     });

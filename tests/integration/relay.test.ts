@@ -786,7 +786,7 @@ describe('changing and cancelling before cutoff', () => {
         orderId: j.order.orderId,
         lines: [{ relayItemId: rice!.id, qty: 5 }],
       }),
-      'BAD_REQUEST',
+      'PRECONDITION_FAILED',
       'ORDER_INCREASE_NOT_ALLOWED',
     );
     const cancelled = await c.relay.cancelOrder({ communityId: w.community.id, orderId: j.order.orderId });

@@ -14,6 +14,7 @@ import {
   normalizeJoinLines,
   orderTotalFen,
   planOrderChange,
+  assertIncreaseAllowed,
   RELAY_TRANSITIONS,
   refundableFen,
   validateQty,
@@ -183,14 +184,15 @@ describe('changing an order', () => {
     { relayItemId: 'a', qty: 3, unitPriceFen: 100 },
     { relayItemId: 'b', qty: 1, unitPriceFen: 200 },
   ];
-  it('only reduces, and a change to the same quantities is a no-op', () => {
+  it('reduces or grows, and a change to the same quantities is a no-op; only an unpaid order grows', () => {
     expect(planOrderChange(current, [{ relayItemId: 'a', qty: 1 }])).toEqual([
       { relayItemId: 'a', from: 3, to: 1, unitPriceFen: 100 },
     ]);
     expect(planOrderChange(current, [{ relayItemId: 'a', qty: 3 }])).toEqual([]);
-    expect(code(() => planOrderChange(current, [{ relayItemId: 'a', qty: 4 }]))).toBe(
-      'ORDER_INCREASE_NOT_ALLOWED',
-    );
+    const up = planOrderChange(current, [{ relayItemId: 'a', qty: 4 }]);
+    expect(up).toEqual([{ relayItemId: 'a', from: 3, to: 4, unitPriceFen: 100 }]);
+    expect(() => assertIncreaseAllowed('pending_payment', up)).not.toThrow();
+    expect(code(() => assertIncreaseAllowed('paid', up))).toBe('ORDER_INCREASE_NOT_ALLOWED');
     expect(code(() => planOrderChange(current, [{ relayItemId: 'z', qty: 1 }]))).toBe('ORDER_LINE_NOT_FOUND');
     expect(
       code(() =>

@@ -5,7 +5,7 @@ import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { idOf } from '@/server/services/shared/zod';
 import { myHouseholdIds } from './get-relay';
-import type { OrderStatus, RelayStatus } from './rules';
+import { MAX_QTY, type OrderStatus, type RelayStatus } from './rules';
 
 export const ListMyOrdersInput = z.object({ communityId: idOf('小区'), relayId: idOf('接龙').optional() });
 export type ListMyOrdersInput = z.infer<typeof ListMyOrdersInput>;
@@ -37,6 +37,8 @@ export type MyOrder = {
     unit: string;
     qty: number;
     unitPriceFen: number;
+    /** The most this line may be raised to now (stock left, household limit); the server checks again. */
+    maxQty: number;
   }[];
   createdAt: Date;
 };
@@ -74,7 +76,8 @@ export async function listMyOrders({
              coalesce((select sum(f.amount_fen) from refunds f where f.community_id = o.community_id and f.order_id = o.id and f.status = 'succeeded'), 0)::int as refunded,
              coalesce((select sum(f.amount_fen) from refunds f where f.community_id = o.community_id and f.order_id = o.id and f.status = 'pending'), 0)::int as refund_pending,
              coalesce((select json_agg(json_build_object('relayItemId', ol.relay_item_id, 'name', ri.name, 'spec', ri.spec, 'unit', ri.unit,
-                                                         'qty', ol.qty, 'unitPriceFen', ol.unit_price_fen) order by ri.position, ri.id)
+                                                         'qty', ol.qty, 'unitPriceFen', ol.unit_price_fen,
+                                                         'maxQty', least(coalesce(ri.per_household_limit, ${MAX_QTY}::int), ol.qty + coalesce(greatest(ri.stock_cap - ri.sold, 0), ${MAX_QTY}::int), ${MAX_QTY}::int)) order by ri.position, ri.id)
                          from order_lines ol join relay_items ri on ri.community_id = ol.community_id and ri.id = ol.relay_item_id
                         where ol.community_id = o.community_id and ol.order_id = o.id), '[]'::json) as lines
         from orders o

@@ -283,12 +283,25 @@ export type OrderLineState = { relayItemId: string; qty: number; unitPriceFen: n
 export type LineChange = { relayItemId: string; from: number; to: number; unitPriceFen: number };
 
 /**
- * A change of quantities on an existing order: every line may go down (to 0 = removed), none may
- * go up. Adding is a new order (a new 接龙号): a paid order's money and an unpaid order's
- * PaymentIntent then never have to grow, so nobody is ever charged less than they ordered.
- * Quantities are absolute targets, so a retried change is a no-op: returns the lines that change
- * (none when the order already looks like this), sorted by item id (the stock lock order).
+ * A change of quantities on an existing order while the relay is open: a line may go down (to 0 =
+ * removed) or up (more units: the stock and the household limit are checked in the write, with
+ * the join's conditional UPDATEs, `order-stock.ts`). Only an unpaid order may grow (its amount due
+ * changes); a paid one is refused with ORDER_INCREASE_NOT_ALLOWED (`assertIncreaseAllowed`):
+ * the extra is a new 接龙 (docs/PAYMENTS.md). Quantities are absolute targets, so a retried change
+ * is a no-op: returns the lines that change (none when the order already looks like this), sorted
+ * by item id (the stock lock order).
  */
+export function assertIncreaseAllowed(status: string, changes: readonly LineChange[]): void {
+  const up = changes.find((c) => c.to > c.from);
+  if (up && status !== 'pending_payment') {
+    throw preconditionFailed(
+      'ORDER_INCREASE_NOT_ALLOWED',
+      '已付款的订单不能加量；想多买请再接一单 / A paid order cannot grow; join again to buy more.',
+      { field: 'lines', details: { relayItemId: up.relayItemId, current: up.from } },
+    );
+  }
+}
+
 export function planOrderChange(
   current: readonly OrderLineState[],
   wanted: readonly RequestedLine[],
@@ -318,13 +331,6 @@ export function planOrderChange(
       throw badRequest('QTY_NOT_POSITIVE', '数量不能为负数 / The quantity cannot be negative.', {
         field: `lines.${index}.qty`,
       });
-    }
-    if (w.qty > line.qty) {
-      throw badRequest(
-        'ORDER_INCREASE_NOT_ALLOWED',
-        '已下的单只能减量；想多买请再接一单 / An order can only be reduced; join again to buy more.',
-        { field: `lines.${index}.qty`, details: { relayItemId: w.relayItemId, current: line.qty } },
-      );
     }
     if (w.qty !== line.qty)
       changes.push({

@@ -244,7 +244,9 @@ function ProblemForm({
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage('distribution');
   const [kind, setKind] = useState<'missing_item' | 'damaged_item' | 'other'>('missing_item');
-  const [itemId, setItemId] = useState(items[0]?.relayItemId ?? '');
+  // No default item (issue 13 item 2): a resident who only types "青菜少了一份" must not report rice.
+  const [itemId, setItemId] = useState('');
+  const [itemMissing, setItemMissing] = useState(false);
   const [qty, setQty] = useState('1');
   const [description, setDescription] = useState('');
   const [photoKey, setPhotoKey] = useState<string | null>(null);
@@ -263,6 +265,11 @@ function ProblemForm({
     <form
       onSubmit={(e) => {
         e.preventDefault();
+        if (kind !== 'other' && !itemId) {
+          setItemMissing(true);
+          document.getElementById(`item-${bagId}`)?.focus();
+          return;
+        }
         report.mutate({
           communityId,
           bagId,
@@ -290,13 +297,36 @@ function ProblemForm({
         <div className="dist-grid2">
           <div>
             <label htmlFor={`item-${bagId}`}>{t('bag.whichItem')}</label>
-            <select id={`item-${bagId}`} value={itemId} onChange={(e) => setItemId(e.target.value)}>
+            <select
+              id={`item-${bagId}`}
+              value={itemId}
+              required
+              aria-invalid={itemMissing}
+              aria-describedby={itemMissing ? `item-${bagId}-error` : undefined}
+              onChange={(e) => {
+                setItemId(e.target.value);
+                setItemMissing(false);
+              }}
+            >
+              <option value="" disabled>
+                {t('bag.chooseItem')}
+              </option>
               {items.map((i) => (
                 <option key={i.relayItemId} value={i.relayItemId}>
                   {i.name}
                 </option>
               ))}
             </select>
+            {itemMissing && (
+              <p
+                className="error"
+                role="alert"
+                id={`item-${bagId}-error`}
+                data-testid="problem-item-required"
+              >
+                {t('errors.PROBLEM_ITEM_REQUIRED')}
+              </p>
+            )}
           </div>
           <div>
             <label htmlFor={`qty-${bagId}`}>{t('bag.howMany', { unit: item?.unit ?? '' })}</label>

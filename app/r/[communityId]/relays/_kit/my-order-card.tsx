@@ -21,7 +21,10 @@ const TONE: Record<string, string> = {
   short: 'warn',
 };
 
-/** One of my orders: what, how much, where it stands; pay, reduce or cancel while that is possible. */
+/**
+ * One of my orders: what, how much, where it stands; pay, change or cancel while that is possible.
+ * An unpaid order may grow up to what is left and the household limit; a paid one only shrinks.
+ */
 export function MyOrderCard({
   communityId,
   order,
@@ -108,7 +111,7 @@ export function MyOrderCard({
               <Stepper
                 label={l.name}
                 value={qty[l.relayItemId] ?? l.qty}
-                max={l.qty}
+                max={order.status === 'pending_payment' ? Math.max(l.qty, l.maxQty) : l.qty}
                 onChange={(v) => setQty((q) => ({ ...q, [l.relayItemId]: v }))}
                 disabled={busy}
               />
@@ -204,7 +207,7 @@ export function MyOrderCard({
           )}
           {changeable && (
             <button type="button" onClick={() => setEditing(true)}>
-              {t('reduce')}
+              {order.status === 'pending_payment' ? t('changeQty') : t('reduce')}
             </button>
           )}
           {changeable && (
