@@ -42,6 +42,7 @@ function current(): ReturnType<typeof smsNotices> {
       'order.placed_on_behalf': 'order.placed_on_behalf',
       'order.delivered': 'order.delivered',
       'order.refunded': 'order.refunded',
+      'order.payment_reminder': 'order.payment_reminder',
     },
   });
   return notices;
@@ -57,6 +58,7 @@ export function useOrderSmsSender(sender: TemplateSender | null, perPhonePerHour
           'order.placed_on_behalf': 'TPL_PLACED',
           'order.delivered': 'TPL_DELIVERED',
           'order.refunded': 'TPL_REFUNDED',
+          'order.payment_reminder': 'TPL_PAYMENT_REMINDER',
         },
       })
     : null;

@@ -19,6 +19,7 @@ export const SMS_NOTICE_KINDS = [
   'order.delivered',
   'order.refunded',
   'notice.posted',
+  'order.payment_reminder',
 ] as const;
 export type SmsNoticeKind = (typeof SMS_NOTICE_KINDS)[number];
 
@@ -79,5 +80,7 @@ export function noticeTemplatesFromEnv(
   if (env.ALIYUN_SMS_TEMPLATE_DELIVERED) out['order.delivered'] = env.ALIYUN_SMS_TEMPLATE_DELIVERED;
   if (env.ALIYUN_SMS_TEMPLATE_REFUNDED) out['order.refunded'] = env.ALIYUN_SMS_TEMPLATE_REFUNDED;
   if (env.ALIYUN_SMS_TEMPLATE_NOTICE) out['notice.posted'] = env.ALIYUN_SMS_TEMPLATE_NOTICE;
+  if (env.ALIYUN_SMS_TEMPLATE_PAYMENT_REMINDER)
+    out['order.payment_reminder'] = env.ALIYUN_SMS_TEMPLATE_PAYMENT_REMINDER;
   return out;
 }

@@ -8,6 +8,12 @@ import { tracked } from '@trpc/server';
 import { CancelOrderInput, cancelOrder } from '@/server/services/relay/cancel-order';
 import { CancelRelayInput, cancelRelay } from '@/server/services/relay/cancel-relay';
 import { ChangeOrderInput, changeOrder } from '@/server/services/relay/change-order';
+import {
+  ListUnpaidOrdersInput,
+  listUnpaidOrders,
+  RemindPaymentInput,
+  remindPayment,
+} from '@/server/services/relay/remind-payment';
 import { closeRelay } from '@/server/services/relay/close-relay';
 import { undoCloseRelay } from '@/server/services/relay/undo-close-relay';
 import { CreateRelayInput, createRelay } from '@/server/services/relay/create-relay';
@@ -80,6 +86,13 @@ export const relayRouter = router({
   changeOrder: communityProcedure()
     .input(ChangeOrderInput)
     .mutation(({ ctx, input }) => changeOrder({ ctx, input })),
+  /** 催付: the relay's merchant (with merchantId) or the stairwell's volunteers; the verb checks both. */
+  unpaidOrders: protectedProcedure
+    .input(ListUnpaidOrdersInput)
+    .query(({ ctx, input }) => listUnpaidOrders({ ctx, input })),
+  remindPayment: protectedProcedure
+    .input(RemindPaymentInput)
+    .mutation(({ ctx, input }) => remindPayment({ ctx, input })),
   cancelOrder: communityProcedure()
     .input(CancelOrderInput)
     .mutation(({ ctx, input }) => cancelOrder({ ctx, input })),
