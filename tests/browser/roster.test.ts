@@ -35,7 +35,8 @@ describe('roster pages: coordinator', () => {
   it('browses buildings → stairwells → households', async () => {
     const { page } = phone;
     await page.waitForURL((u) => u.pathname === `/c/${ZHONGLOU}/roster`);
-    await page.getByRole('button', { name: '展开 3号楼', exact: true }).click();
+    // The button is named by what it shows ("3号楼 60户 ▼", the arrow hidden from the name).
+    await page.getByRole('button', { name: /^3号楼 \d+户$/ }).click();
     await step(page, '01-browse');
     await page.getByRole('link', { name: /3号楼 2单元/ }).click();
     await page.waitForURL((u) => u.pathname.startsWith(`/c/${ZHONGLOU}/roster/s/`));
