@@ -13,6 +13,7 @@
  * - The SQL functions (`linli_join_relay`) are distributed by their community argument; a call
  *   names no table and passes.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { is, sql } from 'drizzle-orm';
@@ -31,10 +32,13 @@ import {
   openDueRelays,
   settleClosedRelays,
 } from '@/server/services/relay/run-relay-schedule';
+import { encodeBagCode } from '@/server/services/shared/bag-code';
 import type { SessionUser } from '@/server/services/shared/context';
 import { callerFor } from '@/tests/helpers/context';
 import { countingDatabase } from '@/tests/helpers/count-queries';
+import { makeCareWorld } from '@/tests/helpers/care-world';
 import { createTestDatabase, testDriver } from '@/tests/helpers/db';
+import { makeDistributionScene } from '@/tests/helpers/distribution-fixtures';
 import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '@/tests/helpers/relay-world';
 import { startTestStripe, type TestStripe } from '@/tests/helpers/stripe';
 
@@ -202,6 +206,98 @@ describe.skipIf(!onPostgres)('every tenant statement is routable by community_id
     await walk(async () => {
       await as(m.owner).picklist.relay({ merchantId: m.id, communityId: c, relayId });
       await as(w.roles.admin).picklist.bagRelays({ communityId: c });
+    });
+  });
+
+  it('walks dispatch, the gate, disinfection, release, check-off, the board and the pick lists', async () => {
+    let clock = new Date('2022-04-12T14:00:00Z');
+    const at = (min: number) => new Date(clock.getTime() + min * 60_000);
+    const s = await makeDistributionScene(database.db, { stripe: stripe.client });
+    const asOf = (u: SessionUser | null) => callerFor(database, u, () => clock);
+    const c = s.community.id;
+    const mine = s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!;
+    await walk(async () => {
+      await asOf(s.merchant.staff).picklist.relay({
+        merchantId: s.merchant.id,
+        communityId: c,
+        relayId: s.relay.id,
+      });
+      const { deliveryId } = await asOf(s.merchant.staff).distribution.dispatch({
+        merchantId: s.merchant.id,
+        relayIds: [s.relay.id],
+        eta: at(60),
+        vehiclePlate: '沪A·12345',
+        driverName: '李师傅',
+        driverPhone: '13900000099',
+      });
+      await asOf(s.merchant.staff).distribution.relayDelivery({
+        merchantId: s.merchant.id,
+        relayId: s.relay.id,
+      });
+      await asOf(s.volunteer).distribution.gate({ communityId: c });
+      clock = at(50);
+      const arrival = await asOf(s.volunteer).distribution.recordArrival({
+        communityId: c,
+        deliveryId,
+        packageCount: 12,
+      });
+      await asOf(s.volunteer).distribution.recordDisinfection({
+        communityId: c,
+        batchId: arrival.batchId,
+        agent: '含氯消毒剂',
+        concentration: '500 mg/L',
+        method: 'spray',
+      });
+      clock = at(31);
+      await asOf(s.volunteer).distribution.release({ communityId: c, batchId: arrival.batchId });
+      await asOf(s.volunteer).distribution.checkoffBags({ communityId: c });
+      await asOf(s.volunteer).distribution.checkOff({
+        communityId: c,
+        checkoffId: randomUUID(),
+        outcome: 'delivered',
+        clientAt: clock,
+        code: encodeBagCode(c, mine.id),
+      });
+      const bags = await asOf(s.resident).distribution.myBags({ communityId: c });
+      await asOf(s.resident).distribution.confirm({ communityId: c, bagId: bags.orders[0]!.bag!.bagId });
+      await asOf(s.owner).distribution.board({ communityId: c });
+      await asOf(s.admin).picklist.bagRelays({ communityId: c });
+    });
+  });
+
+  it('walks the roster, notices, needs, care check-ins, me and the bell', async () => {
+    const cw = await makeCareWorld(database, () => w.clock.now);
+    const c = cw.c.id;
+    await walk(async () => {
+      const admin = cw.as(cw.people.admin);
+      await admin.roster.overview({ communityId: c });
+      await admin.roster.search({ communityId: c, query: '1' });
+      await admin.roster.household({ communityId: c, householdId: cw.inS0[0]!.id });
+      await admin.roster.careProfiles({ communityId: c });
+      await admin.roster.assignments({ communityId: c });
+      const notice = await admin.notices.post({
+        communityId: c,
+        title: '明早核酸',
+        body: '明早7点在南门做核酸，请带好手机。',
+        target: 'compound',
+        needsConfirm: true,
+      });
+      await admin.notices.list({ communityId: c });
+      await cw
+        .as(cw.people.volunteer)
+        .notices.stairwell({ communityId: c, noticeId: notice.id, stairwellId: cw.s0.id });
+      await cw.as(cw.people.resident).notices.mine({ communityId: c });
+      await cw.as(cw.people.resident).notices.confirm({ communityId: c, noticeId: notice.id });
+      const need = await cw
+        .as(cw.people.resident)
+        .needs.record({ communityId: c, householdId: cw.inS0[0]!.id, kind: 'medicine', note: '降压药 一盒' });
+      await cw.as(cw.people.volunteer).needs.list({ communityId: c });
+      await cw.as(cw.people.volunteer).needs.claim({ communityId: c, needId: need.id });
+      await cw.as(cw.people.volunteer).needs.checkins({ communityId: c });
+      await cw.as(cw.people.resident).needs.mine({ communityId: c });
+      await cw.as(cw.people.resident).me.get();
+      await cw.as(cw.people.resident).me.unreadCount();
+      await cw.as(cw.people.resident).me.notifications({});
     });
   });
 
