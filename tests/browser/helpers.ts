@@ -51,7 +51,24 @@ export async function openPhone(
 type AxeFinding = string;
 
 /** axe-core (serious + critical) on one page as it is now: one line per violation and node. */
-export async function axeFindings(page: Page): Promise<AxeFinding[]> {
+export function axeFindings(page: Page): Promise<AxeFinding[]> {
+  // One axe run per page at a time (a load-time check and a screenshot's check may meet; axe
+  // refuses to run twice at once on one document): each run waits for the page's previous one.
+  const previous = axeQueue.get(page) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(() => analyze(page));
+  axeQueue.set(
+    page,
+    run.then(
+      () => {},
+      () => {},
+    ),
+  );
+  return run;
+}
+
+const axeQueue = new WeakMap<Page, Promise<void>>();
+
+async function analyze(page: Page): Promise<AxeFinding[]> {
   const result = await new AxeBuilder({ page }).analyze();
   const url = new URL(page.url()).pathname;
   return result.violations

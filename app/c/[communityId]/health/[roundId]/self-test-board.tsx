@@ -133,7 +133,7 @@ export function SelfTestBoard({ communityId, roundId }: { communityId: string; r
 
           <section aria-labelledby="table">
             <h2 id="table">{t('board.title')}</h2>
-            <div className="health-wrap">
+            <div className="health-wrap" tabIndex={0} role="region" aria-labelledby="table">
               <table className="health-table" data-testid="self-test-table">
                 <thead>
                   <tr>

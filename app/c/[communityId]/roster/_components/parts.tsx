@@ -32,7 +32,11 @@ export function useAddress() {
 export function PhoneLink({ name, phone }: { name: string; phone: string }) {
   const t = useTranslations('roster');
   return (
-    <a className="roster-tel" href={`tel:${phone}`} aria-label={t('call', { name })}>
+    <a
+      className="roster-tel"
+      href={`tel:${phone}`}
+      aria-label={`${formatPhone(phone)} · ${t('call', { name })}`}
+    >
       {formatPhone(phone)}
     </a>
   );

@@ -265,7 +265,13 @@ function RowsTable({
 }) {
   const t = useTranslations('roster');
   return (
-    <div className="roster-table-wrap" data-table={kind}>
+    <div
+      className="roster-table-wrap"
+      data-table={kind}
+      tabIndex={0}
+      role="region"
+      aria-label={t('import.line')}
+    >
       <table className="roster-table">
         <thead>
           <tr>
