@@ -57,6 +57,8 @@ export async function startServer(port: number): Promise<{ baseURL: string; stop
         LINLI_DEMO: '1',
         // Short dwell for the disinfection journey (a test setting).
         LINLI_TEST_DWELL_SECONDS: process.env.LINLI_TEST_DWELL_SECONDS ?? '3',
+        // 提前截单's undo window, shortened so a journey can close a relay and go on to deliver it.
+        LINLI_TEST_CLOSE_UNDO_SECONDS: '40',
         AUTH_SECRET: 'browser-test-secret',
         // Every journey signs in from this one address: keep the per-client limits on, but roomy.
         RATE_LIMIT_OTP_PER_IP: '1000/600',

@@ -120,6 +120,7 @@ export function UploadField({
         <div
           className="ob-progress"
           role="progressbar"
+          aria-label={t('uploading', { percent: Math.round((progress ?? 0) * 100) })}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={Math.round((progress ?? 0) * 100)}

@@ -89,6 +89,15 @@ export function illegalTransition(action: RelayAction, current: RelayStatus | un
  */
 export const CLOSE_UNDO_SECONDS = 180;
 
+/**
+ * The undo window in force: CLOSE_UNDO_SECONDS, or LINLI_TEST_CLOSE_UNDO_SECONDS when set (the
+ * browser journeys shorten it, as they shorten the gate's dwell, so a journey need not wait 3 minutes).
+ */
+export function closeUndoSeconds(raw = process.env.LINLI_TEST_CLOSE_UNDO_SECONDS): number {
+  const n = raw == null || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : CLOSE_UNDO_SECONDS;
+}
+
 /** The relay was closed by hand and its undo window is still running at `now`. */
 export function closeUndoOpen(
   relay: { status: RelayStatus; closeReason: string | null; closeUndoUntil: Date | null },

@@ -18,7 +18,7 @@ import { publishChainChange } from './chain-bus';
 import { tallyRelay, type RelayRow } from './load';
 import { ts } from './tx';
 import {
-  CLOSE_UNDO_SECONDS,
+  closeUndoSeconds,
   evaluateThreshold,
   illegalTransition,
   ordersHref,
@@ -86,7 +86,7 @@ export async function closeRelayTx(
   actorUserId: string | null,
 ): Promise<RelayRow> {
   // 提前截单 by hand may be undone for CLOSE_UNDO_SECONDS; the relay is not decided meanwhile.
-  const undoUntil = reason === 'manual' ? new Date(now.getTime() + CLOSE_UNDO_SECONDS * 1000) : null;
+  const undoUntil = reason === 'manual' ? new Date(now.getTime() + closeUndoSeconds() * 1000) : null;
   const row = await guarded(tx, relay, 'close', {
     closedAt: now,
     closeReason: reason,
