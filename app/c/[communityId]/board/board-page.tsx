@@ -149,7 +149,16 @@ export function BoardPage({ communityId }: { communityId: string }) {
                 />
                 {t('board.onlyOpen')}
               </label>
-              <label style={{ display: 'flex', alignItems: 'center', gap: 8, fontWeight: 400, margin: 0 }}>
+              <label
+                style={{
+                  display: 'flex',
+                  alignItems: 'center',
+                  gap: 8,
+                  fontWeight: 400,
+                  margin: 0,
+                  minHeight: 44,
+                }}
+              >
                 <input
                   type="checkbox"
                   checked={onlyWithBags}
