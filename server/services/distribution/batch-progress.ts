@@ -11,6 +11,19 @@ import { transitionRelays } from '@/server/services/relay/lifecycle';
  * Takes the batch row lock AFTER the bag locks (the order every verb uses, so no deadlock), and
  * counts open bags under it: two check-offs of the last two bags cannot both miss the completion.
  */
+/** The relays a delivery carried (they move with its batch). */
+export async function deliveryRelayIds(
+  tx: DbOrTx,
+  communityId: string,
+  deliveryId: string,
+): Promise<string[]> {
+  const rows = await tx
+    .select({ id: deliveryRelays.relayId })
+    .from(deliveryRelays)
+    .where(and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, deliveryId)));
+  return rows.map((r) => r.id);
+}
+
 export async function advanceBatch(
   tx: DbOrTx,
   communityId: string,
@@ -49,14 +62,7 @@ export async function advanceBatch(
       set: { completedAt: now, updatedAt: now },
     });
     status = 'completed';
-    const relayIds = (
-      await tx
-        .select({ id: deliveryRelays.relayId })
-        .from(deliveryRelays)
-        .where(
-          and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)),
-        )
-    ).map((r) => r.id);
+    const relayIds = await deliveryRelayIds(tx, communityId, batch.deliveryId);
     if (relayIds.length > 0) {
       await transitionRelays(tx, { communityId, ids: relayIds }, 'completed', {
         from: ['distributing'],

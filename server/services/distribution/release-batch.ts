@@ -1,12 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { bags, batches, deliveryRelays } from '@/db/schema';
+import { bags, batches } from '@/db/schema';
 import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { publishDistribution } from './events';
+import { deliveryRelayIds } from './batch-progress';
 import { BATCH_NOT_FOUND } from './internal';
 import { canRelease, releasableAt } from './rules';
 import { transitionBatch } from '@/server/services/distribution/lifecycle';
@@ -80,14 +81,7 @@ export async function releaseBatch({ ctx, input }: { ctx: ServiceContext; input:
         'BATCH_ALREADY_RELEASED',
         '这一批已经放行 / This batch has already been released.',
       );
-    const relayIds = (
-      await tx
-        .select({ id: deliveryRelays.relayId })
-        .from(deliveryRelays)
-        .where(
-          and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)),
-        )
-    ).map((r) => r.id);
+    const relayIds = await deliveryRelayIds(tx, communityId, batch.deliveryId);
     if (relayIds.length > 0) {
       await transitionRelays(tx, { communityId, ids: relayIds }, 'distributing', {
         from: ['arrived'],

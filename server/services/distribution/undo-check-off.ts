@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
-import { bagEvents, bags, batches, deliveryRelays, orders, relays } from '@/db/schema';
+import { bagEvents, bags, batches, orders, relays } from '@/db/schema';
 import { requireRole } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
@@ -9,6 +9,7 @@ import { forbidden, notFound, preconditionFailed } from '@/server/services/share
 import { Id } from '@/server/services/shared/zod';
 import { transitionBag, transitionBatch } from '@/server/services/distribution/lifecycle';
 import { transitionOrders, transitionRelays } from '@/server/services/relay/lifecycle';
+import { deliveryRelayIds } from './batch-progress';
 import { publishDistribution } from './events';
 import { BAG_NOT_FOUND, inScope, notifyHouseholds, stairwellScope } from './internal';
 import { checkoffUndoInTime, CHECKOFF_UNDO_MINUTES, type BagStatus } from './rules';
@@ -148,14 +149,7 @@ async function reopenBatch(tx: Tx, communityId: string, batchId: string, now: Da
     from: ['completed'],
     set: { completedAt: null, updatedAt: now },
   });
-  const relayIds = (
-    await tx
-      .select({ id: deliveryRelays.relayId })
-      .from(deliveryRelays)
-      .where(
-        and(eq(deliveryRelays.communityId, communityId), eq(deliveryRelays.deliveryId, batch.deliveryId)),
-      )
-  ).map((r) => r.id);
+  const relayIds = await deliveryRelayIds(tx, communityId, batch.deliveryId);
   if (relayIds.length > 0) {
     await transitionRelays(tx, { communityId, ids: relayIds }, 'distributing', {
       from: ['completed'],
