@@ -13,6 +13,16 @@ import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
  * 保供看板: the compound's old tally form, live — per stairwell (households, bags, delivered,
  * exceptions, last activity), per batch the time of each step, per merchant the share on time.
  */
+
+/** A switch's label: the whole row is the 44 px tap target. */
+const switchLabel = {
+  display: 'flex',
+  alignItems: 'center',
+  gap: 8,
+  fontWeight: 400,
+  margin: 0,
+  minHeight: 44,
+} as const;
 export function BoardPage({ communityId }: { communityId: string }) {
   const t = useTranslations('distribution');
   const locale = useLocale();
@@ -131,16 +141,7 @@ export function BoardPage({ communityId }: { communityId: string }) {
           <section aria-labelledby="board-stairwells">
             <div className="dist-head">
               <h2 id="board-stairwells">{t('board.stairwells')}</h2>
-              <label
-                style={{
-                  display: 'flex',
-                  alignItems: 'center',
-                  gap: 8,
-                  fontWeight: 400,
-                  margin: 0,
-                  minHeight: 44,
-                }}
-              >
+              <label style={switchLabel}>
                 <input
                   type="checkbox"
                   checked={onlyOpen}
@@ -149,16 +150,7 @@ export function BoardPage({ communityId }: { communityId: string }) {
                 />
                 {t('board.onlyOpen')}
               </label>
-              <label
-                style={{
-                  display: 'flex',
-                  alignItems: 'center',
-                  gap: 8,
-                  fontWeight: 400,
-                  margin: 0,
-                  minHeight: 44,
-                }}
-              >
+              <label style={switchLabel}>
                 <input
                   type="checkbox"
                   checked={onlyWithBags}
