@@ -83,9 +83,9 @@ export function NotificationList() {
                 type="button"
                 className={`shell-notification${n.readAt ? '' : ' unread'}`}
                 onClick={open}
-                aria-label={`${n.readAt ? '' : `${t('unreadMark')}: `}${text(n)}`}
               >
                 {!n.readAt && <span className="shell-dot" aria-hidden="true" />}
+                {!n.readAt && <span className="sr-only">{`${t('unreadMark')}: `}</span>}
                 <span className="shell-notification-text">{text(n)}</span>
                 <span className="muted shell-notification-meta">
                   {n.communityName} ·{' '}
