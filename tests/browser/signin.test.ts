@@ -88,7 +88,7 @@ describe('mistakes a person can recover from', () => {
     try {
       const { page } = en;
       await page.goto('/signin');
-      await page.locator('button.signin-lang').click();
+      await page.getByRole('button', { name: 'English' }).click();
       await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in to Linli');
       await page.locator('input[name="phone"]').fill('12345');
       await page.locator('button[data-action="request-code"]').click();
