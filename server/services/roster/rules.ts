@@ -412,38 +412,50 @@ function isBlankRow(cells: readonly unknown[]): boolean {
   return cells.every((c) => clean(c) === '');
 }
 
-/**
- * Validates every row of a roster file against itself and against what exists, and plans the
- * writes. Nothing is skipped quietly: each row either fits or carries the reasons it does not.
- * A room may appear on several rows (one row per resident) when the rows agree on the household.
- */
-export function planRosterImport(
-  table: readonly (readonly unknown[])[],
-  snapshot: RosterSnapshot,
-): ImportPlan {
-  const emptySummary: ImportSummary = {
-    rows: 0,
-    validRows: 0,
-    invalidRows: 0,
-    buildingsToCreate: 0,
-    stairwellsToCreate: 0,
-    householdsToCreate: 0,
-    householdsExisting: 0,
-    residentsToAdd: 0,
-    usersToCreate: 0,
-    residentsAlreadyThere: 0,
-  };
-  const emptyWrite: ImportWritePlan = { buildings: [], stairwells: [], households: [], residents: [] };
-  const headerIndex = table.findIndex((r) => !isBlankRow(r));
-  if (headerIndex < 0) {
-    return {
-      ok: false,
-      fileIssues: [{ code: 'EMPTY_FILE' }],
-      rows: [],
-      summary: emptySummary,
-      write: emptyWrite,
+/** What the file's header and non-blank rows say before any row is read. */
+type ImportFile =
+  | { readable: false; plan: ImportPlan }
+  | {
+      readable: true;
+      header: HeaderMap;
+      fileIssues: FileIssue[];
+      dataRows: { line: number; cells: readonly unknown[] }[];
     };
-  }
+
+const EMPTY_SUMMARY: ImportSummary = {
+  rows: 0,
+  validRows: 0,
+  invalidRows: 0,
+  buildingsToCreate: 0,
+  stairwellsToCreate: 0,
+  householdsToCreate: 0,
+  householdsExisting: 0,
+  residentsToAdd: 0,
+  usersToCreate: 0,
+  residentsAlreadyThere: 0,
+};
+
+function emptyWritePlan(): ImportWritePlan {
+  return { buildings: [], stairwells: [], households: [], residents: [] };
+}
+
+function unreadableFile(fileIssues: FileIssue[], rows: number): ImportFile {
+  return {
+    readable: false,
+    plan: {
+      ok: false,
+      fileIssues,
+      rows: [],
+      summary: { ...EMPTY_SUMMARY, rows },
+      write: emptyWritePlan(),
+    },
+  };
+}
+
+/** Finds the header and the data rows; a file whose rows cannot be read is answered here. */
+function readImportFile(table: readonly (readonly unknown[])[]): ImportFile {
+  const headerIndex = table.findIndex((r) => !isBlankRow(r));
+  if (headerIndex < 0) return unreadableFile([{ code: 'EMPTY_FILE' }], 0);
   const header = mapHeaders(table[headerIndex]!);
   const fileIssues = [...header.issues];
   const dataRows: { line: number; cells: readonly unknown[] }[] = [];
@@ -453,25 +465,26 @@ export function planRosterImport(
   if (dataRows.length === 0) fileIssues.push({ code: 'NO_ROWS' });
   if (dataRows.length > LIMITS.importRows) {
     fileIssues.push({ code: 'TOO_MANY_ROWS', limit: LIMITS.importRows });
-    return {
-      ok: false,
-      fileIssues,
-      rows: [],
-      summary: { ...emptySummary, rows: dataRows.length },
-      write: emptyWrite,
-    };
+    return unreadableFile(fileIssues, dataRows.length);
   }
   // Without its key columns no row can be read; report the header, not a thousand rows.
   if (fileIssues.some((i) => i.code === 'MISSING_COLUMN' || i.code === 'EMPTY_FILE')) {
-    return {
-      ok: false,
-      fileIssues,
-      rows: [],
-      summary: { ...emptySummary, rows: dataRows.length },
-      write: emptyWrite,
-    };
+    return unreadableFile(fileIssues, dataRows.length);
   }
+  return { readable: true, header, fileIssues, dataRows };
+}
 
+/** The roster as it stands, keyed the way a file's rows name things (`building|stairwell|room`). */
+type RosterIndex = {
+  buildingByNumber: Map<string, RosterSnapshot['buildings'][number]>;
+  stairwellByKey: Map<string, RosterSnapshot['stairwells'][number]>;
+  householdByKey: Map<string, RosterSnapshot['households'][number]>;
+  residentHouseholdByUser: Map<string, string>;
+  existingNamesByHousehold: Map<string, Set<string>>;
+  labelOfHousehold: (householdId: string) => string;
+};
+
+function indexRoster(snapshot: RosterSnapshot): RosterIndex {
   const buildingByNumber = new Map(snapshot.buildings.map((b) => [b.number, b]));
   const stairwellByKey = new Map<string, RosterSnapshot['stairwells'][number]>();
   const buildingNumberById = new Map(snapshot.buildings.map((b) => [b.id, b.number]));
@@ -495,165 +508,253 @@ export function planRosterImport(
   }
   const labelOfHousehold = (householdId: string) =>
     (householdKeyById.get(householdId) ?? '?').replaceAll('|', '-');
+  return {
+    buildingByNumber,
+    stairwellByKey,
+    householdByKey,
+    residentHouseholdByUser,
+    existingNamesByHousehold,
+    labelOfHousehold,
+  };
+}
 
-  const groups = new Map<string, HouseholdGroup>();
-  const phoneFirstSeen = new Map<string, { line: number; household: string }>();
-  const rows: ImportRow[] = [];
+/** A row's cells by field, with the issues of each value on its own. */
+function readRow(
+  line: number,
+  columns: HeaderMap['columns'],
+  cells: readonly unknown[],
+): { row: ImportRow; floorInferred: boolean } {
+  const raw: Partial<Record<ImportField, unknown>> = {};
+  columns.forEach((field, i) => {
+    if (field && field !== 'ignore') raw[field] = cells[i];
+  });
+  const issues: RowIssue[] = [];
+  const place = readPlace(raw, issues);
+  const { floor, floorInferred } = readFloor(raw, place.room, issues);
+  const headcount = readHeadcount(raw, issues);
+  const { name, phone } = readPerson(raw, issues);
+  const { building, stairwell, room } = place;
+  const values: ImportRowValues = { building, stairwell, floor, room, headcount, name, phone };
+  return {
+    row: { line, values, household: null, resident: null, issues, warnings: [] },
+    floorInferred,
+  };
+}
 
-  for (const { line, cells } of dataRows) {
-    const raw: Partial<Record<ImportField, unknown>> = {};
-    header.columns.forEach((field, i) => {
-      if (field && field !== 'ignore') raw[field] = cells[i];
-    });
-    const issues: RowIssue[] = [];
-    const warnings: RowWarning[] = [];
-    const text = (f: ImportField) => clean(raw[f]);
+type RawRow = Partial<Record<ImportField, unknown>>;
 
-    const building = normalizeBuildingNumber(raw.building);
-    const stairwell = normalizeStairwellNumber(raw.stairwell);
-    const room = normalizeRoom(raw.room);
-    for (const [field, value, max] of [
-      ['building', building, LIMITS.numberLength],
-      ['stairwell', stairwell, LIMITS.numberLength],
-      ['room', room, LIMITS.roomLength],
-    ] as const) {
-      if (value === null) issues.push({ code: 'MISSING_VALUE', field });
-      else if (value.length > max) issues.push({ code: 'TOO_LONG', field, value: value.slice(0, 24) });
-    }
-
-    let floor: number | null = null;
-    let floorInferred = false;
-    if (text('floor') !== '') {
-      floor = parseWholeNumber(raw.floor);
-      if (floor === null) issues.push({ code: 'NOT_A_NUMBER', field: 'floor', value: text('floor') });
-      else if (floor < LIMITS.minFloor || floor > LIMITS.maxFloor || floor === 0) {
-        issues.push({ code: 'OUT_OF_RANGE', field: 'floor', value: text('floor') });
-      }
-    } else if (room) {
-      floor = inferFloor(room);
-      floorInferred = floor !== null;
-    }
-
-    let headcount: number | null = null;
-    if (text('headcount') !== '') {
-      headcount = parseWholeNumber(raw.headcount);
-      if (headcount === null)
-        issues.push({ code: 'NOT_A_NUMBER', field: 'headcount', value: text('headcount') });
-      else if (headcount < 1 || headcount > LIMITS.maxHeadcount) {
-        issues.push({ code: 'OUT_OF_RANGE', field: 'headcount', value: text('headcount') });
-      }
-    }
-
-    const name = text('name') === '' ? null : text('name');
-    if (name && Array.from(name).length > LIMITS.nameLength)
-      issues.push({ code: 'TOO_LONG', field: 'name', value: name.slice(0, 24) });
-    let phone: string | null = null;
-    if (text('phone') !== '') {
-      const p = normalizePhone(raw.phone);
-      if (p.ok) phone = p.e164;
-      else issues.push({ code: 'INVALID_PHONE', field: 'phone', value: text('phone') });
-    }
-    if (phone && !name) issues.push({ code: 'MISSING_VALUE', field: 'name' });
-
-    const values: ImportRowValues = { building, stairwell, floor, room, headcount, name, phone };
-    const row: ImportRow = { line, values, household: null, resident: null, issues, warnings };
-    rows.push(row);
-
-    // Household fields first: a row whose household cannot be read joins no household.
-    if (issues.some((i) => i.field && HOUSEHOLD_FIELDS.has(i.field))) continue;
-    const key = `${building}|${stairwell}|${room}`;
-    const person = personKey(name, phone);
-    let group = groups.get(key);
-    if (group) {
-      // The same room again: a further resident of one household, if the rows agree on the household.
-      const floorClash =
-        floor !== null &&
-        group.floor !== null &&
-        floor !== group.floor &&
-        !floorInferred &&
-        !group.floorInferred;
-      const headClash = headcount !== null && group.headcount !== null && headcount !== group.headcount;
-      if (floorClash || headClash || person === null || group.people.has(person)) {
-        issues.push({ code: 'DUPLICATE_ROOM', field: 'room', otherLine: group.firstLine });
-        continue;
-      }
-    } else {
-      const existing = householdByKey.get(key) ?? null;
-      if (existing) {
-        const floorDiffers = floor !== null && !floorInferred && floor !== existing.floor;
-        const headDiffers = headcount !== null && headcount !== existing.headcount;
-        if (floorDiffers || headDiffers) {
-          issues.push({
-            code: 'ROOM_CONFLICT',
-            field: floorDiffers ? 'floor' : 'headcount',
-            existing: floorDiffers ? String(existing.floor) : String(existing.headcount),
-          });
-          continue;
-        }
-      } else if (floor === null) {
-        issues.push({ code: 'MISSING_VALUE', field: 'floor' });
-        continue;
-      }
-      group = {
-        firstLine: line,
-        building: building!,
-        stairwell: stairwell!,
-        room: room!,
-        floor: existing ? existing.floor : floor,
-        floorInferred: existing ? false : floorInferred,
-        headcount: existing ? existing.headcount : headcount,
-        existing,
-        people: new Set(),
-        residentRows: 0,
-        validRows: 0,
-      };
-      groups.set(key, group);
-    }
-    row.household = group.existing ? 'existing' : 'new';
-
-    if (phone) {
-      const first = phoneFirstSeen.get(phone);
-      if (first && first.household !== key) {
-        issues.push({ code: 'PHONE_IN_TWO_HOUSEHOLDS', field: 'phone', otherLine: first.line });
-      } else {
-        const user = snapshot.usersByPhone.get(phone);
-        const livesIn = user ? residentHouseholdByUser.get(user.id) : undefined;
-        if (livesIn && livesIn !== group.existing?.id) {
-          issues.push({
-            code: 'PHONE_RESIDENT_ELSEWHERE',
-            field: 'phone',
-            existing: labelOfHousehold(livesIn),
-          });
-        } else {
-          row.resident = livesIn ? 'already-resident' : user ? 'existing-user' : 'new-user';
-          if (user && user.name !== name) warnings.push({ code: 'NAME_DIFFERS', existing: user.name });
-        }
-      }
-    } else if (name) {
-      const already = group.existing ? existingNamesByHousehold.get(group.existing.id) : undefined;
-      row.resident = already?.has(name) ? 'already-resident' : 'new-user';
-    }
-    if (issues.length > 0) {
-      row.resident = null;
-      continue;
-    }
-
-    // The row holds: let it complete what the household's first row left blank.
-    if (phone) phoneFirstSeen.set(phone, { line, household: key });
-    if (group.headcount === null && headcount !== null) group.headcount = headcount;
-    if (group.floorInferred && floor !== null && !floorInferred) {
-      group.floor = floor;
-      group.floorInferred = false;
-    }
-    if (person) {
-      group.people.add(person);
-      group.residentRows += 1;
-    }
-    group.validRows += 1;
-    if (floorInferred && !group.existing) warnings.push({ code: 'FLOOR_INFERRED' });
+function readPlace(raw: RawRow, issues: RowIssue[]) {
+  const building = normalizeBuildingNumber(raw.building);
+  const stairwell = normalizeStairwellNumber(raw.stairwell);
+  const room = normalizeRoom(raw.room);
+  for (const [field, value, max] of [
+    ['building', building, LIMITS.numberLength],
+    ['stairwell', stairwell, LIMITS.numberLength],
+    ['room', room, LIMITS.roomLength],
+  ] as const) {
+    if (value === null) issues.push({ code: 'MISSING_VALUE', field });
+    else if (value.length > max) issues.push({ code: 'TOO_LONG', field, value: value.slice(0, 24) });
   }
+  return { building, stairwell, room };
+}
 
-  const write: ImportWritePlan = { buildings: [], stairwells: [], households: [], residents: [] };
+/** The floor as written, or inferred from the room number when the column is blank. */
+function readFloor(raw: RawRow, room: string | null, issues: RowIssue[]) {
+  const text = clean(raw.floor);
+  if (text !== '') {
+    const floor = parseWholeNumber(raw.floor);
+    if (floor === null) issues.push({ code: 'NOT_A_NUMBER', field: 'floor', value: text });
+    else if (floor < LIMITS.minFloor || floor > LIMITS.maxFloor || floor === 0) {
+      issues.push({ code: 'OUT_OF_RANGE', field: 'floor', value: text });
+    }
+    return { floor, floorInferred: false };
+  }
+  if (!room) return { floor: null, floorInferred: false };
+  const floor = inferFloor(room);
+  return { floor, floorInferred: floor !== null };
+}
+
+function readHeadcount(raw: RawRow, issues: RowIssue[]): number | null {
+  const text = clean(raw.headcount);
+  if (text === '') return null;
+  const headcount = parseWholeNumber(raw.headcount);
+  if (headcount === null) issues.push({ code: 'NOT_A_NUMBER', field: 'headcount', value: text });
+  else if (headcount < 1 || headcount > LIMITS.maxHeadcount) {
+    issues.push({ code: 'OUT_OF_RANGE', field: 'headcount', value: text });
+  }
+  return headcount;
+}
+
+function readPerson(raw: RawRow, issues: RowIssue[]) {
+  const name = clean(raw.name) === '' ? null : clean(raw.name);
+  if (name && Array.from(name).length > LIMITS.nameLength)
+    issues.push({ code: 'TOO_LONG', field: 'name', value: name.slice(0, 24) });
+  let phone: string | null = null;
+  if (clean(raw.phone) !== '') {
+    const p = normalizePhone(raw.phone);
+    if (p.ok) phone = p.e164;
+    else issues.push({ code: 'INVALID_PHONE', field: 'phone', value: clean(raw.phone) });
+  }
+  if (phone && !name) issues.push({ code: 'MISSING_VALUE', field: 'name' });
+  return { name, phone };
+}
+
+/** The households and phones the rows read so far have claimed. */
+type ImportState = {
+  groups: Map<string, HouseholdGroup>;
+  phoneFirstSeen: Map<string, { line: number; household: string }>;
+};
+
+/**
+ * Places one read row: into its household (a new one, a further resident of one already in the
+ * file, or one that exists), then as a resident; a row that holds completes its household.
+ */
+function planRow(
+  row: ImportRow,
+  floorInferred: boolean,
+  snapshot: RosterSnapshot,
+  index: RosterIndex,
+  state: ImportState,
+): void {
+  // Household fields first: a row whose household cannot be read joins no household.
+  if (row.issues.some((i) => i.field && HOUSEHOLD_FIELDS.has(i.field))) return;
+  const { building, stairwell, room } = row.values;
+  const key = `${building}|${stairwell}|${room}`;
+  const group = joinHousehold(row, key, floorInferred, index, state.groups);
+  if (!group) return;
+  row.household = group.existing ? 'existing' : 'new';
+  matchResident(row, key, group, snapshot, index, state.phoneFirstSeen);
+  if (row.issues.length > 0) {
+    row.resident = null;
+    return;
+  }
+  completeHousehold(row, key, floorInferred, group, state.phoneFirstSeen);
+}
+
+/** The row's household group, or null (with the issue on the row) when the row cannot join it. */
+function joinHousehold(
+  row: ImportRow,
+  key: string,
+  floorInferred: boolean,
+  index: RosterIndex,
+  groups: Map<string, HouseholdGroup>,
+): HouseholdGroup | null {
+  const { building, stairwell, room, floor, headcount, name, phone } = row.values;
+  const person = personKey(name, phone);
+  const group = groups.get(key);
+  if (group) {
+    // The same room again: a further resident of one household, if the rows agree on the household.
+    const floorClash =
+      floor !== null &&
+      group.floor !== null &&
+      floor !== group.floor &&
+      !floorInferred &&
+      !group.floorInferred;
+    const headClash = headcount !== null && group.headcount !== null && headcount !== group.headcount;
+    if (floorClash || headClash || person === null || group.people.has(person)) {
+      row.issues.push({ code: 'DUPLICATE_ROOM', field: 'room', otherLine: group.firstLine });
+      return null;
+    }
+    return group;
+  }
+  const existing = index.householdByKey.get(key) ?? null;
+  if (existing) {
+    const floorDiffers = floor !== null && !floorInferred && floor !== existing.floor;
+    const headDiffers = headcount !== null && headcount !== existing.headcount;
+    if (floorDiffers || headDiffers) {
+      row.issues.push({
+        code: 'ROOM_CONFLICT',
+        field: floorDiffers ? 'floor' : 'headcount',
+        existing: floorDiffers ? String(existing.floor) : String(existing.headcount),
+      });
+      return null;
+    }
+  } else if (floor === null) {
+    row.issues.push({ code: 'MISSING_VALUE', field: 'floor' });
+    return null;
+  }
+  const created: HouseholdGroup = {
+    firstLine: row.line,
+    building: building!,
+    stairwell: stairwell!,
+    room: room!,
+    floor: existing ? existing.floor : floor,
+    floorInferred: existing ? false : floorInferred,
+    headcount: existing ? existing.headcount : headcount,
+    existing,
+    people: new Set(),
+    residentRows: 0,
+    validRows: 0,
+  };
+  groups.set(key, created);
+  return created;
+}
+
+/** Who the row's person is: a new user, a user already known by phone, or a resident already. */
+function matchResident(
+  row: ImportRow,
+  key: string,
+  group: HouseholdGroup,
+  snapshot: RosterSnapshot,
+  index: RosterIndex,
+  phoneFirstSeen: ImportState['phoneFirstSeen'],
+): void {
+  const { name, phone } = row.values;
+  if (phone) {
+    const first = phoneFirstSeen.get(phone);
+    if (first && first.household !== key) {
+      row.issues.push({ code: 'PHONE_IN_TWO_HOUSEHOLDS', field: 'phone', otherLine: first.line });
+      return;
+    }
+    const user = snapshot.usersByPhone.get(phone);
+    const livesIn = user ? index.residentHouseholdByUser.get(user.id) : undefined;
+    if (livesIn && livesIn !== group.existing?.id) {
+      row.issues.push({
+        code: 'PHONE_RESIDENT_ELSEWHERE',
+        field: 'phone',
+        existing: index.labelOfHousehold(livesIn),
+      });
+      return;
+    }
+    row.resident = livesIn ? 'already-resident' : user ? 'existing-user' : 'new-user';
+    if (user && user.name !== name) row.warnings.push({ code: 'NAME_DIFFERS', existing: user.name });
+  } else if (name) {
+    const already = group.existing ? index.existingNamesByHousehold.get(group.existing.id) : undefined;
+    row.resident = already?.has(name) ? 'already-resident' : 'new-user';
+  }
+}
+
+/** The row holds: let it complete what the household's first row left blank. */
+function completeHousehold(
+  row: ImportRow,
+  key: string,
+  floorInferred: boolean,
+  group: HouseholdGroup,
+  phoneFirstSeen: ImportState['phoneFirstSeen'],
+): void {
+  const { floor, headcount, name, phone } = row.values;
+  const person = personKey(name, phone);
+  if (phone) phoneFirstSeen.set(phone, { line: row.line, household: key });
+  if (group.headcount === null && headcount !== null) group.headcount = headcount;
+  if (group.floorInferred && floor !== null && !floorInferred) {
+    group.floor = floor;
+    group.floorInferred = false;
+  }
+  if (person) {
+    group.people.add(person);
+    group.residentRows += 1;
+  }
+  group.validRows += 1;
+  if (floorInferred && !group.existing) row.warnings.push({ code: 'FLOOR_INFERRED' });
+}
+
+/** The buildings, stairwells and households to create for the groups some row of which holds. */
+function planPlaceWrites(
+  groups: Map<string, HouseholdGroup>,
+  snapshot: RosterSnapshot,
+  index: RosterIndex,
+  write: ImportWritePlan,
+): { householdsExisting: number } {
   let buildingRoute = Math.max(0, ...snapshot.buildings.map((b) => b.routeOrder));
   let stairwellRoute = Math.max(0, ...snapshot.stairwells.map((s) => s.routeOrder));
   const newBuildings = new Set<string>();
@@ -666,12 +767,12 @@ export function planRosterImport(
       householdsExisting += 1;
       continue;
     }
-    if (!buildingByNumber.has(g.building) && !newBuildings.has(g.building)) {
+    if (!index.buildingByNumber.has(g.building) && !newBuildings.has(g.building)) {
       newBuildings.add(g.building);
       write.buildings.push({ number: g.building, routeOrder: ++buildingRoute });
     }
     const sKey = `${g.building}|${g.stairwell}`;
-    if (!stairwellByKey.has(sKey) && !newStairwells.has(sKey)) {
+    if (!index.stairwellByKey.has(sKey) && !newStairwells.has(sKey)) {
       newStairwells.add(sKey);
       write.stairwells.push({ building: g.building, number: g.stairwell, routeOrder: ++stairwellRoute });
     }
@@ -683,6 +784,15 @@ export function planRosterImport(
       headcount: g.headcount ?? Math.max(1, g.residentRows),
     });
   }
+  return { householdsExisting };
+}
+
+/** The residents to add from the rows that hold, and the users to create for them. */
+function planResidentWrites(
+  rows: ImportRow[],
+  snapshot: RosterSnapshot,
+  write: ImportWritePlan,
+): { usersToCreate: number; residentsAlreadyThere: number } {
   let usersToCreate = 0;
   let residentsAlreadyThere = 0;
   for (const row of rows) {
@@ -703,7 +813,31 @@ export function planRosterImport(
       userId,
     });
   }
+  return { usersToCreate, residentsAlreadyThere };
+}
 
+/**
+ * Validates every row of a roster file against itself and against what exists, and plans the
+ * writes. Nothing is skipped quietly: each row either fits or carries the reasons it does not.
+ * A room may appear on several rows (one row per resident) when the rows agree on the household.
+ */
+export function planRosterImport(
+  table: readonly (readonly unknown[])[],
+  snapshot: RosterSnapshot,
+): ImportPlan {
+  const file = readImportFile(table);
+  if (!file.readable) return file.plan;
+  const index = indexRoster(snapshot);
+  const state: ImportState = { groups: new Map(), phoneFirstSeen: new Map() };
+  const rows: ImportRow[] = [];
+  for (const { line, cells } of file.dataRows) {
+    const { row, floorInferred } = readRow(line, file.header.columns, cells);
+    rows.push(row);
+    planRow(row, floorInferred, snapshot, index, state);
+  }
+  const write = emptyWritePlan();
+  const { householdsExisting } = planPlaceWrites(state.groups, snapshot, index, write);
+  const { usersToCreate, residentsAlreadyThere } = planResidentWrites(rows, snapshot, write);
   const invalidRows = rows.filter((r) => r.issues.length > 0).length;
   const summary: ImportSummary = {
     rows: rows.length,
@@ -717,7 +851,13 @@ export function planRosterImport(
     usersToCreate,
     residentsAlreadyThere,
   };
-  return { ok: invalidRows === 0 && fileIssues.length === 0, fileIssues, rows, summary, write };
+  return {
+    ok: invalidRows === 0 && file.fileIssues.length === 0,
+    fileIssues: file.fileIssues,
+    rows,
+    summary,
+    write,
+  };
 }
 
 /** The phones a file mentions (normalized), so the caller can look up only those users. */
