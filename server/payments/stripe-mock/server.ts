@@ -186,9 +186,34 @@ type Route = {
   handler: (m: RegExpMatchArray, form: FormObject, req: RequestInfo) => ApiResult;
 };
 
+/** What one running mock holds between requests. */
+type MockState = {
+  options: StripeMockOptions;
+  engine: StripeEngine;
+  dispatcher: WebhookDispatcher;
+  events: Stripe.Event[];
+  idempotency: Map<string, SavedResponse & { at: number }>;
+  log: MockRequestLogEntry[];
+  routes: Route[];
+  requestCount: number;
+  failuresLeft: number;
+  saveNow: () => void;
+  saveSoon: () => void;
+};
+
+/** One API request being answered: what it asked, its log entry, and how to reply. */
+type Call = {
+  requestId: string;
+  method: string;
+  url: URL;
+  path: string;
+  idemKey: string | null;
+  entry: MockRequestLogEntry;
+  reply: (status: number, body: string, headers?: Record<string, string>) => void;
+};
+
 export async function startStripeMock(options: StripeMockOptions): Promise<StripeMock> {
   const secret = options.webhookSecret ?? `whsec_${randomBytes(24).toString('hex')}`;
-  const enabled = options.enabledEvents ?? DEFAULT_ENABLED_EVENTS;
   const dispatcher = new WebhookDispatcher({
     secret,
     url: options.webhookUrl ?? null,
@@ -197,12 +222,36 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     timeoutMs: options.webhookTimeoutMs ?? 10_000,
   });
   const events: Stripe.Event[] = [];
-  const idempotency = new Map<string, SavedResponse & { at: number }>();
-  const log: MockRequestLogEntry[] = [];
-  let requestCount = 0;
-  let failuresLeft = 0;
+  const engine = recordingEngine(options, dispatcher, events);
+  const { saveNow, saveSoon } = stateFileSaver(options, engine);
+  const state: MockState = {
+    options,
+    engine,
+    dispatcher,
+    events,
+    idempotency: new Map(),
+    log: [],
+    routes: apiRoutes(engine),
+    requestCount: 0,
+    failuresLeft: 0,
+    saveNow,
+    saveSoon,
+  };
+  const server = http.createServer((req, res) => void handle(state, req, res));
+  server.keepAliveTimeout = 5_000;
+  const { url, port } = await listen(server, options.host ?? '127.0.0.1', options.port);
+  engine.baseUrl = url;
+  return mockControls(state, server, { url, port, secret });
+}
 
-  const engine = new StripeEngine((e) => {
+/** An engine whose every change becomes an event, recorded and (when enabled) delivered. */
+function recordingEngine(
+  options: StripeMockOptions,
+  dispatcher: WebhookDispatcher,
+  events: Stripe.Event[],
+): StripeEngine {
+  const enabled = options.enabledEvents ?? DEFAULT_ENABLED_EVENTS;
+  return new StripeEngine((e) => {
     const deliver = enabled === '*' || enabled.includes(e.type);
     const event = buildEvent({
       type: e.type,
@@ -215,7 +264,10 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     events.push(event);
     if (deliver) void dispatcher.enqueue(event);
   });
+}
 
+/** Loads the state file (when there is one) and returns how to write it back, now or soon. */
+function stateFileSaver(options: StripeMockOptions, engine: StripeEngine) {
   let saveTimer: NodeJS.Timeout | null = null;
   const saveNow = () => {
     if (saveTimer) clearTimeout(saveTimer);
@@ -231,8 +283,11 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
   if (options.stateFile && existsSync(options.stateFile)) {
     engine.restore(JSON.parse(readFileSync(options.stateFile, 'utf8')) as Partial<EngineState>);
   }
+  return { saveNow, saveSoon };
+}
 
-  const routes: Route[] = [
+function apiRoutes(engine: StripeEngine): Route[] {
+  return [
     {
       method: 'POST',
       pattern: /^\/v1\/payment_intents$/,
@@ -265,237 +320,284 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
       handler: (m, f) => engine.retrieveCharge(m[1] as string, f),
     },
   ];
+}
 
-  function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string>) {
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      'cache-control': 'no-cache, no-store',
-      ...headers,
+function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string>) {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-cache, no-store',
+    ...headers,
+  });
+  res.end(body);
+}
+
+async function handle(state: MockState, req: http.IncomingMessage, res: http.ServerResponse) {
+  state.requestCount++;
+  const call = openCall(state, req, res);
+  if (call.path.startsWith('/test_mode/')) {
+    const info = { requestId: call.requestId, idempotencyKey: null };
+    testMode(state.engine, call.method, call.path, info, (status, body, headers) => {
+      call.entry.status = status;
+      if (call.method === 'POST') state.saveSoon();
+      res.writeHead(status, { 'cache-control': 'no-store', ...headers });
+      res.end(body);
     });
-    res.end(body);
+    return;
   }
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    requestCount++;
-    const requestId = newId('req', 14);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://mock.invalid');
-    const path = url.pathname;
-    const version = req.headers['stripe-version'];
-    const baseHeaders: Record<string, string> = {
-      'request-id': requestId,
-      'stripe-version': typeof version === 'string' && version ? version : Stripe.API_VERSION,
-    };
-    const rawKey = req.headers['idempotency-key'];
-    const idemKey = typeof rawKey === 'string' && rawKey !== '' ? rawKey : null;
-    const entry: MockRequestLogEntry = {
-      requestId,
-      method,
-      path,
-      status: 0,
-      idempotencyKey: idemKey,
-      replayed: false,
-    };
-    log.push(entry);
-    const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
-      entry.status = status;
-      if (method === 'POST' && status < 500) saveSoon();
-      // Only 5xx (never produced by the mock's own logic) are worth retrying: 4xx are final.
-      send(res, status, body, {
-        ...baseHeaders,
-        'stripe-should-retry': status >= 500 ? 'true' : 'false',
-        ...headers,
-      });
-      if (options.log)
-        console.error(`[stripe-mock] ${method} ${path} → ${status}${entry.replayed ? ' (replayed)' : ''}`);
-    };
-    const replyError = (err: MockError) => reply(err.status, JSON.stringify({ error: err.body }, null, 2));
-
-    if (path.startsWith('/test_mode/')) {
-      testMode(method, path, { requestId, idempotencyKey: null }, (status, body, headers) => {
-        entry.status = status;
-        if (method === 'POST') saveSoon();
-        res.writeHead(status, { 'cache-control': 'no-store', ...headers });
-        res.end(body);
-      });
+  try {
+    await serveApi(state, req, call);
+  } catch (err) {
+    if (err instanceof MockError) {
+      call.reply(err.status, JSON.stringify({ error: err.body }, null, 2));
       return;
     }
-
-    try {
-      let body = '';
-      try {
-        body = await readBody(req);
-      } catch (err) {
-        if (err instanceof BodyTooLarge)
-          throw new MockError(413, { type: 'invalid_request_error', message: 'Request body too large.' });
-        throw err;
-      }
-      const route = routes.find((r) => r.method === method && r.pattern.test(path));
-      const match = route ? path.match(route.pattern) : null;
-      if (!route || !match) throw unknownRoute(method, path);
-      const apiKey = authenticate(req.headers.authorization, options.apiKeys);
-      if (failuresLeft > 0) {
-        failuresLeft--;
-        reply(
-          500,
-          JSON.stringify(
-            {
-              error: {
-                type: 'api_error',
-                message: 'Simulated outage of the local Stripe mock (failRequests).',
-              },
-            },
-            null,
-            2,
-          ),
-        );
-        return;
-      }
-
-      let form: FormObject;
-      try {
-        form = method === 'GET' ? parseForm(url.search.slice(1)) : parseForm(body || url.search.slice(1));
-      } catch (err) {
-        if (err instanceof FormParseError)
-          throw new MockError(400, { type: 'invalid_request_error', message: err.message });
-        throw err;
-      }
-
-      // Stripe applies idempotency to POST only (GETs are idempotent by definition).
-      const useIdempotency = method === 'POST' && idemKey !== null;
-      if (useIdempotency && idemKey.length > 255) {
-        throw new MockError(400, {
-          type: 'invalid_request_error',
-          message: 'Idempotency-Key must be 255 characters or fewer.',
-        });
-      }
-      const scope = `${apiKey}\u0000${idemKey ?? ''}`;
-      const params = canonical(form);
-      if (useIdempotency) {
-        const saved = idempotency.get(scope);
-        if (saved && Date.now() - saved.at > IDEMPOTENCY_TTL_MS) idempotency.delete(scope);
-        else if (saved) {
-          if (saved.method !== method || saved.path !== path) {
-            throw idempotencyError(
-              `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${saved.method} ${saved.path}' vs '${method} ${path}'). Try using a key other than '${idemKey}' if you meant to execute a different request.`,
-            );
-          }
-          if (saved.params !== params) {
-            throw idempotencyError(
-              `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
-            );
-          }
-          entry.replayed = true;
-          reply(saved.status, saved.body, {
-            'idempotent-replayed': 'true',
-            'original-request': saved.requestId,
-            'idempotency-key': idemKey,
-          });
-          return;
-        }
-      }
-
-      const info: RequestInfo = { requestId, idempotencyKey: useIdempotency ? idemKey : null };
-      let status: number;
-      let out: string;
-      let executed = true;
-      try {
-        const result = route.handler(match, form, info);
-        status = result.status;
-        out = JSON.stringify(result.body, null, 2);
-      } catch (err) {
-        if (!(err instanceof MockError)) throw err;
-        status = err.status;
-        out = JSON.stringify({ error: err.body }, null, 2);
-        executed = err.executed;
-      }
-      if (useIdempotency && executed) {
-        idempotency.set(scope, { method, path, params, status, body: out, requestId, at: Date.now() });
-        if (idempotency.size % 1000 === 0) pruneIdempotency();
-      }
-      reply(status, out, useIdempotency ? { 'idempotency-key': idemKey, 'original-request': requestId } : {});
-    } catch (err) {
-      if (err instanceof MockError) {
-        replyError(err);
-        return;
-      }
-      console.error('[stripe-mock] internal error', err);
-      reply(
-        500,
-        JSON.stringify({
-          error: {
-            type: 'api_error',
-            message: `The local Stripe mock failed: ${err instanceof Error ? err.message : String(err)}`,
-          },
-        }),
-      );
-    }
+    console.error('[stripe-mock] internal error', err);
+    call.reply(
+      500,
+      JSON.stringify({
+        error: {
+          type: 'api_error',
+          message: `The local Stripe mock failed: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      }),
+    );
   }
+}
 
-  /**
-   * The test-mode page (no API key: it is what the payer's phone opens). GET shows the intent with
-   * "authorize" / "fail"; POST does it, then sends the payer back to the intent's return_url (Alipay)
-   * or shows the outcome (WeChat Pay, scanned on another device).
-   */
-  function testMode(
-    method: string,
-    path: string,
-    info: RequestInfo,
-    reply: (status: number, body: string, headers: Record<string, string>) => void,
-  ) {
-    const html = { 'content-type': 'text/html; charset=utf-8' };
-    const m = path.match(/^\/test_mode\/payment_intents\/([^/]+)(?:\/(authorize|fail|qr\.svg))?$/);
-    if (!m) return reply(404, 'Not found', { 'content-type': 'text/plain' });
-    const id = m[1] as string;
-    const pi = engine.paymentIntents.get(id);
-    if (m[2] === 'qr.svg' && method === 'GET') {
-      const svg = Buffer.from(
-        qrSvgDataUrl(testModeUrl(engine.baseUrl, id)).split(',')[1]!,
-        'base64',
-      ).toString('utf8');
-      return reply(200, svg, { 'content-type': 'image/svg+xml' });
-    }
-    if (method === 'GET' && !m[2]) return reply(pi ? 200 : 404, testModePage(pi, id), html);
-    if (method !== 'POST' || !m[2]) return reply(405, 'Method not allowed', { 'content-type': 'text/plain' });
-    try {
-      const done = engine.completeWallet(id, m[2] as 'authorize' | 'fail', info);
-      const back = done.next_action === null ? engine.returnUrls.get(id) : undefined;
-      if (back) return reply(303, '', { location: back });
-      return reply(200, testModePage(done, id), html);
-    } catch (err) {
-      const message = err instanceof MockError ? String(err.body.message) : String(err);
-      return reply(400, `<!doctype html><p>${message.replace(/</g, '&lt;')}</p>`, html);
-    }
+/** Logs the request and builds its `reply`, with Stripe's headers on every answer. */
+function openCall(state: MockState, req: http.IncomingMessage, res: http.ServerResponse): Call {
+  const requestId = newId('req', 14);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://mock.invalid');
+  const path = url.pathname;
+  const version = req.headers['stripe-version'];
+  const baseHeaders: Record<string, string> = {
+    'request-id': requestId,
+    'stripe-version': typeof version === 'string' && version ? version : Stripe.API_VERSION,
+  };
+  const rawKey = req.headers['idempotency-key'];
+  const idemKey = typeof rawKey === 'string' && rawKey !== '' ? rawKey : null;
+  const entry: MockRequestLogEntry = {
+    requestId,
+    method,
+    path,
+    status: 0,
+    idempotencyKey: idemKey,
+    replayed: false,
+  };
+  state.log.push(entry);
+  const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
+    entry.status = status;
+    if (method === 'POST' && status < 500) state.saveSoon();
+    // Only 5xx (never produced by the mock's own logic) are worth retrying: 4xx are final.
+    send(res, status, body, {
+      ...baseHeaders,
+      'stripe-should-retry': status >= 500 ? 'true' : 'false',
+      ...headers,
+    });
+    if (state.options.log)
+      console.error(`[stripe-mock] ${method} ${path} → ${status}${entry.replayed ? ' (replayed)' : ''}`);
+  };
+  return { requestId, method, url, path, idemKey, entry, reply };
+}
+
+/**
+ * An API request: read the body, route, authenticate, (maybe) simulate an outage, parse the form,
+ * replay an idempotent answer or run the route and keep its answer for the key.
+ */
+async function serveApi(state: MockState, req: http.IncomingMessage, call: Call): Promise<void> {
+  const { method, path, idemKey } = call;
+  const body = await readRequestBody(req);
+  const route = state.routes.find((r) => r.method === method && r.pattern.test(path));
+  const match = route ? path.match(route.pattern) : null;
+  if (!route || !match) throw unknownRoute(method, path);
+  const apiKey = authenticate(req.headers.authorization, state.options.apiKeys);
+  if (state.failuresLeft > 0) {
+    state.failuresLeft--;
+    call.reply(500, simulatedOutage());
+    return;
   }
-
-  function pruneIdempotency() {
-    const cutoff = Date.now() - IDEMPOTENCY_TTL_MS;
-    for (const [k, v] of idempotency) if (v.at < cutoff) idempotency.delete(k);
+  const form = readForm(method, call.url, body);
+  // Stripe applies idempotency to POST only (GETs are idempotent by definition).
+  const useIdempotency = method === 'POST' && idemKey !== null;
+  if (useIdempotency && idemKey.length > 255) {
+    throw new MockError(400, {
+      type: 'invalid_request_error',
+      message: 'Idempotency-Key must be 255 characters or fewer.',
+    });
   }
+  const scope = `${apiKey}\u0000${idemKey ?? ''}`;
+  const params = canonical(form);
+  if (useIdempotency && replaySaved(state, call, scope, params)) return;
+  const info: RequestInfo = { requestId: call.requestId, idempotencyKey: useIdempotency ? idemKey : null };
+  const { status, out, executed } = runRoute(route, match, form, info);
+  if (useIdempotency && executed) {
+    state.idempotency.set(scope, {
+      method,
+      path,
+      params,
+      status,
+      body: out,
+      requestId: call.requestId,
+      at: Date.now(),
+    });
+    if (state.idempotency.size % 1000 === 0) pruneIdempotency(state.idempotency);
+  }
+  call.reply(
+    status,
+    out,
+    useIdempotency ? { 'idempotency-key': idemKey, 'original-request': call.requestId } : {},
+  );
+}
 
-  const server = http.createServer((req, res) => void handle(req, res));
-  server.keepAliveTimeout = 5_000;
-  const host = options.host ?? '127.0.0.1';
+async function readRequestBody(req: http.IncomingMessage): Promise<string> {
+  try {
+    return await readBody(req);
+  } catch (err) {
+    if (err instanceof BodyTooLarge)
+      throw new MockError(413, { type: 'invalid_request_error', message: 'Request body too large.' });
+    throw err;
+  }
+}
+
+function simulatedOutage(): string {
+  return JSON.stringify(
+    {
+      error: {
+        type: 'api_error',
+        message: 'Simulated outage of the local Stripe mock (failRequests).',
+      },
+    },
+    null,
+    2,
+  );
+}
+
+function readForm(method: string, url: URL, body: string): FormObject {
+  try {
+    return method === 'GET' ? parseForm(url.search.slice(1)) : parseForm(body || url.search.slice(1));
+  } catch (err) {
+    if (err instanceof FormParseError)
+      throw new MockError(400, { type: 'invalid_request_error', message: err.message });
+    throw err;
+  }
+}
+
+/**
+ * Answers again what a key answered the first time (true), or nothing (false) when the key is new
+ * or expired; a key reused on another endpoint or with other parameters is an error.
+ */
+function replaySaved(state: MockState, call: Call, scope: string, params: string): boolean {
+  const { method, path, idemKey } = call;
+  const saved = state.idempotency.get(scope);
+  if (!saved) return false;
+  if (Date.now() - saved.at > IDEMPOTENCY_TTL_MS) {
+    state.idempotency.delete(scope);
+    return false;
+  }
+  if (saved.method !== method || saved.path !== path) {
+    throw idempotencyError(
+      `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${saved.method} ${saved.path}' vs '${method} ${path}'). Try using a key other than '${idemKey}' if you meant to execute a different request.`,
+    );
+  }
+  if (saved.params !== params) {
+    throw idempotencyError(
+      `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
+    );
+  }
+  call.entry.replayed = true;
+  call.reply(saved.status, saved.body, {
+    'idempotent-replayed': 'true',
+    'original-request': saved.requestId,
+    'idempotency-key': idemKey!,
+  });
+  return true;
+}
+
+/** The route's answer; a MockError is an answer too (`executed` says whether to keep it for the key). */
+function runRoute(route: Route, match: RegExpMatchArray, form: FormObject, info: RequestInfo) {
+  try {
+    const result = route.handler(match, form, info);
+    return { status: result.status, out: JSON.stringify(result.body, null, 2), executed: true };
+  } catch (err) {
+    if (!(err instanceof MockError)) throw err;
+    return {
+      status: err.status,
+      out: JSON.stringify({ error: err.body }, null, 2),
+      executed: err.executed,
+    };
+  }
+}
+
+/**
+ * The test-mode page (no API key: it is what the payer's phone opens). GET shows the intent with
+ * "authorize" / "fail"; POST does it, then sends the payer back to the intent's return_url (Alipay)
+ * or shows the outcome (WeChat Pay, scanned on another device).
+ */
+function testMode(
+  engine: StripeEngine,
+  method: string,
+  path: string,
+  info: RequestInfo,
+  reply: (status: number, body: string, headers: Record<string, string>) => void,
+) {
+  const html = { 'content-type': 'text/html; charset=utf-8' };
+  const m = path.match(/^\/test_mode\/payment_intents\/([^/]+)(?:\/(authorize|fail|qr\.svg))?$/);
+  if (!m) return reply(404, 'Not found', { 'content-type': 'text/plain' });
+  const id = m[1] as string;
+  const pi = engine.paymentIntents.get(id);
+  if (m[2] === 'qr.svg' && method === 'GET') {
+    const svg = Buffer.from(qrSvgDataUrl(testModeUrl(engine.baseUrl, id)).split(',')[1]!, 'base64').toString(
+      'utf8',
+    );
+    return reply(200, svg, { 'content-type': 'image/svg+xml' });
+  }
+  if (method === 'GET' && !m[2]) return reply(pi ? 200 : 404, testModePage(pi, id), html);
+  if (method !== 'POST' || !m[2]) return reply(405, 'Method not allowed', { 'content-type': 'text/plain' });
+  try {
+    const done = engine.completeWallet(id, m[2] as 'authorize' | 'fail', info);
+    const back = done.next_action === null ? engine.returnUrls.get(id) : undefined;
+    if (back) return reply(303, '', { location: back });
+    return reply(200, testModePage(done, id), html);
+  } catch (err) {
+    const message = err instanceof MockError ? String(err.body.message) : String(err);
+    return reply(400, `<!doctype html><p>${message.replace(/</g, '&lt;')}</p>`, html);
+  }
+}
+
+function pruneIdempotency(idempotency: MockState['idempotency']) {
+  const cutoff = Date.now() - IDEMPOTENCY_TTL_MS;
+  for (const [k, v] of idempotency) if (v.at < cutoff) idempotency.delete(k);
+}
+
+async function listen(server: http.Server, host: string, port: number) {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  engine.baseUrl = url;
-  let closing: Promise<void> | null = null;
+  const bound = (server.address() as AddressInfo).port;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound };
+}
 
+/** The handle a test or the CLI holds: inspect, steer and stop the running mock. */
+function mockControls(
+  state: MockState,
+  server: http.Server,
+  { url, port, secret }: { url: string; port: number; secret: string },
+): StripeMock {
+  const { engine, dispatcher, events, log } = state;
+  let closing: Promise<void> | null = null;
   return {
     url,
     port,
     webhookSecret: secret,
     events,
     close() {
-      saveNow();
+      state.saveNow();
       closing ??= new Promise<void>((resolve) => {
         dispatcher.close();
         server.close(() => resolve());
@@ -526,24 +628,24 @@ export async function startStripeMock(options: StripeMockOptions): Promise<Strip
     },
     waitForWebhooks: () => dispatcher.idle(),
     get requestCount() {
-      return requestCount;
+      return state.requestCount;
     },
     requestLog: () => log.map((e) => ({ ...e })),
     failRequests(count) {
-      failuresLeft = Math.max(0, Math.floor(count));
+      state.failuresLeft = Math.max(0, Math.floor(count));
     },
     authorize: (id) =>
       engine.completeWallet(id, 'authorize', { requestId: newId('req', 14), idempotencyKey: null }),
     fail: (id) => engine.completeWallet(id, 'fail', { requestId: newId('req', 14), idempotencyKey: null }),
     testModeUrl: (id) => testModeUrl(url, id),
     reset() {
-      failuresLeft = 0;
+      state.failuresLeft = 0;
       engine.reset();
       events.length = 0;
-      idempotency.clear();
+      state.idempotency.clear();
       log.length = 0;
       dispatcher.log.length = 0;
-      requestCount = 0;
+      state.requestCount = 0;
     },
   };
 }
