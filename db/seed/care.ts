@@ -16,6 +16,7 @@ import {
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import type { DemoRefs } from './extras';
 import { demoId } from './random';
+import { inTransaction } from '@/server/services/shared/tx';
 
 const DAY = 24 * 3_600_000;
 
@@ -45,7 +46,7 @@ async function seedNotice(
 export async function seedCareDemo(database: Database, demo: DemoRefs): Promise<void> {
   const c = demo.communityId;
   const now = Date.now();
-  await database.db.transaction(async (tx) => {
+  await inTransaction(database.db, async (tx) => {
     const [b3] = await queryRows<{ id: string }>(
       tx,
       sql`select building_id as id from stairwells where community_id = ${c}::uuid and id = ${demo.stairwells.s3_2}::uuid`,

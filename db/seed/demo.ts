@@ -23,6 +23,7 @@ import { EXTRA_SEEDS, type DemoRefs, type ExtraSeed } from './extras';
 import { planMerchants, type MerchantPlan } from './merchants';
 import { PhoneBook } from './names';
 import { Prng, demoId } from './random';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export type { DemoRefs } from './extras';
 
@@ -121,7 +122,7 @@ export async function seedDemoIfEmpty(
   extras: readonly ExtraSeed[] = EXTRA_SEEDS,
 ): Promise<string | null> {
   const started = performance.now();
-  const plan = await database.db.transaction(async (tx) => {
+  const plan = await inTransaction(database.db, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
     const [{ n }] = (await tx.select({ n: count() }).from(communities)) as [{ n: number }];
     if (Number(n) > 0) return null;

@@ -22,6 +22,7 @@ import {
 import type { DemoRefs } from './extras';
 import { demoId } from './random';
 import { localDate } from '@/server/services/shared/time';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const DISTRIBUTION_DEMO_RELAY_TITLE = '保供套餐 · 3号楼2单元';
 
@@ -38,7 +39,7 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
   const communityId = demo.communityId;
   const relayId = demoId('relay:distribution-demo');
   const now = new Date();
-  await database.db.transaction(async (tx) => {
+  await inTransaction(database.db, async (tx) => {
     const [exists] = await tx
       .select({ id: relays.id })
       .from(relays)

@@ -23,6 +23,7 @@ import {
 } from '@/db/schema';
 import type { DemoRefs } from './extras';
 import { demoId, Prng } from './random';
+import { inTransaction } from '@/server/services/shared/tx';
 
 const MIN = 60_000;
 
@@ -30,7 +31,7 @@ export async function seedHealthDemo(database: Database, demo: DemoRefs): Promis
   const communityId = demo.communityId;
   const selfTestId = demoId('health:self-test');
   const now = new Date();
-  await database.db.transaction(async (tx) => {
+  await inTransaction(database.db, async (tx) => {
     const [exists] = await tx
       .select({ id: healthRounds.id })
       .from(healthRounds)

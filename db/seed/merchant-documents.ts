@@ -15,6 +15,7 @@ import { addDays } from '@/server/services/merchant/rules';
 import type { DemoRefs } from './extras';
 import { demoId } from './random';
 import { localDate } from '@/server/services/shared/time';
+import { inTransaction } from '@/server/services/shared/tx';
 
 function pdf(lines: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -87,7 +88,7 @@ export async function seedMerchantDocuments(database: Database, demo: DemoRefs):
       });
     }
   }
-  await database.db.transaction(async (tx) => {
+  await inTransaction(database.db, async (tx) => {
     await tx.insert(merchantDocuments).values(docs).onConflictDoNothing();
     const fresh = addDays(today, -1);
     await tx

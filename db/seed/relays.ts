@@ -29,6 +29,7 @@ import type { ProductKey } from './merchants';
 import { ADMITTED_CATALOG } from './merchants';
 import { demoId } from './random';
 import { localDate } from '@/server/services/shared/time';
+import { inTransaction } from '@/server/services/shared/tx';
 
 const DAY = 86_400_000;
 
@@ -163,7 +164,7 @@ async function insertPaidOrders(
 
 export async function seedDemoRelays(database: Database, demo: DemoRefs): Promise<void> {
   const now = new Date();
-  await database.db.transaction(async (tx) => {
+  await inTransaction(database.db, async (tx) => {
     // The second demo resident (two phones in one relay): lives in 3-2-202, next door to 3-2-201.
     const r2 = DEMO_ACCOUNTS.resident2;
     const [h202] = await queryRows<{ id: string }>(

@@ -20,6 +20,7 @@ import {
   type DbOrTx,
   type Driver,
 } from '@/db/client';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const MANIFEST_FORMAT = 'linli-backup/1';
 
@@ -57,8 +58,10 @@ export async function computeDigests(database: Database): Promise<Digests> {
     return digestsIn(tx);
   };
   return database.driver === 'postgres'
-    ? database.db.transaction(body, { isolationLevel: 'repeatable read', accessMode: 'read only' })
-    : database.db.transaction(body);
+    ? inTransaction(database.db, body, {
+        config: { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      })
+    : inTransaction(database.db, body);
 }
 
 async function digestsIn(tx: DbOrTx): Promise<Digests> {
@@ -166,14 +169,16 @@ export async function backupDatabase(
   }
   if (!opts.url) throw new Error('a PostgreSQL backup needs the database URL (DATABASE_URL)');
   const file = `${base}.dump`;
-  const digests = await database.db.transaction(
+  const digests = await inTransaction(
+    database.db,
     async (tx) => {
       await tx.execute(sql`set local timezone = 'UTC'`);
       const [s] = await queryRows<{ id: string }>(tx, sql`select pg_export_snapshot() as id`);
       await run('pg_dump', ['-Fc', '--no-owner', `--snapshot=${s!.id}`, '-f', file, '-d', opts.url!]);
       return digestsIn(tx);
     },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    // pg_dump writes a file: run once, no retry.
+    { attempts: 1, config: { isolationLevel: 'repeatable read', accessMode: 'read only' } },
   );
   return writeManifest(file, 'postgres', now, digests);
 }
@@ -287,7 +292,7 @@ async function copyPgliteIntoPostgres(dataFile: string, manifest: Manifest, targ
   const source = await openPgliteBackup(dataFile);
   try {
     const tables = await userTables(source.db);
-    await target.db.transaction(async (tx) => {
+    await inTransaction(target.db, async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
       for (const name of tables) {
         const t = `public.${ident(name)}`;

@@ -16,6 +16,7 @@ import {
   OTP_TTL_MS,
   resendDecision,
 } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RequestOtpInput = z.object({
   phone: safeText({
@@ -89,7 +90,7 @@ export async function requestOtp({
   const code = testCode ?? generateOtpCode();
   const expiresAt = new Date(now.getTime() + OTP_TTL_MS);
 
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${OTP_LOCK_CLASS}, hashtext(${phone}))`);
     const recent = await tx
       .select({ createdAt: otpChallenges.createdAt })

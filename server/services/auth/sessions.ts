@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { authSessions, users } from '@/db/schema';
 import type { AuthedContext, ServiceContext, SessionUser } from '@/server/services/shared/context';
+import { inTransaction } from '@/server/services/shared/tx';
 
 type Env = Record<string, string | undefined>;
 
@@ -159,7 +160,7 @@ export async function endSession({
  */
 export async function signOutEverywhere({ ctx }: { ctx: AuthedContext }): Promise<{ ended: number }> {
   const now = ctx.now();
-  const ended = await ctx.db.transaction(async (tx) => {
+  const ended = await inTransaction(ctx.db, async (tx) => {
     await tx
       .update(users)
       .set({ sessionVersion: sql`${users.sessionVersion} + 1` })

@@ -16,6 +16,7 @@ import {
   remainingAttempts,
   type ChallengeState,
 } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export type VerifyOtpResult = { user: SessionUser; created: boolean };
 
@@ -96,7 +97,7 @@ export async function verifyOtp({
   if (before !== 'live') throw refusal(before);
 
   const hash = hashOtpCode(config.secret, latest.id, code);
-  const outcome = await ctx.db.transaction(async (tx) => {
+  const outcome = await inTransaction(ctx.db, async (tx) => {
     const [spent] = await tx
       .update(otpChallenges)
       .set({

@@ -6,6 +6,7 @@ import { householdNotFound, loadHouseholdPlace } from '@/server/services/roster/
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RecordCareContactInput = z.object({
   communityId: CommunityId,
@@ -37,7 +38,7 @@ export async function recordCareContact({
     !(await isCareHousehold(actor.ctx.db, c, input.householdId))
   )
     throw householdNotFound();
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const [row] = await tx
       .insert(careContacts)
       .values({

@@ -27,6 +27,7 @@ import { transitionOrders } from '@/server/services/relay/lifecycle';
 import { collectCash, openCashPayment } from '@/server/services/payment/cash';
 import { fenToYuan } from '@/server/services/shared/money';
 import { smsOrderNotice } from '@/server/messaging/order-sms';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CheckOffBagInput = z
   .object({
@@ -97,7 +98,7 @@ export async function checkOffBag({
   const scope = await stairwellScope({ ...ctx, user }, communityId);
   const now = ctx.now();
 
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     const step: Step = { tx, input, user, now };
     const bag = await lockBag(tx, input, orderId);
     if (!bag || !inScope(scope, bag.stairwellId)) throw BAG_NOT_FOUND();

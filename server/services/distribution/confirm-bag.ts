@@ -11,6 +11,7 @@ import { publishDistribution } from './events';
 import { BAG_NOT_FOUND } from './internal';
 import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ConfirmBagInput = z.object({ communityId: Id, bagId: Id });
 export type ConfirmBagInput = z.infer<typeof ConfirmBagInput>;
@@ -26,7 +27,7 @@ export async function confirmBag({ ctx, input }: { ctx: ServiceContext; input: C
   const { communityId } = input;
   const now = ctx.now();
 
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     const [bag] = await tx
       .select()
       .from(bags)

@@ -10,6 +10,7 @@ import { publishDistribution } from './events';
 import { text } from './fields';
 import { notifyHouseholds, requireMerchantRelay } from './internal';
 import { fenToYuan } from '@/server/services/shared/money';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const DecideProblemInput = z.object({
   merchantId: Id,
@@ -49,7 +50,7 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
   }
   const now = ctx.now();
 
-  const outcome = await ctx.db.transaction(async (tx) => {
+  const outcome = await inTransaction(ctx.db, async (tx) => {
     const [report] = await tx
       .select({ r: problemReports, relayId: orders.relayId, seq: orders.seq })
       .from(problemReports)

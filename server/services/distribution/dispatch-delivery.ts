@@ -11,6 +11,7 @@ import { publishDistribution } from './events';
 import { text } from './fields';
 import { RELAY_NOT_FOUND } from './internal';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const DispatchDeliveryInput = z.object({
   merchantId: Id,
@@ -63,7 +64,7 @@ export async function dispatchDelivery({
   const now = ctx.now();
   const eta = plausibleEta(input.eta, now);
 
-  const delivery = await ctx.db.transaction(async (tx) => {
+  const delivery = await inTransaction(ctx.db, async (tx) => {
     const found = await tx
       .select({ id: relays.id, communityId: relays.communityId, status: relays.status, title: relays.title })
       .from(relays)

@@ -12,6 +12,7 @@ import { text } from './fields';
 import { DELIVERY_NOT_FOUND } from './internal';
 import { transitionDelivery } from '@/server/services/distribution/lifecycle';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RecordArrivalInput = z.object({
   communityId: Id,
@@ -43,7 +44,7 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
   const now = ctx.now();
   const { communityId } = input;
 
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     const [arrived] = await transitionDelivery(tx, { communityId, id: input.deliveryId }, 'arrived', {
       from: ['dispatched'],
       set: {

@@ -12,6 +12,7 @@ import { requirePhoto } from './upload-photo';
 import { BATCH_NOT_FOUND, communitySettings } from './internal';
 import { releasableAt, resolveDwellSeconds, testDwellSeconds } from './rules';
 import { transitionBatch } from '@/server/services/distribution/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RecordDisinfectionInput = z.object({
   communityId: Id,
@@ -55,7 +56,7 @@ export async function recordDisinfection({
   await requirePhoto(input.communityId, input.photoKey);
   const now = ctx.now();
 
-  const batch = await ctx.db.transaction(async (tx) => {
+  const batch = await inTransaction(ctx.db, async (tx) => {
     const [updated] = await transitionBatch(
       tx,
       { communityId: input.communityId, id: input.batchId },

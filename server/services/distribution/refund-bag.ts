@@ -13,6 +13,7 @@ import { canTransitionBag } from './rules';
 import { fenToYuan } from '@/server/services/shared/money';
 import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RefundBagInput = z.object({ merchantId: Id, relayId: Id, bagId: Id });
 export type RefundBagInput = z.infer<typeof RefundBagInput>;
@@ -32,7 +33,7 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
   const { communityId } = relay;
   const now = ctx.now();
 
-  const outcome = await ctx.db.transaction(async (tx) => {
+  const outcome = await inTransaction(ctx.db, async (tx) => {
     const [bag] = await tx
       .select()
       .from(bags)

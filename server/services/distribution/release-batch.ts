@@ -12,6 +12,7 @@ import { BATCH_NOT_FOUND } from './internal';
 import { canRelease, releasableAt } from './rules';
 import { transitionBatch } from '@/server/services/distribution/lifecycle';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ReleaseBatchInput = z.object({ communityId: Id, batchId: Id });
 export type ReleaseBatchInput = z.infer<typeof ReleaseBatchInput>;
@@ -26,7 +27,7 @@ export async function releaseBatch({ ctx, input }: { ctx: ServiceContext; input:
   const now = ctx.now();
   const { communityId } = input;
 
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     const [batch] = await tx
       .select()
       .from(batches)

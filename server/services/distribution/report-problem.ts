@@ -11,6 +11,7 @@ import { publishDistribution } from './events';
 import { text } from './fields';
 import { requirePhoto } from './upload-photo';
 import { BAG_NOT_FOUND } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ReportProblemInput = z.object({
   communityId: Id,
@@ -48,7 +49,7 @@ export async function reportProblem({ ctx, input }: { ctx: ServiceContext; input
   await requirePhoto(input.communityId, input.photoKey);
   const now = ctx.now();
 
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     const [bag] = await tx
       .select({
         id: bags.id,

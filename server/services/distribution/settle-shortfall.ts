@@ -16,6 +16,7 @@ import { planShortfall, shortfallRefundKey } from './shortfall-plan';
 import { fenToYuan } from '@/server/services/shared/money';
 import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const SettleShortfallInput = z.object({ merchantId: Id, relayId: Id, items: DeliveredItems });
 export type SettleShortfallInput = z.infer<typeof SettleShortfallInput>;
@@ -52,7 +53,7 @@ export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; inp
   );
   const now = ctx.now();
 
-  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
+  const outcome = await inTransaction(ctx.db, async (tx): Promise<Outcome> => {
     const step: Step = { tx, communityId, relayId: relay.id, userId: user.id, now };
     const title = await lockSettleableRelay(step);
     const replay = await replayOfEarlierSettlement(step, input.items);

@@ -13,6 +13,7 @@ import { deliveryRelayIds } from './batch-progress';
 import { publishDistribution } from './events';
 import { BAG_NOT_FOUND, inScope, notifyHouseholds, stairwellScope } from './internal';
 import { checkoffUndoInTime, CHECKOFF_UNDO_MINUTES, type BagStatus } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const UndoCheckOffInput = z.object({
   communityId: Id,
@@ -48,7 +49,7 @@ export async function undoCheckOff({ ctx, input }: { ctx: ServiceContext; input:
   const { communityId } = input;
   const scope = await stairwellScope(actx, communityId);
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     const { event, bag } = await loadCheckoff(tx, communityId, input.checkoffId);
     if (!inScope(scope, bag.stairwellId)) throw BAG_NOT_FOUND();
     const [replay] = await tx

@@ -5,6 +5,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, notFound } from '@/server/services/shared/errors';
 import { id, iso, parseInput, rolesIn } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const AssignGateDutyInput = z.object({
   communityId: id,
@@ -39,7 +40,7 @@ export async function assignGateDuty({ ctx, input: raw }: { ctx: ServiceContext;
       ),
     );
   if (!member) throw notFound('VOLUNTEER_NOT_FOUND', '找不到该志愿者 / Volunteer not found.');
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .insert(gateDuties)
       .values({

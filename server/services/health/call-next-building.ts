@@ -6,6 +6,7 @@ import { preconditionFailed } from '@/server/services/shared/errors';
 import { callBuilding, openTestingRound } from './call-building';
 import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CallNextBuildingInput = z.object({ communityId: id, roundId: id });
 export type CallNextBuildingInput = z.infer<typeof CallNextBuildingInput>;
@@ -16,7 +17,7 @@ export async function callNextBuilding({ ctx, input: raw }: { ctx: ServiceContex
   const { communityId, roundId } = input;
   const me = await rolesIn(ctx, communityId, ['admin', 'owner']);
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     await openTestingRound(tx, communityId, roundId);
     const [next] = await tx
       .select({ buildingId: testingBuildings.buildingId })

@@ -7,6 +7,7 @@ import { notFound } from '@/server/services/shared/errors';
 import { openTestingRound } from './call-building';
 import { publishHealth } from './events';
 import { id, myStairwellIds, parseInput, rolesIn } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CheckHomeVisitInput = z.object({
   communityId: id,
@@ -24,7 +25,7 @@ export async function checkHomeVisit({ ctx, input: raw }: { ctx: ServiceContext;
   const { communityId, roundId, householdId } = input;
   const me = await rolesIn(ctx, communityId, ['volunteer', 'admin', 'owner']);
   const now = ctx.now();
-  await ctx.db.transaction(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     await openTestingRound(tx, communityId, roundId);
     const [hh] = await tx
       .select({ stairwellId: households.stairwellId })

@@ -3,6 +3,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
 import { transitionRound } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CloseRoundInput = z.object({ communityId: id, roundId: id });
 export type CloseRoundInput = z.infer<typeof CloseRoundInput>;
@@ -11,7 +12,7 @@ export type CloseRoundInput = z.infer<typeof CloseRoundInput>;
 export async function closeRound({ ctx, input: raw }: { ctx: ServiceContext; input: unknown }) {
   const input = parseInput(CloseRoundInput, raw);
   const me = await rolesIn(ctx, input.communityId, ['admin', 'owner']);
-  const row = await ctx.db.transaction((tx) =>
+  const row = await inTransaction(ctx.db, (tx) =>
     transitionRound(tx, {
       communityId: input.communityId,
       roundId: input.roundId,

@@ -5,6 +5,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { id, iso, parseInput, rolesIn } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const EndGateDutyInput = z.object({ communityId: id, dutyId: id });
 export type EndGateDutyInput = z.infer<typeof EndGateDutyInput>;
@@ -14,7 +15,7 @@ export async function endGateDuty({ ctx, input: raw }: { ctx: ServiceContext; in
   const input = parseInput(EndGateDutyInput, raw);
   const me = await rolesIn(ctx, input.communityId, ['admin', 'owner']);
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const where = and(
       eq(gateDuties.communityId, input.communityId),
       eq(gateDuties.id, input.dutyId),

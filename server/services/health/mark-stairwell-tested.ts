@@ -10,6 +10,7 @@ import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
 import { STAIRWELL_NOT_FOUND } from './submit-self-test';
 import { transitionBuilding } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const MarkStairwellTestedInput = z.object({
   communityId: id,
@@ -29,7 +30,7 @@ export async function markStairwellTested({ ctx, input: raw }: { ctx: ServiceCon
   const { communityId, roundId, stairwellId } = input;
   const me = await rolesIn(ctx, communityId, ['volunteer', 'admin', 'owner']);
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     await openTestingRound(tx, communityId, roundId);
     const [sw] = await tx
       .select({ buildingId: stairwells.buildingId })

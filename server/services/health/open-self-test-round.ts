@@ -7,6 +7,7 @@ import { notifyUsers } from '@/server/services/shared/notify';
 import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { id, iso, parseInput, rolesIn } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const OpenSelfTestRoundInput = z.object({
   communityId: id,
@@ -31,7 +32,7 @@ export async function openSelfTestRound({ ctx, input: raw }: { ctx: ServiceConte
   const now = ctx.now();
   const deadlineAt = new Date(now.getTime() + input.deadlineMinutes * 60_000);
   const title = input.title || `抗原自测 ${now.toISOString().slice(0, 10)}`;
-  const round = await ctx.db.transaction(async (tx) => {
+  const round = await inTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .insert(healthRounds)
       .values({

@@ -7,6 +7,7 @@ import { badRequest } from '@/server/services/shared/errors';
 import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const OpenTestingSessionInput = z.object({
   communityId: id,
@@ -40,7 +41,7 @@ export async function openTestingSession({ ctx, input: raw }: { ctx: ServiceCont
     throw badRequest('NO_BUILDINGS', '本小区还没有楼栋 / This compound has no buildings yet.');
   const now = ctx.now();
   const title = input.title || `核酸检测 ${now.toISOString().slice(0, 10)}`;
-  const round = await ctx.db.transaction(async (tx) => {
+  const round = await inTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .insert(healthRounds)
       .values({ communityId, kind: 'testing', title, openedBy: me.ctx.user.id, openedAt: now })

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
 import { writeAudit } from '@/server/services/shared/audit';
 import { gateRetentionCutoff, GATE_RETENTION_DAYS } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 /**
  * Deletes gate entries whose last time (back in, or out for one never closed) is more than 14 days
@@ -10,7 +11,7 @@ import { gateRetentionCutoff, GATE_RETENTION_DAYS } from './rules';
  */
 export async function purgeGateEntries({ ctx }: { ctx: { db: Db; now: () => Date } }): Promise<number> {
   const cutoff = gateRetentionCutoff(ctx.now()).toISOString();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const rows = await queryRows<{ community_id: string; n: number }>(
       tx,
       sql`with gone as (

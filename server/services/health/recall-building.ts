@@ -3,6 +3,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { callBuilding, openTestingRound } from './call-building';
 import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RecallBuildingInput = z.object({ communityId: id, roundId: id, buildingId: id });
 export type RecallBuildingInput = z.infer<typeof RecallBuildingInput>;
@@ -12,7 +13,7 @@ export async function recallBuilding({ ctx, input: raw }: { ctx: ServiceContext;
   const input = parseInput(RecallBuildingInput, raw);
   const me = await rolesIn(ctx, input.communityId, ['admin', 'owner']);
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     await openTestingRound(tx, input.communityId, input.roundId);
     return callBuilding(tx, { ...input, action: 'recall', actorUserId: me.ctx.user.id, now });
   });

@@ -9,6 +9,7 @@ import { publishHealth } from './events';
 import { findHouseholdByGateCode } from './find-household-by-gate-code';
 import { id, iso, parseInput, requireGateKeeper } from './internal';
 import { GATE_DOUBLE_SCAN_MS, validTemperature } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RegisterGateInput = z.object({
   communityId: id,
@@ -54,7 +55,7 @@ export async function registerGate({ ctx, input: raw }: { ctx: ServiceContext; i
   const household = await findHouseholdByGateCode(ctx.db, communityId, input.code);
   const now = ctx.now();
   const userId = me.ctx.user.id;
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     const mine = and(
       eq(gateEntries.communityId, communityId),
       eq(gateEntries.householdId, household.householdId),

@@ -8,6 +8,7 @@ import { notifyUsers } from '@/server/services/shared/notify';
 import { id, iso, loadRound, parseInput, rolesIn } from './internal';
 import { isEditable } from './rules';
 import { STAIRWELL_NOT_FOUND } from './submit-self-test';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RemindStairwellInput = z.object({ communityId: id, roundId: id, stairwellId: id });
 export type RemindStairwellInput = z.infer<typeof RemindStairwellInput>;
@@ -18,7 +19,7 @@ export async function remindStairwell({ ctx, input: raw }: { ctx: ServiceContext
   const { communityId, roundId, stairwellId } = input;
   const me = await rolesIn(ctx, communityId, ['admin', 'owner']);
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const round = await loadRound(tx, communityId, roundId, 'self_test');
     if (!isEditable(round, now))
       throw preconditionFailed('ROUND_DEADLINE_PASSED', '已过填报截止时间 / The deadline has passed.');

@@ -7,6 +7,7 @@ import { badRequest, preconditionFailed } from '@/server/services/shared/errors'
 import { publishHealth } from './events';
 import { id, loadRound, parseInput, rolesIn } from './internal';
 import { isEditable } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 const count = z.number().int({ error: '人数必须是整数 / Must be a whole number' }).min(0).max(50);
 
@@ -33,7 +34,7 @@ export async function reportHouseholdSelfTest({ ctx, input: raw }: { ctx: Servic
       field: 'negative',
     });
   const now = ctx.now();
-  const saved = await ctx.db.transaction(async (tx) => {
+  const saved = await inTransaction(ctx.db, async (tx) => {
     const round = await loadRound(tx, communityId, roundId, 'self_test', 'share');
     if (!isEditable(round, now))
       throw preconditionFailed('ROUND_DEADLINE_PASSED', '已过填报截止时间 / The deadline has passed.');

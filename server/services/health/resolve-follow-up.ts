@@ -7,6 +7,7 @@ import { notFound } from '@/server/services/shared/errors';
 import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ResolveFollowUpInput = z.object({
   communityId: id,
@@ -20,7 +21,7 @@ export async function resolveFollowUp({ ctx, input: raw }: { ctx: ServiceContext
   const input = parseInput(ResolveFollowUpInput, raw);
   const me = await rolesIn(ctx, input.communityId, ['admin', 'owner']);
   const now = ctx.now();
-  const row = await ctx.db.transaction(async (tx) => {
+  const row = await inTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .update(selfTestFollowUps)
       .set({ resolvedAt: now, resolvedBy: me.ctx.user.id, note: input.note, updatedAt: now })

@@ -4,6 +4,7 @@ import { openTestingRound } from './call-building';
 import { publishHealth } from './events';
 import { id, parseInput, rolesIn } from './internal';
 import { transitionBuilding } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const SkipBuildingInput = z.object({ communityId: id, roundId: id, buildingId: id });
 export type SkipBuildingInput = z.infer<typeof SkipBuildingInput>;
@@ -13,7 +14,7 @@ export async function skipBuilding({ ctx, input: raw }: { ctx: ServiceContext; i
   const input = parseInput(SkipBuildingInput, raw);
   const me = await rolesIn(ctx, input.communityId, ['admin', 'owner']);
   const now = ctx.now();
-  const { after } = await ctx.db.transaction(async (tx) => {
+  const { after } = await inTransaction(ctx.db, async (tx) => {
     await openTestingRound(tx, input.communityId, input.roundId);
     return transitionBuilding(tx, { ...input, action: 'skip', actorUserId: me.ctx.user.id, now });
   });

@@ -17,6 +17,7 @@ import { safeText } from '@/server/services/shared/zod';
 import { publishHealth } from './events';
 import { coordinatorIds, id, iso, loadRound, myStairwellIds, parseInput, rolesIn } from './internal';
 import { isEditable, selfTestProblems, type SelfTestProblem } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 const count = z
   .number({ error: '请填写人数 / Enter a number' })
@@ -62,7 +63,7 @@ export async function submitSelfTest({ ctx, input: raw }: { ctx: ServiceContext;
     throw STAIRWELL_NOT_FOUND();
   const now = ctx.now();
 
-  const row = await ctx.db.transaction(async (tx) => {
+  const row = await inTransaction(ctx.db, async (tx) => {
     // FOR SHARE: many stairwells submit at once, but a close waits for them (and they for it).
     const round = await loadRound(tx, communityId, roundId, 'self_test', 'share');
     if (!isEditable(round, now))

@@ -9,6 +9,7 @@ import { MerchantRef } from './fields';
 import { isIsoDate } from './rules';
 import { recordApplicationChange, requireMerchantRole } from './scope';
 import { localDate } from '@/server/services/shared/time';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const AddHealthAttestationInput = MerchantRef.extend({
   personName: SafeString.max(100),
@@ -43,7 +44,7 @@ export async function addHealthAttestation({
       field: 'lastNegativeTestOn',
     });
   }
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const [{ n }] = (await tx
       .select({ n: count() })
       .from(healthAttestations)

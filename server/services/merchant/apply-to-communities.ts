@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, notFound } from '@/server/services/shared/errors';
 import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ApplyToCommunitiesInput = MerchantRef.extend({ communityIds: z.array(idOf('小区')).max(50) });
 export type ApplyToCommunitiesInput = z.infer<typeof ApplyToCommunitiesInput>;
@@ -29,7 +30,7 @@ export async function applyToCommunities({
       field: 'communityIds',
     });
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const found = await tx
       .select({ id: communities.id })
       .from(communities)
@@ -78,7 +79,7 @@ export async function withdrawDraftAdmission({
 }) {
   await requireMerchantRole(ctx, input.merchantId, ['owner']);
   const user = ctx.user!;
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .delete(admissions)
       .where(

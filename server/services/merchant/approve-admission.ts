@@ -3,6 +3,7 @@ import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access'
 import type { ServiceContext } from '@/server/services/shared/context';
 import { AdmissionRef } from './fields';
 import { requireValidPapers, transitionAdmission } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const AdmissionDecisionInput = AdmissionRef;
 export type AdmissionDecisionInput = z.infer<typeof AdmissionDecisionInput>;
@@ -17,7 +18,7 @@ export async function approveAdmission({
 }) {
   await requireRole(ctx, input.communityId, COORDINATOR_ROLES);
   const now = ctx.now();
-  const row = await ctx.db.transaction((tx) =>
+  const row = await inTransaction(ctx.db, (tx) =>
     transitionAdmission(tx, {
       ...input,
       action: 'approve',

@@ -7,6 +7,7 @@ import { preconditionFailed } from '@/server/services/shared/errors';
 import { checkProductFields, publicProduct } from './catalog';
 import { MerchantRef, ProductFieldsInput } from './fields';
 import { requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CreateProductInput = MerchantRef.extend({ active: z.boolean().optional() }).extend(
   ProductFieldsInput.shape,
@@ -27,7 +28,7 @@ export async function createProduct({ ctx, input }: { ctx: ServiceContext; input
     category: input.category,
   });
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const [{ n }] = (await tx
       .select({ n: count() })
       .from(products)

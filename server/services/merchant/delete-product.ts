@@ -8,6 +8,7 @@ import { pgErrorCode, preconditionFailed } from '@/server/services/shared/errors
 import { loadProduct, productsInUse } from './catalog';
 import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const DeleteProductInput = MerchantRef.extend({ productId: idOf('商品') });
 export type DeleteProductInput = z.infer<typeof DeleteProductInput>;
@@ -28,7 +29,7 @@ export async function deleteProduct({ ctx, input }: { ctx: ServiceContext; input
   const user = ctx.user!;
   let imageKey: string | null = null;
   try {
-    await ctx.db.transaction(async (tx) => {
+    await inTransaction(ctx.db, async (tx) => {
       const before = await loadProduct(tx, input.merchantId, input.productId, true);
       if ((await productsInUse(tx, [input.productId])).size > 0) throw IN_USE();
       await tx

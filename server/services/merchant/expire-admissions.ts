@@ -3,6 +3,7 @@ import type { Db } from '@/db/client';
 import { admissions, merchants } from '@/db/schema';
 import { transitionAdmission } from './transition';
 import { localDate } from '@/server/services/shared/time';
+import { inTransaction } from '@/server/services/shared/tx';
 
 type ExpireAdmissionsInput = { now: Date; batchSize?: number };
 
@@ -25,7 +26,7 @@ export async function expireAdmissions({
   const batchSize = input.batchSize ?? 50;
   let total = 0;
   for (;;) {
-    const n = await db.transaction(async (tx) => {
+    const n = await inTransaction(db, async (tx) => {
       const due = await tx
         .select({
           communityId: admissions.communityId,

@@ -8,6 +8,7 @@ import { badRequest, conflict, preconditionFailed } from '@/server/services/shar
 import { MerchantRef } from './fields';
 import { normalizePhone } from './rules';
 import { requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const InviteStaffInput = MerchantRef.extend({ phone: SafeString.max(40), name: SafeString.max(100) });
 export type InviteStaffInput = z.infer<typeof InviteStaffInput>;
@@ -28,7 +29,7 @@ export async function inviteStaff({ ctx, input }: { ctx: ServiceContext; input: 
   const name = input.name.trim().replace(/\s+/g, ' ');
   if (name.length > 40) throw badRequest('TOO_LONG', '姓名太长 / The name is too long.', { field: 'name' });
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const team = await tx
       .select({ userId: merchantMembers.userId })
       .from(merchantMembers)

@@ -4,6 +4,7 @@ import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access'
 import type { ServiceContext } from '@/server/services/shared/context';
 import { AdmissionRef } from './fields';
 import { requireValidPapers, transitionAdmission } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ReinstateAdmissionInput = AdmissionRef.extend({ note: SafeString.max(1000).optional() });
 export type ReinstateAdmissionInput = z.infer<typeof ReinstateAdmissionInput>;
@@ -21,7 +22,7 @@ export async function reinstateAdmission({
 }) {
   await requireRole(ctx, input.communityId, COORDINATOR_ROLES);
   const now = ctx.now();
-  const row = await ctx.db.transaction((tx) =>
+  const row = await inTransaction(ctx.db, (tx) =>
     transitionAdmission(tx, {
       communityId: input.communityId,
       admissionId: input.admissionId,

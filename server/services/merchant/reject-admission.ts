@@ -4,6 +4,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
 import { AdmissionRef, Reason } from './fields';
 import { transitionAdmission } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RejectAdmissionInput = AdmissionRef.extend({ reason: Reason });
 export type RejectAdmissionInput = z.infer<typeof RejectAdmissionInput>;
@@ -14,7 +15,7 @@ export async function rejectAdmission({ ctx, input }: { ctx: ServiceContext; inp
   const reason = input.reason.trim();
   if (!reason) throw badRequest('REASON_REQUIRED', '请写明原因 / Please give a reason.', { field: 'reason' });
   const now = ctx.now();
-  const row = await ctx.db.transaction((tx) =>
+  const row = await inTransaction(ctx.db, (tx) =>
     transitionAdmission(tx, {
       communityId: input.communityId,
       admissionId: input.admissionId,

@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { idOf, MerchantRef } from './fields';
 import { recordApplicationChange, requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RemoveHealthAttestationInput = MerchantRef.extend({ attestationId: idOf('记录') });
 export type RemoveHealthAttestationInput = z.infer<typeof RemoveHealthAttestationInput>;
@@ -19,7 +20,7 @@ export async function removeHealthAttestation({
 }) {
   await requireMerchantRole(ctx, input.merchantId, ['owner']);
   const user = ctx.user!;
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .delete(healthAttestations)
       .where(

@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { idOf, MerchantRef } from './fields';
 import { recordApplicationChange, requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RemoveMerchantDocumentInput = MerchantRef.extend({ documentId: idOf('文件') });
 export type RemoveMerchantDocumentInput = z.infer<typeof RemoveMerchantDocumentInput>;
@@ -23,7 +24,7 @@ export async function removeMerchantDocument({
 }) {
   await requireMerchantRole(ctx, input.merchantId, ['owner']);
   const user = ctx.user!;
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const [doc] = await tx
       .update(merchantDocuments)
       .set({ supersededAt: ctx.now() })

@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RemoveStaffInput = MerchantRef.extend({ userId: idOf('用户') });
 export type RemoveStaffInput = z.infer<typeof RemoveStaffInput>;
@@ -14,7 +15,7 @@ export type RemoveStaffInput = z.infer<typeof RemoveStaffInput>;
 export async function removeStaff({ ctx, input }: { ctx: ServiceContext; input: RemoveStaffInput }) {
   await requireMerchantRole(ctx, input.merchantId, ['owner']);
   const owner = ctx.user!;
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .delete(merchantMembers)
       .where(

@@ -6,6 +6,7 @@ import { badRequest } from '@/server/services/shared/errors';
 import { AdmissionRef } from './fields';
 import { FORM_FIELDS } from './rules';
 import { transitionAdmission } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RequestAdmissionChangesInput = AdmissionRef.extend({
   /** What to change, field by field: `{ creditCode: '与执照不符', 'documents.food_permit': '照片模糊' }`. */
@@ -40,7 +41,7 @@ export async function requestAdmissionChanges({
     );
   }
   const now = ctx.now();
-  const row = await ctx.db.transaction((tx) =>
+  const row = await inTransaction(ctx.db, (tx) =>
     transitionAdmission(tx, {
       communityId: input.communityId,
       admissionId: input.admissionId,

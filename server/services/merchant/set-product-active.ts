@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { loadProduct, productsInUse, publicProduct } from './catalog';
 import { idOf, MerchantRef } from './fields';
 import { requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const SetProductActiveInput = MerchantRef.extend({ productId: idOf('商品'), active: z.boolean() });
 export type SetProductActiveInput = z.infer<typeof SetProductActiveInput>;
@@ -20,7 +21,7 @@ export async function setProductActive({
 }) {
   await requireMerchantRole(ctx, input.merchantId);
   const user = ctx.user!;
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const before = await loadProduct(tx, input.merchantId, input.productId, true);
     const [row] = await tx
       .update(products)

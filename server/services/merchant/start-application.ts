@@ -6,6 +6,7 @@ import { writeGlobalAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { conflict } from '@/server/services/shared/errors';
 import { idOf } from './fields';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const StartApplicationInput = z.object({
   /**
@@ -27,7 +28,7 @@ export async function startApplication({
   requireUser(ctx);
   const user = ctx.user;
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const [created] = await tx
       .insert(merchants)
       .values({

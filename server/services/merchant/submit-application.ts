@@ -8,6 +8,7 @@ import { FIELD_ERROR_MESSAGES, missingForSubmit, type FieldErrorCode, type FormF
 import { requireMerchantRole, reviewInputs } from './scope';
 import { resubmitRenewedAdmissions, transitionAdmission } from './transition';
 import { localDate } from '@/server/services/shared/time';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const SubmitApplicationInput = MerchantRef.extend({
   /** Only these compounds; all chosen ones when omitted. */
@@ -31,7 +32,7 @@ export async function submitApplication({
   await requireMerchantRole(ctx, input.merchantId, ['owner']);
   const user = ctx.user!;
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const { app, documents, attestations } = await reviewInputs(tx, input.merchantId);
     const missing = missingForSubmit(app, documents, attestations, localDate(now));
     const first = Object.keys(missing)[0] as FormField | undefined;

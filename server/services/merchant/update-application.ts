@@ -9,6 +9,7 @@ import { checkField, FIELD_ERROR_MESSAGES, MERCHANT_KINDS, type ApplicationField
 import { applicationData, loadMerchant, recordApplicationChange, requireMerchantRole } from './scope';
 import { resubmitRenewedAdmissions } from './transition';
 import { localDate } from '@/server/services/shared/time';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const UpdateApplicationInput = MerchantRef.extend({
   patch: z
@@ -65,7 +66,7 @@ export async function updateApplication({
     if (!r.ok) throw badRequest(r.code, FIELD_ERROR_MESSAGES[r.code], { field });
     set[field] = r.value;
   }
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const before = applicationData(await loadMerchant(tx, input.merchantId));
     const changed = (Object.keys(set) as ApplicationField[]).filter((f) => before[f] !== set[f]);
     if (changed.length === 0) return { application: before, changed: [], renewed: 0 };

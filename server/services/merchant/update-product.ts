@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { checkProductFields, loadProduct, productsInUse, publicProduct } from './catalog';
 import { idOf, MerchantRef, ProductFieldsInput } from './fields';
 import { requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const UpdateProductInput = MerchantRef.extend({
   productId: idOf('商品'),
@@ -21,7 +22,7 @@ export async function updateProduct({ ctx, input }: { ctx: ServiceContext; input
   await requireMerchantRole(ctx, input.merchantId);
   const user = ctx.user!;
   const patch = checkProductFields(input.patch);
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const before = await loadProduct(tx, input.merchantId, input.productId, true);
     const [row] = await tx
       .update(products)

@@ -9,6 +9,7 @@ import { badRequest, preconditionFailed } from '@/server/services/shared/errors'
 import type { DocumentKind } from './rules';
 import { recordApplicationChange, requireMerchantRole } from './scope';
 import { resubmitRenewedAdmissions } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 type UploadMerchantDocumentInput = {
   merchantId: string;
@@ -64,7 +65,7 @@ export async function uploadMerchantDocument({
     size: input.bytes.byteLength,
   });
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await inTransaction(ctx.db, async (tx) => {
       const [{ n }] = (await tx
         .select({ n: count() })
         .from(merchantDocuments)

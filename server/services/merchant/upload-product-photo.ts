@@ -8,6 +8,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
 import { loadProduct, productsInUse, publicProduct } from './catalog';
 import { requireMerchantRole } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 type UploadProductPhotoInput = {
   merchantId: string;
@@ -48,7 +49,7 @@ export async function uploadProductPhoto({
   });
   let oldKey: string | null = null;
   try {
-    const result = await ctx.db.transaction(async (tx) => {
+    const result = await inTransaction(ctx.db, async (tx) => {
       const before = await loadProduct(tx, input.merchantId, input.productId, true);
       oldKey = before.imageKey;
       const [row] = await tx

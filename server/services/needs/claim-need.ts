@@ -5,6 +5,7 @@ import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { conflict, PG_UNIQUE_VIOLATION, pgErrorCode } from '@/server/services/shared/errors';
 import { lockNeed, transitionNeed } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ClaimNeedInput = z.object({ communityId: CommunityId, needId: Id });
 export type ClaimNeedInput = z.infer<typeof ClaimNeedInput>;
@@ -24,7 +25,7 @@ export async function claimNeed({ ctx, input: raw }: { ctx: ServiceContext; inpu
   const input = ClaimNeedInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
   try {
-    return await actor.ctx.db.transaction(async (tx) => {
+    return await inTransaction(actor.ctx.db, async (tx) => {
       const need = await lockNeed(tx, input.communityId, input.needId);
       const now = ctx.now();
       const after = await transitionNeed(tx, {

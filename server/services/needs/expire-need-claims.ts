@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { CLAIM_TIMEOUT_MINUTES } from './rules';
 import { transitionClaim, transitionNeed } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 /**
  * The claim timeout: a need claimed CLAIM_TIMEOUT_MINUTES ago and neither bought nor delivered
@@ -13,7 +14,7 @@ import { transitionClaim, transitionNeed } from './transition';
 export async function expireNeedClaims({ ctx }: { ctx: { db: Db; now: () => Date } }): Promise<number> {
   const now = ctx.now();
   const cutoff = new Date(now.getTime() - CLAIM_TIMEOUT_MINUTES * 60_000);
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const due = await tx
       .select()
       .from(needs)

@@ -5,6 +5,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { lockOwnClaim } from './progress';
 import { MAX_ADVANCED_FEN } from './rules';
 import { transitionClaim, transitionNeed } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const MarkNeedBoughtInput = z.object({
   communityId: CommunityId,
@@ -23,7 +24,7 @@ export async function markNeedBought({
 }) {
   const input = MarkNeedBoughtInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const { need, claim } = await lockOwnClaim(tx, actor, input.communityId, input.needId);
     const now = ctx.now();
     await transitionClaim(tx, claim, 'bought', now);

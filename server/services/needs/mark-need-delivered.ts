@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { lockOwnClaim } from './progress';
 import { MAX_ADVANCED_FEN } from './rules';
 import { transitionClaim, transitionNeed } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const MarkNeedDeliveredInput = z.object({
   communityId: CommunityId,
@@ -31,7 +32,7 @@ export async function markNeedDelivered({
   const input = MarkNeedDeliveredInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
   await requireCarePhoto(input.communityId, input.photoKey);
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const { need, claim } = await lockOwnClaim(tx, actor, input.communityId, input.needId);
     const now = ctx.now();
     await transitionClaim(tx, claim, 'delivered', now);

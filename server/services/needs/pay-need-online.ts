@@ -6,6 +6,7 @@ import { requireActor } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { lockNeed, needNotFound, transitionNeed } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const PayNeedOnlineInput = z.object({ communityId: CommunityId, needId: Id });
 export type PayNeedOnlineInput = z.infer<typeof PayNeedOnlineInput>;
@@ -19,7 +20,7 @@ export type PayNeedOnlineInput = z.infer<typeof PayNeedOnlineInput>;
 export async function payNeedOnline({ ctx, input: raw }: { ctx: ServiceContext; input: PayNeedOnlineInput }) {
   const input = PayNeedOnlineInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, ['resident']);
-  const need = await actor.ctx.db.transaction((tx) => lockNeed(tx, input.communityId, input.needId));
+  const need = await inTransaction(actor.ctx.db, (tx) => lockNeed(tx, input.communityId, input.needId));
   if (!actor.householdIds.includes(need.householdId)) throw needNotFound();
   if (need.status !== 'delivered' || need.advancedFen <= 0)
     throw preconditionFailed('NEED_NOT_PAYABLE', '这个需求没有待付的垫付款 / Nothing to pay for this need.', {
@@ -59,7 +60,7 @@ export async function payNeedOnline({ ctx, input: raw }: { ctx: ServiceContext; 
       'NEED_PAYMENT_FAILED',
       '付款没有成功，请再试一次 / The payment did not go through; try again.',
     );
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const locked = await lockNeed(tx, input.communityId, input.needId);
     if (locked.status === 'settled')
       return { needId: locked.id, status: locked.status, amountFen: locked.advancedFen };

@@ -7,6 +7,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { NEED_KINDS, NEED_URGENCIES } from './rules';
 import { householdForNeed, isCareHousehold } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RecordNeedInput = z.object({
   communityId: CommunityId,
@@ -31,7 +32,7 @@ export async function recordNeed({ ctx, input: raw }: { ctx: ServiceContext; inp
   const forCare =
     !actor.householdIds.includes(input.householdId) &&
     (await isCareHousehold(actor.ctx.db, input.communityId, input.householdId));
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const [need] = await tx
       .insert(needs)
       .values({

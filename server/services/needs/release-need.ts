@@ -4,6 +4,7 @@ import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { lockOwnClaim } from './progress';
 import { transitionClaim, transitionNeed } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ReleaseNeedInput = z.object({ communityId: CommunityId, needId: Id });
 export type ReleaseNeedInput = z.infer<typeof ReleaseNeedInput>;
@@ -12,7 +13,7 @@ export type ReleaseNeedInput = z.infer<typeof ReleaseNeedInput>;
 export async function releaseNeed({ ctx, input: raw }: { ctx: ServiceContext; input: ReleaseNeedInput }) {
   const input = ReleaseNeedInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const { need, claim } = await lockOwnClaim(tx, actor, input.communityId, input.needId);
     const now = ctx.now();
     await transitionClaim(tx, claim, 'released', now);

@@ -4,6 +4,7 @@ import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound, preconditionFailed } from '@/server/services/shared/errors';
 import { lockNeed, transitionNeed } from './transition';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const SettleNeedCashInput = z.object({
   communityId: CommunityId,
@@ -26,7 +27,7 @@ export async function settleNeedCash({
 }) {
   const input = SettleNeedCashInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const need = await lockNeed(tx, input.communityId, input.needId);
     if (!actor.coordinator && need.claimedBy !== actor.userId)
       throw notFound('NEED_NOT_FOUND', '找不到该需求 / Need not found.');

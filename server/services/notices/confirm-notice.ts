@@ -5,6 +5,7 @@ import { preconditionFailed } from '@/server/services/shared/errors';
 import { CommunityId, Id } from './fields';
 import { markReceipt } from './receipt';
 import { loadNotice } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ConfirmNoticeInput = z.object({ communityId: CommunityId, noticeId: Id });
 export type ConfirmNoticeInput = z.infer<typeof ConfirmNoticeInput>;
@@ -13,7 +14,7 @@ export type ConfirmNoticeInput = z.infer<typeof ConfirmNoticeInput>;
 export async function confirmNotice({ ctx, input: raw }: { ctx: ServiceContext; input: ConfirmNoticeInput }) {
   const input = ConfirmNoticeInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, ['resident']);
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const receipt = await markReceipt(tx, actor, input.communityId, input.noticeId, ctx.now(), true);
     const n = await loadNotice(tx, input.communityId, input.noticeId);
     if (!n.needsConfirm)

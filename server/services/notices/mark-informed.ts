@@ -6,6 +6,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { CommunityId, Id } from './fields';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const MarkInformedInput = z.object({ communityId: CommunityId, noticeId: Id, householdId: Id });
 export type MarkInformedInput = z.infer<typeof MarkInformedInput>;
@@ -16,7 +17,7 @@ export async function markInformed({ ctx, input: raw }: { ctx: ServiceContext; i
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
   if (!actor.coordinator && actor.assigned.length === 0)
     throw notFound('HOUSEHOLD_NOT_FOUND', '找不到该住户 / Household not found.');
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const [row] = await tx
       .update(noticeReceipts)
       .set({ informedAt: ctx.now(), informedBy: actor.userId })

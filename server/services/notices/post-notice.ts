@@ -9,6 +9,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, forbidden, notFound } from '@/server/services/shared/errors';
 import { CommunityId, Id, PlainText } from './fields';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const PostNoticeInput = z.object({
   communityId: CommunityId,
@@ -78,7 +79,7 @@ export async function postNotice({ ctx, input: raw }: { ctx: ServiceContext; inp
   const targetIds = await checkTarget(actor, input);
   const c = input.communityId;
   await requireCarePhoto(c, input.photoKey);
-  const posted = await actor.ctx.db.transaction(async (tx) => {
+  const posted = await inTransaction(actor.ctx.db, async (tx) => {
     const [notice] = await tx
       .insert(notices)
       .values({

@@ -4,6 +4,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { CommunityId, Id } from './fields';
 import { markReceipt } from './receipt';
 import { loadNotice } from './scope';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ReadNoticeInput = z.object({ communityId: CommunityId, noticeId: Id });
 export type ReadNoticeInput = z.infer<typeof ReadNoticeInput>;
@@ -12,7 +13,7 @@ export type ReadNoticeInput = z.infer<typeof ReadNoticeInput>;
 export async function readNotice({ ctx, input: raw }: { ctx: ServiceContext; input: ReadNoticeInput }) {
   const input = ReadNoticeInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, ['resident']);
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const receipt = await markReceipt(tx, actor, input.communityId, input.noticeId, ctx.now(), false);
     const n = await loadNotice(tx, input.communityId, input.noticeId);
     return {

@@ -21,6 +21,7 @@ import { preconditionFailed } from '@/server/services/shared/errors';
 import { yuan } from '@/server/services/shared/money';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { cancelPaymentIntent, livePayment, providerUnavailable, type PaymentRow } from './intents';
+import { inTransaction } from '@/server/services/shared/tx';
 
 type OrderRow = typeof orders.$inferSelect;
 type RelayRow = typeof relays.$inferSelect;
@@ -81,7 +82,7 @@ export async function chooseCash(
     }
   }
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx) => {
+  const result = await inTransaction(ctx.db, async (tx) => {
     // Lock order: relay (chain version) → order → payment, as every payment write does.
     const [r] = await tx
       .update(relays)

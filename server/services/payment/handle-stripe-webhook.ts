@@ -11,6 +11,7 @@ import { householdUserIds, relayTitleOf } from '@/server/services/relay/load';
 import { payHref } from '@/server/services/relay/rules';
 import { afterApply, applyInTx } from './intents';
 import { recordStripeRefund } from './refunds';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export type HandleStripeWebhookInput = { payload: string; signature: string | null };
 export type WebhookResult = { eventId: string; type: string; duplicate: boolean; handled: boolean };
@@ -56,7 +57,7 @@ export async function handleStripeWebhook({
     );
   }
 
-  const outcome = await database.db.transaction(async (tx) => {
+  const outcome = await inTransaction(database.db, async (tx) => {
     const communityId = usable ? (metadataOf(event)?.community_id ?? null) : null;
     const [fresh] = await tx
       .insert(stripeEvents)

@@ -17,6 +17,7 @@ import { ordersHref } from '@/server/services/relay/rules';
 import { executeRefunds, reserveRefund, type RefundRow } from './refunds';
 import { yuan } from '@/server/services/shared/money';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type OurPaymentStatus = PaymentRow['status'];
@@ -356,7 +357,7 @@ export async function applyPaymentIntent(
   opts: { tx?: Tx; eventId?: string } = {},
 ): Promise<ApplyOutcome> {
   const run = async (tx: Tx) => applyInTx(tx, pi);
-  const result = opts.tx ? await run(opts.tx) : await database.db.transaction(run);
+  const result = opts.tx ? await run(opts.tx) : await inTransaction(database.db, run);
   if (!opts.tx) await afterApply(database, result);
   return { paid: result.paid, refunds: result.refunds };
 }

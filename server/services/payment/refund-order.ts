@@ -26,6 +26,7 @@
  */
 import type { ServiceContext } from '@/server/services/shared/context';
 import { executeRefund, reserveRefund, type RefundRow } from './refunds';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export type RefundOrderInput = {
   communityId: string;
@@ -44,7 +45,7 @@ export type RefundOrderResult = {
 };
 
 export async function refundOrder(ctx: ServiceContext, input: RefundOrderInput): Promise<RefundOrderResult> {
-  const { refund, created } = await ctx.db.transaction((tx) =>
+  const { refund, created } = await inTransaction(ctx.db, (tx) =>
     reserveRefund(tx, { ...input, requestedBy: ctx.user?.id ?? null }),
   );
   // Only the caller that recorded the refund sends it: a concurrent caller with the same key gets

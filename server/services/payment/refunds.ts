@@ -21,6 +21,7 @@ import { householdUserIds, relayTitleOf } from '@/server/services/relay/load';
 import { ordersHref, refundableFen } from '@/server/services/relay/rules';
 import { yuan } from '@/server/services/shared/money';
 import { smsOrderNotice } from '@/server/messaging/order-sms';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export type RefundRow = typeof refunds.$inferSelect;
 
@@ -272,7 +273,8 @@ export async function recordStripeRefund(
   opts: { cashReturnedBy?: string | null } = {},
 ): Promise<RefundRow> {
   let sms: Parameters<typeof smsOrderNotice>[1] | null = null;
-  const row = await database.db.transaction(async (tx) => {
+  const row = await inTransaction(database.db, async (tx) => {
+    sms = null; // a retried attempt starts over
     const status =
       r.status === 'succeeded'
         ? 'succeeded'

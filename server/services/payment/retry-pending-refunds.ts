@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '@/db/client';
 import { refunds } from '@/db/schema';
 import { executeRefunds, type RefundRow } from './refunds';
+import { inTransaction } from '@/server/services/shared/tx';
 
 /** A pending refund younger than this is probably still being sent by the call that made it. */
 const GRACE_MS = 30_000;
@@ -15,7 +16,7 @@ const MAX_ATTEMPTS = 50;
  */
 export async function retryPendingRefunds(database: Database, now: Date, limit = 50): Promise<number> {
   const cutoff = new Date(now.getTime() - GRACE_MS).toISOString();
-  const claimed = await database.db.transaction(async (tx) => {
+  const claimed = await inTransaction(database.db, async (tx) => {
     const rows = await queryRows<{ community_id: string; id: string }>(
       tx,
       sql`select community_id, id from refunds

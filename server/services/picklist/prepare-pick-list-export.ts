@@ -13,6 +13,7 @@ import {
   type ExportKind,
 } from './rules';
 import type { PickList } from './types';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export type PreparePickListExportInput = {
   target: ({ kind: 'relay' } & GetRelayPickListInput) | ({ kind: 'delivery' } & GetDeliveryPickListInput);
@@ -86,7 +87,7 @@ export async function preparePickListExport({
 async function withShortCodes(ctx: ServiceContext, pickList: PickList): Promise<void> {
   if (pickList.bags.every((b) => b.shortCode)) return;
   const relayIds = pickList.relays.map((r) => r.id);
-  await ctx.db.transaction((tx) => assignBagCodes(tx, pickList.communityId, relayIds));
+  await inTransaction(ctx.db, (tx) => assignBagCodes(tx, pickList.communityId, relayIds));
   const codes = await shortCodesOf(
     ctx.db,
     pickList.communityId,

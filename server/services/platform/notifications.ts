@@ -7,6 +7,7 @@ import { Id, SafeString } from '@/server/services/shared/zod';
 import { requireUser } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, notFound } from '@/server/services/shared/errors';
+import { inTransaction } from '@/server/services/shared/tx';
 
 /**
  * The signed-in person's own notifications, across every compound. Writers use
@@ -133,7 +134,7 @@ export async function markNotificationsRead({
   requireUser(ctx);
   const userId = ctx.user.id;
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     let marked: number;
     if ('all' in input) {
       const r = await tx

@@ -14,7 +14,7 @@ import { householdUserIds, orderLinesOf, requireOrderAccess, requireRelay } from
 import { bumpChain, giveBackStock, orderChanged } from './order-stock';
 import { assertJoinable, ordersHref } from './rules';
 import { cancelOrdersRefund } from './refund-keys';
-import { inTransaction } from './tx';
+import { inTransaction } from '@/server/services/shared/tx';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 export const CancelOrderInput = OrderRef;

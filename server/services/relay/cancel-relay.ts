@@ -16,6 +16,7 @@ import { RELAY_TRANSITIONS, illegalTransition, ordersHref } from './rules';
 import { cancelIntentsOfOrders, cancelOrdersOfDeadRelay } from './transitions';
 import { analyzeIfStale, RELAY_ORDER_TABLES } from '@/server/services/shared/statistics';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CancelRelayInput = MerchantRelayRef.extend({
   reason: safeText({ min: 1, max: 500, minMessage: '请写明取消原因 / Say why.' }),
@@ -51,7 +52,7 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
       ),
     );
 
-  const out = await ctx.db.transaction(async (tx) => {
+  const out = await inTransaction(ctx.db, async (tx) => {
     const [row] = await transitionRelays(tx, { communityId, id: relay.id }, 'cancelled', {
       from: RELAY_TRANSITIONS.cancel.from,
       set: {

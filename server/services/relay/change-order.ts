@@ -22,7 +22,7 @@ import {
   planOrderChange,
   type LineChange,
 } from './rules';
-import { inTransaction } from './tx';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ChangeOrderInput = OrderRef.extend({
   /** Absolute quantities wanted for lines of this order (0 removes a line); lines not named stay. */

@@ -4,6 +4,7 @@ import { publishChainChange } from './chain-bus';
 import { requireMerchantRelay } from './load';
 import { closeRelayTx } from './transitions';
 import type { MerchantRelayInput } from './open-relay';
+import { inTransaction } from '@/server/services/shared/tx';
 
 /**
  * open → closed by hand (提前截单). The relay is not decided at once: for CLOSE_UNDO_SECONDS the
@@ -15,7 +16,7 @@ export async function closeRelay({ ctx, input }: { ctx: ServiceContext; input: M
   const relay = await requireMerchantRelay(ctx.db, input.communityId, input.relayId, input.merchantId);
   const now = ctx.now();
   const actor = (ctx as AuthedContext).user.id;
-  const row = await ctx.db.transaction((tx) => closeRelayTx(tx, relay, now, 'manual', actor));
+  const row = await inTransaction(ctx.db, (tx) => closeRelayTx(tx, relay, now, 'manual', actor));
   await publishChainChange(ctx.database, {
     communityId: row.communityId,
     relayId: row.id,

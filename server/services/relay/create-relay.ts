@@ -11,6 +11,7 @@ import { publishChainChange } from './chain-bus';
 import { MerchantRef, PositiveOrNull } from './fields';
 import { openRelayTx } from './transitions';
 import { validateRelayDraft } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CreateRelayInput = MerchantRef.extend({
   communityId: idOf('小区'),
@@ -89,7 +90,7 @@ export async function createRelay({ ctx, input }: { ctx: ServiceContext; input: 
     }
   });
 
-  const relay = await ctx.db.transaction(async (tx) => {
+  const relay = await inTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .insert(relays)
       .values({

@@ -8,7 +8,7 @@ import { publishChainChange } from './chain-bus';
 import { householdUserIds, orderLinesOf, relayTitleOf, type OrderRow } from './load';
 import { bumpChain, giveBackStock } from './order-stock';
 import { ordersHref } from './rules';
-import { inTransaction, ts } from './tx';
+import { inTransaction, ts } from '@/server/services/shared/tx';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 
 /**
@@ -29,7 +29,7 @@ export async function expireUnpaidOrders(
       : sql``;
   // Candidates only; the guarded update below is what decides. SKIP LOCKED keeps two instances
   // from picking the same batch while either is still reading it.
-  const candidates = await database.db.transaction((tx) =>
+  const candidates = await inTransaction(database.db, (tx) =>
     queryRows<{ community_id: string; id: string }>(
       tx,
       sql`select community_id, id from orders

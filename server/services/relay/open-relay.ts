@@ -5,6 +5,7 @@ import { publishChainChange } from './chain-bus';
 import { MerchantRelayRef } from './fields';
 import { requireMerchantRelay } from './load';
 import { openRelayTx } from './transitions';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const MerchantRelayInput = MerchantRelayRef;
 export type MerchantRelayInput = z.infer<typeof MerchantRelayInput>;
@@ -14,7 +15,9 @@ export async function openRelay({ ctx, input }: { ctx: ServiceContext; input: Me
   await requireMerchantMember(ctx, input.merchantId);
   const relay = await requireMerchantRelay(ctx.db, input.communityId, input.relayId, input.merchantId);
   const now = ctx.now();
-  const row = await ctx.db.transaction((tx) => openRelayTx(tx, relay, now, (ctx as AuthedContext).user.id));
+  const row = await inTransaction(ctx.db, (tx) =>
+    openRelayTx(tx, relay, now, (ctx as AuthedContext).user.id),
+  );
   await publishChainChange(ctx.database, {
     communityId: row.communityId,
     relayId: row.id,

@@ -11,7 +11,7 @@ import { conflict } from '@/server/services/shared/errors';
 import { householdLimitError, soldOutError } from './rules';
 import { returnStock } from './join-relay';
 import type { OrderRow } from './load';
-import { ts } from './tx';
+import { ts } from '@/server/services/shared/tx';
 
 export type StockMove = {
   relayItemId: string;

@@ -26,6 +26,7 @@ import { maskedPlace } from '@/server/services/shared/privacy';
 import { idOf } from '@/server/services/shared/zod';
 import { OrderRef, RelayRef } from './fields';
 import { householdUserIds, requireRelay, type RelayRow } from './load';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const PAYMENT_REMINDER_COOLDOWN_MINUTES = 30;
 const REMINDED = 'order.payment_reminded';
@@ -172,7 +173,7 @@ export async function remindPayment({
   const { stairwellIds } = await reminderScope(ctx, relay, merchantId);
   if (stairwellIds && !stairwellIds.includes(order.stairwellId)) throw missing;
   const now = ctx.now();
-  const sent = await ctx.db.transaction(async (tx) => {
+  const sent = await inTransaction(ctx.db, async (tx) => {
     const [locked] = await tx
       .select({ status: orders.status })
       .from(orders)

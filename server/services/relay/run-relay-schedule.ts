@@ -11,7 +11,7 @@ import { analyzeIfStale, RELAY_ORDER_TABLES } from '@/server/services/shared/sta
 import { publishChainChange } from './chain-bus';
 import { expireUnpaidOrders } from './expire-orders';
 import { closeRelayTx, openRelayTx, settleRelay, type CloseReason } from './transitions';
-import { ts } from './tx';
+import { ts, inTransaction, inSavepoint } from '@/server/services/shared/tx';
 
 const BATCH = 20;
 
@@ -19,7 +19,9 @@ const BATCH = 20;
 export async function openDueRelays(database: Database, now: Date): Promise<number> {
   let opened = 0;
   const signals: { communityId: string; relayId: string; version: number }[] = [];
-  await database.db.transaction(async (tx) => {
+  await inTransaction(database.db, async (tx) => {
+    opened = 0; // a retried attempt starts over
+    signals.length = 0;
     const due = await queryRows<{ community_id: string; id: string }>(
       tx,
       sql`select community_id, id from relays where status = 'draft' and opens_at <= ${ts(now)}
@@ -32,7 +34,7 @@ export async function openDueRelays(database: Database, now: Date): Promise<numb
         .where(and(eq(relays.communityId, d.community_id), eq(relays.id, d.id)));
       try {
         // A savepoint per relay: one merchant's lapsed permit must not hold up the others.
-        const row = await tx.transaction((sp) => openRelayTx(sp, relay!, now, null));
+        const row = await inSavepoint(tx, (sp) => openRelayTx(sp, relay!, now, null));
         opened++;
         signals.push({ communityId: row.communityId, relayId: row.id, version: row.chainVersion });
       } catch (e) {
@@ -56,7 +58,8 @@ export async function openDueRelays(database: Database, now: Date): Promise<numb
  */
 export async function closeDueRelays(database: Database, now: Date): Promise<number> {
   const signals: { communityId: string; relayId: string; version: number }[] = [];
-  await database.db.transaction(async (tx) => {
+  await inTransaction(database.db, async (tx) => {
+    signals.length = 0; // a retried attempt starts over
     const due = await queryRows<{ community_id: string; id: string; reason: CloseReason }>(
       tx,
       sql`select r.community_id, r.id,

@@ -16,7 +16,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
 import { tallyRelay, type RelayRow } from './load';
-import { ts } from './tx';
+import { ts, inTransaction } from '@/server/services/shared/tx';
 import {
   closeUndoSeconds,
   evaluateThreshold,
@@ -206,7 +206,7 @@ export async function settleRelay(
   actorUserId: string | null = null,
 ): Promise<SettleOutcome> {
   const { communityId } = relay;
-  const result = await database.db.transaction(async (tx) => {
+  const result = await inTransaction(database.db, async (tx) => {
     const [claimed] = await queryRows<{ id: string }>(
       tx,
       // A relay closed by hand is not decided while its undo window runs (no refund can start).

@@ -4,6 +4,7 @@ import { publishChainChange } from './chain-bus';
 import { requireMerchantRelay } from './load';
 import { reopenRelayTx } from './transitions';
 import type { MerchantRelayInput } from './open-relay';
+import { inTransaction } from '@/server/services/shared/tx';
 
 /**
  * 撤销截单: a relay closed early by hand goes back to open while its undo window runs, exactly as
@@ -14,7 +15,7 @@ export async function undoCloseRelay({ ctx, input }: { ctx: ServiceContext; inpu
   await requireMerchantMember(ctx, input.merchantId);
   const relay = await requireMerchantRelay(ctx.db, input.communityId, input.relayId, input.merchantId);
   const actor = (ctx as AuthedContext).user.id;
-  const row = await ctx.db.transaction((tx) => reopenRelayTx(tx, relay, ctx.now(), actor));
+  const row = await inTransaction(ctx.db, (tx) => reopenRelayTx(tx, relay, ctx.now(), actor));
   await publishChainChange(ctx.database, {
     communityId: row.communityId,
     relayId: row.id,

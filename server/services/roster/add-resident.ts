@@ -10,6 +10,7 @@ import { Name, Phone } from './fields';
 import { findOrCreatePerson, type Person } from './people';
 import { householdRef } from './rules';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const AddResidentInput = z.object({
   communityId: CommunityId,
@@ -45,7 +46,7 @@ export async function addResident({
   const c = input.communityId;
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         const place = await loadHouseholdPlace(tx, c, input.householdId);
         if (!place) throw householdNotFound();
         const { person, created } = await findOrCreatePerson(tx, input, authed.user.id);

@@ -10,6 +10,7 @@ import { AssignmentRoleEnum, Name, Phone } from './fields';
 import { findOrCreatePerson, type Person } from './people';
 import type { AssignmentRole } from './rules';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const AssignStairwellInput = z
   .object({
@@ -54,7 +55,7 @@ export async function assignStairwell({
   let leaderName = '';
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         let person: Person;
         if (input.userId) {
           const [u] = await tx

@@ -19,6 +19,7 @@ import {
 import { readRosterFile } from './roster-file';
 import { planRosterImport, type ImportSummary } from './rules';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CommitRosterImportInput = PreviewRosterImportInput.extend({
   expectedSha256: z
@@ -80,7 +81,7 @@ export async function commitRosterImport({
 
   const result = await guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'roster-import:' + c}))`);
         const snapshot = await loadImportSnapshot(tx, c, table);
         const plan = planRosterImport(table, snapshot);

@@ -9,6 +9,7 @@ import { requireCoordinator } from './access';
 import { Number16, RouteOrder } from './fields';
 import { LIMITS, normalizeBuildingNumber } from './rules';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CreateBuildingInput = z.object({
   communityId: CommunityId,
@@ -43,7 +44,7 @@ export async function createBuilding({
   const number = buildingNumberOrThrow(input.number);
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         const [dup] = await tx
           .select({ id: buildings.id })
           .from(buildings)

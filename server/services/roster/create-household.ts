@@ -9,6 +9,7 @@ import { requireCoordinator, stairwellAccess } from './access';
 import { Floor, Headcount, Room } from './fields';
 import { inferFloor, LIMITS, normalizeRoom } from './rules';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CreateHouseholdInput = z.object({
   communityId: CommunityId,
@@ -55,7 +56,7 @@ export async function createHousehold({
   const c = input.communityId;
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         const [dup] = await tx
           .select({ id: households.id })
           .from(households)

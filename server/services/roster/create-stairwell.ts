@@ -10,6 +10,7 @@ import { buildingNotFound, requireCoordinator } from './access';
 import { Number16, RouteOrder } from './fields';
 import { LIMITS, moveInRoute, normalizeStairwellNumber } from './rules';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CreateStairwellInput = z.object({
   communityId: CommunityId,
@@ -64,7 +65,7 @@ export async function createStairwell({
   const c = input.communityId;
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         const [building] = await tx
           .select({ id: buildings.id, routeOrder: buildings.routeOrder })
           .from(buildings)

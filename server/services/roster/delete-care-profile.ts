@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const DeleteCareProfileInput = z.object({ communityId: CommunityId, householdId: Id });
 export type DeleteCareProfileInput = z.infer<typeof DeleteCareProfileInput>;
@@ -20,7 +21,7 @@ export async function deleteCareProfile({
 }): Promise<{ removed: true }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;
-  return authed.db.transaction(async (tx) => {
+  return inTransaction(authed.db, async (tx) => {
     const [removed] = await tx
       .delete(careProfiles)
       .where(and(eq(careProfiles.communityId, c), eq(careProfiles.householdId, input.householdId)))

@@ -11,6 +11,7 @@ import { Name, Phone, StaffRoleEnum } from './fields';
 import { findOrCreatePerson, type Person } from './people';
 import { canGrantRole, type StaffRole } from './rules';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const GrantMembershipInput = z.object({
   communityId: CommunityId,
@@ -44,7 +45,7 @@ export async function grantMembership({
   }
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         const { person } = await findOrCreatePerson(
           tx,
           { phone: input.phone, name: input.name },

@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RemoveResidentInput = z.object({ communityId: CommunityId, householdId: Id, userId: Id });
 export type RemoveResidentInput = z.infer<typeof RemoveResidentInput>;
@@ -20,7 +21,7 @@ export async function removeResident({
 }): Promise<{ removed: true }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;
-  return authed.db.transaction(async (tx) => {
+  return inTransaction(authed.db, async (tx) => {
     const removed = await tx
       .delete(memberships)
       .where(

@@ -9,6 +9,7 @@ import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
 import { StaffRoleEnum } from './fields';
 import { canGrantRole } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const RevokeMembershipInput = z.object({ communityId: CommunityId, userId: Id, role: StaffRoleEnum });
 export type RevokeMembershipInput = z.infer<typeof RevokeMembershipInput>;
@@ -35,7 +36,7 @@ export async function revokeMembership({
   ) {
     throw forbidden('OWNER_ONLY', '只有群主可以撤销管理员 / Only the owner can remove admins and owners.');
   }
-  return authed.db.transaction(async (tx) => {
+  return inTransaction(authed.db, async (tx) => {
     if (input.role === 'owner') {
       // Serialize owner removals so two owners cannot remove each other at the same moment.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'owners:' + c}))`);

@@ -7,6 +7,7 @@ import { CommunityId, Id, SafeString } from '@/server/services/shared/zod';
 import { householdNotFound, loadHouseholdPlace, requireCoordinator } from './access';
 import { CareCategoryEnum } from './fields';
 import { CARE_CATEGORIES, LIMITS, type CareCategory } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const SaveCareProfileInput = z.object({
   communityId: CommunityId,
@@ -32,7 +33,7 @@ export async function saveCareProfile({
   const categories = [...new Set(input.categories)];
   const notes = (input.notes ?? '').trim();
   const c = input.communityId;
-  return authed.db.transaction(async (tx) => {
+  return inTransaction(authed.db, async (tx) => {
     if (!(await loadHouseholdPlace(tx, c, input.householdId))) throw householdNotFound();
     const [before] = await tx
       .select({

@@ -6,6 +6,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireCoordinator } from './access';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const UnassignStairwellInput = z.object({ communityId: CommunityId, assignmentId: Id });
 export type UnassignStairwellInput = z.infer<typeof UnassignStairwellInput>;
@@ -20,7 +21,7 @@ export async function unassignStairwell({
 }): Promise<{ removed: true; stairwellId: string }> {
   const authed = await requireCoordinator(ctx, input.communityId);
   const c = input.communityId;
-  return authed.db.transaction(async (tx) => {
+  return inTransaction(authed.db, async (tx) => {
     const [removed] = await tx
       .delete(stairwellAssignments)
       .where(and(eq(stairwellAssignments.communityId, c), eq(stairwellAssignments.id, input.assignmentId)))

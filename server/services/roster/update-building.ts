@@ -8,6 +8,7 @@ import { buildingNotFound, requireCoordinator } from './access';
 import { buildingExists, buildingNumberOrThrow } from './create-building';
 import { Number16, RouteOrder } from './fields';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const UpdateBuildingInput = z.object({
   communityId: CommunityId,
@@ -29,7 +30,7 @@ export async function updateBuilding({
   const number = input.number === undefined ? undefined : buildingNumberOrThrow(input.number);
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         const where = and(eq(buildings.communityId, input.communityId), eq(buildings.id, input.buildingId));
         const [before] = await tx
           .select({ id: buildings.id, number: buildings.number, routeOrder: buildings.routeOrder })

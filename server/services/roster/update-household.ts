@@ -8,6 +8,7 @@ import { householdNotFound, requireCoordinator } from './access';
 import { floorOrThrow, roomExists, roomOrThrow } from './create-household';
 import { Floor, Headcount, Room } from './fields';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const UpdateHouseholdInput = z.object({
   communityId: CommunityId,
@@ -32,7 +33,7 @@ export async function updateHousehold({
   const headcount = input.headcount;
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         const where = and(eq(households.communityId, c), eq(households.id, input.householdId));
         const cols = {
           id: households.id,

@@ -8,6 +8,7 @@ import { requireCoordinator, stairwellNotFound } from './access';
 import { placeInRoute, stairwellExists, stairwellNumberOrThrow } from './create-stairwell';
 import { Number16, RouteOrder } from './fields';
 import { guardWrite } from './write';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const UpdateStairwellInput = z.object({
   communityId: CommunityId,
@@ -30,7 +31,7 @@ export async function updateStairwell({
   const c = input.communityId;
   return guardWrite(
     () =>
-      authed.db.transaction(async (tx) => {
+      inTransaction(authed.db, async (tx) => {
         const where = and(eq(stairwells.communityId, c), eq(stairwells.id, input.stairwellId));
         const cols = { id: stairwells.id, number: stairwells.number, routeOrder: stairwells.routeOrder };
         const [before] = await tx.select(cols).from(stairwells).where(where);

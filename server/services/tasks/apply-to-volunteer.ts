@@ -5,6 +5,7 @@ import { requireActor } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { conflict, PG_UNIQUE_VIOLATION, pgErrorCode } from '@/server/services/shared/errors';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ApplyToVolunteerInput = z.object({
   communityId: CommunityId,
@@ -31,7 +32,7 @@ export async function applyToVolunteer({
   const actor = await requireActor(ctx, input.communityId, ['resident']);
   if (actor.volunteer) throw conflict('ALREADY_VOLUNTEER', '您已经是志愿者了 / You are a volunteer already.');
   try {
-    return await actor.ctx.db.transaction(async (tx) => {
+    return await inTransaction(actor.ctx.db, async (tx) => {
       const [row] = await tx
         .insert(volunteerApplications)
         .values({

@@ -7,6 +7,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { lockOwnTaskClaim } from './own-task-claim';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const CheckTaskShiftInput = z.object({
   communityId: CommunityId,
@@ -26,7 +27,7 @@ export async function checkTaskShift({
   const input = CheckTaskShiftInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
   const c = input.communityId;
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const claim = await lockOwnTaskClaim(tx, actor, c, input.taskId);
     const now = ctx.now();
     if (input.action === 'in' && claim.checkedInAt)

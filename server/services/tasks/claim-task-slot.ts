@@ -13,6 +13,7 @@ import {
   PG_UNIQUE_VIOLATION,
   pgErrorCode,
 } from '@/server/services/shared/errors';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ClaimTaskSlotInput = z.object({ communityId: CommunityId, taskId: Id });
 export type ClaimTaskSlotInput = z.infer<typeof ClaimTaskSlotInput>;
@@ -59,7 +60,7 @@ export async function claimTaskSlot({ ctx, input: raw }: { ctx: ServiceContext; 
   const c = input.communityId;
   await requireTaskRole(actor, c, input.taskId);
   try {
-    return await actor.ctx.db.transaction(async (tx) => {
+    return await inTransaction(actor.ctx.db, async (tx) => {
       const [task] = await tx
         .update(volunteerTasks)
         .set({ filled: sql`${volunteerTasks.filled} + 1` })

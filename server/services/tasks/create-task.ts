@@ -7,6 +7,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest } from '@/server/services/shared/errors';
 import { VOLUNTEER_ROLES } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 /** Within this century: anything else is a typo, and out of PostgreSQL's range besides. */
 const ShiftTime = z.coerce.date().min(new Date('2000-01-01T00:00:00Z')).max(new Date('2100-01-01T00:00:00Z'));
@@ -30,7 +31,7 @@ export async function createTask({ ctx, input: raw }: { ctx: ServiceContext; inp
     throw badRequest('TASK_TIME_ORDER', '结束时间要晚于开始时间 / The end must be after the start.', {
       field: 'endsAt',
     });
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const [task] = await tx
       .insert(volunteerTasks)
       .values({ ...input, createdBy: actor.userId, createdAt: ctx.now() })

@@ -15,6 +15,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, notFound, preconditionFailed } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { VOLUNTEER_ROLES } from './rules';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const DecideVolunteerApplicationInput = z.object({
   communityId: CommunityId,
@@ -46,7 +47,7 @@ export async function decideVolunteerApplication({
       field: 'roles',
     });
   const c = input.communityId;
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const [app] = await tx
       .select()
       .from(volunteerApplications)

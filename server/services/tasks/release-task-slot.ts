@@ -7,6 +7,7 @@ import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { lockOwnTaskClaim } from './own-task-claim';
+import { inTransaction } from '@/server/services/shared/tx';
 
 export const ReleaseTaskSlotInput = z.object({ communityId: CommunityId, taskId: Id });
 export type ReleaseTaskSlotInput = z.infer<typeof ReleaseTaskSlotInput>;
@@ -22,7 +23,7 @@ export async function releaseTaskSlot({
   const input = ReleaseTaskSlotInput.parse(raw);
   const actor = await requireActor(ctx, input.communityId, STAFF_ROLES);
   const c = input.communityId;
-  return actor.ctx.db.transaction(async (tx) => {
+  return inTransaction(actor.ctx.db, async (tx) => {
     const claim = await lockOwnTaskClaim(tx, actor, c, input.taskId);
     if (claim.checkedInAt)
       throw preconditionFailed('TASK_ALREADY_STARTED', '已签到，不能退出 / You have checked in already.');
