@@ -3,7 +3,7 @@ import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/db/client';
 import { pgErrorCode, PG_DEADLOCK, PG_SERIALIZATION_FAILURE } from './errors';
 
-export type TransactionOptions = {
+type TransactionOptions = {
   /** How many times to run `fn` in all; 1 turns the retry off (the body has outside effects). */
   attempts?: number;
   /** Isolation level and access mode, passed to BEGIN. */
