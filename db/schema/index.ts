@@ -7,3 +7,4 @@ export * from './distribution';
 export * from './community-care';
 export * from './health';
 export * from './security';
+export * from './relay-talk';
