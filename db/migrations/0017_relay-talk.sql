@@ -30,4 +30,4 @@ ALTER TABLE "relay_messages" ADD CONSTRAINT "relay_messages_community_id_househo
 ALTER TABLE "relay_messages" ADD CONSTRAINT "relay_messages_community_id_parent_id_relay_messages_community_id_id_fk" FOREIGN KEY ("community_id","parent_id") REFERENCES "public"."relay_messages"("community_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "relay_messages_community_id_relay_id_created_at_index" ON "relay_messages" USING btree ("community_id","relay_id","created_at");--> statement-breakpoint
 CREATE INDEX "relay_messages_community_id_relay_id_household_id_created_at_index" ON "relay_messages" USING btree ("community_id","relay_id","household_id","created_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "relay_messages_one_answer" ON "relay_messages" USING btree ("community_id","parent_id") WHERE "relay_messages"."kind" = 'answer';
+CREATE UNIQUE INDEX "relay_messages_one_answer" ON "relay_messages" USING btree ("community_id","parent_id") WHERE "relay_messages"."kind" = 'answer' and "relay_messages"."hidden_at" is null;

@@ -58,10 +58,10 @@ export const relayMessages = pgTable(
     index().on(t.communityId, t.relayId, t.createdAt),
     // The per-household question limit reads a household's recent questions on one relay.
     index().on(t.communityId, t.relayId, t.householdId, t.createdAt),
-    // One answer per question.
+    // One standing answer per question (a coordinator may hide it; the merchant may then answer again).
     uniqueIndex('relay_messages_one_answer')
       .on(t.communityId, t.parentId)
-      .where(sql`${t.kind} = 'answer'`),
+      .where(sql`${t.kind} = 'answer' and ${t.hiddenAt} is null`),
     check(
       'relay_messages_shape',
       sql`(${t.kind} = 'question' and ${t.householdId} is not null and ${t.parentId} is null and ${t.merchantId} is null)

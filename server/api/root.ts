@@ -11,6 +11,7 @@ import { noticesRouter } from './routers/notices';
 import { paymentRouter } from './routers/payment';
 import { picklistRouter } from './routers/picklist';
 import { relayRouter } from './routers/relay';
+import { relayTalkRouter } from './routers/relay-talk';
 import { rosterRouter } from './routers/roster';
 import { volunteersRouter } from './routers/volunteers';
 
@@ -28,6 +29,7 @@ export const appRouter = router({
   payment: paymentRouter,
   picklist: picklistRouter,
   relay: relayRouter,
+  relayTalk: relayTalkRouter,
   roster: rosterRouter,
   volunteers: volunteersRouter,
 });

@@ -43,6 +43,7 @@ function current(): ReturnType<typeof smsNotices> {
       'order.delivered': 'order.delivered',
       'order.refunded': 'order.refunded',
       'order.payment_reminder': 'order.payment_reminder',
+      'relay.notice': 'relay.notice',
     },
   });
   return notices;
@@ -59,6 +60,7 @@ export function useOrderSmsSender(sender: TemplateSender | null, perPhonePerHour
           'order.delivered': 'TPL_DELIVERED',
           'order.refunded': 'TPL_REFUNDED',
           'order.payment_reminder': 'TPL_PAYMENT_REMINDER',
+          'relay.notice': 'TPL_RELAY_NOTICE',
         },
       })
     : null;

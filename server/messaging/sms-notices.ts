@@ -20,6 +20,7 @@ export const SMS_NOTICE_KINDS = [
   'order.refunded',
   'notice.posted',
   'order.payment_reminder',
+  'relay.notice',
 ] as const;
 export type SmsNoticeKind = (typeof SMS_NOTICE_KINDS)[number];
 
@@ -82,5 +83,6 @@ export function noticeTemplatesFromEnv(
   if (env.ALIYUN_SMS_TEMPLATE_NOTICE) out['notice.posted'] = env.ALIYUN_SMS_TEMPLATE_NOTICE;
   if (env.ALIYUN_SMS_TEMPLATE_PAYMENT_REMINDER)
     out['order.payment_reminder'] = env.ALIYUN_SMS_TEMPLATE_PAYMENT_REMINDER;
+  if (env.ALIYUN_SMS_TEMPLATE_RELAY_NOTICE) out['relay.notice'] = env.ALIYUN_SMS_TEMPLATE_RELAY_NOTICE;
   return out;
 }

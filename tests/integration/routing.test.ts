@@ -188,6 +188,28 @@ describe.skipIf(!onPostgres)('every tenant statement is routable by community_id
       await as(resident(3)).relay.cancelOrder({ communityId: c, orderId: unpaid.order.orderId });
       await as(resident(0)).relay.myOrders({ communityId: c });
       await as(w.roles.admin).relay.onBehalfOrders({ communityId: c });
+      // The talk around the relay: a notice to its households, a question, its answer, a hide.
+      const notice = await as(m.owner).relayTalk.postNotice({
+        communityId: c,
+        relayId,
+        merchantId: m.id,
+        body: '配送改到明天下午',
+      });
+      const asked = await as(resident(0)).relayTalk.ask({
+        communityId: c,
+        relayId,
+        householdId: hh[0]!.id,
+        body: '几点到？',
+      });
+      await as(m.owner).relayTalk.answer({
+        communityId: c,
+        merchantId: m.id,
+        questionId: asked.messageId,
+        body: '下午三点',
+      });
+      await as(resident(1)).relayTalk.list({ communityId: c, relayId });
+      await as(m.owner).relayTalk.list({ communityId: c, relayId, merchantId: m.id });
+      await as(w.roles.admin).relayTalk.hide({ communityId: c, messageId: notice.messageId, reason: '测试' });
     });
 
     // The timed sweeps: opening, expiry, cutoff and decision, refunds, admissions, need claims.
