@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '@/db/client';
+import { queryRows, type DbOrTx } from '@/db/client';
 import { CommunityId } from '@/server/services/shared/zod';
 import { requireRole } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
@@ -23,15 +23,37 @@ export async function getBoard({ ctx, input }: { ctx: ServiceContext; input: Get
   await requireRole(ctx, input.communityId, ['admin', 'owner']);
   const { communityId } = input;
   const now = ctx.now();
-  const { timezone } = await communitySettings(ctx.db, communityId);
+  const since = await startOfToday(ctx.db, communityId, now);
+  const stairwells = await stairwellTally(ctx.db, communityId, since);
+  const batches = await batchTally(ctx.db, communityId, since);
+  const merchants = await merchantOnTime(ctx.db, communityId, now);
+  return {
+    serverNow: now,
+    since,
+    totals: totalsOf(stairwells),
+    stairwells,
+    batches,
+    merchants,
+    onTimeWindowDays: ON_TIME_WINDOW_DAYS,
+  };
+}
+
+const toDate = (v: string | Date | null) => (v == null ? null : new Date(v));
+
+/** Midnight today in the compound's own time zone. */
+async function startOfToday(db: DbOrTx, communityId: string, now: Date): Promise<Date> {
+  const { timezone } = await communitySettings(db, communityId);
   const nowIso = now.toISOString();
   const [{ start } = { start: now }] = await queryRows<{ start: Date | string }>(
-    ctx.db,
+    db,
     sql`select (date_trunc('day', ${nowIso}::timestamptz at time zone ${timezone}) at time zone ${timezone}) as start`,
   );
-  const since = new Date(start);
-  const sinceIso = since.toISOString();
+  return new Date(start);
+}
 
+/** Per stairwell: households, and the bags of today's batches and of any batch still open. */
+async function stairwellTally(db: DbOrTx, communityId: string, since: Date) {
+  const sinceIso = since.toISOString();
   const scope = sql`select b.* from bags b
       join batches t on t.community_id = b.community_id and t.id = b.batch_id
      where b.community_id = ${communityId}
@@ -49,7 +71,7 @@ export async function getBoard({ ctx, input }: { ctx: ServiceContext; input: Get
     refunded: number;
     last_activity: string | Date | null;
   }>(
-    ctx.db,
+    db,
     sql`with scope_bags as (${scope}),
         hh as (select stairwell_id, count(*)::int as n from households where community_id = ${communityId} group by stairwell_id)
       select s.id as stairwell_id, bl.number as building, s.number as stairwell,
@@ -68,7 +90,36 @@ export async function getBoard({ ctx, input }: { ctx: ServiceContext; input: Get
        group by s.id, bl.number, s.number, s.route_order, hh.n
        order by s.route_order`,
   );
+  return stairwellRows.map((r) => ({
+    stairwellId: r.stairwell_id,
+    building: r.building,
+    stairwell: r.stairwell,
+    households: Number(r.households),
+    bags: Number(r.bags),
+    delivered: Number(r.delivered),
+    exceptions: Number(r.exceptions),
+    pending: Number(r.pending),
+    refunded: Number(r.refunded),
+    lastActivity: toDate(r.last_activity),
+  }));
+}
 
+function totalsOf(stairwellList: Awaited<ReturnType<typeof stairwellTally>>) {
+  return stairwellList.reduce(
+    (acc, s) => ({
+      households: acc.households + s.households,
+      bags: acc.bags + s.bags,
+      delivered: acc.delivered + s.delivered,
+      exceptions: acc.exceptions + s.exceptions,
+      pending: acc.pending + s.pending,
+    }),
+    { households: 0, bags: 0, delivered: 0, exceptions: 0, pending: 0 },
+  );
+}
+
+/** Per batch of today (or still open): the time of each step and its bag counts. */
+async function batchTally(db: DbOrTx, communityId: string, since: Date) {
+  const sinceIso = since.toISOString();
   const batchRows = await queryRows<{
     batch_id: string;
     merchant_name: string;
@@ -87,7 +138,7 @@ export async function getBoard({ ctx, input }: { ctx: ServiceContext; input: Get
     delivered: number;
     exceptions: number;
   }>(
-    ctx.db,
+    db,
     sql`select t.id as batch_id, m.display_name as merchant_name, t.status, d.eta, d.arrived_at, t.received_at,
                t.disinfection_started_at, t.dwell_seconds, t.disinfection_agent as agent, t.released_at, t.completed_at,
                min(b.delivered_at) as first_delivered_at, max(b.delivered_at) as last_delivered_at,
@@ -103,7 +154,32 @@ export async function getBoard({ ctx, input }: { ctx: ServiceContext; input: Get
          group by t.community_id, t.id, m.id, d.community_id, d.id
          order by t.received_at desc`,
   );
+  return batchRows.map((b) => {
+    const startedAt = toDate(b.disinfection_started_at);
+    return {
+      batchId: b.batch_id,
+      merchantName: b.merchant_name,
+      status: b.status,
+      eta: toDate(b.eta)!,
+      receivedAt: toDate(b.received_at)!,
+      disinfectionStartedAt: startedAt,
+      agent: b.agent,
+      releasableAt:
+        startedAt && b.dwell_seconds != null ? releasableAt(startedAt, Number(b.dwell_seconds)) : null,
+      releasedAt: toDate(b.released_at),
+      firstDeliveredAt: toDate(b.first_delivered_at),
+      lastDeliveredAt: toDate(b.last_delivered_at),
+      completedAt: toDate(b.completed_at),
+      bags: Number(b.bags),
+      delivered: Number(b.delivered),
+      exceptions: Number(b.exceptions),
+    };
+  });
+}
 
+/** Per merchant: the share of trucks that reached the gate by their ETA in the window. */
+async function merchantOnTime(db: DbOrTx, communityId: string, now: Date) {
+  const nowIso = now.toISOString();
   const merchantRows = await queryRows<{
     merchant_id: string;
     merchant_name: string;
@@ -111,7 +187,7 @@ export async function getBoard({ ctx, input }: { ctx: ServiceContext; input: Get
     on_time: number;
     avg_late_minutes: number | null;
   }>(
-    ctx.db,
+    db,
     sql`select m.id as merchant_id, m.display_name as merchant_name,
                count(*)::int as arrived,
                (count(*) filter (where d.arrived_at <= d.eta))::int as on_time,
@@ -124,64 +200,12 @@ export async function getBoard({ ctx, input }: { ctx: ServiceContext; input: Get
          group by m.id, m.display_name
          order by m.display_name`,
   );
-
-  const toDate = (v: string | Date | null) => (v == null ? null : new Date(v));
-  const stairwellList = stairwellRows.map((r) => ({
-    stairwellId: r.stairwell_id,
-    building: r.building,
-    stairwell: r.stairwell,
-    households: Number(r.households),
-    bags: Number(r.bags),
-    delivered: Number(r.delivered),
-    exceptions: Number(r.exceptions),
-    pending: Number(r.pending),
-    refunded: Number(r.refunded),
-    lastActivity: toDate(r.last_activity),
+  return merchantRows.map((m) => ({
+    merchantId: m.merchant_id,
+    merchantName: m.merchant_name,
+    arrived: Number(m.arrived),
+    onTime: Number(m.on_time),
+    onTimeShare: share(Number(m.on_time), Number(m.arrived)),
+    avgLateMinutes: m.avg_late_minutes == null ? null : Number(m.avg_late_minutes),
   }));
-  const totals = stairwellList.reduce(
-    (acc, s) => ({
-      households: acc.households + s.households,
-      bags: acc.bags + s.bags,
-      delivered: acc.delivered + s.delivered,
-      exceptions: acc.exceptions + s.exceptions,
-      pending: acc.pending + s.pending,
-    }),
-    { households: 0, bags: 0, delivered: 0, exceptions: 0, pending: 0 },
-  );
-  return {
-    serverNow: now,
-    since,
-    totals,
-    stairwells: stairwellList,
-    batches: batchRows.map((b) => {
-      const startedAt = toDate(b.disinfection_started_at);
-      return {
-        batchId: b.batch_id,
-        merchantName: b.merchant_name,
-        status: b.status,
-        eta: toDate(b.eta)!,
-        receivedAt: toDate(b.received_at)!,
-        disinfectionStartedAt: startedAt,
-        agent: b.agent,
-        releasableAt:
-          startedAt && b.dwell_seconds != null ? releasableAt(startedAt, Number(b.dwell_seconds)) : null,
-        releasedAt: toDate(b.released_at),
-        firstDeliveredAt: toDate(b.first_delivered_at),
-        lastDeliveredAt: toDate(b.last_delivered_at),
-        completedAt: toDate(b.completed_at),
-        bags: Number(b.bags),
-        delivered: Number(b.delivered),
-        exceptions: Number(b.exceptions),
-      };
-    }),
-    merchants: merchantRows.map((m) => ({
-      merchantId: m.merchant_id,
-      merchantName: m.merchant_name,
-      arrived: Number(m.arrived),
-      onTime: Number(m.on_time),
-      onTimeShare: share(Number(m.on_time), Number(m.arrived)),
-      avgLateMinutes: m.avg_late_minutes == null ? null : Number(m.avg_late_minutes),
-    })),
-    onTimeWindowDays: ON_TIME_WINDOW_DAYS,
-  };
 }

@@ -4,6 +4,7 @@ import { bags, batches, deliveries, deliveryRelays, merchants, orders, relays } 
 import { CommunityId } from '@/server/services/shared/zod';
 import { requireRole } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
+import type { DbOrTx } from '@/db/client';
 import { communitySettings, LIVE_ORDER_STATUSES, userNames } from './internal';
 import { releasableAt, testDwellSeconds } from './rules';
 
@@ -21,9 +22,51 @@ export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetG
   const { communityId } = input;
   const now = ctx.now();
   const { settings } = await communitySettings(ctx.db, communityId);
-  const testSeconds = testDwellSeconds(process.env.LINLI_TEST_DWELL_SECONDS);
+  const enRoute = await trucksEnRoute(ctx.db, communityId);
+  const batchRows = await batchesAtGate(ctx.db, communityId, now);
+  const deliveryIds = [...enRoute.map((d) => d.deliveryId), ...batchRows.map((b) => b.deliveryId)];
+  const relaysByDelivery = await relaysOf(ctx.db, communityId, deliveryIds);
+  const bagCounts = await bagCountsOf(
+    ctx.db,
+    communityId,
+    batchRows.map((b) => b.batchId),
+  );
+  const names = await userNames(
+    ctx.db,
+    batchRows.flatMap((b) => [b.receivedBy, b.releasedBy]),
+  );
+  return {
+    serverNow: now,
+    dwell: dwellOf(settings.disinfectionDwellMinutes),
+    enRoute: enRoute.map((d) => {
+      const rs = relaysByDelivery.get(d.deliveryId) ?? [];
+      return { ...d, relays: rs, orders: rs.reduce((n, r) => n + r.orders, 0) };
+    }),
+    batches: batchRows.map((b) => ({
+      ...b,
+      receivedByName: b.receivedByName ?? names.get(b.receivedBy) ?? '',
+      releasedByName: b.releasedBy ? (names.get(b.releasedBy) ?? '') : null,
+      releasableAt: b.startedAt && b.dwellSeconds != null ? releasableAt(b.startedAt, b.dwellSeconds) : null,
+      relays: relaysByDelivery.get(b.deliveryId) ?? [],
+      bags: bagCounts.get(b.batchId) ?? emptyBagCounts(),
+    })),
+  };
+}
 
-  const enRoute = await ctx.db
+/** The compound's disinfection dwell, or the test setting when LINLI_TEST_DWELL_SECONDS is set. */
+function dwellOf(disinfectionDwellMinutes: number) {
+  const testSeconds = testDwellSeconds(process.env.LINLI_TEST_DWELL_SECONDS);
+  return testSeconds != null
+    ? { seconds: testSeconds, minimumMinutes: 0, testSetting: true }
+    : {
+        seconds: disinfectionDwellMinutes * 60,
+        minimumMinutes: disinfectionDwellMinutes,
+        testSetting: false,
+      };
+}
+
+function trucksEnRoute(db: DbOrTx, communityId: string) {
+  return db
     .select({
       deliveryId: deliveries.id,
       merchantName: merchants.displayName,
@@ -37,8 +80,11 @@ export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetG
     .innerJoin(merchants, eq(merchants.id, deliveries.merchantId))
     .where(and(eq(deliveries.communityId, communityId), eq(deliveries.status, 'dispatched')))
     .orderBy(asc(deliveries.eta));
+}
 
-  const batchRows = await ctx.db
+/** The batches at the gate, and those finished in the last hours, newest first. */
+function batchesAtGate(db: DbOrTx, communityId: string, now: Date) {
+  return db
     .select({
       batchId: batches.id,
       deliveryId: batches.deliveryId,
@@ -77,10 +123,12 @@ export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetG
       ),
     )
     .orderBy(desc(batches.receivedAt));
+}
 
-  const deliveryIds = [...enRoute.map((d) => d.deliveryId), ...batchRows.map((b) => b.deliveryId)];
+/** The relays each delivery carries, with their live order counts. */
+async function relaysOf(db: DbOrTx, communityId: string, deliveryIds: string[]) {
   const relayRows = deliveryIds.length
-    ? await ctx.db
+    ? await db
         .select({
           deliveryId: deliveryRelays.deliveryId,
           relayId: relays.id,
@@ -107,57 +155,30 @@ export async function getGate({ ctx, input }: { ctx: ServiceContext; input: GetG
     list.push({ relayId: r.relayId, title: r.title, orders: Number(r.orders) });
     relaysByDelivery.set(r.deliveryId, list);
   }
+  return relaysByDelivery;
+}
 
-  const batchIds = batchRows.map((b) => b.batchId);
+type BagCounts = { total: number; pending: number; delivered: number; exception: number; refunded: number };
+
+function emptyBagCounts(): BagCounts {
+  return { total: 0, pending: 0, delivered: 0, exception: 0, refunded: 0 };
+}
+
+/** Each batch's bags by status. */
+async function bagCountsOf(db: DbOrTx, communityId: string, batchIds: string[]) {
   const counts = batchIds.length
-    ? await ctx.db
+    ? await db
         .select({ batchId: bags.batchId, status: bags.status, n: sql<number>`count(*)::int` })
         .from(bags)
         .where(and(eq(bags.communityId, communityId), inArray(bags.batchId, batchIds)))
         .groupBy(bags.batchId, bags.status)
     : [];
-  const bagCounts = new Map<
-    string,
-    { total: number; pending: number; delivered: number; exception: number; refunded: number }
-  >();
+  const bagCounts = new Map<string, BagCounts>();
   for (const c of counts) {
-    const entry = bagCounts.get(c.batchId) ?? {
-      total: 0,
-      pending: 0,
-      delivered: 0,
-      exception: 0,
-      refunded: 0,
-    };
+    const entry = bagCounts.get(c.batchId) ?? emptyBagCounts();
     entry[c.status] += Number(c.n);
     entry.total += Number(c.n);
     bagCounts.set(c.batchId, entry);
   }
-  const names = await userNames(
-    ctx.db,
-    batchRows.flatMap((b) => [b.receivedBy, b.releasedBy]),
-  );
-
-  return {
-    serverNow: now,
-    dwell:
-      testSeconds != null
-        ? { seconds: testSeconds, minimumMinutes: 0, testSetting: true }
-        : {
-            seconds: settings.disinfectionDwellMinutes * 60,
-            minimumMinutes: settings.disinfectionDwellMinutes,
-            testSetting: false,
-          },
-    enRoute: enRoute.map((d) => {
-      const rs = relaysByDelivery.get(d.deliveryId) ?? [];
-      return { ...d, relays: rs, orders: rs.reduce((n, r) => n + r.orders, 0) };
-    }),
-    batches: batchRows.map((b) => ({
-      ...b,
-      receivedByName: b.receivedByName ?? names.get(b.receivedBy) ?? '',
-      releasedByName: b.releasedBy ? (names.get(b.releasedBy) ?? '') : null,
-      releasableAt: b.startedAt && b.dwellSeconds != null ? releasableAt(b.startedAt, b.dwellSeconds) : null,
-      relays: relaysByDelivery.get(b.deliveryId) ?? [],
-      bags: bagCounts.get(b.batchId) ?? { total: 0, pending: 0, delivered: 0, exception: 0, refunded: 0 },
-    })),
-  };
+  return bagCounts;
 }

@@ -16,6 +16,7 @@ import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '@/server/services/shared/access';
 import { encodeBagCode } from '@/server/services/shared/bag-code';
 import type { ServiceContext } from '@/server/services/shared/context';
+import type { DbOrTx } from '@/db/client';
 import { notFound } from '@/server/services/shared/errors';
 import { shortCodesOf } from './bag-short-codes';
 import { careFlags, residentNames, stairwellScope, userNames } from './internal';
@@ -80,17 +81,50 @@ export async function listCheckoffBags({
   const { communityId } = input;
   const scope = await stairwellScope({ ...ctx, user }, communityId);
   const now = ctx.now();
-
-  let stairwellIds: string[] | null;
-  if (input.stairwellId) {
-    if (!scope.all && !scope.stairwellIds.has(input.stairwellId))
-      throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
-    stairwellIds = [input.stairwellId];
-  } else {
-    stairwellIds = scope.all ? null : [...scope.stairwellIds];
+  const stairwellIds = chosenStairwells(scope, input.stairwellId);
+  const stairwellRows = await stairwellList(ctx.db, communityId, stairwellIds);
+  // A coordinator without a filter gets the stairwell list only: 1,506 bags are the board's job.
+  if (stairwellIds === null || stairwellIds.length === 0) {
+    return { serverNow: now, scopeAll: scope.all, stairwells: stairwellRows, bags: [] as CheckoffBag[] };
   }
+  const rows = await bagRows(ctx.db, communityId, stairwellIds, now);
+  const orderIds = rows.map((r) => r.orderId);
+  const householdIds = [...new Set(rows.map((r) => r.householdId))];
+  const itemsByOrder = await itemsOf(ctx.db, communityId, orderIds);
+  const cashDue = await cashDueByOrder(
+    ctx.db,
+    communityId,
+    rows.filter((r) => r.cod).map((r) => r.orderId),
+  );
+  const [names, care, deliverers, shortCodes] = await Promise.all([
+    residentNames(ctx.db, communityId, householdIds),
+    careFlags(ctx.db, communityId, householdIds),
+    userNames(
+      ctx.db,
+      rows.map((r) => r.deliveredBy),
+    ),
+    shortCodesOf(ctx.db, communityId, orderIds),
+  ]);
+  const extras = { itemsByOrder, cashDue, names, care, deliverers, shortCodes };
+  const list = rows.map((r) => checkoffBag(communityId, r, extras));
+  return { serverNow: now, scopeAll: scope.all, stairwells: stairwellRows, bags: list };
+}
 
-  const stairwellRows = await ctx.db
+/** The stairwells asked for (one the volunteer may see), all of theirs, or null for everyone's. */
+function chosenStairwells(
+  scope: Awaited<ReturnType<typeof stairwellScope>>,
+  stairwellId: string | null | undefined,
+): string[] | null {
+  if (stairwellId) {
+    if (!scope.all && !scope.stairwellIds.has(stairwellId))
+      throw notFound('STAIRWELL_NOT_FOUND', '找不到该楼道 / Stairwell not found.');
+    return [stairwellId];
+  }
+  return scope.all ? null : [...scope.stairwellIds];
+}
+
+function stairwellList(db: DbOrTx, communityId: string, stairwellIds: string[] | null) {
+  return db
     .select({
       id: stairwells.id,
       number: stairwells.number,
@@ -113,12 +147,11 @@ export async function listCheckoffBags({
       ),
     )
     .orderBy(asc(stairwells.routeOrder));
-  // A coordinator without a filter gets the stairwell list only: 1,506 bags are the board's job.
-  if (stairwellIds === null || stairwellIds.length === 0) {
-    return { serverNow: now, scopeAll: scope.all, stairwells: stairwellRows, bags: [] as CheckoffBag[] };
-  }
+}
 
-  const rows = await ctx.db
+/** The stairwells' bags of current batches (and of batches finished recently), in route order. */
+function bagRows(db: DbOrTx, communityId: string, stairwellIds: string[], now: Date) {
+  return db
     .select({
       bagId: bags.id,
       orderId: bags.orderId,
@@ -170,11 +203,13 @@ export async function listCheckoffBags({
       ),
     )
     .orderBy(asc(stairwells.routeOrder), asc(households.floor), asc(households.room), asc(orders.seq));
+}
+type BagRow = Awaited<ReturnType<typeof bagRows>>[number];
 
-  const orderIds = rows.map((r) => r.orderId);
-  const householdIds = [...new Set(rows.map((r) => r.householdId))];
+/** What is in each order's bag (what was delivered when the merchant fell short). */
+async function itemsOf(db: DbOrTx, communityId: string, orderIds: string[]) {
   const lines = orderIds.length
-    ? await ctx.db
+    ? await db
         .select({
           orderId: orderLines.orderId,
           name: relayItems.name,
@@ -198,26 +233,24 @@ export async function listCheckoffBags({
     list.push({ name: l.name, spec: l.spec, unit: l.unit, qty: Number(l.qty) });
     itemsByOrder.set(l.orderId, list);
   }
-  const cashDue = await cashDueByOrder(
-    ctx.db,
-    communityId,
-    rows.filter((r) => r.cod).map((r) => r.orderId),
-  );
-  const [names, care, deliverers, shortCodes] = await Promise.all([
-    residentNames(ctx.db, communityId, householdIds),
-    careFlags(ctx.db, communityId, householdIds),
-    userNames(
-      ctx.db,
-      rows.map((r) => r.deliveredBy),
-    ),
-    shortCodesOf(ctx.db, communityId, orderIds),
-  ]);
+  return itemsByOrder;
+}
 
-  const list: CheckoffBag[] = rows.map((r) => ({
+type CheckoffExtras = {
+  itemsByOrder: Map<string, CheckoffBag['items']>;
+  cashDue: Map<string, number>;
+  names: Map<string, string>;
+  care: Awaited<ReturnType<typeof careFlags>>;
+  deliverers: Map<string, string>;
+  shortCodes: Map<string, string>;
+};
+
+function checkoffBag(communityId: string, r: BagRow, x: CheckoffExtras): CheckoffBag {
+  return {
     bagId: r.bagId,
     orderId: r.orderId,
     code: encodeBagCode(communityId, r.orderId),
-    shortCode: shortCodes.get(r.orderId) ?? null,
+    shortCode: x.shortCodes.get(r.orderId) ?? null,
     status: r.status,
     batchId: r.batchId,
     batchStatus: r.batchStatus,
@@ -230,14 +263,13 @@ export async function listCheckoffBags({
     stairwell: r.stairwell,
     floor: r.floor,
     room: r.room,
-    residentName: maskName(names.get(r.householdId)),
-    care: care.get(r.householdId) ?? null,
-    items: itemsByOrder.get(r.orderId) ?? [],
+    residentName: maskName(x.names.get(r.householdId)),
+    care: x.care.get(r.householdId) ?? null,
+    items: x.itemsByOrder.get(r.orderId) ?? [],
     deliveredAt: r.deliveredAt,
-    deliveredByName: r.deliveredBy ? (deliverers.get(r.deliveredBy) ?? null) : null,
+    deliveredByName: r.deliveredBy ? (x.deliverers.get(r.deliveredBy) ?? null) : null,
     exceptionKind: r.exceptionKind,
     exceptionNote: r.exceptionNote,
-    cashToCollect: cashDue.get(r.orderId) ?? null,
-  }));
-  return { serverNow: now, scopeAll: scope.all, stairwells: stairwellRows, bags: list };
+    cashToCollect: x.cashDue.get(r.orderId) ?? null,
+  };
 }
