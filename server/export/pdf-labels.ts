@@ -2,7 +2,7 @@ import type { Bag, PickList } from '@/server/services/picklist/types';
 import { formatShortCode } from '@/server/services/distribution/short-code';
 import { encodeBagCode } from '@/server/services/shared/bag-code';
 import { A4, breathe, CJK, fit, newPdf, pdfStream, type Pdf } from './pdf-doc';
-import { drawQr } from './qr';
+import { QrLayer } from './qr';
 import type { ExportText } from './text';
 
 /** 2 × 4 labels on an A4 sheet: fits common 8-up label paper and is cut easily by hand. */
@@ -42,19 +42,23 @@ export function labelBox(i: number): {
 export function labelsStream(pl: PickList, t: ExportText) {
   const doc = newPdf({ title: `${t.labels} · ${pl.merchantName}`, author: pl.merchantName, margin: 0 });
   const relayTitle = new Map(pl.relays.map((r) => [r.id, r.title]));
+  const qrs = new QrLayer(doc);
   return pdfStream(doc, async () => {
     for (const [i, bag] of pl.bags.entries()) {
       if (i > 0 && i % LABELS_PER_PAGE === 0) {
+        qrs.flush();
         doc.addPage({ size: 'A4', margin: 0 });
         await breathe();
       }
-      label(doc, pl, bag, labelBox(i % LABELS_PER_PAGE), t, relayTitle.get(bag.relayId) ?? '');
+      label(doc, qrs, pl, bag, labelBox(i % LABELS_PER_PAGE), t, relayTitle.get(bag.relayId) ?? '');
     }
+    qrs.flush();
   });
 }
 
 function label(
   doc: Pdf,
+  qrs: QrLayer,
   pl: PickList,
   b: Bag,
   box: ReturnType<typeof labelBox>,
@@ -65,7 +69,7 @@ function label(
   // Cut lines.
   doc.save().lineWidth(0.4).dash(3, { space: 3 }).rect(x, y, w, h).stroke('#9ca3af').restore();
   const code = encodeBagCode(pl.communityId, b.orderId);
-  drawQr(doc, code, qr.x, qr.y, qr.side);
+  qrs.add(code, qr.x, qr.y, qr.side);
   if (b.shortCode) {
     doc.fillColor('#000').font('Courier-Bold');
     fit(doc, formatShortCode(b.shortCode), qr.x, qr.y + qr.side + 6, qr.side, SHORT_CODE_SIZE, 'center');

@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { csvStream, UTF8_BOM } from '@/server/export/csv';
 import { woffToSfnt } from '@/server/export/fonts';
-import { qrRuns } from '@/server/export/qr';
+import { qrRuns, stackRuns } from '@/server/export/qr';
 import { contentDisposition } from '@/server/export/respond';
 import type { Table } from '@/server/export/tables';
 import { columnLetter } from '@/server/export/xlsx';
@@ -75,6 +75,20 @@ describe('helpers', () => {
     }
     // The three finder patterns: the top-left corner row starts with 7 dark modules.
     expect(runs.find(([r, c]) => r === 0 && c === 0)?.[2]).toBe(7);
+  });
+  it('stacks equal runs of neighbouring rows into rectangles covering exactly the dark modules', () => {
+    const { size, runs } = qrRuns('LL1.3f99b902-d0ee-476c-8179-9a6317cbc63a.tRokM5WxDzyHb8NUYZOyOA');
+    const dark = new Set(
+      runs.flatMap(([r, c, len]) => Array.from({ length: len }, (_, k) => r * size + c + k)),
+    );
+    const rects = stackRuns(runs);
+    expect(rects.length).toBeLessThan(runs.length);
+    const covered: number[] = [];
+    for (const [r, c, len, h] of rects)
+      for (let i = 0; i < h; i++) for (let k = 0; k < len; k++) covered.push((r + i) * size + c + k);
+    // Every dark module once, nothing else.
+    expect(covered.length).toBe(dark.size);
+    expect(new Set(covered)).toEqual(dark);
   });
   it('refuses to unpack something that is not a WOFF font', () => {
     expect(() => woffToSfnt(Buffer.from('not a font at all, really'))).toThrow('not a WOFF file');
