@@ -1,6 +1,7 @@
 import type { PickList } from '@/server/services/picklist/types';
 import { breathe, fit, inFooter, newPdf, pdfStream, type Pdf } from './pdf-doc';
 import { type ExportText } from './text';
+import { unitQtyLabel } from '@/server/services/picklist/rules';
 import { fenToYuan } from '@/server/services/shared/money';
 import { localDateTime } from '@/server/services/shared/time';
 
@@ -61,17 +62,9 @@ export function pickSheetStream(pl: PickList, sections: ('totals' | 'stairwells'
         x.shortQty ? String(x.shortQty) : '',
         fenToYuan(x.amountFen),
       ]);
-      rows.push([
-        t.total,
-        '',
-        '',
-        '',
-        String(pl.grand.orderedQty),
-        String(pl.grand.deliverQty),
-        '',
-        fenToYuan(pl.grand.amountFen ?? 0),
-      ]);
+      rows.push([t.total, '', '', '', '', '', '', fenToYuan(pl.grand.amountFen ?? 0)]);
       table(doc, cols, rows, { boldLast: true });
+      perUnitTotals(doc, t, pl);
     }
     if (sections.includes('stairwells')) {
       section(doc, t.stairwells);
@@ -93,10 +86,11 @@ export function pickSheetStream(pl: PickList, sections: ('totals' | 'stairwells'
         t.total,
         String(pl.grand.households),
         String(pl.grand.bags),
-        String(pl.grand.deliverQty),
+        '',
         String(pl.bags.filter((b) => b.doorDelivery).length),
       ]);
       table(doc, cols, rows, { boldLast: true });
+      perUnitTotals(doc, t, pl, false);
     }
     if (sections.includes('bags')) {
       section(doc, t.bags);
@@ -118,6 +112,28 @@ function header(doc: Pdf, pl: PickList, t: ExportText, title: string) {
   if (pl.viewer === 'volunteer') doc.fillColor('#b45309').text(t.volunteerScope);
   doc.fillColor('#000');
   doc.moveDown(0.5);
+}
+
+/**
+ * The 合计 of quantities under a table, one sum per unit (`合计 应发数：12 份 + 3 盒`): quantities in
+ * 份 and 盒 do not add up, and the sums are too wide for the table's number columns.
+ */
+function perUnitTotals(doc: Pdf, t: ExportText, pl: PickList, ordered = true) {
+  const lines = [`${t.total} ${t.toDeliver}：${unitQtyLabel(pl.grand.deliverPerUnit)}`];
+  if (ordered) lines.push(`${t.total} ${t.ordered}：${unitQtyLabel(pl.grand.orderedPerUnit)}`);
+  for (const line of lines) {
+    ensure(doc, ROW);
+    const y = doc.y + 2;
+    fit(
+      doc,
+      line,
+      doc.page.margins.left + 2,
+      y,
+      doc.page.width - doc.page.margins.left - doc.page.margins.right,
+      BODY + 0.5,
+    );
+    doc.y = y + ROW;
+  }
 }
 
 function ensure(doc: Pdf, height: number): boolean {

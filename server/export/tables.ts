@@ -2,7 +2,7 @@
  * The three views as plain tables (header, rows, totals row), shared by CSV and XLSX so both
  * always carry the same columns. Money cells stay in fen here; each format renders them.
  */
-import { lineLabel, productKey } from '@/server/services/picklist/rules';
+import { lineLabel, productKey, unitQtyLabel } from '@/server/services/picklist/rules';
 import type { PickList } from '@/server/services/picklist/types';
 import type { ExportText } from './text';
 
@@ -59,14 +59,15 @@ function totalsTable(pl: PickList, t: ExportText): Table {
       x.bags,
     ]),
     rowCount: totals.length,
+    // Quantities in 份 and 盒 do not add up: one sum per unit (`12 份 + 3 盒`), as text.
     footer: [
       t.total,
       null,
       null,
       null,
-      sum((x) => x.orderedQty),
-      sum((x) => x.deliverQty),
-      sum((x) => x.shortQty),
+      unitQtyLabel(pl.grand.orderedPerUnit),
+      unitQtyLabel(pl.grand.deliverPerUnit),
+      unitQtyLabel(pl.grand.shortPerUnit),
       sum((x) => x.amountFen),
       sum((x) => x.refundedFen),
       pl.grand.bags,
@@ -93,7 +94,7 @@ function stairwellsTable(pl: PickList, t: ExportText): Table {
       null,
       s.reduce((a, x) => a + x.households, 0),
       s.reduce((a, x) => a + x.bags, 0),
-      s.reduce((a, x) => a + x.items, 0),
+      unitQtyLabel(pl.grand.deliverPerUnit),
       s.reduce((a, x) => a + x.doorDelivery, 0),
     ],
   };
@@ -183,7 +184,7 @@ function bagsTable(pl: PickList, t: ExportText): Table {
       ...Array<Cell>(lead - 1).fill(null),
       pl.bags.filter((b) => b.doorDelivery).length,
       ...productSums,
-      pl.grand.deliverQty,
+      unitQtyLabel(pl.grand.deliverPerUnit),
       ...(prices ? [pl.bags.reduce((s, b) => s + (b.totalFen ?? 0), 0)] : []),
       null,
       null,

@@ -99,6 +99,14 @@ function exportAs(
 async function bytes(res: Response): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
+/** The expected 合计 text, computed from the products: `12 袋 + 3 盒 + 4 份` in first-seen unit order. */
+function perUnitOf(p: PickList, what: 'ordered' | 'deliver'): string {
+  const by = new Map<string, number>();
+  for (const b of p.bags)
+    for (const l of b.lines)
+      by.set(l.unit, (by.get(l.unit) ?? 0) + (what === 'ordered' ? l.qty : l.deliverQty));
+  return [...by].map(([unit, qty]) => `${qty} ${unit}`).join(' + ');
+}
 function parseCsv(buf: Buffer): string[][] {
   const text = buf.toString('utf8');
   return Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
@@ -174,6 +182,12 @@ describe('CSV', () => {
       ]);
     }
     expect(rows.at(-1)![7]).toBe(fenToYuan(pl.grand.amountFen!));
+    // 合计 of quantities: one sum per unit, never 袋 + 盒 + 份 added together.
+    expect(new Set(pl.totals!.map((t) => t.unit)).size).toBeGreaterThan(1);
+    expect(rows.at(-1)![0]).toBe('合计');
+    expect(rows.at(-1)![5]).toBe(perUnitOf(pl, 'deliver'));
+    expect(rows.at(-1)![4]).toBe(perUnitOf(pl, 'ordered'));
+    expect(rows.at(-1)![5]).toMatch(/^\d+ \S+( \+ \d+ \S+)+$/);
   });
 
   it('gives a volunteer their own stairwell’s bags without phones or prices', async () => {
@@ -210,9 +224,10 @@ describe('XLSX', () => {
     const foot = totals.getRow(n + 2);
     const result = (v: ExcelJS.CellValue) => (v && typeof v === 'object' && 'result' in v ? v.result : v);
     expect(foot.getCell(1).value).toBe('合计');
-    expect(foot.getCell(5).value).toMatchObject({ formula: `SUM(E2:E${n + 1})` });
-    expect(result(foot.getCell(5).value)).toBe(pl.totals!.reduce((s, t) => s + t.orderedQty, 0));
-    expect(result(foot.getCell(6).value)).toBe(pl.grand.deliverQty);
+    // Quantities per unit as text (份 and 盒 do not add up); money is one sum.
+    expect(foot.getCell(5).value).toBe(perUnitOf(pl, 'ordered'));
+    expect(foot.getCell(6).value).toBe(perUnitOf(pl, 'deliver'));
+    expect(foot.getCell(8).value).toMatchObject({ formula: `SUM(H2:H${n + 1})` });
     expect(result(foot.getCell(8).value)).toBe(pl.grand.amountFen! / 100);
     expect(result(foot.getCell(10).value)).toBe(pl.grand.bags);
     const stair = wb.getWorksheet('楼道统计')!;
@@ -221,7 +236,7 @@ describe('XLSX', () => {
       result(sfoot.getCell(3).value),
       result(sfoot.getCell(4).value),
       result(sfoot.getCell(5).value),
-    ]).toEqual([pl.grand.households, pl.grand.bags, pl.grand.deliverQty]);
+    ]).toEqual([pl.grand.households, pl.grand.bags, perUnitOf(pl, 'deliver')]);
     const bagsSheet = wb.getWorksheet('分袋清单')!;
     expect(bagsSheet.rowCount).toBe(pl.bags.length + 2);
     expect(bagsSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -334,6 +349,9 @@ describe('PDF', () => {
       `#${pl.bags.at(-1)!.seq}`,
     ])
       expect(text).toContain(s);
+    // The 合计 of quantities is one sum per unit, printed under the table.
+    expect(text).toContain(`合计 应发数：${perUnitOf(pl, 'deliver')}`);
+    expect(text).toContain(`合计 订购数：${perUnitOf(pl, 'ordered')}`);
     expect(run('pdffonts', [file])).toMatch(/NotoSansSC/);
     run('pdftoppm', [
       '-png',

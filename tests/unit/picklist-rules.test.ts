@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  grandTotal,
+  qtyPerUnit,
+  unitQtyLabel,
   compareRoute,
   deliverQty,
   formatSupports,
@@ -155,6 +158,37 @@ describe('aggregation', () => {
     expect(lineLabel(line({ qty: 2 }))).toBe('大米 5kg ×2');
     expect(lineLabel(line({ qty: 2, fulfilledQty: 1 }))).toBe('大米 5kg ×2→1');
     expect(deliverQty({ qty: 3, fulfilledQty: 0 })).toBe(0);
+  });
+});
+
+describe('合计 per unit', () => {
+  const line = (unit: string, qty: number, fulfilledQty: number | null = null) => ({
+    unit,
+    qty,
+    fulfilledQty,
+  });
+  it('never adds 份 and 盒 together: one sum per unit, in first-seen order', () => {
+    const lines = [line('份', 2), line('盒', 1), line('份', 3, 1), line('盒', 2)];
+    const g = grandTotal(null, [], lines);
+    expect(g.orderedPerUnit).toEqual([
+      { unit: '份', qty: 5 },
+      { unit: '盒', qty: 3 },
+    ]);
+    expect(unitQtyLabel(g.deliverPerUnit)).toBe('3 份 + 3 盒');
+    expect(unitQtyLabel(g.shortPerUnit)).toBe('2 份');
+    expect(unitQtyLabel(qtyPerUnit([]))).toBe('0');
+  });
+  it('per-unit sums always add back up to the lines (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ unit: fc.constantFrom('份', '盒', '袋', 'kg'), qty: fc.nat(50) })),
+        (xs) => {
+          const per = qtyPerUnit(xs);
+          expect(new Set(per.map((u) => u.unit)).size).toBe(per.length);
+          expect(per.reduce((s, u) => s + u.qty, 0)).toBe(xs.reduce((s, x) => s + x.qty, 0));
+        },
+      ),
+    );
   });
 });
 

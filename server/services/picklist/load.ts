@@ -396,7 +396,6 @@ export async function buildPickList(
     .map((x) => x.bag);
   const totals = totalRows ? totalRows.map(toTotal) : null;
   const stairwells = stairwellCounts(bags);
-  const orderedQty = bags.reduce((s, b) => s + b.lines.reduce((t, l) => t + l.qty, 0), 0);
   return {
     kind: args.kind,
     communityId: first.communityId,
@@ -412,6 +411,10 @@ export async function buildPickList(
     totals,
     stairwells,
     bags,
-    grand: grandTotal(totals, stairwells, orderedQty),
+    grand: grandTotal(
+      totals,
+      stairwells,
+      bags.flatMap((b) => b.lines),
+    ),
   };
 }

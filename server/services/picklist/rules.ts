@@ -223,11 +223,32 @@ export function stairwellCounts(bags: readonly BagForCount[]): StairwellCount[] 
   return [...byId.values()].map(({ hh, ...c }) => ({ ...c, households: hh.size }));
 }
 
+/** A quantity in one unit (份, 盒, 袋 …): quantities in different units never add up. */
+export type UnitQty = { unit: string; qty: number };
+
+/** Sums per unit, units in the order they first appear. */
+export function qtyPerUnit(items: Iterable<UnitQty>): UnitQty[] {
+  const by = new Map<string, number>();
+  for (const x of items) by.set(x.unit, (by.get(x.unit) ?? 0) + x.qty);
+  return [...by].map(([unit, qty]) => ({ unit, qty }));
+}
+
+/** `12 份 + 3 盒` (units as the merchant entered them); `0` when there is nothing. */
+export function unitQtyLabel(list: readonly UnitQty[]): string {
+  const parts = list.filter((u) => u.qty !== 0).map((u) => `${u.qty} ${u.unit}`.trim());
+  return parts.length ? parts.join(' + ') : '0';
+}
+
 export type GrandTotal = {
   bags: number;
   households: number;
+  /** Units across products (a count of pieces, 件): never shown as a 合计 of quantities. */
   orderedQty: number;
   deliverQty: number;
+  /** The 合计 of quantities: one sum per unit. */
+  orderedPerUnit: UnitQty[];
+  deliverPerUnit: UnitQty[];
+  shortPerUnit: UnitQty[];
   /** Null when the viewer sees no prices (volunteers). */
   amountFen: number | null;
   refundedFen: number | null;
@@ -236,13 +257,18 @@ export type GrandTotal = {
 export function grandTotal(
   totals: readonly ProductTotal[] | null,
   counts: readonly StairwellCount[],
-  orderedQty: number,
+  lines: readonly Pick<PickLine, 'unit' | 'qty' | 'fulfilledQty'>[],
 ): GrandTotal {
+  const ordered = qtyPerUnit(lines.map((l) => ({ unit: l.unit, qty: l.qty })));
+  const deliver = qtyPerUnit(lines.map((l) => ({ unit: l.unit, qty: deliverQty(l) })));
   return {
     bags: counts.reduce((s, c) => s + c.bags, 0),
     households: counts.reduce((s, c) => s + c.households, 0),
-    orderedQty,
+    orderedQty: lines.reduce((s, l) => s + l.qty, 0),
     deliverQty: counts.reduce((s, c) => s + c.items, 0),
+    orderedPerUnit: ordered,
+    deliverPerUnit: deliver,
+    shortPerUnit: ordered.map((o, i) => ({ unit: o.unit, qty: o.qty - deliver[i]!.qty })),
     amountFen: totals ? totals.reduce((s, t) => s + t.amountFen, 0) : null,
     refundedFen: totals ? totals.reduce((s, t) => s + t.refundedFen, 0) : null,
   };

@@ -209,8 +209,7 @@ function Totals({ pl }: { pl: PickList }) {
   const totals = pl.totals ?? [];
   if (totals.length === 0) return <p className="card">{t('empty')}</p>;
   // 份 and 盒 do not add up: the grand total is one sum per unit, in the order units first appear.
-  const perUnit = new Map<string, number>();
-  for (const x of totals) perUnit.set(x.unit, (perUnit.get(x.unit) ?? 0) + x.deliverQty);
+  const perUnit = pl.grand.deliverPerUnit;
   return (
     <ul className="picklist-list" data-list="totals">
       {totals.map((x) => (
@@ -236,7 +235,7 @@ function Totals({ pl }: { pl: PickList }) {
       <li className="card picklist-total picklist-grand">
         <strong>{t('total')}</strong>
         <div className="picklist-qty" data-testid="grand-per-unit">
-          {[...perUnit].map(([unit, qty], i) => (
+          {perUnit.map(({ unit, qty }, i) => (
             <span key={unit}>
               {i > 0 && ' · '}
               {qty}
