@@ -40,14 +40,15 @@ export function qrRuns(text: string): { size: number; runs: [number, number, num
  * and compress, the same dark area).
  */
 export function stackRuns(runs: readonly [number, number, number][]): [number, number, number, number][] {
-  const out: [number, number, number, number][] = [];
-  let open = new Map<number, [number, number, number, number]>();
+  type Rect = [number, number, number, number];
+  const out: Rect[] = [];
+  let open = new Map<number, Rect>();
   let row = -1;
-  let next = new Map<number, [number, number, number, number]>();
+  let next = new Map<number, Rect>();
   for (const [r, c, len] of runs) {
     if (r !== row) {
-      open = r === row + 1 ? next : new Map();
-      next = new Map();
+      open = r === row + 1 ? next : new Map<number, Rect>();
+      next = new Map<number, Rect>();
       row = r;
     }
     const key = c * 256 + len;
@@ -56,7 +57,7 @@ export function stackRuns(runs: readonly [number, number, number][]): [number, n
       above[3] += 1;
       next.set(key, above);
     } else {
-      const rect: [number, number, number, number] = [r, c, len, 1];
+      const rect: Rect = [r, c, len, 1];
       out.push(rect);
       next.set(key, rect);
     }
