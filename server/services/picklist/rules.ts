@@ -224,7 +224,7 @@ export function stairwellCounts(bags: readonly BagForCount[]): StairwellCount[] 
 }
 
 /** A quantity in one unit (份, 盒, 袋 …): quantities in different units never add up. */
-export type UnitQty = { unit: string; qty: number };
+type UnitQty = { unit: string; qty: number };
 
 /** Sums per unit, units in the order they first appear. */
 export function qtyPerUnit(items: Iterable<UnitQty>): UnitQty[] {
