@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/db/client';
 import { auditLog, notifications, relayItems } from '@/db/schema';
+import { useOrderSmsSender } from '@/server/messaging/order-sms';
 import { joinRelay } from '@/server/services/relay/join-relay';
 import {
   listUnpaidOrders,
@@ -15,7 +16,13 @@ import {
 import { isServiceError } from '@/server/services/shared/errors';
 import { createTestDatabase } from '@/tests/helpers/db';
 import { makeMerchant } from '@/tests/helpers/relay-fixtures';
-import { makeRelayWorld, newKey, openTestRelay, type RelayWorld } from '@/tests/helpers/relay-world';
+import {
+  makeRelayWorld,
+  markCareHousehold,
+  newKey,
+  openTestRelay,
+  type RelayWorld,
+} from '@/tests/helpers/relay-world';
 
 let database: Database;
 let w: RelayWorld;
@@ -25,7 +32,18 @@ beforeAll(async () => {
   w = await makeRelayWorld(database);
 }, 120_000);
 
+const sms: { phone: string; template: string; params: Record<string, string> }[] = [];
+beforeAll(() => {
+  useOrderSmsSender({
+    name: 'capture',
+    sendTemplate: async (phone, template, params) => {
+      sms.push({ phone, template, params });
+    },
+  });
+});
+
 afterAll(async () => {
+  useOrderSmsSender(null);
   await database?.close();
 });
 
@@ -122,5 +140,53 @@ describe('催付', () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, 'order.payment_reminded'), eq(auditLog.entityId, mine)));
     expect(audited).toHaveLength(2);
+  });
+
+  it('a household without a smartphone: its registered contact gets one text per reminder', async () => {
+    const relayId = await openTestRelay(w, { items: [{ product: 'eggs' }], title: '短信催付' });
+    const [item] = await database.db.select().from(relayItems).where(eq(relayItems.relayId, relayId));
+    const sw = w.community.stairwells[0]!.id;
+    const [careHh, otherHh] = w.community.households.filter((h) => h.stairwellId === sw).slice(1, 3);
+    await markCareHousehold(w, careHh!.id);
+    const place = async (h: typeof careHh) =>
+      (
+        await joinRelay({
+          ctx: w.ctx(w.residents.get(h!.id)!),
+          input: {
+            communityId: w.community.id,
+            relayId,
+            householdId: h!.id,
+            lines: [{ relayItemId: item!.id, qty: 2 }],
+            idempotencyKey: newKey(),
+          },
+        })
+      ).order;
+    const careOrder = await place(careHh);
+    const otherOrder = await place(otherHh);
+    const merchant = w.ctx(w.merchant.owner);
+    const c = w.community.id;
+    const texts = () => sms.filter((m) => m.template === 'TPL_PAYMENT_REMINDER');
+    const before = texts().length;
+    await remindPayment({
+      ctx: merchant,
+      input: { communityId: c, orderId: careOrder.orderId, merchantId: w.merchant.id },
+    });
+    const sent = texts().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.phone).toBe(w.residents.get(careHh!.id)!.phone);
+    expect(sent[0]!.params).toMatchObject({ seq: String(careOrder.seq), relay: '短信催付' });
+    // A household with a smartphone is reminded in the app only.
+    await remindPayment({
+      ctx: merchant,
+      input: { communityId: c, orderId: otherOrder.orderId, merchantId: w.merchant.id },
+    });
+    expect(texts().length).toBe(before + 1);
+    // After the cooldown, the next reminder is texted again.
+    w.clock.now = new Date(w.clock.now.getTime() + PAYMENT_REMINDER_COOLDOWN_MINUTES * 60_000 + 1000);
+    await remindPayment({
+      ctx: merchant,
+      input: { communityId: c, orderId: careOrder.orderId, merchantId: w.merchant.id },
+    });
+    expect(texts().length).toBe(before + 2);
   });
 });

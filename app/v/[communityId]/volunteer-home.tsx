@@ -4,6 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
 import { OnBehalfOrders } from './on-behalf-orders';
+import { UnpaidReminders } from './unpaid-reminders';
 import { HouseholdCard, Loading, QueryError } from '@/app/c/[communityId]/roster/_components/parts';
 
 /**
@@ -20,6 +21,7 @@ export function VolunteerHome({ communityId }: { communityId: string }) {
     <main data-page="volunteer-home">
       <h1>{t('volunteer.title')}</h1>
       <OnBehalfOrders communityId={communityId} />
+      <UnpaidReminders communityId={communityId} />
       {mine.isPending && <Loading />}
       {mine.isError && <QueryError error={mine.error} retry={() => void mine.refetch()} />}
       {mine.data && mine.data.length === 0 && <p className="card">{t('volunteer.none')}</p>}

@@ -21,6 +21,7 @@ import { GetMerchantRelayInput, getMerchantRelay } from '@/server/services/relay
 import { GetRelayInput, getRelay } from '@/server/services/relay/get-relay';
 import { MerchantInput, getRelayCatalog } from '@/server/services/relay/get-relay-catalog';
 import { JoinRelayInput, joinRelay } from '@/server/services/relay/join-relay';
+import { LastOrderInput, lastOrderHere } from '@/server/services/relay/last-order';
 import { listMerchantRelays } from '@/server/services/relay/list-merchant-relays';
 import { ListMyOrdersInput, listMyOrders } from '@/server/services/relay/list-my-orders';
 import {
@@ -96,6 +97,10 @@ export const relayRouter = router({
   cancelOrder: communityProcedure()
     .input(CancelOrderInput)
     .mutation(({ ctx, input }) => cancelOrder({ ctx, input })),
+  /** 跟上次一样: the caller's household's last order from this relay's merchant, matched to its items. */
+  lastOrder: communityProcedure()
+    .input(LastOrderInput)
+    .query(({ ctx, input }) => lastOrderHere({ ctx, input })),
   myOrders: communityProcedure()
     .input(ListMyOrdersInput)
     .query(({ ctx, input }) => listMyOrders({ ctx, input })),

@@ -16,6 +16,7 @@ import {
   Progress,
   RelayStatusChip,
 } from '@/app/r/[communityId]/relays/_kit/parts';
+import { PaymentReminders } from '@/app/r/[communityId]/relays/_kit/payment-reminders';
 import { useRelayLive } from '@/app/r/[communityId]/relays/_kit/use-relay-live';
 
 type View = inferRouterOutputs<AppRouter>['relay']['getForMerchant'];
@@ -255,6 +256,10 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
             </>
           )}
         </div>
+      )}
+
+      {(status === 'open' || status === 'closed') && (
+        <PaymentReminders communityId={view.communityId} relayId={view.id} merchantId={merchantId} />
       )}
 
       <section className="card" aria-labelledby="chain-h">

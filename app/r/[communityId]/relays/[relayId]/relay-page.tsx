@@ -143,6 +143,7 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
               householdId={household.id}
               items={live.items}
               onJoined={setJoined}
+              sameAsLast
             />
           </>
         ) : (

@@ -6,6 +6,7 @@ import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import { newIdempotencyKey, yuan } from './format';
 import { Stepper } from './parts';
+import { SameAsLast } from './same-as-last';
 import type { RelayItem } from './use-relay-live';
 
 export type Joined = { orderId: string; seq: number; totalFen: number; status: string };
@@ -23,6 +24,7 @@ export function OrderForm({
   items,
   onJoined,
   submitLabel,
+  sameAsLast,
 }: {
   communityId: string;
   relayId: string;
@@ -30,6 +32,8 @@ export function OrderForm({
   items: (RelayItem & { remaining: number | null })[];
   onJoined: (order: Joined) => void;
   submitLabel?: string;
+  /** Offer 跟上次一样 (the resident's own household only). */
+  sameAsLast?: boolean;
 }) {
   const t = useTranslations('relay.form');
   const trpc = useTRPC();
@@ -97,6 +101,20 @@ export function OrderForm({
   };
   return (
     <form onSubmit={submit} aria-busy={join.isPending} data-testid="order-form">
+      {sameAsLast && (
+        <SameAsLast
+          communityId={communityId}
+          relayId={relayId}
+          householdId={householdId}
+          items={items}
+          disabled={join.isPending}
+          onFill={(q) => {
+            setQty(q);
+            if (join.isError) join.reset();
+            setKey(newIdempotencyKey('join'));
+          }}
+        />
+      )}
       <ul className="rl-items">
         {items.map((i) => {
           const leftForMe = i.perHouseholdLimit === null ? null : Math.max(0, i.perHouseholdLimit - i.mine);
