@@ -168,9 +168,7 @@ describe('9. share into the WeChat group', () => {
 });
 
 describe('2. a problem report does not choose the item', () => {
-  // Skipped: since the accessibility and first-view landings the item select offers no item to
-  // choose in this journey (the refusal part passes; the integration test covers the rule). To fix next.
-  it.skip('少了商品 starts on 请选择商品 and cannot be sent without the item', async () => {
+  it('少了商品 starts on 请选择商品 and cannot be sent without the item', async () => {
     // The 3-2 relay's truck arrives and is released; the volunteer delivers 3-2-201's bag.
     const v = volunteer.page;
     const { deliveryId } = await api<{ deliveryId: string }>(merchant.page, 'distribution.dispatch', {
@@ -239,14 +237,13 @@ describe('2. a problem report does not choose the item', () => {
     // The bag's first item (the list holds only what this bag carries).
     await which.selectOption({ index: 1 });
     await form.getByRole('button', { name: '提交' }).click();
-    await card.getByText(/报告：少了商品 · 待处理/).waitFor();
+    await card.getByText(/报告：少了商品 · 待商家处理/).waitFor();
     await shot(r, JOURNEY, '06-problem-filed');
   });
 });
 
 describe('7. the coordinator board', () => {
-  // Skipped: passes alone, fails after the other journey files in one run (order-dependent). To fix next.
-  it.skip('stairwells with bags today come first; 只看今天有袋子的楼道 is remembered', async () => {
+  it('stairwells with bags today come first; 只看今天有袋子的楼道 is remembered', async () => {
     const page = owner.page;
     await page.goto(`/c/${COMMUNITY}/board`);
     const rows = page.getByTestId('stairwell-row');

@@ -1,10 +1,20 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useLocale, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
+import { DEFAULT_TIME_ZONE } from '@/server/services/shared/time';
 import { yuan } from './format';
+
+/** HH:MM in the compound's time zone, as every other time on these pages. */
+const hhmm = (d: Date | string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: DEFAULT_TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(d));
 
 /** Re-render every `everyMs` so the cooldowns count down. */
 function useNow(everyMs: number): number {
@@ -37,7 +47,6 @@ export function PaymentReminders({
   hideWhenEmpty?: boolean;
 }) {
   const t = useTranslations('relay.remind');
-  const locale = useLocale();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage('relay');
@@ -94,13 +103,7 @@ export function PaymentReminders({
                 <strong>{t('order', { seq: o.seq, place: o.place, amount: yuan(o.totalFen) })}</strong>
                 <div className="rl-meta">
                   {holdMin !== null && t('holdLeft', { min: holdMin })}
-                  {o.lastRemindedAt &&
-                    ` · ${t('lastAt', {
-                      time: new Date(o.lastRemindedAt).toLocaleTimeString(locale, {
-                        hour: '2-digit',
-                        minute: '2-digit',
-                      }),
-                    })}`}
+                  {o.lastRemindedAt && ` · ${t('lastAt', { time: hhmm(o.lastRemindedAt) })}`}
                 </div>
               </div>
               <button
