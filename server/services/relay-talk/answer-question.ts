@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { relayMessages } from '@/db/schema';
 import { householdUserIds } from '@/server/services/relay/load';
 import { writeAudit } from '@/server/services/shared/audit';
+import { inTransaction } from '@/server/services/shared/tx';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { conflict, PG_UNIQUE_VIOLATION, pgErrorCode } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
@@ -51,7 +52,7 @@ export async function answerQuestion({
   const body = checkBody('answer', input.body);
   const now = ctx.now();
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await inTransaction(ctx.db, async (tx) => {
       const [existing] = await tx
         .select({ id: relayMessages.id })
         .from(relayMessages)

@@ -10,6 +10,7 @@ import { households, merchantMembers, relayMessages } from '@/db/schema';
 import { requireRelay } from '@/server/services/relay/load';
 import { myMemberships, requireUser } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
+import { inTransaction } from '@/server/services/shared/tx';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { forbidden, notFound, preconditionFailed, tooManyRequests } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
@@ -50,7 +51,7 @@ export async function askQuestion({
       },
     );
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     await tx
       .select({ id: households.id })
       .from(households)

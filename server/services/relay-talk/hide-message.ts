@@ -9,6 +9,7 @@ import { relayMessages } from '@/db/schema';
 import { COORDINATOR_ROLES, requireRole } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
+import { inTransaction } from '@/server/services/shared/tx';
 import { conflict } from '@/server/services/shared/errors';
 import { CommunityId, idOf, safeText } from '@/server/services/shared/zod';
 import { findMessage, messageNotFound } from './load';
@@ -39,7 +40,7 @@ export async function hideMessage({
   await requireRole(ctx, c, COORDINATOR_ROLES);
   const user = (ctx as AuthedContext).user;
   const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const message = await findMessage(tx, c, input.messageId, { lock: true });
     if (!message) throw messageNotFound();
     if (message.hiddenAt)

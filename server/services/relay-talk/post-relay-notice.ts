@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { relayMessages, relays } from '@/db/schema';
 import { merchantName } from '@/server/services/relay/load';
 import { writeAudit } from '@/server/services/shared/audit';
+import { inTransaction } from '@/server/services/shared/tx';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed, tooManyRequests } from '@/server/services/shared/errors';
 import { notifyUsers } from '@/server/services/shared/notify';
@@ -41,7 +42,7 @@ export async function postRelayNotice({
   const c = input.communityId;
   const now = ctx.now();
   const merchant = await merchantName(ctx.db, relay.merchantId);
-  const posted = await ctx.db.transaction(async (tx) => {
+  const posted = await inTransaction(ctx.db, async (tx) => {
     await tx
       .select({ id: relays.id })
       .from(relays)
