@@ -1,3 +1,4 @@
+import '@/server/services/payment/order-payments'; // wires refunds into the relay lifecycle
 import { createCallerFactory, router } from './trpc';
 import { admissionRouter } from './routers/admission';
 import { authRouter } from './routers/auth';

@@ -1,3 +1,4 @@
+import '@/server/services/payment/order-payments'; // wires refunds into the relay lifecycle
 import { relayCutoffJob } from './relay-cutoff';
 import { relayExpireJob } from './relay-expire';
 import { relayOpenJob } from './relay-open';

@@ -2,6 +2,7 @@
  * Sign-in configuration from the environment. Read on every use (it is a few string splits), so a
  * test can change the environment and a misconfiguration shows up on the very next sign-in.
  */
+import { authSecret } from '@/server/services/shared/secret';
 import { parseTestOtps } from './rules';
 
 export type AuthConfig = {
@@ -13,20 +14,7 @@ export type AuthConfig = {
 
 type Env = Record<string, string | undefined>;
 
-const DEV_SECRET = 'linli-dev-only-auth-secret';
 let warnedTestOtpsInProduction = false;
-
-export function authSecret(env: Env = process.env): string {
-  const secret = env.AUTH_SECRET || env.NEXTAUTH_SECRET;
-  if (secret) return secret;
-  if (env.NODE_ENV === 'production') {
-    throw new Error(
-      '[auth] AUTH_SECRET is not set. Sign-in needs a long random secret in production ' +
-        '(`npm start` creates one under .data/; otherwise set AUTH_SECRET).',
-    );
-  }
-  return DEV_SECRET;
-}
 
 /**
  * Throws, loudly and with the fix in the message, when AUTH_TEST_OTPS is set in production without

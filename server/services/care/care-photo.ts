@@ -10,7 +10,7 @@ import { needs, noticeReceipts, notices } from '@/db/schema';
 import { sha256Hex } from '@/server/files/upload';
 import { IMAGE_TYPES, MIME, sniff, type AcceptedType } from '@/server/files/sniff';
 import { getFileStorage } from '@/server/files/storage';
-import { CommunityId } from '@/server/services/notices/fields';
+import { CommunityId } from '@/server/services/shared/zod';
 import { ANY_ROLE, requireActor } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, notFound } from '@/server/services/shared/errors';

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { communities } from '@/db/schema';
-import { CommunityId } from '@/server/services/notices/fields';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 

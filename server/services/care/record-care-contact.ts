@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { careContacts } from '@/db/schema';
-import { isCareHousehold } from '@/server/services/needs/scope';
-import { CommunityId, Id } from '@/server/services/notices/fields';
+import { isCareHousehold } from './care-household';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { householdNotFound, loadHouseholdPlace } from '@/server/services/roster/access';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { needClaims } from '@/db/schema';
-import { CommunityId, Id } from '@/server/services/notices/fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { conflict, PG_UNIQUE_VIOLATION, pgErrorCode } from '@/server/services/shared/errors';

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { needs, users } from '@/db/schema';
-import { CommunityId } from '@/server/services/notices/fields';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireActor } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 

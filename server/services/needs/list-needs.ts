@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { buildings, careProfiles, households, needs, stairwells, users } from '@/db/schema';
-import { CommunityId } from '@/server/services/notices/fields';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { needOrder, type NeedKind, type NeedStatus } from './rules';

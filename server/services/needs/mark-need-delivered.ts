@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CarePhotoKey, requireCarePhoto } from '@/server/services/care/care-photo';
-import { CommunityId, Id } from '@/server/services/notices/fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { lockOwnClaim } from './progress';

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { careContacts, needs } from '@/db/schema';
 import { CarePhotoKey, requireCarePhoto } from '@/server/services/care/care-photo';
-import { CommunityId, Id, PlainText } from '@/server/services/notices/fields';
+import { CommunityId, Id, PlainText } from '@/server/services/shared/zod';
 import { ANY_ROLE, requireActor } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { NEED_KINDS, NEED_URGENCIES } from './rules';
-import { householdForNeed, isCareHousehold } from './scope';
+import { isCareHousehold } from '@/server/services/care/care-household';
+import { householdForNeed } from './scope';
 import { inTransaction } from '@/server/services/shared/tx';
 
 export const RecordNeedInput = z.object({

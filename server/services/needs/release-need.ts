@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommunityId, Id } from '@/server/services/notices/fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { lockOwnClaim } from './progress';

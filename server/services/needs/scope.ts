@@ -1,16 +1,6 @@
-import { and, eq } from 'drizzle-orm';
-import type { DbOrTx } from '@/db/client';
-import { careProfiles } from '@/db/schema';
+import { isCareHousehold } from '@/server/services/care/care-household';
 import type { Actor } from '@/server/services/roster/actor';
 import { householdNotFound, loadHouseholdPlace, type HouseholdPlace } from '@/server/services/roster/access';
-
-export async function isCareHousehold(db: DbOrTx, communityId: string, householdId: string) {
-  const [row] = await db
-    .select({ id: careProfiles.id })
-    .from(careProfiles)
-    .where(and(eq(careProfiles.communityId, communityId), eq(careProfiles.householdId, householdId)));
-  return !!row;
-}
 
 /**
  * Who may record a need for a household: a coordinator for any; a resident for their own; a

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
-import { CommunityId, Id } from './fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { loadNotice } from './scope';
 
 export const GetNoticeReachInput = z.object({ communityId: CommunityId, noticeId: Id });

@@ -4,7 +4,7 @@ import { queryRows } from '@/db/client';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
-import { CommunityId, Id } from './fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { loadNotice } from './scope';
 
 export const GetNoticeStairwellInput = z.object({ communityId: CommunityId, noticeId: Id, stairwellId: Id });

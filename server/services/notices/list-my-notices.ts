@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { noticeReceipts, notices } from '@/db/schema';
 import { requireActor } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
-import { CommunityId } from './fields';
+import { CommunityId } from '@/server/services/shared/zod';
 
 export const ListMyNoticesInput = z.object({ communityId: CommunityId });
 export type ListMyNoticesInput = z.infer<typeof ListMyNoticesInput>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
-import { CommunityId } from './fields';
+import { CommunityId } from '@/server/services/shared/zod';
 
 export const ListNoticesInput = z.object({ communityId: CommunityId });
 export type ListNoticesInput = z.infer<typeof ListNoticesInput>;

@@ -5,7 +5,7 @@ import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
-import { CommunityId, Id } from './fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { inTransaction } from '@/server/services/shared/tx';
 
 export const MarkInformedInput = z.object({ communityId: CommunityId, noticeId: Id, householdId: Id });

@@ -8,7 +8,7 @@ import { requireActor, STAFF_ROLES, type Actor } from '@/server/services/roster/
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, forbidden, notFound } from '@/server/services/shared/errors';
-import { CommunityId, Id, PlainText } from './fields';
+import { CommunityId, Id, PlainText } from '@/server/services/shared/zod';
 import { inTransaction } from '@/server/services/shared/tx';
 
 export const PostNoticeInput = z.object({

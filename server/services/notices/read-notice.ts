@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireActor } from '@/server/services/roster/actor';
 import type { ServiceContext } from '@/server/services/shared/context';
-import { CommunityId, Id } from './fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { markReceipt } from './receipt';
 import { loadNotice } from './scope';
 import { inTransaction } from '@/server/services/shared/tx';

@@ -1,8 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { orders } from '@/db/schema';
-import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
-import { executeRefunds, type RefundRow } from '@/server/services/payment/refunds';
 import { requireUser } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
@@ -16,6 +14,7 @@ import { assertJoinable, ordersHref } from './rules';
 import { cancelOrdersRefund } from './refund-keys';
 import { inTransaction } from '@/server/services/shared/tx';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
+import { orderPayments, type RefundRow } from './order-payments';
 
 export const CancelOrderInput = OrderRef;
 export type CancelOrderInput = z.infer<typeof CancelOrderInput>;
@@ -116,14 +115,16 @@ export async function cancelOrder({
   await publishChainChange(ctx.database, { communityId, relayId: order.relayId, version: out.version });
   let refund: CancelOrderResult['refund'] = null;
   if (out.refunds.length) {
-    const [r] = await executeRefunds(ctx.database, out.refunds);
+    const [r] = await orderPayments().executeRefunds(ctx.database, out.refunds);
     refund = r ? { refundId: r.id, amountFen: r.amountFen, status: r.status } : null;
   } else {
-    const live = await livePayment(ctx.db, communityId, orderId);
+    const live = await orderPayments().livePayment(ctx.db, communityId, orderId);
     if (live && live.status !== 'succeeded') {
-      await cancelPaymentIntent(ctx.database, live, 'order_cancelled').catch((e: unknown) =>
-        console.error('[relay] intent cancel failed; a late payment would be refunded', e),
-      );
+      await orderPayments()
+        .cancelPaymentIntent(ctx.database, live, 'order_cancelled')
+        .catch((e: unknown) =>
+          console.error('[relay] intent cancel failed; a late payment would be refunded', e),
+        );
     }
   }
   return { orderId, status: 'cancelled', refund };

@@ -2,7 +2,6 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '@/db/client';
 import { orders, relays } from '@/db/schema';
-import { executeRefunds } from '@/server/services/payment/refunds';
 import { requireMerchantMember } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
@@ -17,6 +16,7 @@ import { cancelIntentsOfOrders, cancelOrdersOfDeadRelay } from './transitions';
 import { analyzeIfStale, RELAY_ORDER_TABLES } from '@/server/services/shared/statistics';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
 import { inTransaction } from '@/server/services/shared/tx';
+import { orderPayments } from './order-payments';
 
 export const CancelRelayInput = MerchantRelayRef.extend({
   reason: safeText({ min: 1, max: 500, minMessage: '请写明取消原因 / Say why.' }),
@@ -122,7 +122,7 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
     communityId,
     live.filter((o) => o.status === 'pending_payment').map((o) => o.id),
   );
-  const settled = await executeRefunds(ctx.database, out.refunds);
+  const settled = await orderPayments().executeRefunds(ctx.database, out.refunds);
   // Every order of the relay just changed at once (issue 12: statistics after bulk writes).
   if (live.length > 0) await analyzeIfStale(ctx.db, RELAY_ORDER_TABLES);
   return {

@@ -1,8 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { orders } from '@/db/schema';
-import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
-import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
 import { requireUser } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
@@ -23,6 +21,7 @@ import {
   type LineChange,
 } from './rules';
 import { inTransaction } from '@/server/services/shared/tx';
+import { orderPayments, type RefundRow } from './order-payments';
 
 export const ChangeOrderInput = OrderRef.extend({
   /** Absolute quantities wanted for lines of this order (0 removes a line); lines not named stay. */
@@ -139,7 +138,7 @@ async function writeChange(tx: Tx, step: ChangeStep) {
   const refunds: RefundRow[] = [];
   const diff = order.totalFen - newTotal;
   if (order.status === 'paid' && diff > 0) {
-    const { refund } = await reserveRefund(tx, {
+    const { refund } = await orderPayments().reserveRefund(tx, {
       communityId,
       orderId,
       amountFen: diff,
@@ -172,16 +171,18 @@ async function settleAfterChange(
   newTotal: number,
 ): Promise<ChangeOrderResult['refund']> {
   if (refunds.length) {
-    const [r] = await executeRefunds(ctx.database, refunds);
+    const [r] = await orderPayments().executeRefunds(ctx.database, refunds);
     return r ? { refundId: r.id, amountFen: r.amountFen, status: r.status } : null;
   }
   if (order.status === 'pending_payment') {
     // The intent for the old amount must not be payable; the pay page makes one for the new amount.
-    const live = await livePayment(ctx.db, order.communityId, order.id);
+    const live = await orderPayments().livePayment(ctx.db, order.communityId, order.id);
     if (live && live.amountFen !== newTotal && live.status !== 'succeeded') {
-      await cancelPaymentIntent(ctx.database, live, 'order_reduced').catch((e: unknown) =>
-        console.error('[relay] could not cancel the intent after a change; the pay page will retry', e),
-      );
+      await orderPayments()
+        .cancelPaymentIntent(ctx.database, live, 'order_reduced')
+        .catch((e: unknown) =>
+          console.error('[relay] could not cancel the intent after a change; the pay page will retry', e),
+        );
     }
   }
   return null;

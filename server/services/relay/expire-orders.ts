@@ -1,7 +1,6 @@
 import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import { queryRows, type Database } from '@/db/client';
 import { orders } from '@/db/schema';
-import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
 import { writeAudit } from '@/server/services/shared/audit';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { publishChainChange } from './chain-bus';
@@ -10,6 +9,7 @@ import { bumpChain, giveBackStock } from './order-stock';
 import { ordersHref } from './rules';
 import { inTransaction, ts } from '@/server/services/shared/tx';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
+import { orderPayments } from './order-payments';
 
 /**
  * pending_payment → expired for orders whose hold has ended: their stock and household totals go
@@ -132,10 +132,10 @@ function isRollback(e: unknown): boolean {
 }
 
 async function cancelIntentAfterExpiry(database: Database, order: OrderRow) {
-  const live = await livePayment(database.db, order.communityId, order.id);
+  const live = await orderPayments().livePayment(database.db, order.communityId, order.id);
   if (!live || live.status === 'succeeded') return;
   try {
-    await cancelPaymentIntent(database, live, 'hold_ended');
+    await orderPayments().cancelPaymentIntent(database, live, 'hold_ended');
   } catch (e) {
     console.error(
       '[relay] could not cancel an expired order’s intent; a late payment is refunded on arrival',

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '@/db/client';
-import { reserveRefund, type RefundRow } from '@/server/services/payment/refunds';
+import { orderPayments, type RefundRow } from './order-payments';
 
 /** Per succeeded payment of an order (its newest first): paid minus refunded-or-pending. */
 export async function refundableByPayment(tx: Tx, communityId: string, orderId: string) {
@@ -35,7 +35,7 @@ export async function reserveFullRefund(
   const left = await refundableByPayment(tx, input.communityId, input.orderId);
   for (const [i, p] of left.entries()) {
     if (p.leftFen <= 0) continue;
-    const { refund } = await reserveRefund(tx, {
+    const { refund } = await orderPayments().reserveRefund(tx, {
       communityId: input.communityId,
       orderId: input.orderId,
       paymentId: p.paymentId,

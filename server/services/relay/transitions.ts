@@ -9,8 +9,6 @@ import { queryRows, type Database, type Tx } from '@/db/client';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { orders, relays } from '@/db/schema';
 import { requireActiveAdmission } from '@/server/services/merchant/admission-guard';
-import { cancelPaymentIntent, livePayment } from '@/server/services/payment/intents';
-import { executeRefunds, type RefundRow } from '@/server/services/payment/refunds';
 import { reserveFullRefund } from './refund-keys';
 import { writeAudit } from '@/server/services/shared/audit';
 import { notifyUsers } from '@/server/services/shared/notify';
@@ -26,6 +24,7 @@ import {
   type RelayAction,
 } from './rules';
 import { transitionOrders, transitionRelays } from '@/server/services/relay/lifecycle';
+import { orderPayments, type RefundRow } from './order-payments';
 
 async function guarded(
   tx: Tx,
@@ -247,7 +246,7 @@ export async function settleRelay(
   });
   if (result.version)
     await publishChainChange(database, { communityId, relayId: relay.id, version: result.version });
-  if (result.refunds.length) await executeRefunds(database, result.refunds);
+  if (result.refunds.length) await orderPayments().executeRefunds(database, result.refunds);
   return result.outcome;
 }
 
@@ -387,10 +386,10 @@ export async function cancelIntentsOfOrders(
   orderIds: string[],
 ): Promise<void> {
   for (const orderId of orderIds) {
-    const live = await livePayment(database.db, communityId, orderId);
+    const live = await orderPayments().livePayment(database.db, communityId, orderId);
     if (live && live.status !== 'succeeded') {
       try {
-        await cancelPaymentIntent(database, live, 'relay_ended');
+        await orderPayments().cancelPaymentIntent(database, live, 'relay_ended');
       } catch (e) {
         console.error('[relay] could not cancel an intent; a late payment would be refunded', e);
       }

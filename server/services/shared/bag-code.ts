@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { authSecret } from '@/server/services/auth/config';
+import { authSecret } from './secret';
 
 /**
  * Signed bag codes, printed as QR codes on bag labels and accepted by check-off.

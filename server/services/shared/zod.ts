@@ -113,3 +113,6 @@ export function assertSafeText(value: unknown, path: readonly (string | number)[
     });
   }
 }
+
+/** Text a person typed: trimmed, `min` to `max` characters (notices, needs, tasks). */
+export const PlainText = (min: number, max: number) => safeText({ min, max });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { volunteerApplications } from '@/db/schema';
-import { CommunityId, PlainText } from '@/server/services/notices/fields';
+import { CommunityId, PlainText } from '@/server/services/shared/zod';
 import { requireActor } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';

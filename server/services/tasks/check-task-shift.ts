@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { taskClaims } from '@/db/schema';
-import { CommunityId, Id } from '@/server/services/notices/fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';

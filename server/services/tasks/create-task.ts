@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { volunteerTasks } from '@/db/schema';
-import { CommunityId, PlainText } from '@/server/services/notices/fields';
+import { CommunityId, PlainText } from '@/server/services/shared/zod';
 import { requireActor } from '@/server/services/roster/actor';
 import { COORDINATOR_ROLES } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';

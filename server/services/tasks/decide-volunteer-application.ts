@@ -7,7 +7,7 @@ import {
   volunteerApplications,
   volunteerRoles,
 } from '@/db/schema';
-import { CommunityId, Id } from '@/server/services/notices/fields';
+import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireActor } from '@/server/services/roster/actor';
 import { COORDINATOR_ROLES } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users, volunteerApplications } from '@/db/schema';
-import { CommunityId } from '@/server/services/notices/fields';
+import { CommunityId } from '@/server/services/shared/zod';
 import { requireActor } from '@/server/services/roster/actor';
 import { COORDINATOR_ROLES } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
