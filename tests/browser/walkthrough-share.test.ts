@@ -4,8 +4,9 @@
  * residents see it on the relay; a resident shares the relay card (the PNG handed to the share
  * sheet is decoded for its QR code), falls back to saving the card on a phone without Web Share,
  * and copies the 接龙 text (numbered lines, names masked); a resident reporting 少了商品 must pick
- * the item; the coordinator's board puts the stairwells with bags first and can show only those,
- * remembered. Screenshots: artifacts/screenshots/walkthrough-share/.
+ * the item; a dispatched delivery says its bags have not started and the English gate counts
+ * "1 problem" (item 6); the coordinator's board puts the stairwells with bags first and can show
+ * only those, remembered, labels the batch with its relay and lists the open report (item 7). Screenshots: artifacts/screenshots/walkthrough-share/.
  */
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
@@ -179,6 +180,12 @@ describe('2. a problem report does not choose the item', () => {
       driverName: '王师傅',
       driverPhone: '13900000098',
     });
+    // 6. A dispatched delivery says the bags have not started, not "已送达 0 / 0 袋".
+    const m = merchant.page;
+    await m.goto(`/m/${MERCHANT}/relays/${STAIRWELL_RELAY}/delivery`);
+    await m.getByText('还没开始送：门岗放行后，志愿者逐户送达').waitFor();
+    expect(await m.getByText(/已送达 0 \/ 0 袋/).count()).toBe(0);
+    await shot(m, JOURNEY, '05a-dispatched-not-started');
     const { batchId } = await api<{ batchId: string }>(v, 'distribution.recordArrival', {
       communityId: COMMUNITY,
       deliveryId,
@@ -218,6 +225,33 @@ describe('2. a problem report does not choose the item', () => {
       outcome: 'delivered',
       clientAt: new Date().toISOString(),
     });
+    // Another flat of the stairwell was not home: one problem bag.
+    await api(v, 'distribution.checkOff', {
+      communityId: COMMUNITY,
+      checkoffId: crypto.randomUUID(),
+      bagId: bags.find((b) => b.orderId !== ORDER_201)!.bagId,
+      outcome: 'exception',
+      exceptionKind: 'nobody_home',
+      clientAt: new Date().toISOString(),
+    });
+    // 6. In English the gate counts "1 problem" and names the disinfectant in English.
+    await volunteer.context.addCookies([{ name: 'NEXT_LOCALE', value: 'en', url: baseURL() }]);
+    try {
+      await v.goto(`/v/${COMMUNITY}/gate`);
+      await v
+        .getByText(/^1 of \d+ bags delivered · 1 problem$/)
+        .first()
+        .waitFor();
+      expect(await v.getByText(/\b1 problems\b/).count()).toBe(0);
+      await v
+        .getByText(/Chlorine disinfectant/)
+        .first()
+        .waitFor();
+      expect(await v.getByText(/含氯消毒剂/).count()).toBe(0);
+      await shot(v, JOURNEY, '05b-gate-in-english');
+    } finally {
+      await volunteer.context.addCookies([{ name: 'NEXT_LOCALE', value: 'zh-CN', url: baseURL() }]);
+    }
 
     const r = resident.page;
     await r.goto(`/r/${COMMUNITY}/bag`);
@@ -258,6 +292,15 @@ describe('7. the coordinator board', () => {
     await expect.poll(() => rows.count()).toBeLessThan(all);
     const some = await rows.count();
     for (let i = 0; i < some; i++) expect(await bagsOf(i)).toBeGreaterThan(0);
+    // The batch is labelled with its relay and cutoff; the resident's open report is on the board.
+    await page
+      .getByTestId('batch-relay')
+      .filter({ hasText: /^保供套餐.*（截单 .+）$/ })
+      .first()
+      .waitFor();
+    const problem = page.getByTestId('board-problem').filter({ hasText: /^3-2-201 · 少了商品 / });
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('青菜少了一份');
     await shot(page, JOURNEY, '07-board-with-bags');
     await page.reload();
     await rows.first().waitFor();
