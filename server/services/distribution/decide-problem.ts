@@ -5,6 +5,7 @@ import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services
 import { Id } from '@/server/services/shared/zod';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
+import type { Tx } from '@/db/client';
 import { badRequest, notFound, preconditionFailed } from '@/server/services/shared/errors';
 import { publishDistribution } from './events';
 import { text } from './fields';
@@ -51,36 +52,10 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
   const now = ctx.now();
 
   const outcome = await inTransaction(ctx.db, async (tx) => {
-    const [report] = await tx
-      .select({ r: problemReports, relayId: orders.relayId, seq: orders.seq })
-      .from(problemReports)
-      .innerJoin(
-        orders,
-        and(eq(orders.communityId, problemReports.communityId), eq(orders.id, problemReports.orderId)),
-      )
-      .where(and(eq(problemReports.communityId, communityId), eq(problemReports.id, input.reportId)))
-      .for('update', { of: problemReports });
-    if (!report || report.relayId !== relay.id)
-      throw notFound('PROBLEM_NOT_FOUND', '找不到这条问题报告 / Report not found.');
+    const report = await lockReport(tx, communityId, input.reportId, relay.id);
     const r = report.r;
     const target = accept ? 'accepted' : 'rejected';
-    if (r.status !== 'open') {
-      if (r.status === target && (!accept || r.refundFen === input.refundFen)) {
-        const rows = accept
-          ? await tx
-              .select()
-              .from(refunds)
-              .where(
-                and(eq(refunds.communityId, communityId), eq(refunds.idempotencyKey, problemRefundKey(r.id))),
-              )
-          : [];
-        return { replayed: true, report: r, refund: rows[0] ?? null };
-      }
-      throw preconditionFailed(
-        'PROBLEM_ALREADY_DECIDED',
-        '这条报告已经处理过了 / This report has already been decided.',
-      );
-    }
+    if (r.status !== 'open') return replayDecision(tx, communityId, r, target, input.refundFen);
     const [decided] = await tx
       .update(problemReports)
       .set({
@@ -110,22 +85,15 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
         requestedBy: user.id,
       }));
     }
-    await notifyHouseholds(tx, communityId, [
-      {
-        householdId: r.householdId,
-        orderId: r.orderId,
-        kind: accept ? 'distribution.problem_accepted' : 'distribution.problem_rejected',
-        payload: {
-          reportId: r.id,
-          relayTitle: relay.title,
-          seq: report.seq,
-          refundFen: accept ? input.refundFen! : 0,
-          refundYuan: accept ? fenToYuan(input.refundFen!) : '0.00',
-          note: note ?? '',
-          href: `/r/${communityId}/bag`,
-        },
-      },
-    ]);
+    await tellHousehold(tx, {
+      communityId,
+      relayTitle: relay.title,
+      seq: report.seq,
+      r,
+      accept,
+      input,
+      note,
+    });
     await writeAudit(tx, {
       communityId,
       actorUserId: user.id,
@@ -158,4 +126,79 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
     refundStatus: refund?.status ?? null,
     replayed: outcome.replayed,
   };
+}
+
+/** The report, locked, when it is about this relay's orders. */
+async function lockReport(tx: Tx, communityId: string, reportId: string, relayId: string) {
+  const [report] = await tx
+    .select({ r: problemReports, relayId: orders.relayId, seq: orders.seq })
+    .from(problemReports)
+    .innerJoin(
+      orders,
+      and(eq(orders.communityId, problemReports.communityId), eq(orders.id, problemReports.orderId)),
+    )
+    .where(and(eq(problemReports.communityId, communityId), eq(problemReports.id, reportId)))
+    .for('update', { of: problemReports });
+  if (!report || report.relayId !== relayId)
+    throw notFound('PROBLEM_NOT_FOUND', '找不到这条问题报告 / Report not found.');
+  return report;
+}
+type LockedReport = Awaited<ReturnType<typeof lockReport>>;
+
+/** A report decided already: the same decision again is a replay (with its refund), another is refused. */
+async function replayDecision(
+  tx: Tx,
+  communityId: string,
+  r: LockedReport['r'],
+  target: 'accepted' | 'rejected',
+  refundFen: number | null | undefined,
+) {
+  const accept = target === 'accepted';
+  if (r.status === target && (!accept || r.refundFen === refundFen)) {
+    const rows = accept
+      ? await tx
+          .select()
+          .from(refunds)
+          .where(
+            and(eq(refunds.communityId, communityId), eq(refunds.idempotencyKey, problemRefundKey(r.id))),
+          )
+      : [];
+    return { replayed: true, report: r, refund: rows[0] ?? null };
+  }
+  throw preconditionFailed(
+    'PROBLEM_ALREADY_DECIDED',
+    '这条报告已经处理过了 / This report has already been decided.',
+  );
+}
+
+/** Tells the reporting household what was decided (and what will be refunded). */
+async function tellHousehold(
+  tx: Tx,
+  d: {
+    communityId: string;
+    relayTitle: string;
+    seq: number;
+    r: LockedReport['r'];
+    accept: boolean;
+    input: DecideProblemInput;
+    note: string | null;
+  },
+) {
+  const { communityId, r, accept, input } = d;
+  await notifyHouseholds(tx, communityId, [
+    {
+      householdId: r.householdId,
+      orderId: r.orderId,
+      kind: accept ? 'distribution.problem_accepted' : 'distribution.problem_rejected',
+      payload: {
+        reportId: r.id,
+        relayTitle: d.relayTitle,
+        seq: d.seq,
+        refundFen: accept ? input.refundFen! : 0,
+        refundYuan: accept ? fenToYuan(input.refundFen!) : '0.00',
+        note: d.note ?? '',
+        href: `/r/${communityId}/bag`,
+      },
+    },
+  ]);
 }

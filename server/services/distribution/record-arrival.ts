@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '@/db/client';
+import { queryRows, type Tx } from '@/db/client';
 import { batches, deliveries, deliveryRelays } from '@/db/schema';
 import { Id } from '@/server/services/shared/zod';
 import { requireRole } from '@/server/services/shared/access';
@@ -56,17 +56,7 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
         updatedAt: now,
       },
     }).returning();
-    if (!arrived) {
-      const [existing] = await tx
-        .select({ status: deliveries.status })
-        .from(deliveries)
-        .where(and(eq(deliveries.communityId, communityId), eq(deliveries.id, input.deliveryId)));
-      if (!existing) throw DELIVERY_NOT_FOUND();
-      throw preconditionFailed(
-        'DELIVERY_ALREADY_ARRIVED',
-        '这趟货已经登记到达 / This delivery has already been received.',
-      );
-    }
+    if (!arrived) return refuseArrival(tx, communityId, input.deliveryId);
     const relayRows = await tx
       .select({ relayId: deliveryRelays.relayId })
       .from(deliveryRelays)
@@ -88,31 +78,7 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
         receivedBy: user.id,
       })
       .returning();
-    // One bag per bought order. An order the merchant settled as wholly undelivered gets none.
-    const bagRows = relayIds.length
-      ? await queryRows<{ n: number }>(
-          tx,
-          sql`with inserted as (
-                insert into bags (community_id, batch_id, order_id, relay_id, household_id, stairwell_id, status, created_at, updated_at)
-                select o.community_id, ${batch!.id}::uuid, o.id, o.relay_id, o.household_id, h.stairwell_id, 'pending'::bag_status, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-                  from orders o
-                  join households h on h.community_id = o.community_id and h.id = o.household_id
-                 where o.community_id = ${communityId}
-                   and o.relay_id in (${sql.join(
-                     relayIds.map((id) => sql`${id}`),
-                     sql`, `,
-                   )})
-                   and o.status in ('paid', 'fulfilled', 'short')
-                   and exists (
-                     select 1 from order_lines l
-                      where l.community_id = o.community_id and l.order_id = o.id
-                        and coalesce(l.fulfilled_qty, l.qty) > 0)
-                on conflict do nothing
-                returning 1)
-              select count(*)::int as n from inserted`,
-        )
-      : [{ n: 0 }];
-    const bagCount = Number(bagRows[0]?.n ?? 0);
+    const bagCount = await packBags(tx, communityId, batch!.id, relayIds, now);
     await writeAudit(tx, {
       communityId,
       actorUserId: user.id,
@@ -135,4 +101,51 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
     { kind: 'batch', batchId: result.batchId },
   ]);
   return result;
+}
+
+/** Why a delivery could not become arrived: it does not exist, or it arrived already. */
+async function refuseArrival(tx: Tx, communityId: string, deliveryId: string): Promise<never> {
+  const [existing] = await tx
+    .select({ status: deliveries.status })
+    .from(deliveries)
+    .where(and(eq(deliveries.communityId, communityId), eq(deliveries.id, deliveryId)));
+  if (!existing) throw DELIVERY_NOT_FOUND();
+  throw preconditionFailed(
+    'DELIVERY_ALREADY_ARRIVED',
+    '这趟货已经登记到达 / This delivery has already been received.',
+  );
+}
+
+/** One bag per bought order. An order the merchant settled as wholly undelivered gets none. */
+async function packBags(
+  tx: Tx,
+  communityId: string,
+  batchId: string,
+  relayIds: string[],
+  now: Date,
+): Promise<number> {
+  const bagRows = relayIds.length
+    ? await queryRows<{ n: number }>(
+        tx,
+        sql`with inserted as (
+              insert into bags (community_id, batch_id, order_id, relay_id, household_id, stairwell_id, status, created_at, updated_at)
+              select o.community_id, ${batchId}::uuid, o.id, o.relay_id, o.household_id, h.stairwell_id, 'pending'::bag_status, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+                from orders o
+                join households h on h.community_id = o.community_id and h.id = o.household_id
+               where o.community_id = ${communityId}
+                 and o.relay_id in (${sql.join(
+                   relayIds.map((id) => sql`${id}`),
+                   sql`, `,
+                 )})
+                 and o.status in ('paid', 'fulfilled', 'short')
+                 and exists (
+                   select 1 from order_lines l
+                    where l.community_id = o.community_id and l.order_id = o.id
+                      and coalesce(l.fulfilled_qty, l.qty) > 0)
+              on conflict do nothing
+              returning 1)
+            select count(*)::int as n from inserted`,
+      )
+    : [{ n: 0 }];
+  return Number(bagRows[0]?.n ?? 0);
 }

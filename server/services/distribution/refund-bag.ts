@@ -5,6 +5,7 @@ import { executeRefunds, reserveRefund, type RefundRow } from '@/server/services
 import { Id } from '@/server/services/shared/zod';
 import { writeAudit } from '@/server/services/shared/audit';
 import type { ServiceContext } from '@/server/services/shared/context';
+import type { Tx } from '@/db/client';
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { advanceBatch } from './batch-progress';
 import { publishDistribution } from './events';
@@ -53,29 +54,7 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
         '只有登记了异常的袋子才能整袋退款 / Only a bag with a recorded exception can be refunded whole.',
       );
     }
-    const [paid] = await tx
-      .select({ amountFen: payments.amountFen, id: payments.id })
-      .from(payments)
-      .where(
-        and(
-          eq(payments.communityId, communityId),
-          eq(payments.orderId, bag.orderId),
-          eq(payments.status, 'succeeded'),
-        ),
-      );
-    const [{ taken } = { taken: 0 }] = paid
-      ? await tx
-          .select({ taken: sql<number>`coalesce(sum(${refunds.amountFen}), 0)::int` })
-          .from(refunds)
-          .where(
-            and(
-              eq(refunds.communityId, communityId),
-              eq(refunds.paymentId, paid.id),
-              ne(refunds.status, 'failed'),
-            ),
-          )
-      : [{ taken: 0 }];
-    const amountFen = paid ? paid.amountFen - Number(taken) : 0;
+    const amountFen = await unrefundedFen(tx, communityId, bag.orderId);
     await transitionBag(tx, { communityId, id: bag.id }, 'refunded', {
       from: ['exception'],
       set: { updatedAt: now },
@@ -100,21 +79,7 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
       }));
     }
     await advanceBatch(tx, communityId, bag.batchId, now);
-    await notifyHouseholds(tx, communityId, [
-      {
-        householdId: bag.householdId,
-        orderId: bag.orderId,
-        kind: 'distribution.bag_refunded',
-        payload: {
-          bagId: bag.id,
-          relayTitle: relay.title,
-          refundFen: amountFen,
-          refundYuan: fenToYuan(amountFen),
-          exceptionKind: bag.exceptionKind ?? '',
-          href: `/r/${communityId}/bag`,
-        },
-      },
-    ]);
+    await tellBagRefunded(tx, communityId, relay.title, bag, amountFen);
     await writeAudit(tx, {
       communityId,
       actorUserId: user.id,
@@ -146,4 +111,55 @@ export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: Re
     refundFen: refund?.amountFen ?? 0,
     refundStatus: refund?.status ?? null,
   };
+}
+
+/** What the order's payment still holds: paid minus every refund not failed (0 when unpaid). */
+async function unrefundedFen(tx: Tx, communityId: string, orderId: string): Promise<number> {
+  const [paid] = await tx
+    .select({ amountFen: payments.amountFen, id: payments.id })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.communityId, communityId),
+        eq(payments.orderId, orderId),
+        eq(payments.status, 'succeeded'),
+      ),
+    );
+  const [{ taken } = { taken: 0 }] = paid
+    ? await tx
+        .select({ taken: sql<number>`coalesce(sum(${refunds.amountFen}), 0)::int` })
+        .from(refunds)
+        .where(
+          and(
+            eq(refunds.communityId, communityId),
+            eq(refunds.paymentId, paid.id),
+            ne(refunds.status, 'failed'),
+          ),
+        )
+    : [{ taken: 0 }];
+  return paid ? paid.amountFen - Number(taken) : 0;
+}
+
+async function tellBagRefunded(
+  tx: Tx,
+  communityId: string,
+  relayTitle: string,
+  bag: typeof bags.$inferSelect,
+  amountFen: number,
+) {
+  await notifyHouseholds(tx, communityId, [
+    {
+      householdId: bag.householdId,
+      orderId: bag.orderId,
+      kind: 'distribution.bag_refunded',
+      payload: {
+        bagId: bag.id,
+        relayTitle,
+        refundFen: amountFen,
+        refundYuan: fenToYuan(amountFen),
+        exceptionKind: bag.exceptionKind ?? '',
+        href: `/r/${communityId}/bag`,
+      },
+    },
+  ]);
 }

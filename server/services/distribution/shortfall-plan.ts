@@ -43,7 +43,17 @@ export async function planShortfall(
   relayId: string,
   input: DeliveredQtyInput[],
 ) {
-  const items = await db
+  const items = await relayItemsOf(db, communityId, relayId);
+  requireListedOnce(input, new Set(items.map((i) => i.id)));
+  const lineRows = items.length ? await sharingLines(db, communityId, relayId) : [];
+  const planned = items.map((item) => planItem(item, lineRows, input));
+  const refunds = refundsOf(planned);
+  const totalRefundFen = refunds.reduce((n, r) => n + r.amountFen, 0);
+  return { items: planned, refunds: refunds.sort((a, b) => a.seq - b.seq), totalRefundFen };
+}
+
+function relayItemsOf(db: DbOrTx, communityId: string, relayId: string) {
+  return db
     .select({
       id: relayItems.id,
       name: relayItems.name,
@@ -54,7 +64,11 @@ export async function planShortfall(
     .from(relayItems)
     .where(and(eq(relayItems.communityId, communityId), eq(relayItems.relayId, relayId)))
     .orderBy(asc(relayItems.position), asc(relayItems.createdAt));
-  const known = new Set(items.map((i) => i.id));
+}
+type RelayItemRow = Awaited<ReturnType<typeof relayItemsOf>>[number];
+
+/** Each listed item is the relay's, and listed once. */
+function requireListedOnce(input: DeliveredQtyInput[], known: Set<string>) {
   const seen = new Set<string>();
   input.forEach((d, i) => {
     if (!known.has(d.relayItemId)) {
@@ -69,63 +83,66 @@ export async function planShortfall(
     }
     seen.add(d.relayItemId);
   });
+}
 
-  const lineRows = items.length
-    ? await db
-        .select({
-          orderLineId: orderLines.id,
-          relayItemId: orderLines.relayItemId,
-          orderId: orders.id,
-          seq: orders.seq,
-          householdId: orders.householdId,
-          qty: orderLines.qty,
-          unitPriceFen: orderLines.unitPriceFen,
-        })
-        .from(orderLines)
-        .innerJoin(
-          orders,
-          and(eq(orders.communityId, orderLines.communityId), eq(orders.id, orderLines.orderId)),
-        )
-        .where(
-          and(
-            eq(orderLines.communityId, communityId),
-            eq(orders.relayId, relayId),
-            inArray(orders.status, [...LIVE_ORDER_STATUSES]),
-            // A bag already refunded whole (refundBag) is out of the sharing: its household has its money back.
-            sql`not exists (select 1 from ${bags} b where b.community_id = ${orders.communityId} and b.order_id = ${orders.id} and b.status = 'refunded')`,
-          ),
-        )
-    : [];
+/** The relay's live order lines that share a shortfall. */
+function sharingLines(db: DbOrTx, communityId: string, relayId: string) {
+  return db
+    .select({
+      orderLineId: orderLines.id,
+      relayItemId: orderLines.relayItemId,
+      orderId: orders.id,
+      seq: orders.seq,
+      householdId: orders.householdId,
+      qty: orderLines.qty,
+      unitPriceFen: orderLines.unitPriceFen,
+    })
+    .from(orderLines)
+    .innerJoin(orders, and(eq(orders.communityId, orderLines.communityId), eq(orders.id, orderLines.orderId)))
+    .where(
+      and(
+        eq(orderLines.communityId, communityId),
+        eq(orders.relayId, relayId),
+        inArray(orders.status, [...LIVE_ORDER_STATUSES]),
+        // A bag already refunded whole (refundBag) is out of the sharing: its household has its money back.
+        sql`not exists (select 1 from ${bags} b where b.community_id = ${orders.communityId} and b.order_id = ${orders.id} and b.status = 'refunded')`,
+      ),
+    );
+}
+type SharingLine = Awaited<ReturnType<typeof sharingLines>>[number];
 
-  const planned: PlannedItem[] = items.map((item) => {
-    const lines = lineRows.filter((l) => l.relayItemId === item.id);
-    const shortfallLines: ShortfallLine[] = lines.map((l) => ({
-      orderId: l.orderId,
-      seq: l.seq,
-      householdId: l.householdId,
-      qty: l.qty,
-      unitPriceFen: l.unitPriceFen,
-    }));
-    const ordered = orderedTotal(shortfallLines);
-    const idx = input.findIndex((d) => d.relayItemId === item.id);
-    const deliveredQty = idx >= 0 ? input[idx]!.deliveredQty : ordered;
-    validateDeliveredQty(deliveredQty, ordered, idx >= 0 ? `items.${idx}.deliveredQty` : 'items');
-    const lineIdByOrder = new Map(lines.map((l) => [l.orderId, l.orderLineId]));
-    return {
-      relayItemId: item.id,
-      name: item.name,
-      spec: item.spec,
-      unit: item.unit,
-      unitPriceFen: item.unitPriceFen,
-      orderedQty: ordered,
-      deliveredQty,
-      allocations: allocateShortfall(shortfallLines, deliveredQty).map((a) => ({
-        ...a,
-        orderLineId: lineIdByOrder.get(a.orderId)!,
-      })),
-    };
-  });
+/** One item: what was ordered, what came (all of it unless listed), and who goes short. */
+function planItem(item: RelayItemRow, lineRows: SharingLine[], input: DeliveredQtyInput[]): PlannedItem {
+  const lines = lineRows.filter((l) => l.relayItemId === item.id);
+  const shortfallLines: ShortfallLine[] = lines.map((l) => ({
+    orderId: l.orderId,
+    seq: l.seq,
+    householdId: l.householdId,
+    qty: l.qty,
+    unitPriceFen: l.unitPriceFen,
+  }));
+  const ordered = orderedTotal(shortfallLines);
+  const idx = input.findIndex((d) => d.relayItemId === item.id);
+  const deliveredQty = idx >= 0 ? input[idx]!.deliveredQty : ordered;
+  validateDeliveredQty(deliveredQty, ordered, idx >= 0 ? `items.${idx}.deliveredQty` : 'items');
+  const lineIdByOrder = new Map(lines.map((l) => [l.orderId, l.orderLineId]));
+  return {
+    relayItemId: item.id,
+    name: item.name,
+    spec: item.spec,
+    unit: item.unit,
+    unitPriceFen: item.unitPriceFen,
+    orderedQty: ordered,
+    deliveredQty,
+    allocations: allocateShortfall(shortfallLines, deliveredQty).map((a) => ({
+      ...a,
+      orderLineId: lineIdByOrder.get(a.orderId)!,
+    })),
+  };
+}
 
+/** One refund per affected order, summing its lines' shares. */
+function refundsOf(planned: PlannedItem[]): PlannedRefund[] {
   const refunds = new Map<string, PlannedRefund>();
   for (const item of planned) {
     for (const a of item.allocations) {
@@ -142,8 +159,7 @@ export async function planShortfall(
       refunds.set(a.orderId, r);
     }
   }
-  const totalRefundFen = [...refunds.values()].reduce((n, r) => n + r.amountFen, 0);
-  return { items: planned, refunds: [...refunds.values()].sort((a, b) => a.seq - b.seq), totalRefundFen };
+  return [...refunds.values()];
 }
 
 export type ShortfallPlan = Awaited<ReturnType<typeof planShortfall>>;
