@@ -376,75 +376,18 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
   const orderId = pi.metadata?.order_id;
   // Not ours (or not a compound's UUID): nothing to apply, and nothing to send to the database.
   if (!isUuidString(communityId) || !isUuidString(orderId)) return none;
-  const [payment] = await tx
-    .select()
-    .from(payments)
-    .where(and(eq(payments.communityId, communityId), eq(payments.stripePaymentIntentId, pi.id)));
-  const [order] = await tx
-    .select()
-    .from(orders)
-    .where(and(eq(orders.communityId, communityId), eq(orders.id, orderId)));
-  if (!order) return none;
-  let pay = payment;
-  if (!pay) {
-    // Our insert after create was lost (crash); Stripe's metadata names the order: adopt it.
-    const [inserted] = await tx
-      .insert(payments)
-      .values({
-        communityId,
-        orderId,
-        stripePaymentIntentId: pi.id,
-        amountFen: pi.amount,
-        currency: pi.currency,
-        status: 'canceled',
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!inserted) return none;
-    pay = inserted;
-  }
-  const status = ourStatus(pi);
-
-  if (status !== 'succeeded') {
-    if (pay.status === 'succeeded' || pay.status === 'canceled') return none;
-    const lastError =
-      pi.last_payment_error?.decline_code ??
-      pi.last_payment_error?.code ??
-      pi.last_payment_error?.message ??
-      null;
-    await tx
-      .update(payments)
-      .set({ status, lastError })
-      .where(
-        and(
-          eq(payments.communityId, communityId),
-          eq(payments.id, pay.id),
-          ne(payments.status, 'succeeded'),
-          ne(payments.status, 'canceled'),
-        ),
-      );
+  const found = await paymentAndOrder(tx, communityId, orderId, pi);
+  if (!found) return none;
+  const { pay, order } = found;
+  if (ourStatus(pi) !== 'succeeded') {
+    await recordUnsucceeded(tx, communityId, pay, pi);
     return none;
   }
-
   if (pay.status === 'succeeded') return none; // applied before
-  let paid = false;
-  let signal: InternalOutcome['signal'];
   const fits = pay.status !== 'canceled' && pi.amount >= order.totalFen;
-  if (order.status === 'pending_payment' && fits) {
-    const [r] = await tx
-      .update(relays)
-      .set({ chainVersion: sql`${relays.chainVersion} + 1` })
-      .where(and(eq(relays.communityId, communityId), eq(relays.id, order.relayId)))
-      .returning({ version: relays.chainVersion });
-    const [done] = await transitionOrders(tx, { communityId, id: orderId }, 'paid', {
-      from: ['pending_payment'],
-      set: { paidAt: new Date(), holdUntil: null, chainVersion: r!.version },
-    }).returning({ id: orders.id });
-    if (done) {
-      paid = true;
-      signal = { communityId, relayId: order.relayId, version: r!.version };
-    }
-  }
+  const signal =
+    order.status === 'pending_payment' && fits ? await markOrderPaid(tx, communityId, order) : undefined;
+  const paid = signal !== undefined;
   const [settled] = await tx
     .update(payments)
     .set({ status: 'succeeded', succeededAt: new Date(), lastError: null })
@@ -453,68 +396,147 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
     )
     .returning();
   if (!settled) return none;
+  const refundsToRun = paid
+    ? await tellPaidAndRefundExcess(tx, { communityId, order, pay, pi })
+    : await refundLatePayment(tx, { communityId, order, pay, pi });
+  return { paid, refunds: refundsToRun, signal };
+}
 
-  const refundsToRun: RefundRow[] = [];
-  const userIds = await householdUserIds(tx, communityId, order.householdId, order.placedBy);
-  if (paid) {
-    await writeAudit(tx, {
-      communityId,
-      actorUserId: null,
-      action: 'order.paid',
-      entityType: 'order',
-      entityId: orderId,
-      before: { status: 'pending_payment' },
-      after: { status: 'paid', paymentIntentId: pi.id, amountFen: pi.amount },
-    });
-    const relayTitle = await relayTitleOf(tx, communityId, order.relayId);
-    await notifyUsers(
-      tx,
-      userIds.map((userId) => ({
-        communityId,
-        userId,
-        kind: 'order.paid',
-        payload: {
-          orderId,
-          relayId: order.relayId,
-          relayTitle,
-          seq: order.seq,
-          amountFen: pi.amount,
-          amount: yuan(pi.amount),
-          href: ordersHref(communityId),
-        },
-      })),
-    );
-    if (pi.amount > order.totalFen) {
-      const { refund } = await reserveRefund(tx, {
-        communityId,
-        orderId,
-        paymentId: pay.id,
-        amountFen: pi.amount - order.totalFen,
-        reason: 'overpaid',
-        idempotencyKey: `overpaid:${pay.id}`,
-      });
-      if (refund.status === 'pending') refundsToRun.push(refund);
-    }
-  } else {
-    // Money arrived for an order that can no longer take it (expired, cancelled, a superseded
-    // intent): give it all back, automatically, once.
-    const { refund } = await reserveRefund(tx, {
+type Applied = { communityId: string; order: OrderRow; pay: PaymentRow; pi: Stripe.PaymentIntent };
+
+/**
+ * Our payment for the intent and its order; a payment whose insert after create was lost (crash)
+ * is adopted from Stripe's metadata. Null when the order is not there.
+ */
+async function paymentAndOrder(tx: Tx, communityId: string, orderId: string, pi: Stripe.PaymentIntent) {
+  const [payment] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.communityId, communityId), eq(payments.stripePaymentIntentId, pi.id)));
+  const [order] = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.communityId, communityId), eq(orders.id, orderId)));
+  if (!order) return null;
+  if (payment) return { pay: payment, order };
+  // Our insert after create was lost (crash); Stripe's metadata names the order: adopt it.
+  const [inserted] = await tx
+    .insert(payments)
+    .values({
       communityId,
       orderId,
-      paymentId: pay.id,
+      stripePaymentIntentId: pi.id,
       amountFen: pi.amount,
-      reason: 'late_payment',
-      idempotencyKey: `late-payment:${pay.id}`,
-    });
-    if (refund.status === 'pending') refundsToRun.push(refund);
-    await writeAudit(tx, {
+      currency: pi.currency,
+      status: 'canceled',
+    })
+    .onConflictDoNothing()
+    .returning();
+  return inserted ? { pay: inserted, order } : null;
+}
+
+/** An intent not (yet) succeeded: its status and last error, unless the payment is settled. */
+async function recordUnsucceeded(tx: Tx, communityId: string, pay: PaymentRow, pi: Stripe.PaymentIntent) {
+  if (pay.status === 'succeeded' || pay.status === 'canceled') return;
+  const lastError =
+    pi.last_payment_error?.decline_code ??
+    pi.last_payment_error?.code ??
+    pi.last_payment_error?.message ??
+    null;
+  await tx
+    .update(payments)
+    .set({ status: ourStatus(pi), lastError })
+    .where(
+      and(
+        eq(payments.communityId, communityId),
+        eq(payments.id, pay.id),
+        ne(payments.status, 'succeeded'),
+        ne(payments.status, 'canceled'),
+      ),
+    );
+}
+
+/** pending_payment → paid with the relay's next chain version; the signal when it happened. */
+async function markOrderPaid(
+  tx: Tx,
+  communityId: string,
+  order: OrderRow,
+): Promise<InternalOutcome['signal']> {
+  const [r] = await tx
+    .update(relays)
+    .set({ chainVersion: sql`${relays.chainVersion} + 1` })
+    .where(and(eq(relays.communityId, communityId), eq(relays.id, order.relayId)))
+    .returning({ version: relays.chainVersion });
+  const [done] = await transitionOrders(tx, { communityId, id: order.id }, 'paid', {
+    from: ['pending_payment'],
+    set: { paidAt: new Date(), holdUntil: null, chainVersion: r!.version },
+  }).returning({ id: orders.id });
+  return done ? { communityId, relayId: order.relayId, version: r!.version } : undefined;
+}
+
+/** The order was paid now: audit, tell the household, and give back what was paid too much. */
+async function tellPaidAndRefundExcess(tx: Tx, { communityId, order, pay, pi }: Applied) {
+  const orderId = order.id;
+  const userIds = await householdUserIds(tx, communityId, order.householdId, order.placedBy);
+  await writeAudit(tx, {
+    communityId,
+    actorUserId: null,
+    action: 'order.paid',
+    entityType: 'order',
+    entityId: orderId,
+    before: { status: 'pending_payment' },
+    after: { status: 'paid', paymentIntentId: pi.id, amountFen: pi.amount },
+  });
+  const relayTitle = await relayTitleOf(tx, communityId, order.relayId);
+  await notifyUsers(
+    tx,
+    userIds.map((userId) => ({
       communityId,
-      actorUserId: null,
-      action: 'payment.late',
-      entityType: 'order',
-      entityId: orderId,
-      after: { orderStatus: order.status, paymentIntentId: pi.id, amountFen: pi.amount },
-    });
-  }
-  return { paid, refunds: refundsToRun, signal };
+      userId,
+      kind: 'order.paid',
+      payload: {
+        orderId,
+        relayId: order.relayId,
+        relayTitle,
+        seq: order.seq,
+        amountFen: pi.amount,
+        amount: yuan(pi.amount),
+        href: ordersHref(communityId),
+      },
+    })),
+  );
+  if (pi.amount <= order.totalFen) return [];
+  const { refund } = await reserveRefund(tx, {
+    communityId,
+    orderId,
+    paymentId: pay.id,
+    amountFen: pi.amount - order.totalFen,
+    reason: 'overpaid',
+    idempotencyKey: `overpaid:${pay.id}`,
+  });
+  return refund.status === 'pending' ? [refund] : [];
+}
+
+/**
+ * Money arrived for an order that can no longer take it (expired, cancelled, a superseded
+ * intent): give it all back, automatically, once.
+ */
+async function refundLatePayment(tx: Tx, { communityId, order, pay, pi }: Applied) {
+  const { refund } = await reserveRefund(tx, {
+    communityId,
+    orderId: order.id,
+    paymentId: pay.id,
+    amountFen: pi.amount,
+    reason: 'late_payment',
+    idempotencyKey: `late-payment:${pay.id}`,
+  });
+  await writeAudit(tx, {
+    communityId,
+    actorUserId: null,
+    action: 'payment.late',
+    entityType: 'order',
+    entityId: order.id,
+    after: { orderStatus: order.status, paymentIntentId: pi.id, amountFen: pi.amount },
+  });
+  return refund.status === 'pending' ? [refund] : [];
 }
