@@ -57,9 +57,13 @@ export async function runProfileBench(): Promise<Measure[]> {
   const concurrency = Number(process.env.BENCH_PROFILE_CONCURRENCY ?? 100);
   buildApp();
   const bdb = await createBenchDatabase('postgres');
+  // As bench/relay.ts: demo mode only for the `log` OTP sender (a LINLI_DEMO=0 start refuses it),
+  // nothing else of the demo.
   const secrets = {
-    LINLI_DEMO: '0',
+    LINLI_DEMO: '1',
     AUTH_TEST_OTPS: '',
+    ALLOW_TEST_OTPS: '0',
+    LINLI_DEV_OUTBOX: '0',
     AUTH_SECRET: randomBytes(32).toString('hex'),
     BAG_CODE_SECRET: randomBytes(32).toString('hex'),
     STRIPE_SECRET_KEY: `sk_test_bench_${randomBytes(6).toString('hex')}`,

@@ -14,7 +14,7 @@ import { isServiceError } from '@/server/services/shared/errors';
 import type { Context } from './trpc';
 
 /** The longest wait any refused call of the batch asks for, or null when none was rate limited. */
-function retryAfter(errors: readonly TRPCError[]): number | null {
+export function retryAfter(errors: readonly TRPCError[]): number | null {
   let wait: number | null = null;
   for (const e of errors) {
     const cause = e.cause;

@@ -17,6 +17,7 @@ import { beginDrain, isShuttingDown, runShutdownHooks } from '@/server/ops/lifec
 import { log } from '@/server/ops/log';
 import { CLIENT_IP_HEADER } from '@/server/ops/rate-limits';
 import { brotliStaticFile, sendBrotliStatic } from '@/server/ops/static-brotli';
+import { isJoinRequest } from '@/server/api/join-path';
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.LINLI_HOST || undefined;
@@ -40,12 +41,30 @@ await app.prepare();
 const handle = app.getRequestHandler();
 const distDir = process.env.NEXT_DIST_DIR || '.next';
 
+/** Loaded after start (it pulls in the services under tsx), then once. */
+let joinModule: Promise<typeof import('@/server/api/join-route')> | null = null;
+const joinRoute = () => (joinModule ??= import('@/server/api/join-route'));
+
 const server = createServer((req, res) => {
   const id = requestIdFrom({ get: (n) => (req.headers[n] as string | undefined) ?? null });
   req.headers[REQUEST_ID_HEADER] = id;
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
   res.setHeader(REQUEST_ID_HEADER, id);
   if (isShuttingDown()) res.setHeader('connection', 'close');
+  if (isJoinRequest(req)) {
+    // The join's lean path (server/api/join-route.ts); anything it does not take goes to Next.
+    void joinRoute()
+      .then((m) => m.handleJoinRequest(req, res))
+      .then(async (handled) => {
+        if (!handled) await handle(req, res);
+      })
+      .catch((err: unknown) => {
+        log().error({ requestId: id, route: 'join', err }, 'unhandled error');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'INTERNAL', requestId: id } }));
+      });
+    return;
+  }
   const brotli = brotliStaticFile(req, distDir);
   if (brotli)
     void sendBrotliStatic(req, res, brotli).then(async (sent) => {
@@ -56,6 +75,7 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(port, hostname, () => {
   log().info({ event: 'listening', port, hostname: hostname ?? '*' }, `ready on port ${port}`);
+  void joinRoute().catch((err: unknown) => log().error({ err }, 'join path failed to load'));
 });
 
 let draining: Promise<void> | null = null;

@@ -118,7 +118,11 @@ export function createRateLimits(database: Database, env: Env = process.env): Ra
   };
 }
 
-const cache = new WeakMap<Database, RateLimits>();
+// On globalThis: Next's route bundles and the custom server's join path (server/api/join-route.ts)
+// load this module separately, and must share one set of limiters per database.
+const cache: WeakMap<Database, RateLimits> = ((
+  globalThis as unknown as { linliRateLimits?: WeakMap<Database, RateLimits> }
+).linliRateLimits ??= new WeakMap());
 
 /** The process's limits over its database (one set per Database object). */
 export function rateLimitsFor(database: Database): RateLimits {

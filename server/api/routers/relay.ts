@@ -20,7 +20,6 @@ import { CreateRelayInput, createRelay } from '@/server/services/relay/create-re
 import { GetMerchantRelayInput, getMerchantRelay } from '@/server/services/relay/get-merchant-relay';
 import { GetRelayInput, getRelay } from '@/server/services/relay/get-relay';
 import { MerchantInput, getRelayCatalog } from '@/server/services/relay/get-relay-catalog';
-import { JoinRelayInput, joinRelay } from '@/server/services/relay/join-relay';
 import { LastOrderInput, lastOrderHere } from '@/server/services/relay/last-order';
 import { listMerchantRelays } from '@/server/services/relay/list-merchant-relays';
 import { ListMyOrdersInput, listMyOrders } from '@/server/services/relay/list-my-orders';
@@ -39,6 +38,7 @@ import {
   WatchRelayChainInput,
 } from '@/server/services/relay/watch-relay-chain';
 import { communityProcedure, protectedProcedure, router, volunteerProcedure } from '@/server/api/trpc';
+import { joinProcedure } from './relay-join';
 
 /** Signed in and on some merchant's team (FORBIDDEN otherwise); the verb scopes to the merchant. */
 const merchantProcedure = protectedProcedure.use(async function requireMerchantTeam({ ctx, next }) {
@@ -81,9 +81,7 @@ export const relayRouter = router({
   get: communityProcedure()
     .input(GetRelayInput)
     .query(({ ctx, input }) => getRelay({ ctx, input })),
-  join: communityProcedure()
-    .input(JoinRelayInput)
-    .mutation(({ ctx, input }) => joinRelay({ ctx, input })),
+  join: joinProcedure,
   changeOrder: communityProcedure()
     .input(ChangeOrderInput)
     .mutation(({ ctx, input }) => changeOrder({ ctx, input })),

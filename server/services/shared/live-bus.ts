@@ -31,7 +31,11 @@ function topicOf(msg: Record<string, unknown>): string | null {
 }
 
 type Bus = { emitter: EventEmitter; ready: Promise<void> };
-const buses = new WeakMap<Database, Bus>();
+// On globalThis: Next's route bundles and the custom server's join path (server/api/join-route.ts)
+// load this module separately; on PGlite the join's in-process publish must reach the same emitter.
+const buses: WeakMap<Database, Bus> = ((
+  globalThis as unknown as { linliLiveBuses?: WeakMap<Database, Bus> }
+).linliLiveBuses ??= new WeakMap());
 
 function busFor(database: Database): Bus {
   let bus = buses.get(database);

@@ -1,0 +1,155 @@
+/**
+ * The join's lean HTTP path (issue 12): `POST /api/trpc/relay.join` (alone, or as a batch of one,
+ * as the relay page's batch link sends it) is answered by the custom server (server/cli/serve.ts)
+ * before Next sees the request. It is the same tRPC procedure (server/api/routers/relay-join.ts:
+ * the same middleware, role check, zod input, service and error shapes) behind tRPC's Node adapter;
+ * what it skips is Next's routing and route runtime, the response compression, and next-auth's
+ * `getServerSession`, which derives its key with HKDF twice and re-encrypts the session token on
+ * every request. Here the token is decrypted with the key derived once per process (the same
+ * A256GCM "dir" JWE next-auth writes, with its 15 s clock tolerance), and the server-side session is
+ * checked as everywhere else (`checkSession`, cached per process). The cookie's sliding expiry is
+ * renewed by the page loads around a join, not by the join itself.
+ *
+ * A request it does not recognise (another path, a batch of several, a token format other than
+ * next-auth's) goes on to Next unchanged.
+ */
+import { createDecipheriv, hkdfSync } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { getDatabase } from '@/db/client';
+import { countHttp5xx } from '@/server/ops/metrics';
+import { logTrpcError } from '@/server/ops/observe';
+import { CLIENT_IP_HEADER, rateLimitsFor } from '@/server/ops/rate-limits';
+import { REQUEST_ID_HEADER, newRequestId } from '@/server/ops/http';
+import { checkSession } from '@/server/services/auth/sessions';
+import type { SessionUser } from '@/server/services/shared/context';
+import { retryAfter } from './http-handler';
+import { joinProcedure } from './routers/relay-join';
+import { createContext, router } from './trpc';
+
+const joinRouter = router({ relay: router({ join: joinProcedure }) });
+
+/** next-auth's session cookie: the secure name on https deployments, the plain one elsewhere. */
+const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
+/** next-auth v4's token key: HKDF-SHA256 of the secret, empty salt, this info, 32 bytes. */
+const KEY_INFO = 'NextAuth.js Generated Encryption Key';
+const CLOCK_TOLERANCE_S = 15;
+
+/** The session token from a Cookie header (joined back when next-auth split it into chunks). */
+export function sessionTokenFrom(cookieHeader: string | undefined): string | null {
+  if (!cookieHeader) return null;
+  const jar = new Map<string, string>();
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) jar.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  for (const name of SESSION_COOKIES) {
+    const whole = jar.get(name);
+    if (whole) return whole;
+    const chunks: string[] = [];
+    for (let k = 0; jar.has(`${name}.${k}`); k++) chunks.push(jar.get(`${name}.${k}`)!);
+    if (chunks.length) return chunks.join('');
+  }
+  return null;
+}
+
+let derived: { secret: string; key: Buffer } | null = null;
+function keyFor(secret: string): Buffer {
+  if (derived?.secret !== secret) {
+    derived = { secret, key: Buffer.from(hkdfSync('sha256', secret, '', KEY_INFO, 32)) };
+  }
+  return derived.key;
+}
+
+/**
+ * next-auth's `decode` (jose `jwtDecrypt`, dir + A256GCM) with the key derived once. Returns the
+ * payload, `null` for a token that is not valid (tampered, another secret, expired), or
+ * `'unsupported'` for a JWE this does not read (other algorithms, compression): Next handles those.
+ */
+export function decodeSessionToken(
+  token: string,
+  secret: string,
+  nowS = Date.now() / 1000,
+): Record<string, unknown> | null | 'unsupported' {
+  const parts = token.split('.');
+  if (parts.length !== 5) return null;
+  const [h, encryptedKey, iv, ciphertext, tag] = parts as [string, string, string, string, string];
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (header.alg !== 'dir' || header.enc !== 'A256GCM' || header.zip !== undefined || header.crit)
+    return 'unsupported';
+  const ivBytes = Buffer.from(iv, 'base64url');
+  const tagBytes = Buffer.from(tag, 'base64url');
+  if (encryptedKey !== '' || ivBytes.length !== 12 || tagBytes.length !== 16) return null;
+  let payload: Record<string, unknown>;
+  try {
+    const d = createDecipheriv('aes-256-gcm', keyFor(secret), ivBytes);
+    d.setAAD(Buffer.from(h, 'ascii'));
+    d.setAuthTag(tagBytes);
+    const plain = Buffer.concat([d.update(Buffer.from(ciphertext, 'base64url')), d.final()]);
+    payload = JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (!payload || typeof payload !== 'object') return null;
+  if (typeof payload.exp === 'number' && payload.exp <= nowS - CLOCK_TOLERANCE_S) return null;
+  if (typeof payload.nbf === 'number' && payload.nbf > nowS + CLOCK_TOLERANCE_S) return null;
+  return payload;
+}
+
+/** The signed-in user, as `getSessionUser()` finds them: token, then the server-side session. */
+async function sessionUser(payload: Record<string, unknown> | null): Promise<SessionUser | null> {
+  const userId = typeof payload?.uid === 'string' ? payload.uid : '';
+  if (!userId) return null;
+  const database = await getDatabase();
+  return checkSession({
+    ctx: { database, db: database.db, user: null, now: () => new Date() },
+    input: { userId, sessionId: typeof payload?.sid === 'string' ? payload.sid : undefined },
+  });
+}
+
+/**
+ * Answers a join request (see server/api/join-path.ts), or returns false without touching `res` when the
+ * request is one for Next (a session token this does not read, no secret configured).
+ */
+export async function handleJoinRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const secret = process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET;
+  if (!secret) return false;
+  const token = sessionTokenFrom(req.headers.cookie);
+  const payload = token ? decodeSessionToken(token, secret) : null;
+  if (payload === 'unsupported') return false;
+  const requestId = (req.headers[REQUEST_ID_HEADER] as string | undefined) ?? newRequestId();
+  res.once('finish', () => {
+    if (res.statusCode >= 500) countHttp5xx('trpc');
+  });
+  await nodeHTTPRequestHandler({
+    req,
+    res,
+    router: joinRouter,
+    path: 'relay.join',
+    maxBodySize: 1 << 20,
+    createContext: async () => {
+      const database = await getDatabase();
+      const headers = new Headers();
+      const ip = req.headers[CLIENT_IP_HEADER];
+      if (typeof ip === 'string') headers.set(CLIENT_IP_HEADER, ip);
+      return createContext({
+        database,
+        user: await sessionUser(payload),
+        headers,
+        requestId,
+        limits: rateLimitsFor(database),
+      });
+    },
+    responseMeta: ({ errors }) => {
+      const wait = retryAfter(errors);
+      return wait === null ? {} : { headers: new Headers({ 'Retry-After': String(wait) }) };
+    },
+    onError: ({ error, path }) => logTrpcError({ requestId, procedure: path, error }),
+  });
+  return true;
+}
