@@ -12,7 +12,9 @@
  *   micro    the per-request CPU of decoding the session cookie (next-auth JWE) and of parsing the
  *            join input (superjson + zod);
  *   cpu      the server under V8's sampling profiler during a flash at concurrency 100: self time
- *            per category within the flash's window.
+ *            per category within the flash's window;
+ *   db       PostgreSQL backend CPU (/proc) per accepted join, per refused join and per baseline
+ *            transaction, one at a time (bench/lib/db-cost.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -28,6 +30,7 @@ import { isServiceError } from '@/server/services/shared/errors';
 import { openBaseline, runBaselineBurst } from './lib/baseline';
 import { analyzeCpuProfile } from './lib/cpu-profile';
 import { createBenchDatabase } from './lib/database';
+import { measureDbCost } from './lib/db-cost';
 import { joinOverHttp, newJoinKey, summarizeBurst } from './lib/join';
 import { BenchServer, buildApp, LOG_DIR } from './lib/server';
 import { signInAll } from './lib/sessions';
@@ -129,6 +132,20 @@ export async function runProfileBench(): Promise<Measure[]> {
         perHouseholdLimit: CONFIG.perHouseholdLimit,
       }),
     };
+    // ── db: PostgreSQL backend CPU per accepted / refused join and per baseline transaction ─────
+    const cost = await measureDbCost(bdb.url!, database, w);
+    for (const [measure, ms] of [
+      ['backend CPU per accepted join (linli_join_relay, c=1)', cost.acceptedDbMs],
+      ['backend CPU per refused join (sold out, c=1)', cost.refusedDbMs],
+      ['backend CPU per bare SQL transaction (baseline, c=1)', cost.baselineDbMs],
+      [
+        'bench-process CPU per accepted join (joinRelay in-process: zod-free service, drizzle, driver)',
+        cost.acceptedNodeMs,
+      ],
+      ['bench-process CPU per refused join (joinRelay in-process)', cost.refusedNodeMs],
+    ] as const) {
+      out.push({ bench: BENCH, measure, ms, view: `db cost over ${cost.joins} joins one at a time (/proc)` });
+    }
     await database.close();
 
     // ── spans: one join at a time, in-process, every statement timed ───────────────────────────
