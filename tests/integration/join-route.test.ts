@@ -10,7 +10,10 @@ import { encode } from 'next-auth/jwt';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setDatabase, type Database } from '@/db/client';
+import { makeTrpcHandler } from '@/server/api/http-handler';
 import { isJoinRequest } from '@/server/api/join-path';
+import { appRouter } from '@/server/api/root';
+import { createContext } from '@/server/api/trpc';
 import { decodeSessionToken, handleJoinRequest, sessionTokenFrom } from '@/server/api/join-route';
 import { endSession, startSession } from '@/server/services/auth/sessions';
 import type { SessionUser } from '@/server/services/shared/context';
@@ -149,6 +152,46 @@ describe('the lean join path', () => {
     );
     expect(bad.status).toBe(400);
     expect(appCode(bad)).toBe('INVALID_INPUT');
+  });
+});
+
+/** The same request through the tRPC route (what Next serves), as the given user. */
+async function viaTrpcRoute(input: unknown, user: SessionUser | null, batch = false): Promise<Answer> {
+  const handler = makeTrpcHandler(appRouter, async (req, requestId) =>
+    createContext({ database, user, headers: req.headers, requestId }),
+  );
+  const payload = superjson.serialize(input);
+  const res = await handler(
+    new Request(`http://linli.test/api/trpc/relay.join${batch ? '?batch=1' : ''}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(batch ? { 0: payload } : payload),
+    }),
+  );
+  return { status: res.status, body: await res.json() };
+}
+
+describe('the lean path answers exactly as the tRPC route', () => {
+  it('for a sold-out refusal, a limit refusal, a stranger and no session, alone and batched', async () => {
+    const relayId = await openTestRelay(w, {
+      items: [{ product: 'veg', stockCap: 1, perHouseholdLimit: 1 }],
+    });
+    const [itemId] = await itemIds(relayId);
+    const [h0, h1] = w.community.households.slice(6, 8);
+    const r0 = w.residents.get(h0!.id)!;
+    const r1 = w.residents.get(h1!.id)!;
+    expect((await post(joinInput(relayId, h0!.id, itemId!), await cookieFor(r0))).status).toBe(200);
+    const over = { ...joinInput(relayId, h0!.id, itemId!) };
+    const soldOut = joinInput(relayId, h1!.id, itemId!);
+    const stranger = await makeUser(database.db);
+    for (const batch of [false, true]) {
+      expect(await post(soldOut, await cookieFor(r1), batch)).toEqual(await viaTrpcRoute(soldOut, r1, batch));
+      expect(await post(over, await cookieFor(r0), batch)).toEqual(await viaTrpcRoute(over, r0, batch));
+      expect(await post(soldOut, await cookieFor(stranger), batch)).toEqual(
+        await viaTrpcRoute(soldOut, stranger, batch),
+      );
+      expect(await post(soldOut, null, batch)).toEqual(await viaTrpcRoute(soldOut, null, batch));
+    }
   });
 });
 
