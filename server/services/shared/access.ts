@@ -1,5 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import type { DbOrTx } from '@/db/client';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { preparedRows, type DbOrTx } from '@/db/client';
 import { memberships, merchantMembers, stairwellAssignments } from '@/db/schema';
 import type { AuthedContext, ServiceContext } from './context';
 import { forbidden, notFound, unauthorized } from './errors';
@@ -13,11 +13,22 @@ export function requireUser(ctx: ServiceContext): asserts ctx is AuthedContext {
 
 export type CommunityMembership = { role: Role; householdId: string | null };
 
-export async function membershipsIn(db: DbOrTx, userId: string, communityId: string) {
-  return db
-    .select({ role: memberships.role, householdId: memberships.householdId })
-    .from(memberships)
-    .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId)));
+/**
+ * A user's memberships in one compound. Read on nearly every request (the role check), so it is a
+ * named prepared statement (db/client.ts `preparedRows`): parsed and planned once per connection.
+ */
+export async function membershipsIn(
+  db: DbOrTx,
+  userId: string,
+  communityId: string,
+): Promise<CommunityMembership[]> {
+  return preparedRows<CommunityMembership>(
+    db,
+    'memberships_in',
+    sql`select ${memberships.role} as "role", ${memberships.householdId} as "householdId"
+          from ${memberships}
+         where ${memberships.communityId} = ${communityId} and ${memberships.userId} = ${userId}`,
+  );
 }
 
 /**
