@@ -64,6 +64,7 @@ async function toGate(s: DistributionScene, release = true) {
   const c = s.community.id;
   const { deliveryId } = await as(s.merchant.staff).distribution.dispatch({
     merchantId: s.merchant.id,
+    communityId: s.community.id,
     relayIds: [s.relay.id],
     eta: at(60),
     vehiclePlate: '沪A·12345',
@@ -112,6 +113,7 @@ describe('dispatch and arrival', () => {
     const c = s.community.id;
     const dispatchInput = {
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayIds: [s.relay.id],
       eta: at(60),
       vehiclePlate: '沪A·1',
@@ -185,6 +187,7 @@ describe('dispatch and arrival', () => {
       await refusal(
         as(s.merchant.owner).distribution.dispatch({
           merchantId: s.merchant.id,
+          communityId: s.community.id,
           relayIds: [s.relay.id],
           eta: at(60),
           vehiclePlate: '',
@@ -202,6 +205,7 @@ describe('disinfection and release', () => {
     const c = s.community.id;
     const { deliveryId } = await as(s.merchant.staff).distribution.dispatch({
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayIds: [s.relay.id],
       eta: at(60),
       vehiclePlate: '',
@@ -608,6 +612,7 @@ describe('residents', () => {
       (
         await as(s.merchant.staff).distribution.relayDelivery({
           merchantId: s.merchant.id,
+          communityId: s.community.id,
           relayId: s.relay.id,
         })
       ).problems,
@@ -639,6 +644,7 @@ describe('residents', () => {
 
     const view = await as(s.merchant.staff).distribution.relayDelivery({
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayId: s.relay.id,
     });
     expect(view.problems).toHaveLength(1);
@@ -857,6 +863,7 @@ describe('shortfall settlement', () => {
 
     const seen = await as(s.merchant.owner).distribution.relayDelivery({
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayId: s.relay.id,
     });
     expect(seen.shortfall!.totalRefundFen).toBe(expectedTotal);
@@ -1071,12 +1078,13 @@ describe('refusals per procedure', () => {
       c,
       s.relay.orders.find((o) => o.householdId === s.community.households[0]!.id)!.id,
     );
-    const m = { merchantId: s.merchant.id, relayId: s.relay.id };
+    const m = { merchantId: s.merchant.id, communityId: s.community.id, relayId: s.relay.id };
     const calls: Record<string, (u: SessionUser | null) => Promise<unknown>> = {
       relayDelivery: (u) => as(u).distribution.relayDelivery(m),
       dispatch: (u) =>
         as(u).distribution.dispatch({
-          ...m,
+          merchantId: m.merchantId,
+          communityId: m.communityId,
           relayIds: [s.relay.id],
           eta: at(60),
           vehiclePlate: '',
@@ -1225,6 +1233,7 @@ describe('photos', () => {
 
     const { deliveryId } = await as(s.merchant.staff).distribution.dispatch({
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayIds: [s.relay.id],
       eta: at(60),
       vehiclePlate: '',
@@ -1295,6 +1304,7 @@ describe('photos', () => {
     });
     const view = await as(s.merchant.staff).distribution.relayDelivery({
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayId: s.relay.id,
     });
     expect(view.problems[0]!.photoKey).toBe(problemPhoto.photoKey);

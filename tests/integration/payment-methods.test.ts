@@ -582,6 +582,7 @@ describe('cash on delivery (货到付款)', () => {
     await settleClosedRelays(database, w.clock.now);
     const { deliveryId } = await caller(w.merchant.owner).distribution.dispatch({
       merchantId: w.merchant.id,
+      communityId: cid(),
       relayIds: [relayId],
       eta: new Date(w.clock.now.getTime() + 60 * 60_000),
       vehiclePlate: '沪A·12345',
@@ -736,6 +737,7 @@ describe('cash on delivery (货到付款)', () => {
     // The merchant's delivery page: cash held per volunteer.
     const delivery = await caller(w.merchant.owner).distribution.relayDelivery({
       merchantId: w.merchant.id,
+      communityId: cid(),
       relayId,
     });
     expect(delivery.cash.volunteers).toEqual([
@@ -776,6 +778,7 @@ describe('cash on delivery (货到付款)', () => {
     expect(stripeNet(a.orderId)).toBe(0);
     const after = await caller(w.merchant.owner).distribution.relayDelivery({
       merchantId: w.merchant.id,
+      communityId: cid(),
       relayId,
     });
     const held = after.cash.volunteers[0]!;

@@ -246,6 +246,7 @@ describe.skipIf(!onPostgres)('every tenant statement is routable by community_id
       });
       const { deliveryId } = await asOf(s.merchant.staff).distribution.dispatch({
         merchantId: s.merchant.id,
+        communityId: s.community.id,
         relayIds: [s.relay.id],
         eta: at(60),
         vehiclePlate: '沪A·12345',
@@ -254,6 +255,7 @@ describe.skipIf(!onPostgres)('every tenant statement is routable by community_id
       });
       await asOf(s.merchant.staff).distribution.relayDelivery({
         merchantId: s.merchant.id,
+        communityId: s.community.id,
         relayId: s.relay.id,
       });
       await asOf(s.volunteer).distribution.gate({ communityId: c });

@@ -54,6 +54,7 @@ async function codesOf(communityId: string) {
 function dispatch(s: DistributionScene, merchant: DistributionScene['merchant'], relayId: string) {
   return as(merchant.staff).distribution.dispatch({
     merchantId: merchant.id,
+    communityId: s.community.id,
     relayIds: [relayId],
     eta: at(60),
     vehiclePlate: '沪A·12345',

@@ -45,6 +45,7 @@ async function released(): Promise<{ s: DistributionScene; batchId: string }> {
   const c = s.community.id;
   const { deliveryId } = await as(s.merchant.staff).distribution.dispatch({
     merchantId: s.merchant.id,
+    communityId: s.community.id,
     relayIds: [s.relay.id],
     eta: at(60),
     vehiclePlate: '沪A·12345',

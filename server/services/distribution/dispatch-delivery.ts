@@ -15,6 +15,8 @@ import { inTransaction } from '@/server/services/shared/tx';
 
 export const DispatchDeliveryInput = z.object({
   merchantId: Id,
+  /** The compound the truck goes to: every relay on it is of this compound. */
+  communityId: Id,
   /** The relays on this truck (one compound). */
   relayIds: z.array(Id).min(1).max(50),
   eta: z.coerce.date(),
@@ -68,18 +70,17 @@ export async function dispatchDelivery({
     const found = await tx
       .select({ id: relays.id, communityId: relays.communityId, status: relays.status, title: relays.title })
       .from(relays)
-      .where(and(inArray(relays.id, relayIds), eq(relays.merchantId, input.merchantId)))
+      .where(
+        and(
+          eq(relays.communityId, input.communityId),
+          inArray(relays.id, relayIds),
+          eq(relays.merchantId, input.merchantId),
+        ),
+      )
       .for('update');
+    // A relay of another compound is not on this truck: it reads as not found, like a stranger's.
     if (found.length !== relayIds.length) throw RELAY_NOT_FOUND();
-    const communityIds = new Set(found.map((r) => r.communityId));
-    if (communityIds.size !== 1) {
-      throw badRequest(
-        'RELAYS_IN_DIFFERENT_COMPOUNDS',
-        '一趟车只能送一个小区 / One truck serves one compound.',
-        { field: 'relayIds' },
-      );
-    }
-    const communityId = found[0]!.communityId;
+    const { communityId } = input;
     const notFormed = found.filter((r) => r.status !== 'formed');
     if (notFormed.length > 0) {
       const already = notFormed.some((r) =>

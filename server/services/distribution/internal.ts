@@ -45,14 +45,29 @@ export function inScope(scope: StairwellScope, stairwellId: string): boolean {
   return scope.all || scope.stairwellIds.has(stairwellId);
 }
 
-/** The relay of a merchant the caller works for; anyone else reads it as not found. */
-export async function requireMerchantRelay(ctx: ServiceContext, merchantId: string, relayId: string) {
+/**
+ * The relay of a merchant the caller works for; anyone else reads it as not found. With
+ * `communityId` (the delivery page and dispatch carry it) the read names its compound, so a sharded
+ * cluster routes it to one shard (docs/SCALING.md §9).
+ */
+export async function requireMerchantRelay(
+  ctx: ServiceContext,
+  merchantId: string,
+  relayId: string,
+  communityId?: string,
+) {
   requireUser(ctx);
   await requireMerchantMember(ctx, merchantId);
   const [relay] = await ctx.db
     .select()
     .from(relays)
-    .where(and(eq(relays.id, relayId), eq(relays.merchantId, merchantId)));
+    .where(
+      and(
+        communityId ? eq(relays.communityId, communityId) : undefined,
+        eq(relays.id, relayId),
+        eq(relays.merchantId, merchantId),
+      ),
+    );
   if (!relay) throw RELAY_NOT_FOUND();
   return relay;
 }

@@ -250,7 +250,10 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
               <Link className="button primary" href={`/m/${merchantId}/relays/${view.id}/picklist`}>
                 {t('pickList')}
               </Link>
-              <Link className="button" href={`/m/${merchantId}/relays/${view.id}/delivery`}>
+              <Link
+                className="button"
+                href={`/m/${merchantId}/relays/${view.id}/delivery?c=${view.communityId}`}
+              >
                 {t('deliveryPage')}
               </Link>
             </>

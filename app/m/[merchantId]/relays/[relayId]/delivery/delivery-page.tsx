@@ -37,11 +37,19 @@ function fromLocalInput(v: string): Date {
  * what could actually be delivered (shortfalls are refunded first come, first served), and answer
  * residents' problem reports.
  */
-export function DeliveryPage({ merchantId, relayId }: { merchantId: string; relayId: string }) {
+export function DeliveryPage({
+  merchantId,
+  communityId,
+  relayId,
+}: {
+  merchantId: string;
+  communityId: string;
+  relayId: string;
+}) {
   const t = useTranslations('distribution');
   const trpc = useTRPC();
   const errorMessage = useErrorMessage('distribution');
-  const query = useQuery(trpc.distribution.relayDelivery.queryOptions({ merchantId, relayId }));
+  const query = useQuery(trpc.distribution.relayDelivery.queryOptions({ merchantId, communityId, relayId }));
   const v = query.data;
   return (
     <main data-page="merchant-delivery">
@@ -92,6 +100,7 @@ function DispatchForm({ merchantId, view }: { merchantId: string; view: View }) 
         e.preventDefault();
         dispatch.mutate({
           merchantId,
+          communityId: view.relay.communityId,
           relayIds: [view.relay.id],
           eta: fromLocalInput(eta),
           vehiclePlate: plate,
