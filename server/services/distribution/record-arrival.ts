@@ -13,6 +13,7 @@ import { DELIVERY_NOT_FOUND } from './internal';
 import { transitionDelivery } from '@/server/services/distribution/lifecycle';
 import { transitionRelays } from '@/server/services/relay/lifecycle';
 import { inTransaction } from '@/server/services/shared/tx';
+import { analyzeTables } from '@/server/services/shared/statistics';
 
 export const RecordArrivalInput = z.object({
   communityId: Id,
@@ -96,6 +97,10 @@ export async function recordArrival({ ctx, input }: { ctx: ServiceContext; input
     });
     return { deliveryId: arrived.id, batchId: batch!.id, bags: bagCount, relayIds };
   });
+  // A truck's bags arrive in one statement (1,500 for the demo compound): the board and check-off
+  // plan on them right away, and the statistics view lags a backend's writes by up to a minute, so
+  // a large batch is analyzed here, after commit, rather than left to analyzeIfStale.
+  if (result.bags >= BULK_BAGS) await analyzeTables(ctx.db, ['bags']);
   await publishDistribution(ctx, communityId, [
     { kind: 'delivery' },
     { kind: 'batch', batchId: result.batchId },
@@ -149,3 +154,6 @@ async function packBags(
     : [{ n: 0 }];
   return Number(bagRows[0]?.n ?? 0);
 }
+
+/** From this many bags in one arrival, ANALYZE bags after it commits. */
+const BULK_BAGS = 500;
