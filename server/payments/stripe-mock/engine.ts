@@ -68,6 +68,132 @@ const CHARGE_EXPANDABLE = ['payment_intent', 'payment_method'] as const;
 const REFUND_EXPANDABLE = ['charge', 'payment_intent'] as const;
 
 /** Reads `expand` and refuses what cannot be expanded before the endpoint does anything. */
+/** `amount` and `currency` of a new PaymentIntent. */
+function readAmount(p: Params) {
+  const amount = p.integer('amount', { required: true, min: 1 }) as number;
+  const currencyRaw = p.string('currency', { required: true }) as string;
+  const currency = currencyRaw.toLowerCase();
+  if (!/^[a-z]{3}$/.test(currency))
+    throw invalidRequest(`Invalid currency: ${currencyRaw}.`, { param: 'currency' });
+  if (amount > MAX_AMOUNT) {
+    throw invalidRequest(`Amount must be no more than ${formatMoney(MAX_AMOUNT, currency)}`, {
+      code: 'amount_too_large',
+      param: 'amount',
+    });
+  }
+  return { amount, currency };
+}
+
+/** The descriptive and capture parameters of a new PaymentIntent (manual capture is refused). */
+function readIntentDetails(p: Params) {
+  const description = p.string('description', { max: 1000 });
+  const metadata = p.metadata() ?? {};
+  const receiptEmail = p.string('receipt_email');
+  const statementDescriptor = p.string('statement_descriptor', { max: 22 });
+  const statementDescriptorSuffix = p.string('statement_descriptor_suffix', { max: 22 });
+  const transferGroup = p.string('transfer_group');
+  const customer = p.string('customer');
+  const setupFutureUsage = p.enumValue('setup_future_usage', ['off_session', 'on_session'] as const);
+  const captureMethod =
+    p.enumValue('capture_method', ['automatic', 'automatic_async', 'manual'] as const) ?? 'automatic_async';
+  if (captureMethod === 'manual') {
+    throw invalidRequest(
+      'The local Stripe mock does not implement manual capture (capture_method=manual); Linli captures automatically.',
+      {
+        param: 'capture_method',
+      },
+    );
+  }
+  const confirmationMethod =
+    p.enumValue('confirmation_method', ['automatic', 'manual'] as const) ?? 'automatic';
+  return {
+    description,
+    metadata,
+    receiptEmail,
+    statementDescriptor,
+    statementDescriptorSuffix,
+    transferGroup,
+    customer,
+    setupFutureUsage,
+    captureMethod,
+    confirmationMethod,
+  };
+}
+
+/**
+ * Which payment methods the intent takes: `automatic_payment_methods`, `payment_method_types` or
+ * `allowed_payment_method_types` (one of them), automatic when none is given.
+ */
+function readPaymentMethodTypes(p: Params) {
+  const apmParams = p.hash('automatic_payment_methods');
+  let automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null = null;
+  if (apmParams) {
+    const enabled = apmParams.boolean('enabled');
+    if (enabled === null)
+      throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', {
+        code: 'parameter_missing',
+        param: 'automatic_payment_methods[enabled]',
+      });
+    const allowRedirects = apmParams.enumValue('allow_redirects', ['always', 'never'] as const);
+    apmParams.rejectUnknown();
+    automatic = enabled
+      ? {
+          enabled,
+          ...(allowRedirects ? { allow_redirects: allowRedirects } : { allow_redirects: 'always' as const }),
+        }
+      : null;
+  }
+  // The SDK's types dropped it, but the API still takes it; accepted so older callers work.
+  const pmTypes = p.stringArray('payment_method_types');
+  if (pmTypes && apmParams) {
+    throw invalidRequest(
+      'You may only specify one of these parameters: automatic_payment_methods, payment_method_types.',
+      {
+        code: 'parameters_exclusive',
+        param: 'automatic_payment_methods',
+      },
+    );
+  }
+  const allowedTypes = p.stringArray('allowed_payment_method_types');
+  if (allowedTypes && (pmTypes || apmParams)) {
+    throw invalidRequest(
+      'You may only specify one of these parameters: allowed_payment_method_types, automatic_payment_methods, payment_method_types.',
+      { code: 'parameters_exclusive', param: 'allowed_payment_method_types' },
+    );
+  }
+  const types = allowedTypes ?? pmTypes;
+  const unsupported = types?.find((t) => !SUPPORTED_TYPES.includes(t));
+  if (unsupported) {
+    throw invalidRequest(
+      `The local Stripe mock implements card, wechat_pay and alipay; got payment method type ${unsupported}.`,
+      { param: allowedTypes ? 'allowed_payment_method_types' : 'payment_method_types' },
+    );
+  }
+  // Since API version 2023-08-16 Stripe enables automatic payment methods unless told otherwise.
+  if (!types && !apmParams) automatic = { enabled: true, allow_redirects: 'always' };
+  return { automatic, types, allowedTypes };
+}
+
+type Confirmation = {
+  paymentMethodRef: string | null;
+  confirm: boolean;
+  returnUrl: string | null;
+  offSession: string | null;
+  expand: string[] | null;
+};
+
+/** The confirm-at-create parameters, the last ones read: anything else left is unknown. */
+function readConfirmation(p: Params): Confirmation {
+  const paymentMethodRef = p.string('payment_method');
+  const confirm = p.boolean('confirm') ?? false;
+  const returnUrl = p.string('return_url');
+  const offSession = p.string('off_session');
+  const expand = expandParam(p, PI_EXPANDABLE);
+  p.string('error_on_requires_action');
+  p.rejectUnknown();
+  return { paymentMethodRef, confirm, returnUrl, offSession, expand };
+}
+
 function expandParam(p: Params, allowed: readonly string[]): string[] | null {
   const expand = p.stringArray('expand');
   for (const path of expand ?? []) {
@@ -194,130 +320,24 @@ export class StripeEngine {
   // ── PaymentIntents ─────────────────────────────────────────────────────────
 
   createPaymentIntent(form: FormObject, req: RequestInfo): ApiResult {
+    // Parameters are read in Stripe's order: the first one wrong is the one reported.
     const p = new Params(form);
-    const amount = p.integer('amount', { required: true, min: 1 }) as number;
-    const currencyRaw = p.string('currency', { required: true }) as string;
-    const currency = currencyRaw.toLowerCase();
-    if (!/^[a-z]{3}$/.test(currency))
-      throw invalidRequest(`Invalid currency: ${currencyRaw}.`, { param: 'currency' });
-    if (amount > MAX_AMOUNT) {
-      throw invalidRequest(`Amount must be no more than ${formatMoney(MAX_AMOUNT, currency)}`, {
-        code: 'amount_too_large',
-        param: 'amount',
-      });
-    }
-    const description = p.string('description', { max: 1000 });
-    const metadata = p.metadata() ?? {};
-    const receiptEmail = p.string('receipt_email');
-    const statementDescriptor = p.string('statement_descriptor', { max: 22 });
-    const statementDescriptorSuffix = p.string('statement_descriptor_suffix', { max: 22 });
-    const transferGroup = p.string('transfer_group');
-    const customer = p.string('customer');
-    const setupFutureUsage = p.enumValue('setup_future_usage', ['off_session', 'on_session'] as const);
-    const captureMethod =
-      p.enumValue('capture_method', ['automatic', 'automatic_async', 'manual'] as const) ?? 'automatic_async';
-    if (captureMethod === 'manual') {
-      throw invalidRequest(
-        'The local Stripe mock does not implement manual capture (capture_method=manual); Linli captures automatically.',
-        {
-          param: 'capture_method',
-        },
-      );
-    }
-    const confirmationMethod =
-      p.enumValue('confirmation_method', ['automatic', 'manual'] as const) ?? 'automatic';
-    const apmParams = p.hash('automatic_payment_methods');
-    let automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null = null;
-    if (apmParams) {
-      const enabled = apmParams.boolean('enabled');
-      if (enabled === null)
-        throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', {
-          code: 'parameter_missing',
-          param: 'automatic_payment_methods[enabled]',
-        });
-      const allowRedirects = apmParams.enumValue('allow_redirects', ['always', 'never'] as const);
-      apmParams.rejectUnknown();
-      automatic = enabled
-        ? {
-            enabled,
-            ...(allowRedirects
-              ? { allow_redirects: allowRedirects }
-              : { allow_redirects: 'always' as const }),
-          }
-        : null;
-    }
-    // The SDK's types dropped it, but the API still takes it; accepted so older callers work.
-    const pmTypes = p.stringArray('payment_method_types');
-    if (pmTypes && apmParams) {
-      throw invalidRequest(
-        'You may only specify one of these parameters: automatic_payment_methods, payment_method_types.',
-        {
-          code: 'parameters_exclusive',
-          param: 'automatic_payment_methods',
-        },
-      );
-    }
-    const allowedTypes = p.stringArray('allowed_payment_method_types');
-    if (allowedTypes && (pmTypes || apmParams)) {
-      throw invalidRequest(
-        'You may only specify one of these parameters: allowed_payment_method_types, automatic_payment_methods, payment_method_types.',
-        { code: 'parameters_exclusive', param: 'allowed_payment_method_types' },
-      );
-    }
-    const types = allowedTypes ?? pmTypes;
-    const unsupported = types?.find((t) => !SUPPORTED_TYPES.includes(t));
-    if (unsupported) {
-      throw invalidRequest(
-        `The local Stripe mock implements card, wechat_pay and alipay; got payment method type ${unsupported}.`,
-        { param: allowedTypes ? 'allowed_payment_method_types' : 'payment_method_types' },
-      );
-    }
-    // Since API version 2023-08-16 Stripe enables automatic payment methods unless told otherwise.
-    if (!types && !apmParams) automatic = { enabled: true, allow_redirects: 'always' };
+    const { amount, currency } = readAmount(p);
+    const details = readIntentDetails(p);
+    const { automatic, types, allowedTypes } = readPaymentMethodTypes(p);
     const pmData = this.paymentMethodData(p, types ?? ['card']);
     const wechatClient = this.wechatClient(p);
-    const paymentMethodRef = p.string('payment_method');
-    const confirm = p.boolean('confirm') ?? false;
-    const returnUrl = p.string('return_url');
-    const offSession = p.string('off_session');
-    const expand = expandParam(p, PI_EXPANDABLE);
-    p.string('error_on_requires_action');
-    p.rejectUnknown();
-    if (returnUrl && !confirm)
-      throw invalidRequest('You can only specify return_url when confirm=true.', { param: 'return_url' });
-    if (offSession && !confirm)
-      throw invalidRequest('You can only specify off_session when confirm=true.', { param: 'off_session' });
-    if (confirm && !paymentMethodRef && !pmData) {
-      throw invalidRequest(
-        "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with a payment method, pass payment_method (for example pm_card_visa).",
-        { code: 'payment_intent_unexpected_state', param: 'payment_method' },
-      );
-    }
-    if (confirm) this.requireReturnUrl(automatic, returnUrl);
-    if (confirm && pmData?.type === 'alipay' && !returnUrl) {
-      throw invalidRequest('A return_url is required to confirm an Alipay PaymentIntent.', {
-        param: 'return_url',
-      });
-    }
-    const pm = pmData ?? (paymentMethodRef ? this.resolvePaymentMethod(paymentMethodRef) : null);
-
+    const c = readConfirmation(p);
+    this.requireConfirmable(c, automatic, pmData);
+    const pm = pmData ?? (c.paymentMethodRef ? this.resolvePaymentMethod(c.paymentMethodRef) : null);
     const pi = buildPaymentIntent({
       amount,
       currency,
-      description,
-      metadata,
-      receiptEmail,
-      statementDescriptor,
-      statementDescriptorSuffix,
+      ...details,
       automaticPaymentMethods: automatic,
       paymentMethodTypes: types ?? ['card'],
       allowedPaymentMethodTypes: allowedTypes,
       wechatClient,
-      captureMethod,
-      confirmationMethod,
-      setupFutureUsage,
-      transferGroup,
-      customer,
     });
     if (pm) {
       pi.payment_method = pm.id;
@@ -325,8 +345,32 @@ export class StripeEngine {
     }
     this.paymentIntents.set(pi.id, pi);
     this.emit({ type: 'payment_intent.created', object: pi, request: req });
-    if (confirm && pm) return this.runConfirmation(pi, pm, expand, req, returnUrl);
-    return { status: 200, body: this.renderPi(pi, expand) };
+    if (c.confirm && pm) return this.runConfirmation(pi, pm, c.expand, req, c.returnUrl);
+    return { status: 200, body: this.renderPi(pi, c.expand) };
+  }
+
+  /** `confirm=true` at create needs a payment method, and a return_url where a redirect may follow. */
+  private requireConfirmable(
+    c: Confirmation,
+    automatic: Stripe.PaymentIntent.AutomaticPaymentMethods | null,
+    pmData: Stripe.PaymentMethod | null,
+  ) {
+    if (c.returnUrl && !c.confirm)
+      throw invalidRequest('You can only specify return_url when confirm=true.', { param: 'return_url' });
+    if (c.offSession && !c.confirm)
+      throw invalidRequest('You can only specify off_session when confirm=true.', { param: 'off_session' });
+    if (c.confirm && !c.paymentMethodRef && !pmData) {
+      throw invalidRequest(
+        "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with a payment method, pass payment_method (for example pm_card_visa).",
+        { code: 'payment_intent_unexpected_state', param: 'payment_method' },
+      );
+    }
+    if (c.confirm) this.requireReturnUrl(automatic, c.returnUrl);
+    if (c.confirm && pmData?.type === 'alipay' && !c.returnUrl) {
+      throw invalidRequest('A return_url is required to confirm an Alipay PaymentIntent.', {
+        param: 'return_url',
+      });
+    }
   }
 
   /** `payment_method_data[type]=wechat_pay|alipay`: mints a wallet PaymentMethod (cards come as tokens). */

@@ -287,65 +287,11 @@ export function buildCharge(input: {
     livemode: false,
     metadata: { ...pi.metadata },
     on_behalf_of: null,
-    outcome: failed
-      ? {
-          advice_code: failed.advice_code ?? null,
-          network_advice_code: null,
-          network_decline_code: null,
-          network_status: 'declined_by_network',
-          reason: failed.decline_code,
-          risk_level: 'normal',
-          risk_score: 30,
-          seller_message: 'The bank did not return any further details with this decline.',
-          type: 'issuer_declined',
-        }
-      : {
-          advice_code: null,
-          network_advice_code: null,
-          network_decline_code: null,
-          network_status: 'approved_by_network',
-          reason: null,
-          risk_level: 'normal',
-          risk_score: 20,
-          seller_message: 'Payment complete.',
-          type: 'authorized',
-        },
+    outcome: chargeOutcome(failed),
     paid: !failed,
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: {
-      card: {
-        amount_authorized: failed ? null : pi.amount,
-        authorization_code: failed ? null : String(100000 + Math.floor(Math.random() * 900000)),
-        brand: card.brand,
-        checks: {
-          address_line1_check: null,
-          address_postal_code_check: null,
-          cvc_check: failed ? null : 'pass',
-        },
-        country: card.country,
-        electronic_commerce_indicator: null,
-        exp_month: pmCard.exp_month,
-        exp_year: pmCard.exp_year,
-        extended_authorization: { status: 'disabled' },
-        fingerprint: pmCard.fingerprint ?? null,
-        funding: card.funding,
-        incremental_authorization: { status: 'unavailable' },
-        installments: null,
-        last4: card.last4,
-        mandate: null,
-        multicapture: { status: 'unavailable' },
-        network: card.brand,
-        network_token: { used: false },
-        network_transaction_id: failed ? null : newId('', 15).slice(1),
-        overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
-        regulated_status: 'unregulated',
-        three_d_secure: null,
-        transaction_link_id: null,
-        wallet: null,
-      },
-      type: 'card',
-    },
+    payment_method_details: { card: cardDetails(pi, pmCard, card), type: 'card' },
     receipt_email: input.receiptEmail,
     receipt_number: null,
     receipt_url: failed ? null : `https://pay.stripe.com/receipts/payment/${newId('x', 40).slice(2)}`,
@@ -360,6 +306,72 @@ export function buildCharge(input: {
     status: failed ? 'failed' : 'succeeded',
     transfer_data: null,
     transfer_group: pi.transfer_group,
+  };
+}
+
+/** Stripe's risk outcome of a card charge: authorized, or declined by the issuer. */
+function chargeOutcome(failed: TestCard['decline']): Stripe.Charge.Outcome {
+  return failed
+    ? {
+        advice_code: failed.advice_code ?? null,
+        network_advice_code: null,
+        network_decline_code: null,
+        network_status: 'declined_by_network',
+        reason: failed.decline_code,
+        risk_level: 'normal',
+        risk_score: 30,
+        seller_message: 'The bank did not return any further details with this decline.',
+        type: 'issuer_declined',
+      }
+    : {
+        advice_code: null,
+        network_advice_code: null,
+        network_decline_code: null,
+        network_status: 'approved_by_network',
+        reason: null,
+        risk_level: 'normal',
+        risk_score: 20,
+        seller_message: 'Payment complete.',
+        type: 'authorized',
+      };
+}
+
+/** The card part of a charge's payment_method_details. */
+function cardDetails(
+  pi: Stripe.PaymentIntent,
+  pmCard: Stripe.PaymentMethod.Card,
+  card: TestCard,
+): Stripe.Charge.PaymentMethodDetails.Card {
+  const failed = card.decline;
+  return {
+    amount_authorized: failed ? null : pi.amount,
+    authorization_code: failed ? null : String(100000 + Math.floor(Math.random() * 900000)),
+    brand: card.brand,
+    checks: {
+      address_line1_check: null,
+      address_postal_code_check: null,
+      cvc_check: failed ? null : 'pass',
+    },
+    country: card.country,
+    electronic_commerce_indicator: null,
+    exp_month: pmCard.exp_month,
+    exp_year: pmCard.exp_year,
+    extended_authorization: { status: 'disabled' },
+    fingerprint: pmCard.fingerprint ?? null,
+    funding: card.funding,
+    incremental_authorization: { status: 'unavailable' },
+    installments: null,
+    last4: card.last4,
+    mandate: null,
+    multicapture: { status: 'unavailable' },
+    network: card.brand,
+    network_token: { used: false },
+    network_transaction_id: failed ? null : newId('', 15).slice(1),
+    overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
+    regulated_status: 'unregulated',
+    three_d_secure: null,
+    transaction_link_id: null,
+    wallet: null,
   };
 }
 

@@ -52,95 +52,15 @@ async function findByKey(tx: DbOrTx, communityId: string, key: string): Promise<
 /** Reserves a refund inside the caller's transaction; returns the existing one for a key seen before. */
 export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<Reservation> {
   const { communityId, orderId, amountFen, idempotencyKey } = input;
-  if (!Number.isInteger(amountFen) || amountFen <= 0) {
-    throw badRequest(
-      'REFUND_AMOUNT_INVALID',
-      '退款金额必须是正整数（分） / The refund must be a positive whole number of fen.',
-      {
-        field: 'amountFen',
-      },
-    );
-  }
-  if (!idempotencyKey || idempotencyKey.length > 200) {
-    throw badRequest('IDEMPOTENCY_KEY_INVALID', '缺少幂等键 / An idempotency key is required.', {
-      field: 'idempotencyKey',
-    });
-  }
+  requireRefundRequest(amountFen, idempotencyKey);
   const seen = await findByKey(tx, communityId, idempotencyKey);
   if (seen) return { refund: seen, created: false };
-
-  // Lock the payment: concurrent refunds of one order queue here, so the sum below is exact.
-  const paymentRows = await tx
-    .select()
-    .from(payments)
-    .where(
-      and(
-        eq(payments.communityId, communityId),
-        eq(payments.orderId, orderId),
-        input.paymentId ? eq(payments.id, input.paymentId) : ne(payments.status, 'canceled'),
-      ),
-    )
-    .for('update');
-  // A cash payment not collected yet (货到付款) is refundable too: the refund lowers what is due.
-  const payment = paymentRows.find(
-    (p) => p.status === 'succeeded' || (p.method === 'cash' && p.status === 'processing'),
-  );
-  if (!payment) {
-    throw preconditionFailed(
-      'ORDER_NOT_PAID',
-      '该订单没有已完成的付款，无需退款 / This order has no completed payment to refund.',
-    );
-  }
+  const payment = await lockRefundablePayment(tx, communityId, orderId, input.paymentId);
   // Someone holding the lock before us may have recorded this very key.
   const raced = await findByKey(tx, communityId, idempotencyKey);
   if (raced) return { refund: raced, created: false };
-
-  const [{ taken } = { taken: 0 }] = await tx
-    .select({ taken: sql<number>`coalesce(sum(${refunds.amountFen}), 0)::int` })
-    .from(refunds)
-    .where(
-      and(
-        eq(refunds.communityId, communityId),
-        eq(refunds.paymentId, payment.id),
-        ne(refunds.status, 'failed'),
-      ),
-    );
-  const left = refundableFen(payment.amountFen, Number(taken));
-  if (amountFen > left) {
-    throw preconditionFailed(
-      'REFUND_EXCEEDS_PAID',
-      `退款不能超过已付金额减去已退金额（还可退 ${left} 分） / A refund cannot exceed what was paid minus what was already refunded (${left} fen left).`,
-      { field: 'amountFen', details: { refundableFen: left, requestedFen: amountFen } },
-    );
-  }
-  if (input.lines) {
-    const sum = input.lines.reduce((s, l) => s + l.amountFen, 0);
-    if (sum !== amountFen || input.lines.some((l) => !Number.isInteger(l.amountFen) || l.amountFen <= 0)) {
-      throw badRequest(
-        'REFUND_LINES_MISMATCH',
-        '各行退款之和必须等于退款金额 / The line refunds must add up to the refund.',
-        {
-          field: 'lines',
-        },
-      );
-    }
-    for (const l of input.lines) {
-      // The CHECK on order_lines keeps a line's refunds within what the line cost.
-      const updated = await tx
-        .update(orderLines)
-        .set({ refundedFen: sql`${orderLines.refundedFen} + ${l.amountFen}` })
-        .where(
-          and(
-            eq(orderLines.communityId, communityId),
-            eq(orderLines.orderId, orderId),
-            eq(orderLines.id, l.orderLineId),
-          ),
-        )
-        .returning({ id: orderLines.id });
-      if (updated.length === 0)
-        throw notFound('ORDER_LINE_NOT_FOUND', '订单行不存在 / Order line not found.', { field: 'lines' });
-    }
-  }
+  await requireWithinPaid(tx, communityId, payment, amountFen);
+  if (input.lines) await recordLineRefunds(tx, communityId, orderId, amountFen, input.lines);
   const [refund] = await tx
     .insert(refunds)
     .values({
@@ -168,6 +88,119 @@ export async function reserveRefund(tx: Tx, input: ReserveRefundInput): Promise<
     after: { refundId: refund.id, amountFen, reason: input.reason, idempotencyKey },
   });
   return { refund, created: true };
+}
+
+function requireRefundRequest(amountFen: number, idempotencyKey: string) {
+  if (!Number.isInteger(amountFen) || amountFen <= 0) {
+    throw badRequest(
+      'REFUND_AMOUNT_INVALID',
+      '退款金额必须是正整数（分） / The refund must be a positive whole number of fen.',
+      {
+        field: 'amountFen',
+      },
+    );
+  }
+  if (!idempotencyKey || idempotencyKey.length > 200) {
+    throw badRequest('IDEMPOTENCY_KEY_INVALID', '缺少幂等键 / An idempotency key is required.', {
+      field: 'idempotencyKey',
+    });
+  }
+}
+
+/**
+ * Locks the order's payment: concurrent refunds of one order queue here, so the sum checked next
+ * is exact. A cash payment not collected yet (货到付款) is refundable too: the refund lowers what is due.
+ */
+async function lockRefundablePayment(
+  tx: Tx,
+  communityId: string,
+  orderId: string,
+  paymentId: string | undefined,
+) {
+  const paymentRows = await tx
+    .select()
+    .from(payments)
+    .where(
+      and(
+        eq(payments.communityId, communityId),
+        eq(payments.orderId, orderId),
+        paymentId ? eq(payments.id, paymentId) : ne(payments.status, 'canceled'),
+      ),
+    )
+    .for('update');
+  const payment = paymentRows.find(
+    (p) => p.status === 'succeeded' || (p.method === 'cash' && p.status === 'processing'),
+  );
+  if (!payment) {
+    throw preconditionFailed(
+      'ORDER_NOT_PAID',
+      '该订单没有已完成的付款，无需退款 / This order has no completed payment to refund.',
+    );
+  }
+  return payment;
+}
+
+/** A refund never exceeds what was paid minus what is refunded or being refunded. */
+async function requireWithinPaid(
+  tx: Tx,
+  communityId: string,
+  payment: typeof payments.$inferSelect,
+  amountFen: number,
+) {
+  const [{ taken } = { taken: 0 }] = await tx
+    .select({ taken: sql<number>`coalesce(sum(${refunds.amountFen}), 0)::int` })
+    .from(refunds)
+    .where(
+      and(
+        eq(refunds.communityId, communityId),
+        eq(refunds.paymentId, payment.id),
+        ne(refunds.status, 'failed'),
+      ),
+    );
+  const left = refundableFen(payment.amountFen, Number(taken));
+  if (amountFen > left) {
+    throw preconditionFailed(
+      'REFUND_EXCEEDS_PAID',
+      `退款不能超过已付金额减去已退金额（还可退 ${left} 分） / A refund cannot exceed what was paid minus what was already refunded (${left} fen left).`,
+      { field: 'amountFen', details: { refundableFen: left, requestedFen: amountFen } },
+    );
+  }
+}
+
+/** The split over order lines: it must add up, and each line's share is recorded on the line. */
+async function recordLineRefunds(
+  tx: Tx,
+  communityId: string,
+  orderId: string,
+  amountFen: number,
+  lines: NonNullable<ReserveRefundInput['lines']>,
+) {
+  const sum = lines.reduce((s, l) => s + l.amountFen, 0);
+  if (sum !== amountFen || lines.some((l) => !Number.isInteger(l.amountFen) || l.amountFen <= 0)) {
+    throw badRequest(
+      'REFUND_LINES_MISMATCH',
+      '各行退款之和必须等于退款金额 / The line refunds must add up to the refund.',
+      {
+        field: 'lines',
+      },
+    );
+  }
+  for (const l of lines) {
+    // The CHECK on order_lines keeps a line's refunds within what the line cost.
+    const updated = await tx
+      .update(orderLines)
+      .set({ refundedFen: sql`${orderLines.refundedFen} + ${l.amountFen}` })
+      .where(
+        and(
+          eq(orderLines.communityId, communityId),
+          eq(orderLines.orderId, orderId),
+          eq(orderLines.id, l.orderLineId),
+        ),
+      )
+      .returning({ id: orderLines.id });
+    if (updated.length === 0)
+      throw notFound('ORDER_LINE_NOT_FOUND', '订单行不存在 / Order line not found.', { field: 'lines' });
+  }
 }
 
 function isPermanent(e: unknown): boolean {
