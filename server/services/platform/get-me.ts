@@ -12,6 +12,7 @@ import {
 } from '@/db/schema';
 import { requireUser, type Role } from '@/server/services/shared/access';
 import type { ServiceContext } from '@/server/services/shared/context';
+import type { DbOrTx } from '@/db/client';
 import { unauthorized } from '@/server/services/shared/errors';
 import { countUnreadNotifications } from './notifications';
 
@@ -55,8 +56,30 @@ export async function getMe({ ctx }: { ctx: ServiceContext; input: Record<string
     .where(eq(users.id, userId));
   // The session names a person who no longer exists: treat it as signed out.
   if (!user) throw unauthorized('AUTH_REQUIRED', '请先登录 / Please sign in first.');
+  const byId = await myCommunities(ctx.db, userId);
+  await addMyStairwells(ctx.db, userId, byId);
+  const mine = await ctx.db
+    .select({
+      id: merchants.id,
+      displayName: merchants.displayName,
+      legalName: merchants.legalName,
+      role: merchantMembers.role,
+    })
+    .from(merchantMembers)
+    .innerJoin(merchants, eq(merchants.id, merchantMembers.merchantId))
+    .where(eq(merchantMembers.userId, userId))
+    .orderBy(asc(merchants.displayName));
+  return {
+    user,
+    communities: [...byId.values()],
+    merchants: mine,
+    unreadNotifications: await countUnreadNotifications({ ctx, input: {} }),
+  };
+}
 
-  const rows = await ctx.db
+/** The compounds the person belongs to, by id: roles highest first, and their household there. */
+async function myCommunities(db: DbOrTx, userId: string): Promise<Map<string, MeCommunity>> {
+  const rows = await db
     .select({
       communityId: memberships.communityId,
       name: communities.name,
@@ -111,57 +134,41 @@ export async function getMe({ ctx }: { ctx: ServiceContext; input: Record<string
     }
   }
   for (const c of byId.values()) c.roles.sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
+  return byId;
+}
 
+/** The stairwells the person leads or volunteers for, in route order, onto their compounds. */
+async function addMyStairwells(db: DbOrTx, userId: string, byId: Map<string, MeCommunity>) {
   const communityIds = [...byId.keys()];
-  if (communityIds.length > 0) {
-    const assigned = await ctx.db
-      .select({
-        communityId: stairwellAssignments.communityId,
-        id: stairwells.id,
-        role: stairwellAssignments.role,
-        stairwell: stairwells.number,
-        building: buildings.number,
-        route: stairwells.routeOrder,
-      })
-      .from(stairwellAssignments)
-      .innerJoin(
-        stairwells,
-        and(
-          eq(stairwells.communityId, stairwellAssignments.communityId),
-          eq(stairwells.id, stairwellAssignments.stairwellId),
-        ),
-      )
-      .innerJoin(
-        buildings,
-        and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)),
-      )
-      .where(
-        and(inArray(stairwellAssignments.communityId, communityIds), eq(stairwellAssignments.userId, userId)),
-      )
-      .orderBy(asc(stairwells.routeOrder));
-    for (const a of assigned) {
-      byId
-        .get(a.communityId)
-        ?.stairwells.push({ id: a.id, building: a.building, stairwell: a.stairwell, role: a.role });
-    }
-  }
-
-  const mine = await ctx.db
+  if (communityIds.length === 0) return;
+  const assigned = await db
     .select({
-      id: merchants.id,
-      displayName: merchants.displayName,
-      legalName: merchants.legalName,
-      role: merchantMembers.role,
+      communityId: stairwellAssignments.communityId,
+      id: stairwells.id,
+      role: stairwellAssignments.role,
+      stairwell: stairwells.number,
+      building: buildings.number,
+      route: stairwells.routeOrder,
     })
-    .from(merchantMembers)
-    .innerJoin(merchants, eq(merchants.id, merchantMembers.merchantId))
-    .where(eq(merchantMembers.userId, userId))
-    .orderBy(asc(merchants.displayName));
-
-  return {
-    user,
-    communities: [...byId.values()],
-    merchants: mine,
-    unreadNotifications: await countUnreadNotifications({ ctx, input: {} }),
-  };
+    .from(stairwellAssignments)
+    .innerJoin(
+      stairwells,
+      and(
+        eq(stairwells.communityId, stairwellAssignments.communityId),
+        eq(stairwells.id, stairwellAssignments.stairwellId),
+      ),
+    )
+    .innerJoin(
+      buildings,
+      and(eq(buildings.communityId, stairwells.communityId), eq(buildings.id, stairwells.buildingId)),
+    )
+    .where(
+      and(inArray(stairwellAssignments.communityId, communityIds), eq(stairwellAssignments.userId, userId)),
+    )
+    .orderBy(asc(stairwells.routeOrder));
+  for (const a of assigned) {
+    byId
+      .get(a.communityId)
+      ?.stairwells.push({ id: a.id, building: a.building, stairwell: a.stairwell, role: a.role });
+  }
 }

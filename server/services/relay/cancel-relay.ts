@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '@/db/client';
+import { queryRows, type Tx } from '@/db/client';
 import { orders, relays } from '@/db/schema';
 import { requireMerchantMember } from '@/server/services/shared/access';
 import { writeAudit } from '@/server/services/shared/audit';
@@ -70,17 +70,7 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
       throw illegalTransition('cancel', cur?.status);
     }
     // Who to tell, read before the orders change status.
-    const audience = await queryRows<{ user_id: string; order_id: string; seq: number }>(
-      tx,
-      sql`select distinct x.user_id, x.order_id, x.seq from (
-            select m.user_id, o.id as order_id, o.seq from orders o
-              join memberships m on m.community_id = o.community_id and m.household_id = o.household_id and m.role = 'resident'
-             where o.community_id = ${communityId}::uuid and o.relay_id = ${relay.id}::uuid and o.status in ('pending_payment', 'paid')
-            union
-            select o.placed_by, o.id, o.seq from orders o
-             where o.community_id = ${communityId}::uuid and o.relay_id = ${relay.id}::uuid and o.status in ('pending_payment', 'paid')
-          ) x`,
-    );
+    const audience = await liveOrderAudience(tx, communityId, relay.id);
     const refunds = await cancelOrdersOfDeadRelay(
       tx,
       communityId,
@@ -98,22 +88,7 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
       before: { status: relay.status },
       after: { status: 'cancelled', reason, orders: live.length, refunds: refunds.length },
     });
-    await notifyUsers(
-      tx,
-      audience.map((a) => ({
-        communityId,
-        userId: a.user_id,
-        kind: 'relay.cancelled',
-        payload: {
-          relayId: relay.id,
-          relayTitle: relay.title,
-          orderId: a.order_id,
-          seq: Number(a.seq),
-          reason,
-          href: ordersHref(communityId),
-        },
-      })),
-    );
+    await tellRelayCancelled(tx, communityId, relay, reason, audience);
     return { version: row.chainVersion, refunds };
   });
   await publishChainChange(ctx.database, { communityId, relayId: relay.id, version: out.version });
@@ -132,4 +107,44 @@ export async function cancelRelay({ ctx, input }: { ctx: ServiceContext; input: 
     refunds: settled.length,
     refundsPending: settled.filter((r) => r.status === 'pending').length,
   };
+}
+
+/** Each person to tell about each live order of the relay: its household's residents and who placed it. */
+function liveOrderAudience(tx: Tx, communityId: string, relayId: string) {
+  return queryRows<{ user_id: string; order_id: string; seq: number }>(
+    tx,
+    sql`select distinct x.user_id, x.order_id, x.seq from (
+          select m.user_id, o.id as order_id, o.seq from orders o
+            join memberships m on m.community_id = o.community_id and m.household_id = o.household_id and m.role = 'resident'
+           where o.community_id = ${communityId}::uuid and o.relay_id = ${relayId}::uuid and o.status in ('pending_payment', 'paid')
+          union
+          select o.placed_by, o.id, o.seq from orders o
+           where o.community_id = ${communityId}::uuid and o.relay_id = ${relayId}::uuid and o.status in ('pending_payment', 'paid')
+        ) x`,
+  );
+}
+
+async function tellRelayCancelled(
+  tx: Tx,
+  communityId: string,
+  relay: { id: string; title: string },
+  reason: string,
+  audience: Awaited<ReturnType<typeof liveOrderAudience>>,
+) {
+  await notifyUsers(
+    tx,
+    audience.map((a) => ({
+      communityId,
+      userId: a.user_id,
+      kind: 'relay.cancelled',
+      payload: {
+        relayId: relay.id,
+        relayTitle: relay.title,
+        orderId: a.order_id,
+        seq: Number(a.seq),
+        reason,
+        href: ordersHref(communityId),
+      },
+    })),
+  );
 }
