@@ -1,13 +1,31 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bagStatus, batchStatus, deliveryStatus, orderStatus, relayStatus } from '@/db/schema';
+import {
+  bagStatus,
+  batchStatus,
+  deliveryStatus,
+  healthRoundStatus,
+  needClaimStatus,
+  needStatus,
+  orderStatus,
+  problemStatus,
+  relayStatus,
+  taskClaimStatus,
+  testingBuildingStatus,
+  volunteerApplicationStatus,
+} from '@/db/schema';
 import {
   BAG_LIFECYCLE,
   BATCH_LIFECYCLE,
   DELIVERY_LIFECYCLE,
+  PROBLEM_LIFECYCLE,
   transitionBag,
 } from '@/server/services/distribution/lifecycle';
+import { ROUND_LIFECYCLE, TESTING_BUILDING_LIFECYCLE } from '@/server/services/health/transition';
+import { BUILDING_TRANSITIONS, ROUND_TRANSITIONS } from '@/server/services/health/rules';
+import { NEED_CLAIM_LIFECYCLE, NEED_LIFECYCLE } from '@/server/services/needs/transition';
+import { TASK_CLAIM_LIFECYCLE, VOLUNTEER_APPLICATION_LIFECYCLE } from '@/server/services/tasks/lifecycle';
 import { ADMISSION_TRANSITIONS, type AdmissionStatus } from '@/server/services/merchant/rules';
 import { ORDER_LIFECYCLE, RELAY_LIFECYCLE } from '@/server/services/relay/lifecycle';
 import { RELAY_TRANSITIONS } from '@/server/services/relay/rules';
@@ -20,6 +38,13 @@ const LIFECYCLES: [Lifecycle<string>, readonly string[]][] = [
   [DELIVERY_LIFECYCLE, deliveryStatus.enumValues],
   [BATCH_LIFECYCLE, batchStatus.enumValues],
   [BAG_LIFECYCLE, bagStatus.enumValues],
+  [PROBLEM_LIFECYCLE, problemStatus.enumValues],
+  [NEED_LIFECYCLE, needStatus.enumValues],
+  [NEED_CLAIM_LIFECYCLE, needClaimStatus.enumValues],
+  [ROUND_LIFECYCLE, healthRoundStatus.enumValues],
+  [TESTING_BUILDING_LIFECYCLE, testingBuildingStatus.enumValues],
+  [VOLUNTEER_APPLICATION_LIFECYCLE, volunteerApplicationStatus.enumValues],
+  [TASK_CLAIM_LIFECYCLE, taskClaimStatus.enumValues],
 ];
 
 /** Where each lifecycle starts (an undo may lead back to it: a bag's undone check-off → pending). */
@@ -29,6 +54,13 @@ const INITIAL: Record<string, string> = {
   delivery: 'dispatched',
   batch: 'received',
   bag: 'pending',
+  problem_report: 'open',
+  need: 'open',
+  need_claim: 'active',
+  health_round: 'open',
+  testing_building: 'queued',
+  volunteer_application: 'pending',
+  task_claim: 'claimed',
 };
 
 /** What the tables say, written out by hand: a change to a table must change this too. */
@@ -76,6 +108,36 @@ const EXPECTED: Record<string, string[]> = {
     'delivered→pending',
     'delivered→exception',
   ],
+  problem_report: ['open→accepted', 'open→rejected'],
+  need: [
+    'open→claimed',
+    'open→cancelled',
+    'claimed→bought',
+    'claimed→delivered',
+    'claimed→open',
+    'bought→delivered',
+    'bought→open',
+    'delivered→settled',
+  ],
+  need_claim: [
+    'active→bought',
+    'active→delivered',
+    'active→released',
+    'active→expired',
+    'bought→delivered',
+    'bought→released',
+  ],
+  health_round: ['open→closed', 'open→cancelled'],
+  testing_building: [
+    'queued→called',
+    'queued→skipped',
+    'called→done',
+    'called→skipped',
+    'done→called',
+    'skipped→called',
+  ],
+  volunteer_application: ['pending→accepted', 'pending→declined'],
+  task_claim: ['claimed→released'],
 };
 
 describe.each(LIFECYCLES)('the $name lifecycle', (lc, dbStates) => {
@@ -130,6 +192,18 @@ describe('the relay actions', () => {
   });
 });
 
+describe('the health actions', () => {
+  it('are moves the round and building tables allow (a re-call of a called building is no move)', () => {
+    for (const [action, { from, to }] of Object.entries(ROUND_TRANSITIONS)) {
+      for (const f of from) expect(canMove(ROUND_LIFECYCLE, f, to), `${action}: ${f}→${to}`).toBe(true);
+    }
+    for (const [action, { from, to }] of Object.entries(BUILDING_TRANSITIONS)) {
+      for (const f of from.filter((f) => f !== to))
+        expect(canMove(TESTING_BUILDING_LIFECYCLE, f, to), `${action}: ${f}→${to}`).toBe(true);
+    }
+  });
+});
+
 describe('the admission lifecycle', () => {
   it('moves only between admission states and never stays in place', () => {
     const states = new Set<AdmissionStatus>();
@@ -173,6 +247,17 @@ const OWNERS: { table: string; sqlName: string; owner: string }[] = [
   { table: 'batches', sqlName: 'batches', owner: 'server/services/distribution/lifecycle.ts' },
   { table: 'bags', sqlName: 'bags', owner: 'server/services/distribution/lifecycle.ts' },
   { table: 'admissions', sqlName: 'admissions', owner: 'server/services/merchant/transition.ts' },
+  { table: 'problemReports', sqlName: 'problem_reports', owner: 'server/services/distribution/lifecycle.ts' },
+  { table: 'needs', sqlName: 'needs', owner: 'server/services/needs/transition.ts' },
+  { table: 'needClaims', sqlName: 'need_claims', owner: 'server/services/needs/transition.ts' },
+  { table: 'healthRounds', sqlName: 'health_rounds', owner: 'server/services/health/transition.ts' },
+  { table: 'testingBuildings', sqlName: 'testing_buildings', owner: 'server/services/health/transition.ts' },
+  {
+    table: 'volunteerApplications',
+    sqlName: 'volunteer_applications',
+    owner: 'server/services/tasks/lifecycle.ts',
+  },
+  { table: 'taskClaims', sqlName: 'task_claims', owner: 'server/services/tasks/lifecycle.ts' },
 ];
 
 /** Each `.update(<table>)…set(…)` chunk up to its `.where(`, and each raw `update <table> set …`. */
@@ -184,7 +269,7 @@ export function statusWrites(file: string, text: string): string[] {
       const rest = text.slice(m.index, m.index + 2000);
       const end = rest.search(/\.where\(|\.returning\(|;\s*$/m);
       const setPart = rest.slice(0, end < 0 ? undefined : end);
-      if (/\bstatus\s*:/.test(setPart) || /\.\.\.\s*\w+/.test(setPart))
+      if (/\bstatus\s*[:,}]/.test(setPart) || /\.\.\.\s*\w+/.test(setPart))
         found.push(`${file}: .update(${table})`);
     }
     for (const m of text.matchAll(new RegExp(`update\\s+${sqlName}\\s+set\\s+([^;]*?)\\bwhere\\b`, 'gis'))) {
@@ -208,6 +293,7 @@ describe('one writer per status column', () => {
       statusWrites('x.ts', `await tx.update(orders).set({ status: 'paid' }).where(eq(orders.id, id));`),
     ).toHaveLength(1);
     expect(statusWrites('x.ts', "sql`update bags set status = 'refunded' where id = ${id}`")).toHaveLength(1);
+    expect(statusWrites('x.ts', `await tx.update(taskClaims).set({ status }).where(x);`)).toHaveLength(1);
     expect(statusWrites('x.ts', `await tx.update(relays).set({ chainVersion: 2 }).where(x);`)).toHaveLength(
       0,
     );

@@ -8,6 +8,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import type { Tx } from '@/db/client';
 import { badRequest, notFound, preconditionFailed } from '@/server/services/shared/errors';
 import { publishDistribution } from './events';
+import { transitionProblem } from './lifecycle';
 import { text } from './fields';
 import { notifyHouseholds, requireMerchantRelay } from './internal';
 import { fenToYuan } from '@/server/services/shared/money';
@@ -56,24 +57,16 @@ export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input
     const r = report.r;
     const target = accept ? 'accepted' : 'rejected';
     if (r.status !== 'open') return replayDecision(tx, communityId, r, target, input.refundFen);
-    const [decided] = await tx
-      .update(problemReports)
-      .set({
-        status: target,
+    const [decided] = await transitionProblem(tx, { communityId, id: r.id }, target, {
+      from: ['open'],
+      set: {
         refundFen: accept ? input.refundFen! : null,
         decidedBy: user.id,
         decidedAt: now,
         decisionNote: note,
         updatedAt: now,
-      })
-      .where(
-        and(
-          eq(problemReports.communityId, communityId),
-          eq(problemReports.id, r.id),
-          eq(problemReports.status, 'open'),
-        ),
-      )
-      .returning();
+      },
+    }).returning();
     let refund: RefundRow | null = null;
     if (accept) {
       ({ refund } = await reserveRefund(tx, {

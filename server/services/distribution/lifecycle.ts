@@ -1,14 +1,15 @@
 /**
  * The lifecycles of distribution: a delivery (dispatched → arrived), its batch at the gate
  * (received → disinfecting → released → distributing → completed) and each household's bag
- * (pending → delivered / exception → refunded). Their tables and their only writers
+ * (pending → delivered / exception → refunded), and a resident's problem report (open → accepted /
+ * rejected). Their tables and their only writers
  * (docs/ARCHITECTURE.md, "Lifecycles"); tests/unit/transitions.test.ts fails when any other file
  * writes one of these status columns.
  */
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '@/db/client';
-import { bags, batches, deliveries } from '@/db/schema';
+import { bags, batches, deliveries, problemReports } from '@/db/schema';
 import { defineLifecycle, writeStatus } from '@/server/services/shared/lifecycle';
 import { BAG_TRANSITIONS, BATCH_TRANSITIONS, type BagStatus, type BatchStatus } from './rules';
 
@@ -35,10 +36,19 @@ export const BAG_LIFECYCLE = defineLifecycle<BagStatus>(
   '袋子当前状态不允许此操作 / The bag cannot make this change in its current state.',
 );
 
+type ProblemStatus = 'open' | 'accepted' | 'rejected';
+
+export const PROBLEM_LIFECYCLE = defineLifecycle<ProblemStatus>(
+  'problem_report',
+  { open: ['accepted', 'rejected'], accepted: [], rejected: [] },
+  'PROBLEM_ILLEGAL_TRANSITION',
+  '这条报告当前状态不允许此操作 / The report cannot make this change in its current state.',
+);
+
 /** Which rows of the compound: one, several, or those matching the caller's condition. */
 type Rows = { communityId: string } & ({ id: string } | { ids: readonly string[] } | { matching: SQL });
 
-function rowsOf<T extends typeof deliveries | typeof batches | typeof bags>(
+function rowsOf<T extends typeof deliveries | typeof batches | typeof bags | typeof problemReports>(
   t: T,
   rows: Rows,
   extra?: SQL,
@@ -84,6 +94,19 @@ export function transitionBag(
 ) {
   return writeStatus(tx, bags, BAG_LIFECYCLE, to, {
     where: rowsOf(bags, rows, opts.where),
+    from: opts.from,
+    set: opts.set,
+  });
+}
+
+export function transitionProblem(
+  tx: DbOrTx,
+  rows: Rows,
+  to: ProblemStatus,
+  opts: { from?: readonly ProblemStatus[]; set?: PgUpdateSetSource<typeof problemReports>; where?: SQL } = {},
+) {
+  return writeStatus(tx, problemReports, PROBLEM_LIFECYCLE, to, {
+    where: rowsOf(problemReports, rows, opts.where),
     from: opts.from,
     set: opts.set,
   });

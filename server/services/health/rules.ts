@@ -64,7 +64,7 @@ export function totalsOf(rows: readonly SelfTestCounts[]): SelfTestCounts {
 
 // ── Lifecycles ──────────────────────────────────────────────────────────────────────────────
 
-type RoundStatus = 'open' | 'closed' | 'cancelled';
+export type RoundStatus = 'open' | 'closed' | 'cancelled';
 export type RoundAction = 'close' | 'cancel';
 
 /** A round: open → closed (done) | cancelled. Nothing leaves closed or cancelled. */

@@ -3,13 +3,16 @@
  * (close a round, call / recall / skip / finish a building) goes through these: lock the row, check
  * the state it leaves against the table in rules.ts, write with a guarded UPDATE, audit — all in
  * the caller's transaction. Two coordinators pressing at once: one wins, the other gets
- * PRECONDITION_FAILED with the state it found.
+ * PRECONDITION_FAILED with the state it found. The state tables below are the lifecycles
+ * (docs/ARCHITECTURE.md, "Lifecycles"); the actions of rules.ts are moves they allow, and
+ * tests/unit/transitions.test.ts fails when any other file writes one of these status columns.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { healthRounds, testingBuildings } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import { notFound, preconditionFailed } from '@/server/services/shared/errors';
+import { defineLifecycle, writeStatus } from '@/server/services/shared/lifecycle';
 import { ROUND_NOT_FOUND, type RoundRow } from './internal';
 import {
   BUILDING_TRANSITIONS,
@@ -18,7 +21,26 @@ import {
   type BuildingAction,
   type BuildingStatus,
   type RoundAction,
+  type RoundStatus,
 } from './rules';
+
+export const ROUND_LIFECYCLE = defineLifecycle<RoundStatus>(
+  'health_round',
+  { open: ['closed', 'cancelled'], closed: [], cancelled: [] },
+  'ROUND_ILLEGAL_TRANSITION',
+  '该轮次当前状态不允许此操作 / The round cannot make this change in its current state.',
+);
+
+/**
+ * queued → called → done; a queued or called building may be skipped, and a done or skipped one
+ * called back. Calling an already called building again is a re-call, not a move: its status stays.
+ */
+export const TESTING_BUILDING_LIFECYCLE = defineLifecycle<BuildingStatus>(
+  'testing_building',
+  { queued: ['called', 'skipped'], called: ['done', 'skipped'], done: ['called'], skipped: ['called'] },
+  'TESTING_BUILDING_ILLEGAL_TRANSITION',
+  '该楼当前状态不允许此操作 / The building cannot make this change in its current state.',
+);
 
 type Common = { communityId: string; actorUserId: string; now: Date };
 
@@ -35,11 +57,11 @@ export async function transitionRound(
       details: { action: args.action, from: before.status },
     });
   }
-  const [after] = await tx
-    .update(healthRounds)
-    .set({ status: rule.to, closedAt: args.now, updatedAt: args.now })
-    .where(and(where, inArray(healthRounds.status, [...rule.from])))
-    .returning();
+  const [after] = await writeStatus(tx, healthRounds, ROUND_LIFECYCLE, rule.to, {
+    where,
+    from: [before.status],
+    set: { closedAt: args.now, updatedAt: args.now },
+  }).returning();
   await writeAudit(tx, {
     communityId: args.communityId,
     actorUserId: args.actorUserId,
@@ -75,16 +97,24 @@ export async function transitionBuilding(
     );
   }
   const calling = rule.to === 'called';
-  const [after] = await tx
-    .update(testingBuildings)
-    .set({
-      status: rule.to,
-      ...(calling ? { calledAt: args.now, calls: before.calls + 1, doneAt: null } : {}),
-      ...(rule.to === 'done' ? { doneAt: args.now } : {}),
-      updatedAt: args.now,
-    })
-    .where(and(where, inArray(testingBuildings.status, [...rule.from] as BuildingStatus[])))
-    .returning();
+  const set = {
+    ...(calling ? { calledAt: args.now, calls: before.calls + 1, doneAt: null } : {}),
+    ...(rule.to === 'done' ? { doneAt: args.now } : {}),
+    updatedAt: args.now,
+  };
+  const [after] =
+    before.status === rule.to
+      ? // A re-call of a called building: its status stays (no move), only the call is counted.
+        await tx
+          .update(testingBuildings)
+          .set(set)
+          .where(and(where, eq(testingBuildings.status, before.status)))
+          .returning()
+      : await writeStatus(tx, testingBuildings, TESTING_BUILDING_LIFECYCLE, rule.to, {
+          where,
+          from: [before.status],
+          set,
+        }).returning();
   await writeAudit(tx, {
     communityId: args.communityId,
     actorUserId: args.actorUserId,

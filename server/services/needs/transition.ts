@@ -1,14 +1,38 @@
 /**
- * The one writer of a need's and a claim's status. Each locks the row, checks the move against
- * the table in rules.ts, writes with a guarded UPDATE (… WHERE status = from) and the audit row,
- * in the caller's transaction. An illegal move is PRECONDITION_FAILED, never a silent no-op.
+ * The lifecycles of a need and of a volunteer's claim on it (docs/ARCHITECTURE.md, "Lifecycles"):
+ * their tables (rules.ts) and their only writers. Each checks the move against the table, writes
+ * with a guarded UPDATE (… WHERE status = from, shared/lifecycle.ts `writeStatus`) and the audit
+ * row, in the caller's transaction. An illegal move is PRECONDITION_FAILED, never a silent no-op;
+ * tests/unit/transitions.test.ts fails when any other file writes one of these status columns.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { needClaims, needs } from '@/db/schema';
 import { writeAudit } from '@/server/services/shared/audit';
 import { notFound, preconditionFailed, type ServiceError } from '@/server/services/shared/errors';
-import { canClaimMove, canNeedMove, type ClaimStatus, type NeedStatus } from './rules';
+import { defineLifecycle, writeStatus } from '@/server/services/shared/lifecycle';
+import {
+  canClaimMove,
+  canNeedMove,
+  CLAIM_TRANSITIONS,
+  NEED_TRANSITIONS,
+  type ClaimStatus,
+  type NeedStatus,
+} from './rules';
+
+export const NEED_LIFECYCLE = defineLifecycle<NeedStatus>(
+  'need',
+  NEED_TRANSITIONS,
+  'NEED_ILLEGAL_TRANSITION',
+  '该需求当前状态不允许此操作 / The need cannot make this change in its current state.',
+);
+
+export const NEED_CLAIM_LIFECYCLE = defineLifecycle<ClaimStatus>(
+  'need_claim',
+  CLAIM_TRANSITIONS,
+  'NEED_ILLEGAL_TRANSITION',
+  '该认领当前状态不允许此操作 / The claim cannot make this change in its current state.',
+);
 
 export type NeedRow = typeof needs.$inferSelect;
 export type ClaimRow = typeof needClaims.$inferSelect;
@@ -48,11 +72,11 @@ export async function transitionNeed(
 ): Promise<NeedRow> {
   const { need, to } = args;
   if (!canNeedMove(need.status, to)) throw args.refuse?.() ?? illegal('需求', need.status, to);
-  const [after] = await tx
-    .update(needs)
-    .set({ ...args.set, status: to, updatedAt: args.now })
-    .where(and(eq(needs.communityId, need.communityId), eq(needs.id, need.id), eq(needs.status, need.status)))
-    .returning();
+  const [after] = await writeStatus(tx, needs, NEED_LIFECYCLE, to, {
+    where: and(eq(needs.communityId, need.communityId), eq(needs.id, need.id)),
+    from: [need.status],
+    set: { ...args.set, updatedAt: args.now },
+  }).returning();
   if (!after) throw args.refuse?.() ?? illegal('需求', need.status, to);
   await writeAudit(tx, {
     communityId: need.communityId,
@@ -73,17 +97,11 @@ export async function transitionClaim(
   now: Date,
 ): Promise<ClaimRow> {
   if (!canClaimMove(claim.status, to)) throw illegal('认领', claim.status, to);
-  const [after] = await tx
-    .update(needClaims)
-    .set({ status: to, updatedAt: now })
-    .where(
-      and(
-        eq(needClaims.communityId, claim.communityId),
-        eq(needClaims.id, claim.id),
-        eq(needClaims.status, claim.status),
-      ),
-    )
-    .returning();
+  const [after] = await writeStatus(tx, needClaims, NEED_CLAIM_LIFECYCLE, to, {
+    where: and(eq(needClaims.communityId, claim.communityId), eq(needClaims.id, claim.id)),
+    from: [claim.status],
+    set: { updatedAt: now },
+  }).returning();
   if (!after) throw illegal('认领', claim.status, to);
   return after;
 }

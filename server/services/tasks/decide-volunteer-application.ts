@@ -16,6 +16,7 @@ import { badRequest, notFound, preconditionFailed } from '@/server/services/shar
 import { notifyUsers } from '@/server/services/shared/notify';
 import { VOLUNTEER_ROLES } from './rules';
 import { inTransaction } from '@/server/services/shared/tx';
+import { transitionVolunteerApplication } from './lifecycle';
 
 export const DecideVolunteerApplicationInput = z.object({
   communityId: CommunityId,
@@ -60,16 +61,11 @@ export async function decideVolunteerApplication({
         '这份报名已处理 / This offer was already decided.',
       );
     const now = ctx.now();
-    const status = input.decision === 'accept' ? 'accepted' : 'declined';
-    await tx
-      .update(volunteerApplications)
-      .set({
-        status,
-        roles: input.decision === 'accept' ? roles : [],
-        decidedBy: actor.userId,
-        decidedAt: now,
-      })
-      .where(and(eq(volunteerApplications.communityId, c), eq(volunteerApplications.id, app.id)));
+    const status = input.decision === 'accept' ? ('accepted' as const) : ('declined' as const);
+    await transitionVolunteerApplication(tx, { communityId: c, id: app.id }, status, {
+      from: ['pending'],
+      set: { roles: input.decision === 'accept' ? roles : [], decidedBy: actor.userId, decidedAt: now },
+    });
     if (input.decision === 'accept') {
       await tx
         .insert(memberships)

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { taskClaims, volunteerTasks } from '@/db/schema';
+import { volunteerTasks } from '@/db/schema';
 import { CommunityId, Id } from '@/server/services/shared/zod';
 import { requireActor, STAFF_ROLES } from '@/server/services/roster/actor';
 import { writeAudit } from '@/server/services/shared/audit';
@@ -8,6 +8,7 @@ import type { ServiceContext } from '@/server/services/shared/context';
 import { preconditionFailed } from '@/server/services/shared/errors';
 import { lockOwnTaskClaim } from './own-task-claim';
 import { inTransaction } from '@/server/services/shared/tx';
+import { transitionTaskClaim } from './lifecycle';
 
 export const ReleaseTaskSlotInput = z.object({ communityId: CommunityId, taskId: Id });
 export type ReleaseTaskSlotInput = z.infer<typeof ReleaseTaskSlotInput>;
@@ -27,12 +28,7 @@ export async function releaseTaskSlot({
     const claim = await lockOwnTaskClaim(tx, actor, c, input.taskId);
     if (claim.checkedInAt)
       throw preconditionFailed('TASK_ALREADY_STARTED', '已签到，不能退出 / You have checked in already.');
-    await tx
-      .update(taskClaims)
-      .set({ status: 'released' })
-      .where(
-        and(eq(taskClaims.communityId, c), eq(taskClaims.id, claim.id), eq(taskClaims.status, 'claimed')),
-      );
+    await transitionTaskClaim(tx, { communityId: c, id: claim.id }, 'released', { from: ['claimed'] });
     const [task] = await tx
       .update(volunteerTasks)
       .set({ filled: sql`${volunteerTasks.filled} - 1` })
