@@ -16,7 +16,7 @@ import { bagsQuery, totalsQuery } from '@/server/services/picklist/load';
 import type { Measure } from './run';
 
 const BENCH = 'pick-list';
-/** Issue 12: a 1,500-order relay's pick-list build and its four exports, together. */
+/** Issue 12: a 1,500-order relay's pick-list build and its four exports, together (docs/PERFORMANCE.md §9). */
 const EXPORTS_TARGET_MS = 3000;
 
 export async function openBenchDatabase(): Promise<{ database: Database; dispose: () => Promise<void> }> {
