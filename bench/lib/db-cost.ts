@@ -3,7 +3,7 @@
  * join (sold out) and per bare SQL transaction of the baseline, each from /proc over a run of joins
  * one at a time on one connection, beside this process's CPU per join (validation, drizzle,
  * postgres.js: the service without HTTP). Tick granularity is 10 ms, so runs are a few hundred joins.
- * Figures and what they say: docs/PERFORMANCE.md §10.
+ * Figures and what they say: docs/PERFORMANCE.md §10 (raw lines in docs/bench-runs).
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
