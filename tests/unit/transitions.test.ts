@@ -9,7 +9,9 @@ import {
   needClaimStatus,
   needStatus,
   orderStatus,
+  paymentStatus,
   problemStatus,
+  refundStatus,
   relayStatus,
   taskClaimStatus,
   testingBuildingStatus,
@@ -25,6 +27,7 @@ import {
 import { ROUND_LIFECYCLE, TESTING_BUILDING_LIFECYCLE } from '@/server/services/health/transition';
 import { BUILDING_TRANSITIONS, ROUND_TRANSITIONS } from '@/server/services/health/rules';
 import { NEED_CLAIM_LIFECYCLE, NEED_LIFECYCLE } from '@/server/services/needs/transition';
+import { PAYMENT_LIFECYCLE, REFUND_LIFECYCLE } from '@/server/services/payment/lifecycle';
 import { TASK_CLAIM_LIFECYCLE, VOLUNTEER_APPLICATION_LIFECYCLE } from '@/server/services/tasks/lifecycle';
 import { ADMISSION_TRANSITIONS, type AdmissionStatus } from '@/server/services/merchant/rules';
 import { ORDER_LIFECYCLE, RELAY_LIFECYCLE } from '@/server/services/relay/lifecycle';
@@ -45,6 +48,8 @@ const LIFECYCLES: [Lifecycle<string>, readonly string[]][] = [
   [TESTING_BUILDING_LIFECYCLE, testingBuildingStatus.enumValues],
   [VOLUNTEER_APPLICATION_LIFECYCLE, volunteerApplicationStatus.enumValues],
   [TASK_CLAIM_LIFECYCLE, taskClaimStatus.enumValues],
+  [PAYMENT_LIFECYCLE, paymentStatus.enumValues],
+  [REFUND_LIFECYCLE, refundStatus.enumValues],
 ];
 
 /** Where each lifecycle starts (an undo may lead back to it: a bag's undone check-off → pending). */
@@ -61,6 +66,8 @@ const INITIAL: Record<string, string> = {
   testing_building: 'queued',
   volunteer_application: 'pending',
   task_claim: 'claimed',
+  payment: 'requires_payment_method',
+  refund: 'pending',
 };
 
 /** What the tables say, written out by hand: a change to a table must change this too. */
@@ -138,6 +145,22 @@ const EXPECTED: Record<string, string[]> = {
   ],
   volunteer_application: ['pending→accepted', 'pending→declined'],
   task_claim: ['claimed→released'],
+  payment: [
+    'requires_payment_method→processing',
+    'requires_payment_method→succeeded',
+    'requires_payment_method→failed',
+    'requires_payment_method→canceled',
+    'processing→requires_payment_method',
+    'processing→succeeded',
+    'processing→failed',
+    'processing→canceled',
+    'failed→requires_payment_method',
+    'failed→processing',
+    'failed→succeeded',
+    'failed→canceled',
+    'canceled→succeeded',
+  ],
+  refund: ['pending→succeeded', 'pending→failed'],
 };
 
 describe.each(LIFECYCLES)('the $name lifecycle', (lc, dbStates) => {
@@ -258,6 +281,8 @@ const OWNERS: { table: string; sqlName: string; owner: string }[] = [
     owner: 'server/services/tasks/lifecycle.ts',
   },
   { table: 'taskClaims', sqlName: 'task_claims', owner: 'server/services/tasks/lifecycle.ts' },
+  { table: 'payments', sqlName: 'payments', owner: 'server/services/payment/lifecycle.ts' },
+  { table: 'refunds', sqlName: 'refunds', owner: 'server/services/payment/lifecycle.ts' },
 ];
 
 /** Each `.update(<table>)…set(…)` chunk up to its `.where(`, and each raw `update <table> set …`. */

@@ -22,6 +22,7 @@ import { yuan } from '@/server/services/shared/money';
 import { notifyUsers } from '@/server/services/shared/notify';
 import { cancelPaymentIntent, livePayment, providerUnavailable, type PaymentRow } from './intents';
 import { inTransaction } from '@/server/services/shared/tx';
+import { transitionPayment } from './lifecycle';
 
 type OrderRow = typeof orders.$inferSelect;
 type RelayRow = typeof relays.$inferSelect;
@@ -210,24 +211,17 @@ export async function collectCash(
   by: { userId: string; collectedFen: number; at: Date },
 ): Promise<{ matched: boolean; dueFen: number; collectedFen: number }> {
   const { payment, dueFen } = open;
-  await tx
-    .update(payments)
-    .set({
-      status: 'succeeded',
+  await transitionPayment(tx, payment, 'succeeded', {
+    from: ['processing'],
+    set: {
       succeededAt: by.at,
       collectedBy: by.userId,
       cashCollectedFen: by.collectedFen,
       cashCollectedAt: by.at,
       lastError:
         by.collectedFen === dueFen ? null : `cash_mismatch: due ${dueFen}, collected ${by.collectedFen}`,
-    })
-    .where(
-      and(
-        eq(payments.communityId, payment.communityId),
-        eq(payments.id, payment.id),
-        eq(payments.status, 'processing'),
-      ),
-    );
+    },
+  });
   await writeAudit(tx, {
     communityId: payment.communityId,
     actorUserId: by.userId,

@@ -18,6 +18,7 @@ import { executeRefunds, reserveRefund, type RefundRow } from './refunds';
 import { yuan } from '@/server/services/shared/money';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 import { inTransaction } from '@/server/services/shared/tx';
+import { transitionPayment } from './lifecycle';
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type OurPaymentStatus = PaymentRow['status'];
@@ -276,16 +277,7 @@ export async function cancelPaymentIntent(
 
 /** Our row of an intent that can no longer be paid (never a succeeded one). */
 export async function markCanceled(db: Database['db'] | Tx, payment: Pick<PaymentRow, 'communityId' | 'id'>) {
-  await db
-    .update(payments)
-    .set({ status: 'canceled' })
-    .where(
-      and(
-        eq(payments.communityId, payment.communityId),
-        eq(payments.id, payment.id),
-        ne(payments.status, 'succeeded'),
-      ),
-    );
+  await transitionPayment(db, payment, 'canceled');
 }
 
 /** Stripe's 404 for an intent it does not know (`No such payment_intent: …`). */
@@ -388,13 +380,9 @@ export async function applyInTx(tx: Tx, pi: Stripe.PaymentIntent): Promise<Inter
   const signal =
     order.status === 'pending_payment' && fits ? await markOrderPaid(tx, communityId, order) : undefined;
   const paid = signal !== undefined;
-  const [settled] = await tx
-    .update(payments)
-    .set({ status: 'succeeded', succeededAt: new Date(), lastError: null })
-    .where(
-      and(eq(payments.communityId, communityId), eq(payments.id, pay.id), ne(payments.status, 'succeeded')),
-    )
-    .returning();
+  const [settled] = await transitionPayment(tx, pay, 'succeeded', {
+    set: { succeededAt: new Date(), lastError: null },
+  });
   if (!settled) return none;
   const refundsToRun = paid
     ? await tellPaidAndRefundExcess(tx, { communityId, order, pay, pi })
@@ -443,17 +431,10 @@ async function recordUnsucceeded(tx: Tx, communityId: string, pay: PaymentRow, p
     pi.last_payment_error?.code ??
     pi.last_payment_error?.message ??
     null;
-  await tx
-    .update(payments)
-    .set({ status: ourStatus(pi), lastError })
-    .where(
-      and(
-        eq(payments.communityId, communityId),
-        eq(payments.id, pay.id),
-        ne(payments.status, 'succeeded'),
-        ne(payments.status, 'canceled'),
-      ),
-    );
+  await transitionPayment(tx, pay, ourStatus(pi), {
+    from: ['requires_payment_method', 'processing', 'failed'],
+    set: { lastError },
+  });
 }
 
 /** pending_payment → paid with the relay's next chain version; the signal when it happened. */

@@ -22,6 +22,7 @@ import { ordersHref, refundableFen } from '@/server/services/relay/rules';
 import { yuan } from '@/server/services/shared/money';
 import { smsOrderNotice } from '@/server/messaging/order-sms';
 import { inTransaction } from '@/server/services/shared/tx';
+import { transitionRefund } from './lifecycle';
 
 export type RefundRow = typeof refunds.$inferSelect;
 
@@ -266,21 +267,9 @@ export async function executeRefund(database: Database, refund: RefundRow): Prom
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const permanent = isPermanent(e);
-    const [row] = await db
-      .update(refunds)
-      .set({
-        attempts: sql`${refunds.attempts} + 1`,
-        lastError: message.slice(0, 500),
-        ...(permanent ? { status: 'failed' as const } : {}),
-      })
-      .where(
-        and(
-          eq(refunds.communityId, refund.communityId),
-          eq(refunds.id, refund.id),
-          eq(refunds.status, 'pending'),
-        ),
-      )
-      .returning();
+    const [row] = await transitionRefund(db, refund, permanent ? 'failed' : 'pending', {
+      set: { attempts: sql`${refunds.attempts} + 1`, lastError: message.slice(0, 500) },
+    });
     if (permanent) {
       console.error(`[payment] refund ${refund.id} refused by Stripe: ${message}`);
       await writeAudit(db, {
@@ -314,20 +303,15 @@ export async function recordStripeRefund(
         : r.status === 'failed' || r.status === 'canceled'
           ? 'failed'
           : 'pending';
-    const [changed] = await tx
-      .update(refunds)
-      .set({
+    const [changed] = await transitionRefund(tx, { communityId, id: refundId }, status, {
+      set: {
         stripeRefundId: r.id,
         ...(opts.cashReturnedBy !== undefined ? { cashReturnedBy: opts.cashReturnedBy } : {}),
-        status,
         attempts: sql`${refunds.attempts} + 1`,
         lastError: null,
         succeededAt: status === 'succeeded' ? new Date() : null,
-      })
-      .where(
-        and(eq(refunds.communityId, communityId), eq(refunds.id, refundId), eq(refunds.status, 'pending')),
-      )
-      .returning();
+      },
+    });
     if (!changed) {
       const [row] = await tx
         .select()
