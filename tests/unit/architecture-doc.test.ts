@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BAG_LIFECYCLE, BATCH_LIFECYCLE, DELIVERY_LIFECYCLE } from '@/server/services/distribution/lifecycle';
+import {
+  BAG_LIFECYCLE,
+  BATCH_LIFECYCLE,
+  DELIVERY_LIFECYCLE,
+  PROBLEM_LIFECYCLE,
+} from '@/server/services/distribution/lifecycle';
+import { ROUND_LIFECYCLE, TESTING_BUILDING_LIFECYCLE } from '@/server/services/health/transition';
+import { NEED_CLAIM_LIFECYCLE, NEED_LIFECYCLE } from '@/server/services/needs/transition';
+import { PAYMENT_LIFECYCLE, REFUND_LIFECYCLE } from '@/server/services/payment/lifecycle';
+import { TASK_CLAIM_LIFECYCLE, VOLUNTEER_APPLICATION_LIFECYCLE } from '@/server/services/tasks/lifecycle';
 import { ORDER_LIFECYCLE, RELAY_LIFECYCLE } from '@/server/services/relay/lifecycle';
 import { renderLifecycle, type Lifecycle } from '@/server/services/shared/lifecycle';
 
@@ -16,6 +25,15 @@ describe('docs/ARCHITECTURE.md', () => {
     DELIVERY_LIFECYCLE,
     BATCH_LIFECYCLE,
     BAG_LIFECYCLE,
+    NEED_LIFECYCLE,
+    NEED_CLAIM_LIFECYCLE,
+    PAYMENT_LIFECYCLE,
+    REFUND_LIFECYCLE,
+    PROBLEM_LIFECYCLE,
+    ROUND_LIFECYCLE,
+    TESTING_BUILDING_LIFECYCLE,
+    VOLUNTEER_APPLICATION_LIFECYCLE,
+    TASK_CLAIM_LIFECYCLE,
   ] as Lifecycle<string>[])('shows the $name table exactly as the code has it', (lc) => {
     expect(norm(doc)).toContain(norm(renderLifecycle(lc)));
   });
