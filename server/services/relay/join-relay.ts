@@ -135,60 +135,19 @@ export async function joinRelay({
 }): Promise<JoinRelayResult> {
   requireUser(ctx);
   const { communityId, relayId } = input;
-  const key = input.idempotencyKey.trim();
-  if (key.length < 8 || key.length > 100) {
-    throw badRequest(
-      'IDEMPOTENCY_KEY_INVALID',
-      '请求缺少有效的幂等键 / The request needs a valid idempotency key.',
-      { field: 'idempotencyKey' },
-    );
-  }
+  const key = requireIdempotencyKey(input.idempotencyKey);
   const merged = mergeLines(input.lines);
   const note = (input.note ?? '').slice(0, 200);
   const mine = await myMemberships(ctx, communityId);
   const now = ctx.now();
-  const call = () =>
-    preparedRows<{ j: JoinRow | string }>(
-      ctx.db,
-      'linli_join_relay',
-      sql`select linli_join_relay(
-            ${communityId}::uuid, ${relayId}::uuid, ${input.householdId}::uuid, ${ctx.user.id}::uuid,
-            ${ctx.user.name}, ${key}, ${joinRequestHash(input.householdId, merged.lines, note)},
-            ${pgArray(merged.lines.map((l) => l.relayItemId))}::uuid[],
-            ${pgArray(merged.lines.map((l) => l.qty))}::int[],
-            ${pgArray(merged.firstIndex)}::int[],
-            ${note}, ${input.expectedTotalFen ?? null}::bigint,
-            ${now.toISOString()}::timestamptz, ${localDate(now)}::date,
-            ${DEFAULT_COMMUNITY_SETTINGS.unpaidHoldMinutes}::int,
-            ${pgArray(mine.map((m) => m.role))}::text[],
-            ${pgArray(mine.flatMap((m) => (m.role === 'resident' && m.householdId ? [m.householdId] : [])))}::uuid[],
-            ${ctx.database.driver === 'postgres' ? CHAIN_CHANNEL : null}::text
-          ) as j`,
-    );
+  const call = () => callJoinFunction(ctx, input, { key, merged, note, mine, now });
   const row = await withRetries(ctx, input, now, call);
   if (!row.replayed && ctx.database.driver !== 'postgres') {
     // PGlite: one process, the doorbell rings in-process (PostgreSQL sent NOTIFY with the commit).
     await publishChainChange(ctx.database, { communityId, relayId, version: row.version });
   }
   let hold = row.holdUntil ? new Date(row.holdUntil) : null;
-  if (!row.replayed && row.onBehalf && row.status === 'pending_payment') {
-    // 代下单 for a care household: the longer hold, and a text to its registered contact.
-    hold =
-      (await extendCareHold(
-        ctx.db,
-        { communityId, orderId: row.orderId, householdId: input.householdId },
-        now,
-      )) ?? hold;
-  }
-  if (!row.replayed && row.onBehalf) {
-    await smsOrderNotice(ctx.db, {
-      communityId,
-      householdId: input.householdId,
-      kind: 'order.placed_on_behalf',
-      about: row.orderId,
-      params: { seq: String(row.seq), amount: yuan(Number(row.totalFen)), by: maskName(ctx.user.name) },
-    });
-  }
+  if (!row.replayed && row.onBehalf) hold = await followUpOnBehalf(ctx, input, row, now, hold);
   const order: JoinedOrder = {
     orderId: row.orderId,
     seq: Number(row.seq),
@@ -199,6 +158,75 @@ export async function joinRelay({
     doorDelivery: row.doorDelivery,
   };
   return { order, replayed: row.replayed };
+}
+
+function requireIdempotencyKey(raw: string): string {
+  const key = raw.trim();
+  if (key.length < 8 || key.length > 100) {
+    throw badRequest(
+      'IDEMPOTENCY_KEY_INVALID',
+      '请求缺少有效的幂等键 / The request needs a valid idempotency key.',
+      { field: 'idempotencyKey' },
+    );
+  }
+  return key;
+}
+
+/** The whole join as one call of `linli_join_relay` (a prepared statement). */
+function callJoinFunction(
+  ctx: AuthedContext,
+  input: JoinRelayInput,
+  a: {
+    key: string;
+    merged: ReturnType<typeof mergeLines>;
+    note: string;
+    mine: Awaited<ReturnType<typeof myMemberships>>;
+    now: Date;
+  },
+) {
+  const { key, merged, note, mine, now } = a;
+  return preparedRows<{ j: JoinRow | string }>(
+    ctx.db,
+    'linli_join_relay',
+    sql`select linli_join_relay(
+          ${input.communityId}::uuid, ${input.relayId}::uuid, ${input.householdId}::uuid, ${ctx.user.id}::uuid,
+          ${ctx.user.name}, ${key}, ${joinRequestHash(input.householdId, merged.lines, note)},
+          ${pgArray(merged.lines.map((l) => l.relayItemId))}::uuid[],
+          ${pgArray(merged.lines.map((l) => l.qty))}::int[],
+          ${pgArray(merged.firstIndex)}::int[],
+          ${note}, ${input.expectedTotalFen ?? null}::bigint,
+          ${now.toISOString()}::timestamptz, ${localDate(now)}::date,
+          ${DEFAULT_COMMUNITY_SETTINGS.unpaidHoldMinutes}::int,
+          ${pgArray(mine.map((m) => m.role))}::text[],
+          ${pgArray(mine.flatMap((m) => (m.role === 'resident' && m.householdId ? [m.householdId] : [])))}::uuid[],
+          ${ctx.database.driver === 'postgres' ? CHAIN_CHANNEL : null}::text
+        ) as j`,
+  );
+}
+
+/**
+ * 代下单 for a care household: the longer hold (while unpaid), and a text to its registered
+ * contact. Returns the order's hold.
+ */
+async function followUpOnBehalf(
+  ctx: AuthedContext,
+  input: JoinRelayInput,
+  row: JoinRow,
+  now: Date,
+  hold: Date | null,
+): Promise<Date | null> {
+  const { communityId, householdId } = input;
+  if (row.status === 'pending_payment') {
+    hold = (await extendCareHold(ctx.db, { communityId, orderId: row.orderId, householdId }, now)) ?? hold;
+  }
+  await smsOrderNotice(ctx.db, {
+    communityId,
+    householdId,
+    kind: 'order.placed_on_behalf',
+    about: row.orderId,
+    params: { seq: String(row.seq), amount: yuan(Number(row.totalFen)), by: maskName(ctx.user.name) },
+  });
+  return hold;
 }
 
 /**
