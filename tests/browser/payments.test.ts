@@ -247,6 +247,7 @@ describe('paying by WeChat Pay, for someone else, and in cash at the door', () =
       'distribution.dispatch',
       {
         merchantId: MERCHANT,
+        communityId: COMMUNITY,
         relayIds: [cashRelayId],
         eta: new Date(Date.now() + 3_600_000),
         vehiclePlate: '沪A·10086',

@@ -130,6 +130,7 @@ describe('the truck arrives (set up through the API): two relays of one merchant
   it('is dispatched, received, disinfected and released', async () => {
     const { deliveryId } = await api<{ deliveryId: string }>(merchant.page, 'distribution.dispatch', {
       merchantId: MERCHANT,
+      communityId: COMMUNITY,
       relayIds: [STAIRWELL_RELAY, FORMED_RELAY],
       eta: new Date(Date.now() + 3_600_000).toISOString(),
       vehiclePlate: '沪A·12345',

@@ -174,6 +174,7 @@ describe('2. a problem report does not choose the item', () => {
     const v = volunteer.page;
     const { deliveryId } = await api<{ deliveryId: string }>(merchant.page, 'distribution.dispatch', {
       merchantId: MERCHANT,
+      communityId: COMMUNITY,
       relayIds: [STAIRWELL_RELAY],
       eta: new Date(Date.now() + 3_600_000).toISOString(),
       vehiclePlate: '沪A·54321',
