@@ -15,7 +15,7 @@ declare module 'vitest' {
   }
 }
 
-const root = path.resolve(import.meta.dirname, '../..');
+const checkout = path.resolve(import.meta.dirname, '../..');
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number) {
   const start = Date.now();
@@ -35,9 +35,14 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 /**
  * A Linli server as `npm start` runs it, on `port` (its Stripe mock on port+11) with a throw-away
  * demo database. The journeys share one (setup below); a journey that must not share state with
- * the others starts its own (tests/browser/shared-phone.test.ts).
+ * the others starts its own (tests/browser/shared-phone.test.ts). `root` is another built checkout
+ * (bench/pages.ts --before measures an earlier commit beside this one).
  */
-export async function startServer(port: number): Promise<{ baseURL: string; stop: () => void }> {
+export async function startServer(
+  port: number,
+  opts: { root?: string } = {},
+): Promise<{ baseURL: string; stop: () => void }> {
+  const root = opts.root ?? checkout;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-browser-'));
   const baseURL = `http://localhost:${port}`;
   const env = { ...process.env };
@@ -85,14 +90,14 @@ export async function startServer(port: number): Promise<{ baseURL: string; stop
 export default async function setup(project: TestProject) {
   if (!existsSync('/usr/bin/chromium'))
     throw new Error('Debian chromium is missing: apt-get install -y chromium');
-  if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'))) {
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
-      cwd: root,
+  if (!existsSync(path.join(checkout, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'))) {
+    const r = spawnSync(process.execPath, [path.join(checkout, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: checkout,
       stdio: 'inherit',
     });
     if (r.status !== 0) throw new Error('next build failed');
   }
-  const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR ?? path.join(root, 'artifacts'));
+  const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR ?? path.join(checkout, 'artifacts'));
   mkdirSync(path.join(artifactsDir, 'screenshots'), { recursive: true });
   const port = Number(process.env.BROWSER_PORT ?? 3100);
   const server = await startServer(port);
