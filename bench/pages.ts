@@ -59,7 +59,7 @@ async function expectedContent(browser: Browser, side: Side, spec: PageSpec): Pr
   const c = spec.role ? side.cookies[spec.role] : undefined;
   const look = await newContext(browser, side.baseURL, { locale: 'zh-CN', cookies: c });
   try {
-    return await visibleContent(look, spec.path);
+    return await visibleContent(look, spec.path, { lastLine: true });
   } finally {
     await look.close();
   }
@@ -182,6 +182,5 @@ try {
   if (sides.length > 1) console.log('(each cell: before → after, same run, loads alternating)');
 } finally {
   await browser.close();
-  server?.stop();
-  beforeServer?.stop();
+  await Promise.all([server?.stop(), beforeServer?.stop()]);
 }

@@ -107,9 +107,15 @@ export async function discoverPages(
 
 /**
  * What a person sees once the page has loaded with its scripts: the main heading and the first
- * item (list entry, row or card) of the main content, each as one line of text.
+ * item (list entry, row or card) of the main content, each as one line of text. With `lastLine`,
+ * also the last line of the main content, which on most pages is only there once the page's data
+ * has arrived (the end of a list, an empty-list sentence) — the bench waits for it too.
  */
-export async function visibleContent(context: BrowserContext, path: string): Promise<string[]> {
+export async function visibleContent(
+  context: BrowserContext,
+  path: string,
+  opts: { lastLine?: boolean } = {},
+): Promise<string[]> {
   const page = await context.newPage();
   await page.goto(path, { waitUntil: 'load' });
   await page.waitForFunction(
@@ -126,7 +132,9 @@ export async function visibleContent(context: BrowserContext, path: string): Pro
     const heading = line(main?.querySelector('h1'));
     const pick = (sel) => Array.from(main?.querySelectorAll(sel) ?? []).map(line).find((s) => s && s !== heading);
     const first = pick('li, tbody tr, .card, [role=status]') ?? pick('section p') ?? '';
-    return [heading, first];
+    const lines = (main?.innerText ?? '').split(/[\\n\\t]/).map((s) => s.trim()).filter((s) => s.length > 1);
+    const last = ${opts.lastLine ? 'lines[lines.length - 1]?.slice(0, 40) ?? ""' : '""'};
+    return [heading, first, last];
   })()`);
   await page.close();
   return found.filter((s) => s.length > 0);
@@ -223,7 +231,9 @@ export async function measureLoad(
   await page.waitForTimeout(opts.throttle ? 3_000 : 1_500);
   const timing = await page.evaluate<{ fcp: number | null; content: number | null; lcp: number | null }>(`({
     fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-    content: window.__contentAt ?? null,
+    // A frame cannot show the content before the first paint: count from whichever is later.
+    content: window.__contentAt === undefined ? null : Math.max(window.__contentAt,
+      performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0),
     lcp: window.__lcp ?? null,
   })`);
   let jsBytes = 0;

@@ -41,7 +41,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 export async function startServer(
   port: number,
   opts: { root?: string } = {},
-): Promise<{ baseURL: string; stop: () => void }> {
+): Promise<{ baseURL: string; stop: () => Promise<void> }> {
   const root = opts.root ?? checkout;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-browser-'));
   const baseURL = `http://localhost:${port}`;
@@ -76,12 +76,18 @@ export async function startServer(
   await waitForHealth(baseURL, child, 240_000);
   return {
     baseURL,
-    stop: () => {
+    // Removes the data only once the server has exited: it saves the Stripe mock's state on the way out.
+    stop: async () => {
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
       try {
         process.kill(-child.pid!, 'SIGTERM');
       } catch {
         /* already gone */
       }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

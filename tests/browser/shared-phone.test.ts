@@ -35,7 +35,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await phone?.close();
-  server?.stop();
+  await server?.stop();
 });
 
 /** What this browser profile keeps for the site: Cache Storage names and IndexedDB database names. */

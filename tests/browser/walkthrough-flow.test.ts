@@ -79,7 +79,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await Promise.all([merchant?.close(), volunteer?.close(), resident?.close(), resident2?.close()]);
-  server?.stop();
+  await server?.stop();
 });
 
 describe('1. 提前截单 asks first, with undo', () => {

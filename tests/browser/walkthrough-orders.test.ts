@@ -128,7 +128,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await Promise.all([merchant?.close(), resident?.close(), resident2?.close(), volunteer?.close()]);
-  server?.stop();
+  await server?.stop();
 });
 
 let secondRelay = '';

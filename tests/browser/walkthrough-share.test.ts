@@ -68,7 +68,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await Promise.all([merchant?.close(), resident?.close(), volunteer?.close(), owner?.close()]);
-  server?.stop();
+  await server?.stop();
 });
 
 describe('10. product photos', () => {
