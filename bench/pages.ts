@@ -4,7 +4,9 @@
  * cold cache, median of `runs`), then navigation → content visible without throttling, warm, median
  * of `nav`, for the pages people open under time pressure (issue 13 point 8). Prints a Markdown
  * table for docs/PERFORMANCE.md and one JSON line per page. Without --url it starts the production
- * build of this checkout on BROWSER_PORT (as the browser journeys do).
+ * build of this checkout on BROWSER_PORT (as the browser journeys do). Before measuring, the demo
+ * merchant's two formed relays are dispatched, received at the gate, disinfected and released, so
+ * the gate, the board and the check-off list show a delivery day.
  *
  * With `--before DIR` (another checkout of Linli, built with `npm run build`) it also starts that
  * build, on BROWSER_PORT + 20 with its own demo database, and measures both in the same run, the
@@ -14,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
+import { demoId } from '@/db/seed/random';
 import { startServer } from '@/tests/browser/global-setup';
 import {
   discoverPages,
@@ -34,6 +37,8 @@ const { values } = parseArgs({
     nav: { type: 'string', default: '5' },
     only: { type: 'string' },
     before: { type: 'string' },
+    /** Measure the demo as loaded, without the delivery day set up first. */
+    'no-delivery': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -51,7 +56,68 @@ type PageResult = { loads: LoadFigures[]; navs: (number | null)[]; expect: strin
 
 async function openSide(browser: Browser, label: Side['label'], baseURL: string): Promise<Side> {
   const { pages, cookies } = await discoverPages(browser, baseURL);
-  return { label, baseURL, pages, cookies };
+  const side = { label, baseURL, pages, cookies };
+  if (!values['no-delivery']) await deliverDemoRelays(browser, side);
+  return side;
+}
+
+/** A tRPC mutation with a role's session; the error body on failure. */
+async function mutate(
+  browser: Browser,
+  side: Side,
+  role: 'merchant' | 'volunteer',
+  path: string,
+  json: object,
+) {
+  const context = await newContext(browser, side.baseURL, { locale: 'zh-CN', cookies: side.cookies[role] });
+  try {
+    const res = await context.request.post(`/api/trpc/${path}`, { data: { json } });
+    const body = (await res.json()) as { result?: { data: { json: unknown } }; error?: unknown };
+    if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
+    return body.result!.data.json as Record<string, string>;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * As on a delivery day (the walkthrough journey's set-up): the demo merchant dispatches two formed
+ * relays, the volunteer records the truck at the gate, disinfects and releases the batch. Then the
+ * gate, the board and the volunteer's check-off list have bags to show, not an empty day.
+ */
+async function deliverDemoRelays(browser: Browser, side: Side) {
+  const communityId = demoId('community:zhonglou');
+  const { deliveryId } = await mutate(browser, side, 'merchant', 'distribution.dispatch', {
+    merchantId: demoId('merchant:admitted'),
+    communityId,
+    relayIds: [demoId('relay:distribution-demo'), demoId('relay:formed-1')],
+    eta: new Date(Date.now() + 3_600_000).toISOString(),
+    vehiclePlate: '沪A·12345',
+    driverName: '李师傅',
+    driverPhone: '13900000099',
+  });
+  const { batchId } = await mutate(browser, side, 'volunteer', 'distribution.recordArrival', {
+    communityId,
+    deliveryId,
+    packageCount: 320,
+  });
+  await mutate(browser, side, 'volunteer', 'distribution.recordDisinfection', {
+    communityId,
+    batchId,
+    agent: '含氯消毒剂',
+    concentration: '500 mg/L',
+    method: 'spray',
+  });
+  // The dwell is 3 s on a journey server (LINLI_TEST_DWELL_SECONDS).
+  for (let attempt = 0; ; attempt++) {
+    await new Promise((r) => setTimeout(r, 1_500));
+    try {
+      await mutate(browser, side, 'volunteer', 'distribution.release', { communityId, batchId });
+      return;
+    } catch (e) {
+      if (attempt > 10) throw e;
+    }
+  }
 }
 
 /** The page's expected texts, found once with scripts running, as a person would see it. */
