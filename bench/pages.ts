@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { demoId } from '@/db/seed/random';
 import { startServer } from '@/tests/browser/global-setup';
+import { api } from '@/tests/browser/trpc';
 import {
   discoverPages,
   measureLoad,
@@ -61,33 +62,22 @@ async function openSide(browser: Browser, label: Side['label'], baseURL: string)
   return side;
 }
 
-/** A tRPC mutation with a role's session; the error body on failure. */
-async function mutate(
-  browser: Browser,
-  side: Side,
-  role: 'merchant' | 'volunteer',
-  path: string,
-  json: object,
-) {
-  const context = await newContext(browser, side.baseURL, { locale: 'zh-CN', cookies: side.cookies[role] });
-  try {
-    const res = await context.request.post(`/api/trpc/${path}`, { data: { json } });
-    const body = (await res.json()) as { result?: { data: { json: unknown } }; error?: unknown };
-    if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-    return body.result!.data.json as Record<string, string>;
-  } finally {
-    await context.close();
-  }
-}
-
 /**
  * As on a delivery day (the walkthrough journey's set-up): the demo merchant dispatches two formed
  * relays, the volunteer records the truck at the gate, disinfects and releases the batch. Then the
  * gate, the board and the volunteer's check-off list have bags to show, not an empty day.
  */
 async function deliverDemoRelays(browser: Browser, side: Side) {
+  const mutate = async (role: 'merchant' | 'volunteer', path: string, input: Record<string, unknown>) => {
+    const context = await newContext(browser, side.baseURL, { locale: 'zh-CN', cookies: side.cookies[role] });
+    try {
+      return await api<Record<string, string>>(context, path, input);
+    } finally {
+      await context.close();
+    }
+  };
   const communityId = demoId('community:zhonglou');
-  const { deliveryId } = await mutate(browser, side, 'merchant', 'distribution.dispatch', {
+  const { deliveryId } = await mutate('merchant', 'distribution.dispatch', {
     merchantId: demoId('merchant:admitted'),
     communityId,
     relayIds: [demoId('relay:distribution-demo'), demoId('relay:formed-1')],
@@ -96,12 +86,12 @@ async function deliverDemoRelays(browser: Browser, side: Side) {
     driverName: '李师傅',
     driverPhone: '13900000099',
   });
-  const { batchId } = await mutate(browser, side, 'volunteer', 'distribution.recordArrival', {
+  const { batchId } = await mutate('volunteer', 'distribution.recordArrival', {
     communityId,
     deliveryId,
     packageCount: 320,
   });
-  await mutate(browser, side, 'volunteer', 'distribution.recordDisinfection', {
+  await mutate('volunteer', 'distribution.recordDisinfection', {
     communityId,
     batchId,
     agent: '含氯消毒剂',
@@ -112,7 +102,7 @@ async function deliverDemoRelays(browser: Browser, side: Side) {
   for (let attempt = 0; ; attempt++) {
     await new Promise((r) => setTimeout(r, 1_500));
     try {
-      await mutate(browser, side, 'volunteer', 'distribution.release', { communityId, batchId });
+      await mutate('volunteer', 'distribution.release', { communityId, batchId });
       return;
     } catch (e) {
       if (attempt > 10) throw e;

@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
 import { signIn } from '@/tests/browser/helpers';
+import { apiQuery } from '@/tests/browser/trpc';
 
 export type Role = 'resident' | 'volunteer' | 'admin' | 'merchant';
 export type Locale = 'zh-CN' | 'en';
@@ -49,15 +50,6 @@ export async function sessionCookies(browser: Browser, baseURL: string, role: Ro
 
 type Cookies = Awaited<ReturnType<typeof sessionCookies>>;
 
-async function query<T>(context: BrowserContext, path: string, input: unknown): Promise<T> {
-  const res = await context.request.get(
-    `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
-  );
-  const body = (await res.json()) as { result?: { data?: { json?: T } } };
-  if (!res.ok() || !body.result?.data) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body)}`);
-  return body.result.data.json as T;
-}
-
 /** The 16 pages of issue 18 with the demo compound's ids (the demo relays, the resident's order). */
 export async function discoverPages(
   browser: Browser,
@@ -67,16 +59,18 @@ export async function discoverPages(
   const cookies = {} as Record<Role, Cookies>;
   for (const r of roles) cookies[r] = await sessionCookies(browser, baseURL, r);
   const api = await newContext(browser, baseURL, { locale: 'zh-CN', cookies: cookies.resident });
-  const me = await query<{ communities: { id: string; roles: string[] }[] }>(api, 'me.get', undefined);
+  const me = await apiQuery<{ communities: { id: string; roles: string[] }[] }>(api, 'me.get', undefined);
   const communityId = me.communities.find((c) => c.roles.includes('resident'))!.id;
-  const relays = await query<{ open: { id: string }[] }>(api, 'relay.list', { communityId });
-  const orders = await query<{ orderId: string }[]>(api, 'relay.myOrders', { communityId });
+  const relays = await apiQuery<{ open: { id: string }[] }>(api, 'relay.list', { communityId });
+  const orders = await apiQuery<{ orderId: string }[]>(api, 'relay.myOrders', { communityId });
   await api.close();
   const m = await newContext(browser, baseURL, { locale: 'zh-CN', cookies: cookies.merchant });
-  const mine = await query<{ merchants?: { id: string }[] }>(m, 'me.get', undefined);
+  const mine = await apiQuery<{ merchants?: { id: string }[] }>(m, 'me.get', undefined);
   const merchantId = mine.merchants?.[0]?.id;
   if (!merchantId) throw new Error(`the demo merchant has no merchant: ${JSON.stringify(mine)}`);
-  const merchantRelays = await query<{ id: string; status: string }[]>(m, 'relay.listMine', { merchantId });
+  const merchantRelays = await apiQuery<{ id: string; status: string }[]>(m, 'relay.listMine', {
+    merchantId,
+  });
   await m.close();
   const relayId = relays.open[0]!.id;
   // The pick list and the delivery page of the relay that has formed (it has orders to pack).

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
 import { demoId } from '@/db/seed/random';
 import { openPhone, shot, signIn } from './helpers';
+import { api, apiQuery } from './trpc';
 
 const JOURNEY = 'payments';
 const COMMUNITY = demoId('community:zhonglou');
@@ -30,32 +31,6 @@ let volunteer: Phone;
 let coordinator: Phone;
 let relayId = '';
 let cashOrderId = '';
-
-/** A tRPC call with the page's own session (superjson: Date fields named in `dates`). */
-async function api<T>(
-  page: Page,
-  path: string,
-  input: Record<string, unknown>,
-  dates: string[] = [],
-): Promise<T> {
-  const json = Object.fromEntries(
-    Object.entries(input).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
-  );
-  const meta = dates.length ? { values: Object.fromEntries(dates.map((d) => [d, ['Date']])) } : undefined;
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json, ...(meta ? { meta } : {}) } });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-  return body.result!.data.json;
-}
-
-/** A tRPC query with the page's own session. */
-async function apiQuery<T>(page: Page, path: string, input: Record<string, unknown>): Promise<T> {
-  const q = encodeURIComponent(JSON.stringify({ json: input }));
-  const res = await page.request.get(`/api/trpc/${path}?input=${q}`);
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-  return body.result!.data.json;
-}
 
 /** The merchant creates a relay of eggs that takes cash on delivery, open now; returns its id. */
 async function createRelay(page: Page, title: string, opts: { threshold: number }): Promise<string> {

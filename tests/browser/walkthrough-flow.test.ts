@@ -15,6 +15,7 @@ import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
 import { demoId } from '@/db/seed/random';
 import { startServer } from './global-setup';
 import { openPhone, shot, signIn } from './helpers';
+import { api, apiQuery } from './trpc';
 
 const JOURNEY = 'walkthrough-flow';
 const COMMUNITY = demoId('community:zhonglou');
@@ -31,23 +32,6 @@ let merchant: Phone;
 let volunteer: Phone;
 let resident: Phone;
 let resident2: Phone;
-
-/** A tRPC mutation with the page's own session. */
-async function api<T>(page: Page, path: string, json: Record<string, unknown>): Promise<T> {
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json } });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-  return body.result!.data.json;
-}
-
-/** A tRPC query with the page's own session. */
-async function apiQuery<T>(page: Page, path: string, input: Record<string, unknown>): Promise<T> {
-  const q = encodeURIComponent(JSON.stringify({ json: input }));
-  const res = await page.request.get(`/api/trpc/${path}?input=${q}`);
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-  return body.result!.data.json;
-}
 
 type ApiBag = {
   bagId: string;

@@ -18,6 +18,7 @@ import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
 import { demoId } from '@/db/seed/random';
 import { startServer } from './global-setup';
 import { openPhone, shot, signIn } from './helpers';
+import { api, apiQuery } from './trpc';
 
 const JOURNEY = 'walkthrough-orders';
 const COMMUNITY = demoId('community:zhonglou');
@@ -30,23 +31,6 @@ let merchant: Phone;
 let resident: Phone;
 let resident2: Phone;
 let volunteer: Phone;
-
-/** A tRPC mutation with the page's own session (`dates`: fields sent as Date through superjson). */
-async function api<T>(page: Page, path: string, json: Record<string, unknown>, dates: string[] = []) {
-  const meta = dates.length ? { values: Object.fromEntries(dates.map((d) => [d, ['Date']])) } : undefined;
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json, meta } });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-  return body.result!.data.json;
-}
-
-async function apiQuery<T>(page: Page, path: string, input: Record<string, unknown>): Promise<T> {
-  const q = encodeURIComponent(JSON.stringify({ json: input }));
-  const res = await page.request.get(`/api/trpc/${path}?input=${q}`);
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-  return body.result!.data.json;
-}
 
 const key = (p: string) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 const products: Record<string, string> = {};

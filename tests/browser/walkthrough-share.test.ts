@@ -9,7 +9,6 @@
  * only those, remembered, labels the batch with its relay and lists the open report (item 7). Screenshots: artifacts/screenshots/walkthrough-share/.
  */
 import jsQR from 'jsqr';
-import type { Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
@@ -17,6 +16,7 @@ import { demoId } from '@/db/seed/random';
 import { decodePng } from '@/tests/helpers/png';
 import { startServer } from './global-setup';
 import { openPhone, shot, signIn } from './helpers';
+import { api, apiQuery } from './trpc';
 
 const JOURNEY = 'walkthrough-share';
 const COMMUNITY = demoId('community:zhonglou');
@@ -31,21 +31,6 @@ let merchant: Phone;
 let resident: Phone;
 let volunteer: Phone;
 let owner: Phone;
-
-async function api<T>(page: Page, path: string, json: Record<string, unknown>): Promise<T> {
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json } });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-  return body.result!.data.json;
-}
-
-async function apiQuery<T>(page: Page, path: string, input: Record<string, unknown>): Promise<T> {
-  const q = encodeURIComponent(JSON.stringify({ json: input }));
-  const res = await page.request.get(`/api/trpc/${path}?input=${q}`);
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!res.ok()) throw new Error(`${path}: ${res.status()} ${JSON.stringify(body.error)}`);
-  return body.result!.data.json;
-}
 
 // Its own server (a fresh demo): it dispatches and checks off the demo's formed relay, which the
 // distribution journey dispatches on the shared server.
