@@ -23,6 +23,7 @@ export const NAV_ITEMS: Record<NavRole, NavItem[]> = {
     { href: '/c/[communityId]/volunteers', label: 'care.nav.volunteers', icon: 'people' },
     { href: '/c/[communityId]/admissions', label: 'merchant.nav.admissions', icon: 'shield' },
     { href: '/c/[communityId]/board', label: 'distribution.nav.board', icon: 'chart' },
+    { href: '/c/[communityId]/relays', label: 'relay.nav.coordinatorRelays', icon: 'cart' },
     { href: '/c/[communityId]/health', label: 'health.nav.health', icon: 'shield' },
   ],
   volunteer: [

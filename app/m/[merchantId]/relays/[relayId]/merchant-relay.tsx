@@ -17,6 +17,7 @@ import {
   RelayStatusChip,
 } from '@/app/r/[communityId]/relays/_kit/parts';
 import { PaymentReminders } from '@/app/r/[communityId]/relays/_kit/payment-reminders';
+import { RelayTalk } from '@/app/r/[communityId]/relays/_kit/relay-talk';
 import { useRelayLive } from '@/app/r/[communityId]/relays/_kit/use-relay-live';
 
 type View = inferRouterOutputs<AppRouter>['relay']['getForMerchant'];
@@ -264,6 +265,8 @@ function Manage({ merchantId, view }: { merchantId: string; view: View }) {
       {(status === 'open' || status === 'closed') && (
         <PaymentReminders communityId={view.communityId} relayId={view.id} merchantId={merchantId} />
       )}
+
+      <RelayTalk communityId={view.communityId} relayId={view.id} merchantId={merchantId} />
 
       <section className="card" aria-labelledby="chain-h">
         <div className="rl-head">

@@ -20,6 +20,7 @@ export default async function Page({
       queries={[
         serverTrpc.relay.get.queryOptions({ communityId, relayId }),
         serverTrpc.relay.myOrders.queryOptions({ communityId, relayId }),
+        serverTrpc.relayTalk.list.queryOptions({ communityId, relayId }),
       ]}
     >
       <RelayPage communityId={communityId} relayId={relayId} />

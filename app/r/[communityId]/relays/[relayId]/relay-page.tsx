@@ -16,12 +16,14 @@ import {
   Progress,
   RelayStatusChip,
 } from '@/app/r/[communityId]/relays/_kit/parts';
+import { RelayTalk } from '@/app/r/[communityId]/relays/_kit/relay-talk';
 import { ShareRelay } from '@/app/r/[communityId]/relays/_kit/share-relay';
 import { useRelayLive, type RelayView } from '@/app/r/[communityId]/relays/_kit/use-relay-live';
 
 /**
  * The relay page: items with the stock left, progress toward 成团, the countdown to cutoff, the
- * join form with big steppers, my orders here, and the live numbered chain (others masked).
+ * join form with big steppers, my orders here, the merchant's notices and the questions and
+ * answers, and the live numbered chain (others masked).
  */
 export function RelayPage({ communityId, relayId }: { communityId: string; relayId: string }) {
   const t = useTranslations('relay.page');
@@ -154,6 +156,8 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
           </p>
         )}
       </section>
+
+      <RelayTalk communityId={communityId} relayId={view.id} />
 
       <ShareRelay communityId={communityId} view={view} live={live} />
 
