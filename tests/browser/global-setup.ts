@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -16,6 +17,19 @@ declare module 'vitest' {
 }
 
 const checkout = path.resolve(import.meta.dirname, '../..');
+
+/** Refuses a taken port: the health check would otherwise pass against an earlier run's server. */
+async function assertPortFree(port: number) {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', () =>
+      reject(
+        new Error(`port ${port} is taken (an earlier run's server still up?); free it or set BROWSER_PORT`),
+      ),
+    );
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+}
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number) {
   const start = Date.now();
@@ -43,6 +57,7 @@ export async function startServer(
   opts: { root?: string } = {},
 ): Promise<{ baseURL: string; stop: () => Promise<void> }> {
   const root = opts.root ?? checkout;
+  await assertPortFree(port);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linli-browser-'));
   const baseURL = `http://localhost:${port}`;
   const env = { ...process.env };

@@ -73,18 +73,7 @@ export function RelayTalk({
           <ul className="rt-list">
             {data.questions.map((q) => (
               <li key={q.id} className="rt-question" data-testid="relay-question" data-hidden={!!q.hidden}>
-                <Message
-                  {...ctx}
-                  message={q}
-                  label={
-                    q.mine
-                      ? t('myQuestion')
-                      : t('asker', {
-                          place: `${q.asker.building}号楼 ${q.asker.stairwell}单元 ${q.asker.room}`,
-                          name: q.asker.name,
-                        })
-                  }
-                />
+                <Message {...ctx} message={q} label={q.mine ? t('myQuestion') : t('asker', q.asker)} />
                 {q.answer ? (
                   <div className="rt-answer" data-testid="relay-answer" data-hidden={!!q.answer.hidden}>
                     <Message {...ctx} message={q.answer} label={t('answerLabel')} />
