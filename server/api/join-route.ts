@@ -6,15 +6,15 @@
  * skips is Next's routing and route runtime, the response compression, tRPC's fetch adapter (a
  * Request object, body streams and abort signals per request), and next-auth's
  * `getServerSession`, which derives its key with HKDF twice and re-encrypts the session token on
- * every request. Here the token is decrypted with the key derived once per process (the same
- * A256GCM "dir" JWE next-auth writes, with its 15 s clock tolerance), and the server-side session is
+ * every request. Here the token is decrypted by jose's `jwtDecrypt`, as next-auth's `decode` does it
+ * (the same 15 s clock tolerance), with the key derived once per process, and the server-side session is
  * checked as everywhere else (`checkSession`, cached per process). The cookie's sliding expiry is
  * renewed by the page loads around a join, not by the join itself.
  *
- * A request it does not recognise (another path, a batch of several, a token format other than
- * next-auth's) goes on to Next unchanged.
+ * A request it does not recognise (another path, a batch of several, a content type other than
+ * JSON) goes on to Next unchanged.
  */
-import { createDecipheriv, hkdfSync } from 'node:crypto';
+import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   callTRPCProcedure,
@@ -24,6 +24,7 @@ import {
   TRPCError,
 } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { jwtDecrypt } from 'jose';
 import { getDatabase } from '@/db/client';
 import { countHttp5xx } from '@/server/ops/metrics';
 import { logTrpcError } from '@/server/ops/observe';
@@ -62,52 +63,35 @@ export function sessionTokenFrom(cookieHeader: string | undefined): string | nul
   return null;
 }
 
-let derived: { secret: string; key: Buffer } | null = null;
-function keyFor(secret: string): Buffer {
+let derived: { secret: string; key: KeyObject } | null = null;
+/** next-auth v4's `getDerivedEncryptionKey` (empty salt), derived once per process and secret. */
+function keyFor(secret: string): KeyObject {
   if (derived?.secret !== secret) {
-    derived = { secret, key: Buffer.from(hkdfSync('sha256', secret, '', KEY_INFO, 32)) };
+    derived = { secret, key: createSecretKey(Buffer.from(hkdfSync('sha256', secret, '', KEY_INFO, 32))) };
   }
   return derived.key;
 }
 
 /**
- * next-auth's `decode` (jose `jwtDecrypt`, dir + A256GCM) with the key derived once. Returns the
- * payload, `null` for a token that is not valid (tampered, another secret, expired), or
- * `'unsupported'` for a JWE this does not read (other algorithms, compression): Next handles those.
+ * next-auth's `decode` — jose's `jwtDecrypt` with its 15 s clock tolerance — with the key derived
+ * once, and only the algorithms next-auth's `encode` writes (dir + A256GCM). Returns the payload,
+ * or `null` for a token that is not valid (tampered, another secret, expired), as
+ * `getServerSession` treats a token its `decode` refuses.
  */
-export function decodeSessionToken(
+export async function decodeSessionToken(
   token: string,
   secret: string,
-  nowS = Date.now() / 1000,
-): Record<string, unknown> | null | 'unsupported' {
-  const parts = token.split('.');
-  if (parts.length !== 5) return null;
-  const [h, encryptedKey, iv, ciphertext, tag] = parts as [string, string, string, string, string];
-  let header: Record<string, unknown>;
+): Promise<Record<string, unknown> | null> {
   try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { payload } = await jwtDecrypt(token, keyFor(secret), {
+      clockTolerance: CLOCK_TOLERANCE_S,
+      keyManagementAlgorithms: ['dir'],
+      contentEncryptionAlgorithms: ['A256GCM'],
+    });
+    return payload;
   } catch {
     return null;
   }
-  if (header.alg !== 'dir' || header.enc !== 'A256GCM' || header.zip !== undefined || header.crit)
-    return 'unsupported';
-  const ivBytes = Buffer.from(iv, 'base64url');
-  const tagBytes = Buffer.from(tag, 'base64url');
-  if (encryptedKey !== '' || ivBytes.length !== 12 || tagBytes.length !== 16) return null;
-  let payload: Record<string, unknown>;
-  try {
-    const d = createDecipheriv('aes-256-gcm', keyFor(secret), ivBytes);
-    d.setAAD(Buffer.from(h, 'ascii'));
-    d.setAuthTag(tagBytes);
-    const plain = Buffer.concat([d.update(Buffer.from(ciphertext, 'base64url')), d.final()]);
-    payload = JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  if (!payload || typeof payload !== 'object') return null;
-  if (typeof payload.exp === 'number' && payload.exp <= nowS - CLOCK_TOLERANCE_S) return null;
-  if (typeof payload.nbf === 'number' && payload.nbf > nowS + CLOCK_TOLERANCE_S) return null;
-  return payload;
 }
 
 /** The signed-in user, as `getSessionUser()` finds them: token, then the server-side session. */
@@ -161,8 +145,8 @@ function inputOf(body: string, batch: boolean): unknown {
  * Answers a join request (see server/api/join-path.ts) the way tRPC's HTTP handler answers it —
  * the same procedure call, error shape (the app's errorFormatter), status code, transformer and
  * `Retry-After` — without building a fetch Request, its body stream and abort signals. Returns false
- * without touching `res` when the request is one for Next (a session token this does not read, a
- * body that is not JSON, no secret configured).
+ * without touching `res` when the request is one for Next (a content type other than JSON, no
+ * secret configured).
  */
 export async function handleJoinRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const secret = process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET;
@@ -170,8 +154,7 @@ export async function handleJoinRequest(req: IncomingMessage, res: ServerRespons
   const type = req.headers['content-type'];
   if (type !== undefined && !type.startsWith('application/json')) return false;
   const token = sessionTokenFrom(req.headers.cookie);
-  const payload = token ? decodeSessionToken(token, secret) : null;
-  if (payload === 'unsupported') return false;
+  const payload = token ? await decodeSessionToken(token, secret) : null;
   const requestId = (req.headers[REQUEST_ID_HEADER] as string | undefined) ?? newRequestId();
   const batch = new URLSearchParams(req.url!.slice(req.url!.indexOf('?') + 1)).get('batch') === '1';
   let ctx: Context | undefined;

@@ -132,7 +132,7 @@ describe('the lean join path', () => {
     expect((await post(input, expired)).status).toBe(401);
     const ended = await cookieFor(w.residents.get(h.id)!);
     const token = sessionTokenFrom(ended)!;
-    const payload = decodeSessionToken(token, SECRET) as { sid: string };
+    const payload = (await decodeSessionToken(token, SECRET)) as { sid: string };
     await endSession({ ctx: w.ctx(null), input: { sessionId: payload.sid } });
     expect((await post(input, ended)).status).toBe(401);
     // Nothing was ordered by any of them.
