@@ -1,6 +1,13 @@
 import createNextIntlPlugin from 'next-intl/plugin';
 
-const withNextIntl = createNextIntlPlugin('./app/i18n/request.ts');
+// Messages are precompiled at build time (ICU → a compact form), so the browser gets next-intl's
+// formatter without the ICU parser (~8 KB compressed of every page's first load, issue 18).
+const withNextIntl = createNextIntlPlugin({
+  requestConfig: './app/i18n/request.ts',
+  experimental: {
+    messages: { path: './app/i18n/messages', format: 'json', locales: 'infer', precompile: true },
+  },
+});
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
