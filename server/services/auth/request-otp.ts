@@ -5,13 +5,14 @@ import { otpChallenges } from '@/db/schema';
 import { getOtpSender, type OtpSender } from '@/server/auth/otp-sender';
 import type { ServiceContext } from '@/server/services/shared/context';
 import { badRequest, tooManyRequests } from '@/server/services/shared/errors';
+import { windowStart } from '@/server/services/shared/rolling-window';
 import { safeText } from '@/server/services/shared/zod';
 import { loadAuthConfig, type AuthConfig } from './config';
 import {
   generateOtpCode,
   hashOtpCode,
   normalizePhone,
-  OTP_HOURLY_WINDOW_MS,
+  OTP_HOURLY,
   OTP_RESEND_INTERVAL_MS,
   OTP_TTL_MS,
   resendDecision,
@@ -95,12 +96,7 @@ export async function requestOtp({
     const recent = await tx
       .select({ createdAt: otpChallenges.createdAt })
       .from(otpChallenges)
-      .where(
-        and(
-          eq(otpChallenges.phone, phone),
-          gt(otpChallenges.createdAt, new Date(now.getTime() - OTP_HOURLY_WINDOW_MS)),
-        ),
-      );
+      .where(and(eq(otpChallenges.phone, phone), gt(otpChallenges.createdAt, windowStart(OTP_HOURLY, now))));
     const decision = resendDecision(
       recent.map((r) => r.createdAt),
       now,

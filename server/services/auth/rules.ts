@@ -5,6 +5,7 @@
  */
 import { createHmac, randomInt } from 'node:crypto';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { rollingWait, type RollingLimit } from '@/server/services/shared/rolling-window';
 
 export const OTP_LENGTH = 6;
 export const OTP_TTL_MS = 5 * 60_000;
@@ -18,7 +19,7 @@ export const OTP_RESEND_INTERVAL_MS = 60_000;
  * messages arrive late.
  */
 export const OTP_HOURLY_LIMIT = 10;
-export const OTP_HOURLY_WINDOW_MS = 60 * 60_000;
+const OTP_HOURLY_WINDOW_MS = 60 * 60_000;
 /**
  * Test numbers send nothing, so the 60 s interval (which protects a real phone from SMS spam)
  * would only get in the way of several demo devices or browser journeys sharing one demo account.
@@ -26,6 +27,11 @@ export const OTP_HOURLY_WINDOW_MS = 60 * 60_000;
  */
 export const TEST_OTP_BURST_LIMIT = 10;
 export const TEST_OTP_BURST_WINDOW_MS = 60_000;
+
+/** The three caps above as rolling windows (server/services/shared/rolling-window.ts). */
+const OTP_RESEND: RollingLimit = { limit: 1, windowMs: OTP_RESEND_INTERVAL_MS };
+export const OTP_HOURLY: RollingLimit = { limit: OTP_HOURLY_LIMIT, windowMs: OTP_HOURLY_WINDOW_MS };
+const TEST_OTP_BURST: RollingLimit = { limit: TEST_OTP_BURST_LIMIT, windowMs: TEST_OTP_BURST_WINDOW_MS };
 
 export const DEFAULT_PHONE_REGION: CountryCode = 'CN';
 
@@ -103,42 +109,15 @@ export function resendDecision(
   now: Date,
   opts: { testNumber: boolean },
 ): ResendDecision {
-  const t = now.getTime();
-  const times = recent
-    .map((d) => d.getTime())
-    .filter((x) => x <= t)
-    .sort((a, b) => b - a);
-  const secondsUntil = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
-  if (opts.testNumber) {
-    const inBurst = times.filter((x) => t - x < TEST_OTP_BURST_WINDOW_MS);
-    if (inBurst.length >= TEST_OTP_BURST_LIMIT) {
-      const oldest = inBurst[TEST_OTP_BURST_LIMIT - 1]!;
-      return {
-        ok: false,
-        code: 'OTP_RESEND_TOO_SOON',
-        retryAfterSeconds: secondsUntil(oldest + TEST_OTP_BURST_WINDOW_MS - t),
-      };
-    }
-    return { ok: true };
-  }
-  const latest = times[0];
-  if (latest !== undefined && t - latest < OTP_RESEND_INTERVAL_MS) {
-    return {
-      ok: false,
-      code: 'OTP_RESEND_TOO_SOON',
-      retryAfterSeconds: secondsUntil(latest + OTP_RESEND_INTERVAL_MS - t),
-    };
-  }
-  const inHour = times.filter((x) => t - x < OTP_HOURLY_WINDOW_MS);
-  if (inHour.length >= OTP_HOURLY_LIMIT) {
-    const oldest = inHour[OTP_HOURLY_LIMIT - 1]!;
-    return {
-      ok: false,
-      code: 'OTP_HOURLY_LIMIT',
-      retryAfterSeconds: secondsUntil(oldest + OTP_HOURLY_WINDOW_MS - t),
-    };
-  }
-  return { ok: true };
+  const refuse = (
+    code: 'OTP_RESEND_TOO_SOON' | 'OTP_HOURLY_LIMIT',
+    rule: RollingLimit,
+  ): ResendDecision | null => {
+    const wait = rollingWait(recent, rule, now);
+    return wait === null ? null : { ok: false, code, retryAfterSeconds: wait };
+  };
+  if (opts.testNumber) return refuse('OTP_RESEND_TOO_SOON', TEST_OTP_BURST) ?? { ok: true };
+  return refuse('OTP_RESEND_TOO_SOON', OTP_RESEND) ?? refuse('OTP_HOURLY_LIMIT', OTP_HOURLY) ?? { ok: true };
 }
 
 /**

@@ -4,7 +4,7 @@
  * most QUESTIONS_PER_DAY per household per relay, counted under the household's row lock. The
  * merchant's team hears of it in the app (their bell, across compounds).
  */
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { households, merchantMembers, relayMessages } from '@/db/schema';
 import { requireRelay } from '@/server/services/relay/load';
@@ -16,7 +16,8 @@ import { forbidden, notFound, preconditionFailed, tooManyRequests } from '@/serv
 import { notifyUsers } from '@/server/services/shared/notify';
 import { idOf } from '@/server/services/shared/zod';
 import { checkBody, MessageBody, RelayTalkRef } from './fields';
-import { excerpt, mayAsk, QUESTION_WINDOW_MS, QUESTIONS_PER_DAY, retryAfterSeconds } from './rules';
+import { waitToSend } from './load';
+import { excerpt, mayAsk, QUESTION_LIMIT, QUESTIONS_PER_DAY } from './rules';
 
 export const AskQuestionInput = RelayTalkRef.extend({ householdId: idOf('住户'), body: MessageBody });
 export type AskQuestionInput = z.input<typeof AskQuestionInput>;
@@ -57,22 +58,10 @@ export async function askQuestion({
       .from(households)
       .where(and(eq(households.communityId, c), eq(households.id, input.householdId)))
       .for('update');
-    const recent = await tx
-      .select({ at: relayMessages.createdAt })
-      .from(relayMessages)
-      .where(
-        and(
-          eq(relayMessages.communityId, c),
-          eq(relayMessages.relayId, relay.id),
-          eq(relayMessages.householdId, input.householdId),
-          eq(relayMessages.kind, 'question'),
-          gt(relayMessages.createdAt, new Date(now.getTime() - QUESTION_WINDOW_MS)),
-        ),
-      );
-    const wait = retryAfterSeconds(
-      recent.map((r) => r.at),
-      QUESTIONS_PER_DAY,
-      QUESTION_WINDOW_MS,
+    const wait = await waitToSend(
+      tx,
+      { communityId: c, relayId: relay.id, kind: 'question', householdId: input.householdId },
+      QUESTION_LIMIT,
       now,
     );
     if (wait !== null)

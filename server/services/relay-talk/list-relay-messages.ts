@@ -15,6 +15,7 @@ import { COORDINATOR_ROLES, myMemberships, requireUser } from '@/server/services
 import type { ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
 import { maskName, maskRoom } from '@/server/services/shared/privacy';
+import { countInWindow } from '@/server/services/shared/rolling-window';
 import { idOf } from '@/server/services/shared/zod';
 import { RelayTalkRef } from './fields';
 import { requireOwnRelay } from './load';
@@ -22,7 +23,7 @@ import {
   mayAsk,
   mayPostNotice,
   MESSAGE_MAX_CHARS,
-  QUESTION_WINDOW_MS,
+  QUESTION_LIMIT,
   QUESTIONS_PER_DAY,
   type RelayMessageKind,
 } from './rules';
@@ -153,10 +154,11 @@ export async function listRelayMessages({
       };
     });
   const askFor = viewer !== 'merchant' && mayAsk(relay.status) ? (households[0] ?? null) : null;
-  const since = ctx.now().getTime() - QUESTION_WINDOW_MS;
-  const askedToday = rows.filter(
-    (r) => r.kind === 'question' && r.household_id === askFor && at(r.created_at).getTime() > since,
-  ).length;
+  const askedToday = countInWindow(
+    rows.filter((r) => r.kind === 'question' && r.household_id === askFor).map((r) => at(r.created_at)),
+    QUESTION_LIMIT,
+    ctx.now(),
+  );
   return {
     viewer,
     notices: shown.filter((r) => r.kind === 'notice').map((r) => toMessage(r, viewer)),

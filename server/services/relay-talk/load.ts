@@ -2,7 +2,7 @@
  * Reads and scope checks the talk verbs share. Every statement filters by `community_id` (one
  * shard on Citus; tests/integration/routing.test.ts).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { relayMessages } from '@/db/schema';
 import { requireMerchantRelay, type RelayRow } from '@/server/services/relay/load';
@@ -10,6 +10,8 @@ import { requireMerchantStaff } from '@/server/services/relay/require-merchant-s
 import { requireMerchantMember } from '@/server/services/shared/access';
 import type { AuthedContext, ServiceContext } from '@/server/services/shared/context';
 import { notFound } from '@/server/services/shared/errors';
+import { rollingWait, windowStart, type RollingLimit } from '@/server/services/shared/rolling-window';
+import type { RelayMessageKind } from './rules';
 
 type RelayMessageRow = typeof relayMessages.$inferSelect;
 
@@ -55,4 +57,33 @@ export async function findMessage(
 /** The relay page's link, for notifications. */
 export function relayHref(communityId: string, relayId: string): string {
   return `/r/${communityId}/relays/${relayId}`;
+}
+
+/**
+ * Seconds until one more message of `kind` may be sent on the relay (by `householdId`'s household
+ * when given) under `rule`, or null when it may now. Call it under the lock that serialises the
+ * sends it counts.
+ */
+export async function waitToSend(
+  db: DbOrTx,
+  ref: { communityId: string; relayId: string; kind: RelayMessageKind; householdId?: string },
+  rule: RollingLimit,
+  now: Date,
+): Promise<number | null> {
+  const conditions: SQL[] = [
+    eq(relayMessages.communityId, ref.communityId),
+    eq(relayMessages.relayId, ref.relayId),
+    eq(relayMessages.kind, ref.kind),
+    gt(relayMessages.createdAt, windowStart(rule, now)),
+  ];
+  if (ref.householdId !== undefined) conditions.push(eq(relayMessages.householdId, ref.householdId));
+  const recent = await db
+    .select({ at: relayMessages.createdAt })
+    .from(relayMessages)
+    .where(and(...conditions));
+  return rollingWait(
+    recent.map((r) => r.at),
+    rule,
+    now,
+  );
 }

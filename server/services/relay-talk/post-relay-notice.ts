@@ -5,7 +5,7 @@
  * household after the commit. At most NOTICES_PER_HOUR per relay, counted under the relay's row
  * lock so two posts at once cannot both slip in.
  */
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { relayMessages, relays } from '@/db/schema';
 import { merchantName } from '@/server/services/relay/load';
@@ -17,8 +17,8 @@ import { notifyUsers } from '@/server/services/shared/notify';
 import { idOf } from '@/server/services/shared/zod';
 import { relayAudience, smsPhoneless } from './audience';
 import { checkBody, MessageBody, RelayTalkRef } from './fields';
-import { relayHref, requireOwnRelay } from './load';
-import { excerpt, mayPostNotice, NOTICE_WINDOW_MS, NOTICES_PER_HOUR, retryAfterSeconds } from './rules';
+import { relayHref, requireOwnRelay, waitToSend } from './load';
+import { excerpt, mayPostNotice, NOTICE_LIMIT, NOTICES_PER_HOUR } from './rules';
 
 export const PostRelayNoticeInput = RelayTalkRef.extend({ merchantId: idOf('商家'), body: MessageBody });
 export type PostRelayNoticeInput = z.input<typeof PostRelayNoticeInput>;
@@ -48,21 +48,10 @@ export async function postRelayNotice({
       .from(relays)
       .where(and(eq(relays.communityId, c), eq(relays.id, relay.id)))
       .for('update');
-    const recent = await tx
-      .select({ at: relayMessages.createdAt })
-      .from(relayMessages)
-      .where(
-        and(
-          eq(relayMessages.communityId, c),
-          eq(relayMessages.relayId, relay.id),
-          eq(relayMessages.kind, 'notice'),
-          gt(relayMessages.createdAt, new Date(now.getTime() - NOTICE_WINDOW_MS)),
-        ),
-      );
-    const wait = retryAfterSeconds(
-      recent.map((r) => r.at),
-      NOTICES_PER_HOUR,
-      NOTICE_WINDOW_MS,
+    const wait = await waitToSend(
+      tx,
+      { communityId: c, relayId: relay.id, kind: 'notice' },
+      NOTICE_LIMIT,
       now,
     );
     if (wait !== null)

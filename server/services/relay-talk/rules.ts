@@ -4,6 +4,7 @@
  * relays people may still talk. No free chat: notices, questions and one answer per question.
  */
 import type { RelayStatus } from '@/server/services/relay/rules';
+import type { RollingLimit } from '@/server/services/shared/rolling-window';
 
 export type RelayMessageKind = 'notice' | 'question' | 'answer';
 
@@ -19,8 +20,9 @@ export const NOTICES_PER_HOUR = 5;
 /** Questions one household may ask on one relay in any rolling 24 hours. */
 export const QUESTIONS_PER_DAY = 5;
 
-export const NOTICE_WINDOW_MS = 3_600_000;
-export const QUESTION_WINDOW_MS = 86_400_000;
+/** The two caps as rolling windows (server/services/shared/rolling-window.ts). */
+export const NOTICE_LIMIT: RollingLimit = { limit: NOTICES_PER_HOUR, windowMs: 3_600_000 };
+export const QUESTION_LIMIT: RollingLimit = { limit: QUESTIONS_PER_DAY, windowMs: 86_400_000 };
 
 /** A relay that has not opened has nobody to tell; a cancelled or failed one is over. */
 const NOTICE_STATUSES: readonly RelayStatus[] = [
@@ -61,25 +63,6 @@ export function bodyProblem(kind: RelayMessageKind, body: string): 'empty' | 'to
   if (n === 0) return 'empty';
   if (n > MESSAGE_MAX_CHARS[kind]) return 'too_long';
   return null;
-}
-
-/**
- * Whether one more may be sent now, given the send times inside the window: null when it may, else
- * the seconds until the oldest of them leaves the window.
- */
-export function retryAfterSeconds(
-  sentAt: readonly Date[],
-  limit: number,
-  windowMs: number,
-  now: Date,
-): number | null {
-  const inWindow = sentAt
-    .map((d) => d.getTime())
-    .filter((t) => now.getTime() - t < windowMs)
-    .sort((a, b) => a - b);
-  if (inWindow.length < limit) return null;
-  const oldest = inWindow[inWindow.length - limit]!;
-  return Math.max(1, Math.ceil((oldest + windowMs - now.getTime()) / 1000));
 }
 
 /** The start of a message for a notification or a text message: at most `max` characters. */
