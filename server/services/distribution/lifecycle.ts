@@ -10,7 +10,7 @@ import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '@/db/client';
 import { bags, batches, deliveries, problemReports } from '@/db/schema';
-import { defineLifecycle, writeStatus } from '@/server/services/shared/lifecycle';
+import { defineLifecycle, writeStatus, type Lifecycle } from '@/server/services/shared/lifecycle';
 import { BAG_TRANSITIONS, BATCH_TRANSITIONS, type BagStatus, type BatchStatus } from './rules';
 
 export type DeliveryStatus = 'dispatched' | 'arrived';
@@ -48,66 +48,36 @@ export const PROBLEM_LIFECYCLE = defineLifecycle<ProblemStatus>(
 /** Which rows of the compound: one, several, or those matching the caller's condition. */
 type Rows = { communityId: string } & ({ id: string } | { ids: readonly string[] } | { matching: SQL });
 
-function rowsOf<T extends typeof deliveries | typeof batches | typeof bags | typeof problemReports>(
-  t: T,
-  rows: Rows,
-  extra?: SQL,
-): SQL | undefined {
-  return and(
-    eq(t.communityId, rows.communityId),
-    'id' in rows ? eq(t.id, rows.id) : 'ids' in rows ? inArray(t.id, [...rows.ids]) : rows.matching,
-    extra,
-  );
+type DistributionTable = typeof deliveries | typeof batches | typeof bags | typeof problemReports;
+
+/**
+ * The writer of one table's status: `writeStatus` on the compound's rows (`rows`, narrowed by
+ * `opts.where`), moving them to `to` from `opts.from` (default: every state that may), setting
+ * `opts.set` beside the status.
+ */
+function writerOf<T extends DistributionTable, S extends string>(table: T, lc: Lifecycle<S>) {
+  return (
+    tx: DbOrTx,
+    rows: Rows,
+    to: S,
+    opts: { from?: readonly S[]; set?: PgUpdateSetSource<T>; where?: SQL } = {},
+  ) =>
+    writeStatus(tx, table, lc, to, {
+      where: and(
+        eq(table.communityId, rows.communityId),
+        'id' in rows
+          ? eq(table.id, rows.id)
+          : 'ids' in rows
+            ? inArray(table.id, [...rows.ids])
+            : rows.matching,
+        opts.where,
+      ),
+      from: opts.from,
+      set: opts.set,
+    });
 }
 
-export function transitionDelivery(
-  tx: DbOrTx,
-  rows: Rows,
-  to: DeliveryStatus,
-  opts: { from?: readonly DeliveryStatus[]; set?: PgUpdateSetSource<typeof deliveries>; where?: SQL } = {},
-) {
-  return writeStatus(tx, deliveries, DELIVERY_LIFECYCLE, to, {
-    where: rowsOf(deliveries, rows, opts.where),
-    from: opts.from,
-    set: opts.set,
-  });
-}
-
-export function transitionBatch(
-  tx: DbOrTx,
-  rows: Rows,
-  to: BatchStatus,
-  opts: { from?: readonly BatchStatus[]; set?: PgUpdateSetSource<typeof batches>; where?: SQL } = {},
-) {
-  return writeStatus(tx, batches, BATCH_LIFECYCLE, to, {
-    where: rowsOf(batches, rows, opts.where),
-    from: opts.from,
-    set: opts.set,
-  });
-}
-
-export function transitionBag(
-  tx: DbOrTx,
-  rows: Rows,
-  to: BagStatus,
-  opts: { from?: readonly BagStatus[]; set?: PgUpdateSetSource<typeof bags>; where?: SQL } = {},
-) {
-  return writeStatus(tx, bags, BAG_LIFECYCLE, to, {
-    where: rowsOf(bags, rows, opts.where),
-    from: opts.from,
-    set: opts.set,
-  });
-}
-
-export function transitionProblem(
-  tx: DbOrTx,
-  rows: Rows,
-  to: ProblemStatus,
-  opts: { from?: readonly ProblemStatus[]; set?: PgUpdateSetSource<typeof problemReports>; where?: SQL } = {},
-) {
-  return writeStatus(tx, problemReports, PROBLEM_LIFECYCLE, to, {
-    where: rowsOf(problemReports, rows, opts.where),
-    from: opts.from,
-    set: opts.set,
-  });
-}
+export const transitionDelivery = writerOf(deliveries, DELIVERY_LIFECYCLE);
+export const transitionBatch = writerOf(batches, BATCH_LIFECYCLE);
+export const transitionBag = writerOf(bags, BAG_LIFECYCLE);
+export const transitionProblem = writerOf(problemReports, PROBLEM_LIFECYCLE);
