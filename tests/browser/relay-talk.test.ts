@@ -95,6 +95,11 @@ describe('12. talk around a relay', () => {
     await r.goto(residentRelay);
     const qa = r.getByTestId('relay-questions');
     await qa.getByText('今天还可以问 5 个问题').waitFor();
+    // Too long: the count says so, and the server's refusal reads in her language with the limit.
+    await qa.getByLabel('向团长提问').fill('问'.repeat(301));
+    await qa.getByText('多了 1 个字，最多 300 字').waitFor();
+    await qa.getByRole('button', { name: '提问', exact: true }).click();
+    await qa.getByRole('alert').getByText('太长了：最多 300 个字，请删短一些。').waitFor();
     await qa.getByLabel('向团长提问').fill(QUESTION);
     await qa.getByText('还可以写 290 个字（最多 300 字）').waitFor();
     await qa.getByRole('button', { name: '提问', exact: true }).click();

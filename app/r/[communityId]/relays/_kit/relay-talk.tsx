@@ -167,8 +167,32 @@ function TextBox({
   );
 }
 
+type TalkError = { data?: { appCode?: string | null; details?: Record<string, unknown> | null } | null };
+
+/**
+ * The talk's own refusals in the person's language, with the figures the server sends (a limit,
+ * minutes to wait, the length allowed); anything else as every relay error is shown.
+ */
+function useTalkError() {
+  const t = useTranslations('relay.talk.errors');
+  const fallback = useErrorMessage('relay');
+  return (error: unknown): string | null => {
+    const data = (error as TalkError | null)?.data;
+    const code = data?.appCode;
+    if (!code || !t.has(code)) return fallback(error);
+    const d = data?.details ?? {};
+    const wait = Number(d.retryAfterSeconds ?? 0);
+    return t(code, {
+      limit: Number(d.limit ?? 0),
+      max: Number(d.max ?? 0),
+      minutes: Math.max(1, Math.ceil(wait / 60)),
+      hours: Math.max(1, Math.ceil(wait / 3600)),
+    });
+  };
+}
+
 function Outcome({ error, ok }: { error: unknown; ok: ReactNode }) {
-  const errorMessage = useErrorMessage('relay');
+  const errorMessage = useTalkError();
   if (error)
     return (
       <p className="rl-notice" data-tone="bad" role="alert">
