@@ -657,6 +657,7 @@ describe('residents', () => {
 
     const decide = {
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayId: s.relay.id,
       reportId: filed.reportId,
       decision: 'accept' as const,
@@ -725,6 +726,7 @@ describe('shortfall settlement', () => {
     const settle = (items: { relayItemId: string; deliveredQty: number }[]) =>
       as(s.merchant.owner).distribution.settleShortfall({
         merchantId: s.merchant.id,
+        communityId: s.community.id,
         relayId: s.relay.id,
         items,
       });
@@ -751,6 +753,7 @@ describe('shortfall settlement', () => {
       await refusal(
         as(s.admin).distribution.settleShortfall({
           merchantId: s.merchant.id,
+          communityId: s.community.id,
           relayId: s.relay.id,
           items: [],
         }),
@@ -758,7 +761,12 @@ describe('shortfall settlement', () => {
     ).toMatchObject({ code: 'NOT_FOUND' });
     expect(
       await refusal(
-        as(null).distribution.settleShortfall({ merchantId: s.merchant.id, relayId: s.relay.id, items: [] }),
+        as(null).distribution.settleShortfall({
+          merchantId: s.merchant.id,
+          communityId: s.community.id,
+          relayId: s.relay.id,
+          items: [],
+        }),
       ),
     ).toMatchObject({ code: 'UNAUTHORIZED' });
     const lines = await database.db
@@ -782,6 +790,7 @@ describe('shortfall settlement', () => {
     ];
     const preview = await as(s.merchant.staff).distribution.previewShortfall({
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayId: s.relay.id,
       items,
     });
@@ -790,7 +799,7 @@ describe('shortfall settlement', () => {
     expect(preview.households).toBe(2);
 
     const stripeBefore = stripe.mock.refunds().length;
-    const input = { merchantId: s.merchant.id, relayId: s.relay.id, items };
+    const input = { merchantId: s.merchant.id, communityId: s.community.id, relayId: s.relay.id, items };
     const [a, b] = await Promise.all([
       as(s.merchant.staff).distribution.settleShortfall(input),
       as(s.merchant.owner).distribution.settleShortfall(input),
@@ -874,6 +883,7 @@ describe('shortfall settlement', () => {
     const s = await scene();
     const r = await as(s.merchant.owner).distribution.settleShortfall({
       merchantId: s.merchant.id,
+      communityId: s.community.id,
       relayId: s.relay.id,
       items: [],
     });
@@ -892,7 +902,12 @@ describe('shortfall settlement', () => {
     const order = s.relay.orders[0]!;
     const bag = await bagOf(c, order.id);
     const volunteer = order.stairwellId === s.community.stairwells[0]!.id ? s.volunteer : s.volunteer2;
-    const input = { merchantId: s.merchant.id, relayId: s.relay.id, bagId: bag.id };
+    const input = {
+      merchantId: s.merchant.id,
+      communityId: s.community.id,
+      relayId: s.relay.id,
+      bagId: bag.id,
+    };
     expect(await refusal(as(s.merchant.owner).distribution.refundBag(input))).toMatchObject({
       code: 'PRECONDITION_FAILED',
       appCode: 'BAG_NOT_EXCEPTION',

@@ -752,6 +752,7 @@ describe('cash on delivery (货到付款)', () => {
     // The mismatched bag is refunded whole by the merchant: handed back in cash by the collector.
     await caller(w.merchant.owner).distribution.refundBag({
       merchantId: w.merchant.id,
+      communityId: cid(),
       relayId,
       bagId: bagB.id,
     });

@@ -285,6 +285,22 @@ describe.skipIf(!onPostgres)('every tenant statement is routable by community_id
       const bags = await asOf(s.resident).distribution.myBags({ communityId: c });
       await asOf(s.resident).distribution.confirm({ communityId: c, bagId: bags.orders[0]!.bag!.bagId });
       await asOf(s.owner).distribution.board({ communityId: c });
+      // The merchant's after-delivery verbs name the compound too: shortfall preview and settlement,
+      // and (refused here, after their reads) a problem decision and a whole-bag refund.
+      const m = { merchantId: s.merchant.id, communityId: c, relayId: s.relay.id };
+      await asOf(s.merchant.staff).distribution.previewShortfall({ ...m, items: [] });
+      await asOf(s.merchant.owner).distribution.settleShortfall({ ...m, items: [] });
+      await expect(
+        asOf(s.merchant.owner).distribution.decideProblem({
+          ...m,
+          reportId: randomUUID(),
+          decision: 'reject',
+          note: '不是本接龙的',
+        }),
+      ).rejects.toThrow();
+      await expect(
+        asOf(s.merchant.owner).distribution.refundBag({ ...m, bagId: bags.orders[0]!.bag!.bagId }),
+      ).rejects.toThrow();
       await asOf(s.admin).picklist.bagRelays({ communityId: c });
     });
   });

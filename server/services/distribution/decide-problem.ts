@@ -16,6 +16,7 @@ import { inTransaction } from '@/server/services/shared/tx';
 
 export const DecideProblemInput = z.object({
   merchantId: Id,
+  communityId: Id,
   relayId: Id,
   reportId: Id,
   decision: z.enum(['accept', 'reject']),
@@ -35,7 +36,7 @@ export function problemRefundKey(reportId: string): string {
  * way is a replay (it only re-sends a refund still pending); deciding differently is refused.
  */
 export async function decideProblem({ ctx, input }: { ctx: ServiceContext; input: DecideProblemInput }) {
-  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId);
+  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId, input.communityId);
   const user = ctx.user!;
   const { communityId } = relay;
   const accept = input.decision === 'accept';

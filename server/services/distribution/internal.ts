@@ -46,15 +46,15 @@ export function inScope(scope: StairwellScope, stairwellId: string): boolean {
 }
 
 /**
- * The relay of a merchant the caller works for; anyone else reads it as not found. With
- * `communityId` (the delivery page and dispatch carry it) the read names its compound, so a sharded
- * cluster routes it to one shard (docs/SCALING.md §9).
+ * The relay of a merchant the caller works for; anyone else reads it as not found. The read names
+ * its compound (the delivery page carries it), so a sharded cluster routes it to one shard
+ * (docs/SCALING.md §9).
  */
 export async function requireMerchantRelay(
   ctx: ServiceContext,
   merchantId: string,
   relayId: string,
-  communityId?: string,
+  communityId: string,
 ) {
   requireUser(ctx);
   await requireMerchantMember(ctx, merchantId);
@@ -62,11 +62,7 @@ export async function requireMerchantRelay(
     .select()
     .from(relays)
     .where(
-      and(
-        communityId ? eq(relays.communityId, communityId) : undefined,
-        eq(relays.id, relayId),
-        eq(relays.merchantId, merchantId),
-      ),
+      and(eq(relays.communityId, communityId), eq(relays.id, relayId), eq(relays.merchantId, merchantId)),
     );
   if (!relay) throw RELAY_NOT_FOUND();
   return relay;

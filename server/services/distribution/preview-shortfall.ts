@@ -5,7 +5,12 @@ import { DeliveredItems } from './fields';
 import { requireMerchantRelay } from './internal';
 import { planShortfall } from './shortfall-plan';
 
-export const PreviewShortfallInput = z.object({ merchantId: Id, relayId: Id, items: DeliveredItems });
+export const PreviewShortfallInput = z.object({
+  merchantId: Id,
+  communityId: Id,
+  relayId: Id,
+  items: DeliveredItems,
+});
 export type PreviewShortfallInput = z.infer<typeof PreviewShortfallInput>;
 
 /** What a settlement would do, before the merchant commits to it: who goes short and who gets how much back. */
@@ -16,7 +21,7 @@ export async function previewShortfall({
   ctx: ServiceContext;
   input: PreviewShortfallInput;
 }) {
-  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId);
+  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId, input.communityId);
   const plan = await planShortfall(ctx.db, relay.communityId, relay.id, input.items);
   return {
     items: plan.items.map((i) => ({

@@ -16,7 +16,7 @@ import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 import { inTransaction } from '@/server/services/shared/tx';
 
-export const RefundBagInput = z.object({ merchantId: Id, relayId: Id, bagId: Id });
+export const RefundBagInput = z.object({ merchantId: Id, communityId: Id, relayId: Id, bagId: Id });
 export type RefundBagInput = z.infer<typeof RefundBagInput>;
 
 export function bagRefundKey(bagId: string): string {
@@ -29,7 +29,7 @@ export function bagRefundKey(bagId: string): string {
  * on the order. Idempotent by the bag (a second call finds it refunded and re-sends nothing new).
  */
 export async function refundBag({ ctx, input }: { ctx: ServiceContext; input: RefundBagInput }) {
-  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId);
+  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId, input.communityId);
   const user = ctx.user!;
   const { communityId } = relay;
   const now = ctx.now();

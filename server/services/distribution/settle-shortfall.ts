@@ -18,7 +18,12 @@ import { transitionBag } from '@/server/services/distribution/lifecycle';
 import { transitionOrders } from '@/server/services/relay/lifecycle';
 import { inTransaction } from '@/server/services/shared/tx';
 
-export const SettleShortfallInput = z.object({ merchantId: Id, relayId: Id, items: DeliveredItems });
+export const SettleShortfallInput = z.object({
+  merchantId: Id,
+  communityId: Id,
+  relayId: Id,
+  items: DeliveredItems,
+});
 export type SettleShortfallInput = z.infer<typeof SettleShortfallInput>;
 
 const SETTLEABLE = ['formed', 'dispatched', 'arrived', 'distributing', 'completed'] as const;
@@ -44,7 +49,7 @@ type Stored = {
 type Outcome = { replayed: boolean; stored: Stored[]; refundRows: RefundRow[]; batchIds: string[] };
 
 export async function settleShortfall({ ctx, input }: { ctx: ServiceContext; input: SettleShortfallInput }) {
-  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId);
+  const relay = await requireMerchantRelay(ctx, input.merchantId, input.relayId, input.communityId);
   const user = ctx.user!;
   const { communityId } = relay;
   // Plain typing errors are refused before anything else, settled or not.

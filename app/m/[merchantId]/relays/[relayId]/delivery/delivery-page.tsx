@@ -244,7 +244,12 @@ function Shortfall({ merchantId, view }: { merchantId: string; view: View }) {
     [view.items, qty],
   );
   const preview = useQuery({
-    ...trpc.distribution.previewShortfall.queryOptions({ merchantId, relayId: view.relay.id, items }),
+    ...trpc.distribution.previewShortfall.queryOptions({
+      merchantId,
+      communityId: view.relay.communityId,
+      relayId: view.relay.id,
+      items,
+    }),
     enabled: previewed && !view.shortfall,
     retry: false,
   });
@@ -341,7 +346,14 @@ function Shortfall({ merchantId, view }: { merchantId: string; view: View }) {
             type="button"
             className="primary"
             disabled={settle.isPending}
-            onClick={() => settle.mutate({ merchantId, relayId: view.relay.id, items })}
+            onClick={() =>
+              settle.mutate({
+                merchantId,
+                communityId: view.relay.communityId,
+                relayId: view.relay.id,
+                items,
+              })
+            }
             data-testid="settle-confirm"
           >
             {settle.isPending ? t('saving') : t('merchant.settleConfirm')}
@@ -393,7 +405,14 @@ function Exceptions({ merchantId, view }: { merchantId: string; view: View }) {
             <button
               type="button"
               disabled={refund.isPending}
-              onClick={() => refund.mutate({ merchantId, relayId: view.relay.id, bagId: e.bagId })}
+              onClick={() =>
+                refund.mutate({
+                  merchantId,
+                  communityId: view.relay.communityId,
+                  relayId: view.relay.id,
+                  bagId: e.bagId,
+                })
+              }
             >
               {t('merchant.refundBag')}
             </button>
@@ -439,6 +458,7 @@ function Problems({ merchantId, view }: { merchantId: string; view: View }) {
           {p.status === 'open' && (
             <Decide
               merchantId={merchantId}
+              communityId={view.relay.communityId}
               relayId={view.relay.id}
               reportId={p.reportId}
               suggestedFen={p.suggestedRefundFen}
@@ -452,11 +472,13 @@ function Problems({ merchantId, view }: { merchantId: string; view: View }) {
 
 function Decide({
   merchantId,
+  communityId,
   relayId,
   reportId,
   suggestedFen,
 }: {
   merchantId: string;
+  communityId: string;
   relayId: string;
   reportId: string;
   suggestedFen: number | null;
@@ -504,6 +526,7 @@ function Decide({
           onClick={() =>
             decide.mutate({
               merchantId,
+              communityId,
               relayId,
               reportId,
               decision: 'accept',
@@ -517,7 +540,9 @@ function Decide({
         <button
           type="button"
           disabled={decide.isPending || !note.trim()}
-          onClick={() => decide.mutate({ merchantId, relayId, reportId, decision: 'reject', note })}
+          onClick={() =>
+            decide.mutate({ merchantId, communityId, relayId, reportId, decision: 'reject', note })
+          }
         >
           {t('merchant.reject')}
         </button>
