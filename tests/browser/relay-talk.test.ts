@@ -84,6 +84,10 @@ describe('12. talk around a relay', () => {
     await r.goto(residentRelay);
     const notices = r.getByTestId('relay-notices');
     await notices.getByTestId('relay-notice').getByText(NOTICE).waitFor();
+    // A changed delivery time is read first: the notices sit above 成团进度 and the order form.
+    const noticesTop = (await notices.boundingBox())!.y;
+    const progressTop = (await r.getByRole('heading', { name: '成团进度' }).boundingBox())!.y;
+    expect(noticesTop).toBeLessThan(progressTop);
     await shot(r, JOURNEY, '03-resident-reads-notice');
     await r.goto('/notifications');
     await r.getByText(/团长公告：配送改到明天上午 9 点到小区门口/).waitFor();

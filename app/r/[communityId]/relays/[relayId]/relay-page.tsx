@@ -97,6 +97,8 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
         </p>
       )}
 
+      <RelayTalk communityId={communityId} relayId={view.id} part="notices" />
+
       <section className="card" aria-labelledby="progress-h">
         <h2 id="progress-h">{t('progress')}</h2>
         <Progress progress={live.progress} status={live.status} />
@@ -157,7 +159,7 @@ function LiveRelay({ communityId, view }: { communityId: string; view: RelayView
         )}
       </section>
 
-      <RelayTalk communityId={communityId} relayId={view.id} />
+      <RelayTalk communityId={communityId} relayId={view.id} part="questions" />
 
       <ShareRelay communityId={communityId} view={view} live={live} />
 

@@ -21,16 +21,25 @@ export function RelayTalk({
   communityId,
   relayId,
   merchantId,
+  part = 'all',
 }: {
   communityId: string;
   relayId: string;
   merchantId?: string;
+  /**
+   * Where the page splits the talk (one query, fetched once): `notices` is the notices card and
+   * renders only when there are notices (the resident's page puts it near the top, where a changed
+   * delivery time is seen first); `questions` is the rest, with the empty notices card when there
+   * are none.
+   */
+  part?: 'all' | 'notices' | 'questions';
 }) {
   const t = useTranslations('relay.talk');
   const trpc = useTRPC();
   const errorMessage = useErrorMessage('relay');
   const input = { communityId, relayId, ...(merchantId ? { merchantId } : {}) };
   const talk = useQuery(trpc.relayTalk.list.queryOptions(input, { refetchInterval: 30_000 }));
+  if (part === 'notices' && !talk.data?.notices.length) return null;
   if (talk.isPending) return <p className="muted">{t('loading')}</p>;
   if (talk.isError)
     return (
@@ -40,54 +49,61 @@ export function RelayTalk({
     );
   const data = talk.data;
   const ctx = { communityId, relayId, merchantId, viewer: data.viewer };
+  const showNotices = part === 'all' || (part === 'notices') === data.notices.length > 0;
   return (
     <>
-      <section className="card" aria-labelledby={`notices-h-${relayId}`} data-testid="relay-notices">
-        <h2 id={`notices-h-${relayId}`}>{t('notices', { count: data.notices.length })}</h2>
-        {data.canPostNotice && <NoticeForm {...ctx} max={data.maxChars.notice} />}
-        {data.notices.length === 0 ? (
-          <p className="muted">{t('noNotices')}</p>
-        ) : (
-          <ul className="rt-list">
-            {data.notices.map((n) => (
-              <li key={n.id} className="rt-notice" data-testid="relay-notice" data-hidden={!!n.hidden}>
-                <Message {...ctx} message={n} label={t('noticeLabel')} />
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section className="card" aria-labelledby={`qa-h-${relayId}`} data-testid="relay-questions">
-        <h2 id={`qa-h-${relayId}`}>{t('questions', { count: data.questions.length })}</h2>
-        {data.askFor && (
-          <AskForm
-            {...ctx}
-            householdId={data.askFor}
-            max={data.maxChars.question}
-            left={data.questionsLeft}
-          />
-        )}
-        {data.questions.length === 0 ? (
-          <p className="muted">{data.viewer === 'merchant' ? t('noQuestionsMerchant') : t('noQuestions')}</p>
-        ) : (
-          <ul className="rt-list">
-            {data.questions.map((q) => (
-              <li key={q.id} className="rt-question" data-testid="relay-question" data-hidden={!!q.hidden}>
-                <Message {...ctx} message={q} label={q.mine ? t('myQuestion') : t('asker', q.asker)} />
-                {q.answer ? (
-                  <div className="rt-answer" data-testid="relay-answer" data-hidden={!!q.answer.hidden}>
-                    <Message {...ctx} message={q.answer} label={t('answerLabel')} />
-                  </div>
-                ) : data.viewer === 'merchant' ? (
-                  <AnswerForm {...ctx} questionId={q.id} max={data.maxChars.answer} />
-                ) : (
-                  <p className="rl-meta">{t('notAnswered')}</p>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      {showNotices && (
+        <section className="card" aria-labelledby={`notices-h-${relayId}`} data-testid="relay-notices">
+          <h2 id={`notices-h-${relayId}`}>{t('notices', { count: data.notices.length })}</h2>
+          {data.canPostNotice && <NoticeForm {...ctx} max={data.maxChars.notice} />}
+          {data.notices.length === 0 ? (
+            <p className="muted">{t('noNotices')}</p>
+          ) : (
+            <ul className="rt-list">
+              {data.notices.map((n) => (
+                <li key={n.id} className="rt-notice" data-testid="relay-notice" data-hidden={!!n.hidden}>
+                  <Message {...ctx} message={n} label={t('noticeLabel')} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {part !== 'notices' && (
+        <section className="card" aria-labelledby={`qa-h-${relayId}`} data-testid="relay-questions">
+          <h2 id={`qa-h-${relayId}`}>{t('questions', { count: data.questions.length })}</h2>
+          {data.askFor && (
+            <AskForm
+              {...ctx}
+              householdId={data.askFor}
+              max={data.maxChars.question}
+              left={data.questionsLeft}
+            />
+          )}
+          {data.questions.length === 0 ? (
+            <p className="muted">
+              {data.viewer === 'merchant' ? t('noQuestionsMerchant') : t('noQuestions')}
+            </p>
+          ) : (
+            <ul className="rt-list">
+              {data.questions.map((q) => (
+                <li key={q.id} className="rt-question" data-testid="relay-question" data-hidden={!!q.hidden}>
+                  <Message {...ctx} message={q} label={q.mine ? t('myQuestion') : t('asker', q.asker)} />
+                  {q.answer ? (
+                    <div className="rt-answer" data-testid="relay-answer" data-hidden={!!q.answer.hidden}>
+                      <Message {...ctx} message={q.answer} label={t('answerLabel')} />
+                    </div>
+                  ) : data.viewer === 'merchant' ? (
+                    <AnswerForm {...ctx} questionId={q.id} max={data.maxChars.answer} />
+                  ) : (
+                    <p className="rl-meta">{t('notAnswered')}</p>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
     </>
   );
 }
