@@ -80,7 +80,8 @@ describe('smoke: the demo coordinator finds household 3-2-201', () => {
     await page.waitForURL((u) => u.searchParams.get('q') === '3-2-201');
     const results = page.locator('a[data-household]');
     await expect.poll(() => results.count(), { timeout: 15_000 }).toBe(1);
-    const card = results.first();
+    // The card holds the household's link (its address) and the residents with their phones.
+    const card = page.locator('.roster-household-linked', { has: results.first() });
     await expect.poll(() => card.textContent()).toMatch(/3.*2.*201/);
     // The coordinator sees the residents by name.
     await expect.poll(() => card.textContent()).toContain(DEMO_ACCOUNTS.resident.name);

@@ -202,9 +202,13 @@ describe('3. short codes', () => {
     await sheet.getByText('3号楼 2单元 201室').first().waitFor();
     await shot(page, JOURNEY, '06-typed-code-found-bag');
     await sheet.getByTestId('sheet-delivered').click();
+    // 全部已同步 also shows in the instant before the tap is queued: ask the server until it has it.
+    await expect
+      .poll(async () => (await bagsViaApi(page)).find((b) => b.orderId === order(3))?.status, {
+        timeout: 15_000,
+      })
+      .toBe('delivered');
     await waitForSynced(page);
-    const bags = await bagsViaApi(page);
-    expect(bags.find((b) => b.orderId === order(3))!.status).toBe('delivered');
   });
 
   it('offline, a typed code is matched on the phone and synced later; another stairwell’s is refused', async () => {

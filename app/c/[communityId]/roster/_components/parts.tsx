@@ -96,24 +96,29 @@ export function HouseholdCard({
 }) {
   const t = useTranslations('roster');
   const address = useAddress();
-  const body = (
-    <>
-      <p className="roster-address">{address(household)}</p>
+  const cls = `roster-household${household.care ? ' care' : ''}`;
+  // With `href`, the address is the link and stretches over the whole card (CSS), so the card is
+  // one big tap target while the residents' phone links inside stay links of their own: a link
+  // around the card would nest <a> in <a>, which the HTML parser tears apart.
+  return (
+    <div
+      className={href ? `${cls} roster-household-linked` : cls}
+      data-household={href ? undefined : household.id}
+    >
+      <p className="roster-address">
+        {href ? (
+          <Link href={href} className="roster-household-link" data-household={household.id}>
+            {address(household)}
+          </Link>
+        ) : (
+          address(household)
+        )}
+      </p>
       <p className="roster-meta">
         {t('floor', { floor: household.floor })} · {t('headcount', { count: household.headcount })}
       </p>
       <People people={household.residents} />
       <CareChips care={household.care} showNotes={showNotes} />
-    </>
-  );
-  const cls = `roster-household${household.care ? ' care' : ''}`;
-  return href ? (
-    <Link href={href} className={cls} data-household={household.id}>
-      {body}
-    </Link>
-  ) : (
-    <div className={cls} data-household={household.id}>
-      {body}
     </div>
   );
 }
