@@ -4,7 +4,6 @@
  * error digest) to quote to a volunteer or the operator, who finds the request in the JSON log by
  * either (docs/OPERATIONS.md, "Logs").
  */
-import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useRequestId } from './_components/request-ref';
 
@@ -34,9 +33,11 @@ export default function ErrorPage({
       <button type="button" className="button primary" onClick={() => reset()}>
         {t('retry')}
       </button>
-      <Link className="button" href="/">
+      {/* A full load, not a client navigation: it starts the app afresh after a failure, and it
+          keeps next/link out of this boundary, which every page loads up front (issue 18). */}
+      <a className="button" href="/">
         {t('home')}
-      </Link>
+      </a>
     </main>
   );
 }
