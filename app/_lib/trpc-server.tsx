@@ -3,6 +3,7 @@ import type { TRPCClientErrorLike } from '@trpc/client';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { headers } from 'next/headers';
 import { cache } from 'react';
+import superjson from 'superjson';
 import { getDatabase } from '@/db/client';
 import { appRouter, type AppRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
@@ -10,7 +11,7 @@ import { getSessionUser } from '@/server/auth/session';
 import { makeQueryClient } from './query-client';
 
 /** One query cache per server request, shared by the page's prefetches and its HydrationBoundary. */
-const requestQueryClient = cache(makeQueryClient);
+const requestQueryClient = cache(() => makeQueryClient(superjson.serialize));
 
 /**
  * The server side of `useTRPC()`: the same `queryOptions` (and so the same query keys as the client
