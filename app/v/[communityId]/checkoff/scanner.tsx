@@ -1,8 +1,11 @@
 'use client';
 import { useTranslations } from 'next-intl';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Icon } from '@/app/_components/icons';
-import { decodeQrFromFile, decodeQrFromVideo } from './_kit/qr';
+
+// The camera loop and the QR decoder are fetched when the volunteer turns the camera on or picks a
+// photo; the page opens with the typed-code form ready (issue 18's first-load budget).
+const CameraReader = lazy(() => import('./_kit/camera-reader').then((m) => ({ default: m.CameraReader })));
 
 /**
  * Three ways to read a bag label: the phone camera (getUserMedia + jsQR on video frames), a photo
@@ -15,65 +18,12 @@ export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manu
   const [message, setMessage] = useState<string | null>(null);
   const [manual, setManual] = useState('');
   const [reading, setReading] = useState(false);
-  const videoRef = useRef<HTMLVideoElement | null>(null);
-  const canvasRef = useRef<HTMLCanvasElement | null>(null);
-  const onCodeRef = useRef(onCode);
-  useEffect(() => {
-    onCodeRef.current = onCode;
-  }, [onCode]);
-
-  useEffect(() => {
-    if (!cameraOn) return;
-    let stream: MediaStream | null = null;
-    let frame = 0;
-    let stopped = false;
-    let last = 0;
-    const canvas = (canvasRef.current ??= document.createElement('canvas'));
-    const loop = (ts: number) => {
-      if (stopped) return;
-      const video = videoRef.current;
-      // ~6 decodes a second is plenty and spares an old phone's battery.
-      if (video && video.readyState >= 2 && ts - last > 160) {
-        last = ts;
-        const code = decodeQrFromVideo(video, canvas);
-        if (code) {
-          if (navigator.vibrate) navigator.vibrate(80);
-          setCameraOn(false);
-          onCodeRef.current(code, 'scan');
-          return;
-        }
-      }
-      frame = requestAnimationFrame(loop);
-    };
-    void (async () => {
-      try {
-        if (!navigator.mediaDevices?.getUserMedia) throw new Error('unsupported');
-        stream = await navigator.mediaDevices.getUserMedia({
-          video: { facingMode: { ideal: 'environment' } },
-          audio: false,
-        });
-        if (stopped) return;
-        const video = videoRef.current!;
-        video.srcObject = stream;
-        await video.play();
-        frame = requestAnimationFrame(loop);
-      } catch {
-        setMessage(t('cameraUnavailable'));
-        setCameraOn(false);
-      }
-    })();
-    return () => {
-      stopped = true;
-      cancelAnimationFrame(frame);
-      stream?.getTracks().forEach((tr) => tr.stop());
-    };
-  }, [cameraOn, t]);
-
   const onFile = async (file: File | undefined) => {
     if (!file) return;
     setReading(true);
     setMessage(null);
     try {
+      const { decodeQrFromFile } = await import('./_kit/qr');
       const code = await decodeQrFromFile(file);
       if (code) onCode(code, 'scan');
       else setMessage(t('noCodeInImage'));
@@ -90,13 +40,27 @@ export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manu
         {t('title')}
       </h2>
       {cameraOn ? (
-        <>
-          <video ref={videoRef} playsInline muted aria-label={t('cameraView')} />
-          <p className="muted">{t('pointAtLabel')}</p>
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              {t('opening')}
+            </p>
+          }
+        >
+          <CameraReader
+            onCode={(code) => {
+              setCameraOn(false);
+              onCode(code, 'scan');
+            }}
+            onUnavailable={() => {
+              setMessage(t('cameraUnavailable'));
+              setCameraOn(false);
+            }}
+          />
           <button type="button" onClick={() => setCameraOn(false)} style={{ width: '100%' }}>
             {t('stopCamera')}
           </button>
-        </>
+        </Suspense>
       ) : (
         <div className="dist-grid2">
           <button

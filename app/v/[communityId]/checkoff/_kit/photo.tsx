@@ -1,106 +1,44 @@
 'use client';
-import { useMutation, useQuery } from '@tanstack/react-query';
+/**
+ * Photos on a record. The upload field (camera, shrinking, upload) is fetched when a form with a
+ * photo first shows, not with the page: on check-off and the bag page that form opens on a tap
+ * (issue 18's first-load budget). Until it arrives the same button shows, waiting.
+ */
+import { useQuery } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
+import type { PhotoFieldProps } from './photo-upload';
 
-/** Shrinks a phone photo to a ~1280 px JPEG (a few hundred KB) before it crosses a weak network. */
-async function shrinkToBase64(file: File, maxSide = 1280): Promise<string> {
-  const bitmap = await createImageBitmap(file);
-  try {
-    const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
-    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-    canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const blob = await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('encode failed'))), 'image/jpeg', 0.8),
-    );
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000)
-      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(binary);
-  } finally {
-    bitmap.close();
-  }
+const PhotoUpload = lazy(() => import('./photo-upload').then((m) => ({ default: m.PhotoUpload })));
+
+/** An optional photo for a record: see ./photo-upload.tsx. */
+export function PhotoField(props: PhotoFieldProps) {
+  if (props.disabled) return <PhotoOffline />;
+  return (
+    <Suspense fallback={<PhotoFieldWaiting />}>
+      <PhotoUpload {...props} />
+    </Suspense>
+  );
 }
 
-/**
- * An optional photo for a record (disinfection, exception, problem): taken with the camera or
- * picked, shrunk, uploaded at once; `onChange` gets the stored key (or null when removed).
- */
-export function PhotoField({
-  communityId,
-  purpose,
-  value,
-  onChange,
-  disabled,
-}: {
-  communityId: string;
-  purpose: 'disinfection' | 'exception' | 'problem';
-  value: string | null;
-  onChange: (photoKey: string | null) => void;
-  disabled?: boolean;
-}) {
+function PhotoOffline() {
   const t = useTranslations('distribution.photo');
-  const trpc = useTRPC();
-  const errorMessage = useErrorMessage('distribution');
-  const [preview, setPreview] = useState<string | null>(null);
-  const upload = useMutation(trpc.distribution.uploadPhoto.mutationOptions());
-  const onFile = async (file: File | undefined) => {
-    if (!file) return;
-    try {
-      const base64 = await shrinkToBase64(file);
-      const { photoKey } = await upload.mutateAsync({ communityId, purpose, base64 });
-      setPreview(`data:image/jpeg;base64,${base64}`);
-      onChange(photoKey);
-    } catch {
-      /* the error is shown below */
-    }
-  };
-  if (disabled) return <p className="muted">{t('offline')}</p>;
+  return <p className="muted">{t('offline')}</p>;
+}
+
+function PhotoFieldWaiting() {
+  const t = useTranslations('distribution.photo');
   return (
     <div style={{ margin: '12px 0' }}>
-      {value && preview ? (
-        <div className="dist-row">
-          <img
-            src={preview}
-            alt={t('taken')}
-            style={{ maxWidth: 120, maxHeight: 120, borderRadius: 8, flex: '0 0 auto' }}
-          />
-          <button
-            type="button"
-            onClick={() => {
-              onChange(null);
-              setPreview(null);
-            }}
-            style={{ flex: '0 0 auto' }}
-          >
-            {t('remove')}
-          </button>
-        </div>
-      ) : (
-        <label className="button dist-file" style={{ margin: 0, fontWeight: 400, width: '100%' }}>
-          📷 {upload.isPending ? t('uploading') : t('add')}
-          <input
-            type="file"
-            accept="image/*"
-            capture="environment"
-            aria-label={t('add')}
-            onChange={(e) => {
-              void onFile(e.target.files?.[0]);
-              e.target.value = '';
-            }}
-          />
-        </label>
-      )}
-      {upload.error && (
-        <p className="error" role="alert">
-          {errorMessage(upload.error)}
-        </p>
-      )}
+      <span
+        className="button dist-file"
+        aria-disabled="true"
+        style={{ margin: 0, fontWeight: 400, width: '100%' }}
+      >
+        📷 {t('add')}
+      </span>
     </div>
   );
 }
