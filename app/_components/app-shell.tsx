@@ -3,6 +3,7 @@ import { getTranslations } from 'next-intl/server';
 import type { Me } from '@/server/services/platform/get-me';
 import { BottomNav } from './bottom-nav';
 import { DeviceUser } from './device-user';
+import { Icon } from './icons';
 import { BigTextSwitch } from './big-text-switch';
 import { LocaleSwitch } from './locale-switch';
 import { NotificationBell } from './notification-bell';
@@ -57,7 +58,7 @@ export async function AppShell({
         <div className="shell-actions">
           <BigTextSwitch saved={me.user.bigText} />
           <LocaleSwitch signedIn />
-          <NotificationBell initialUnread={me.unreadNotifications} />
+          <NotificationBell initialUnread={me.unreadNotifications} icon={<Icon name="bell" />} />
           <SignOutButton className="shell-signout" />
         </div>
       </header>

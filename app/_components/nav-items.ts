@@ -59,22 +59,3 @@ export const ROLE_HOME: Record<NavRole, (id: string) => string> = {
   resident: (communityId) => `/r/${communityId}`,
   merchant: (merchantId) => `/m/${merchantId}`,
 };
-
-export type NavParams = { communityId?: string; merchantId?: string };
-
-/** The pattern with its ids filled in; null when an id it needs is unknown here. */
-export function resolveHref(pattern: string, params: NavParams): string | null {
-  let href = pattern;
-  for (const key of ['communityId', 'merchantId'] as const) {
-    if (!href.includes(`[${key}]`)) continue;
-    const value = params[key];
-    if (!value) return null;
-    href = href.replace(`[${key}]`, value);
-  }
-  return href;
-}
-
-export function isActive(item: NavItem, href: string, pathname: string): boolean {
-  if (item.exact) return pathname === href;
-  return pathname === href || pathname.startsWith(`${href}/`);
-}

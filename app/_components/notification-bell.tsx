@@ -3,10 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useTRPC } from '@/app/_lib/trpc';
-import { Icon } from './icons';
 
-/** The bell in the header: unread count from the server render, refreshed every 30 s and on focus. */
-export function NotificationBell({ initialUnread }: { initialUnread: number }) {
+/**
+ * The bell in the header: unread count from the server render, refreshed every 30 s and on focus.
+ * The icon comes drawn from the server (app-shell.tsx), keeping the icon set out of the scripts.
+ */
+export function NotificationBell({ initialUnread, icon }: { initialUnread: number; icon: React.ReactNode }) {
   const t = useTranslations('shell.header');
   const trpc = useTRPC();
   const { data } = useQuery({
@@ -23,7 +25,7 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
       aria-label={unread > 0 ? t('notificationsUnread', { count: unread }) : t('notifications')}
       data-unread={unread}
     >
-      <Icon name="bell" />
+      {icon}
       {unread > 0 && (
         <span className="shell-badge" aria-hidden="true">
           {unread > 99 ? '99+' : unread}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { destinationsOf } from '@/app/_components/destinations';
-import { NAV_ITEMS, isActive, resolveHref } from '@/app/_components/nav-items';
+import { isActive, resolveHref } from '@/app/_components/nav-href';
+import { NAV_ITEMS } from '@/app/_components/nav-items';
 import type { Me, MeCommunity } from '@/server/services/platform/get-me';
 
 const C = '11111111-1111-4111-8111-111111111111';
@@ -33,11 +34,11 @@ describe('nav items', () => {
 
   it('highlight a role home only on itself, and a section on its whole subtree', () => {
     const home = NAV_ITEMS.coordinator[0]!;
-    expect(isActive(home, `/c/${C}`, `/c/${C}`)).toBe(true);
-    expect(isActive(home, `/c/${C}`, `/c/${C}/roster`)).toBe(false);
-    const roster = { href: '/c/[communityId]/roster', label: 'x', icon: 'people' as const };
-    expect(isActive(roster, `/c/${C}/roster`, `/c/${C}/roster/h/9`)).toBe(true);
-    expect(isActive(roster, `/c/${C}/roster`, `/c/${C}/rosterx`)).toBe(false);
+    expect(isActive(home.exact, `/c/${C}`, `/c/${C}`)).toBe(true);
+    expect(isActive(home.exact, `/c/${C}`, `/c/${C}/roster`)).toBe(false);
+    const roster = NAV_ITEMS.coordinator.find((i) => i.href === '/c/[communityId]/roster')!;
+    expect(isActive(roster.exact, `/c/${C}/roster`, `/c/${C}/roster/h/9`)).toBe(true);
+    expect(isActive(roster.exact, `/c/${C}/roster`, `/c/${C}/rosterx`)).toBe(false);
   });
 
   it('give every role a home first, and use labels that name their namespace', () => {

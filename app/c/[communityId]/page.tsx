@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { Icon } from '@/app/_components/icons';
-import { NAV_ITEMS, resolveHref } from '@/app/_components/nav-items';
+import { resolveHref } from '@/app/_components/nav-href';
+import { NAV_ITEMS } from '@/app/_components/nav-items';
 import { loadShell } from '@/app/_components/server/shell';
 import {
   getCommunityOverview,
