@@ -10,7 +10,7 @@ import { dayTime, hhmm, placeLabel } from './_kit/format';
 import { loadBagList, orderIdOfCode, saveBagList, setOutboxOwner, type QueuedCheckoff } from './_kit/outbox';
 import { useDistributionLive } from './_kit/use-live';
 import { PhotoField } from './_kit/photo';
-import { Scanner } from './scanner';
+import { Scanner, type ScanIcons } from './scanner';
 import { useCheckoffOutbox } from './use-outbox';
 import { formatShortCode, isShortCode, normalizeShortCode } from '@/server/services/distribution/short-code';
 import { CHECKOFF_UNDO_MINUTES } from '@/server/services/distribution/rules';
@@ -67,7 +67,16 @@ function registerServiceWorker(userId: string) {
  * 楼道送达: the bags of my stairwells in route order, checked off by scanning the label or by a tap.
  * Works offline: check-offs wait in the phone (IndexedDB) with their own time and sync later.
  */
-export function CheckoffPage({ communityId, userId }: { communityId: string; userId: string }) {
+export function CheckoffPage({
+  communityId,
+  userId,
+  scanIcons,
+}: {
+  communityId: string;
+  userId: string;
+  /** The scanner's button icons, drawn on the server (the icon set stays out of the scripts). */
+  scanIcons: ScanIcons;
+}) {
   // Before any hook below opens the outbox: this person's own (a shared phone keeps one each).
   setOutboxOwner(userId);
   const t = useTranslations('distribution');
@@ -338,7 +347,7 @@ export function CheckoffPage({ communityId, userId }: { communityId: string; use
         </div>
       )}
 
-      <Scanner onCode={onCode} />
+      <Scanner onCode={onCode} icons={scanIcons} />
 
       {stairwells.length > 1 && (
         <nav aria-label={t('checkoff.stairwells')} className="dist-row" style={{ margin: '12px 0' }}>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
+import { Icon } from '@/app/_components/icons';
 import { requireSessionUser } from '@/server/auth/session';
 import { CheckoffPage } from './checkoff-page';
 import { Prefetched, serverTrpc } from '@/app/_lib/trpc-server';
@@ -16,7 +17,11 @@ export default async function Page({ params }: { params: Promise<{ communityId: 
     <Prefetched
       queries={[serverTrpc.distribution.checkoffBags.queryOptions({ communityId, stairwellId: null })]}
     >
-      <CheckoffPage communityId={communityId} userId={user.id} />
+      <CheckoffPage
+        communityId={communityId}
+        userId={user.id}
+        scanIcons={{ camera: <Icon name="qr" />, photo: <Icon name="doc" /> }}
+      />
     </Prefetched>
   );
 }

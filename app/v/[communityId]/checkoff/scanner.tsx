@@ -1,7 +1,6 @@
 'use client';
 import { useTranslations } from 'next-intl';
 import { lazy, Suspense, useState } from 'react';
-import { Icon } from '@/app/_components/icons';
 
 // The camera loop and the QR decoder are fetched when the volunteer turns the camera on or picks a
 // photo; the page opens with the typed-code form ready (issue 18's first-load budget).
@@ -12,7 +11,15 @@ const CameraReader = lazy(() => import('./_kit/camera-reader').then((m) => ({ de
  * or picture of the label (an image file decoded the same way), or typing the 6-character 短码
  * printed large under the QR (the long signed code is accepted too). Each hands the text to `onCode`.
  */
-export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manual') => void }) {
+export type ScanIcons = { camera: React.ReactNode; photo: React.ReactNode };
+
+export function Scanner({
+  onCode,
+  icons,
+}: {
+  onCode: (code: string, via: 'scan' | 'manual') => void;
+  icons: ScanIcons;
+}) {
   const t = useTranslations('distribution.checkoff.scanner');
   const [cameraOn, setCameraOn] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -69,10 +76,10 @@ export function Scanner({ onCode }: { onCode: (code: string, via: 'scan' | 'manu
             onClick={() => setCameraOn(true)}
             data-testid="scan-camera"
           >
-            <Icon name="qr" /> {t('useCamera')}
+            {icons.camera} {t('useCamera')}
           </button>
           <label className="button dist-file" style={{ margin: 0, fontWeight: 400 }}>
-            <Icon name="doc" /> {reading ? t('reading') : t('fromPhoto')}
+            {icons.photo} {reading ? t('reading') : t('fromPhoto')}
             <input
               type="file"
               accept="image/*"
