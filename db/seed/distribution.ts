@@ -136,6 +136,8 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
         totalFen: total,
         idempotencyKey: `demo-distribution-${seq}`,
         paidAt: new Date(now.getTime() - 2 * 3_600_000),
+        // In the chain, in order (the relay page lists orders by their chain version).
+        chainVersion: seq,
       });
       await tx.insert(orderLines).values(
         lines.map((l) => ({
@@ -167,7 +169,7 @@ export async function seedDistributionDemo(database: Database, demo: DemoRefs): 
     }
     await tx
       .update(relays)
-      .set({ nextSeq: seq + 1 })
+      .set({ nextSeq: seq + 1, chainVersion: seq + 1 })
       .where(and(eq(relays.communityId, communityId), eq(relays.id, relayId)));
   });
 }

@@ -4,6 +4,8 @@ import { queryRows, type Database } from '@/db/client';
 import { admissions, communities, merchantMembers, merchants, products } from '@/db/schema';
 import { seedDemoIfEmpty, type DemoRefs } from '@/db/seed/demo';
 import { DEMO_ACCOUNTS } from '@/db/seed/demo-accounts';
+import { DISTRIBUTION_DEMO_RELAY_TITLE, seedDistributionDemo } from '@/db/seed/distribution';
+import { seedDemoRelays } from '@/db/seed/relays';
 import { demoDigest } from '@/db/seed/digest';
 import { requireActiveAdmission } from '@/server/services/merchant/admission-guard';
 import { createTestDatabase, testDriver } from '@/tests/helpers/db';
@@ -210,6 +212,30 @@ describe(`demo seed (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =
         (select count(*)::int from memberships where community_id = ${dongyuan} and role = 'owner') as owners,
         (select count(*)::int from stairwell_assignments where community_id = ${dongyuan} and role = 'leader') as leaders`);
     expect(c).toEqual({ stairwells: 4, households: 48, owners: 1, leaders: 4 });
+  });
+
+  it("puts every demo relay's orders in its chain (接龙名单 lists as many households as have joined)", async () => {
+    const withRelays = await createTestDatabase();
+    try {
+      await seedDemoIfEmpty(withRelays, [seedDistributionDemo, seedDemoRelays]);
+      const rows = await queryRows<{ title: string; orders: number; in_chain: number; ahead: boolean }>(
+        withRelays.db,
+        sql`select r.title, count(o.id)::int as orders,
+                   count(o.id) filter (where o.chain_version > 0)::int as in_chain,
+                   coalesce(max(o.chain_version), 0) < r.chain_version as ahead
+              from relays r join orders o on o.community_id = r.community_id and o.relay_id = r.id
+             group by r.id, r.title, r.chain_version`,
+      );
+      expect(rows.map((r) => r.title)).toContain(DISTRIBUTION_DEMO_RELAY_TITLE);
+      for (const r of rows)
+        expect({ title: r.title, inChain: r.in_chain, ahead: r.ahead }).toEqual({
+          title: r.title,
+          inChain: r.orders,
+          ahead: true,
+        });
+    } finally {
+      await withRelays.close();
+    }
   });
 
   it('does nothing the second time', async () => {
