@@ -20,7 +20,7 @@ export type PageSpec = { name: string; role: Role | null; path: string };
  * rest is cut this is a regression ceiling at the heaviest page plus 1 KB; lower it as pages get
  * lighter (history in docs/PERFORMANCE.md §11).
  */
-export const JS_BUDGET_BYTES = 159 * 1024;
+export const JS_BUDGET_BYTES = 158 * 1024;
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
