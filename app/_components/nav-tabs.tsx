@@ -43,6 +43,17 @@ export function NavTabs({
   const shown = overflow ? tabs.slice(0, VISIBLE) : tabs;
   const rest = overflow ? tabs.slice(VISIBLE) : [];
   const restActive = rest.some((i) => isActive(i.exact, i.to, pathname));
+  const item = (i: (typeof tabs)[number], className: string) => (
+    <li key={i.href}>
+      <Link
+        href={i.to}
+        className={className}
+        aria-current={isActive(i.exact, i.to, pathname) ? 'page' : undefined}
+      >
+        {i.content}
+      </Link>
+    </li>
+  );
 
   return (
     <>
@@ -54,34 +65,12 @@ export function NavTabs({
             aria-label={labels.close}
             onClick={() => setOpen(false)}
           />
-          <ul className="shell-sheet-list">
-            {rest.map((i) => (
-              <li key={i.href}>
-                <Link
-                  href={i.to}
-                  className="shell-sheet-item"
-                  aria-current={isActive(i.exact, i.to, pathname) ? 'page' : undefined}
-                >
-                  {i.content}
-                </Link>
-              </li>
-            ))}
-          </ul>
+          <ul className="shell-sheet-list">{rest.map((i) => item(i, 'shell-sheet-item'))}</ul>
         </div>
       )}
       <nav className="shell-nav" aria-label={labels.nav}>
         <ul style={{ gridTemplateColumns: `repeat(${shown.length + (overflow ? 1 : 0)}, 1fr)` }}>
-          {shown.map((i) => (
-            <li key={i.href}>
-              <Link
-                href={i.to}
-                className="shell-nav-item"
-                aria-current={isActive(i.exact, i.to, pathname) ? 'page' : undefined}
-              >
-                {i.content}
-              </Link>
-            </li>
-          ))}
+          {shown.map((i) => item(i, 'shell-nav-item'))}
           {overflow && (
             <li>
               <button
