@@ -6,13 +6,14 @@ import { lazy, Suspense, useState } from 'react';
 // photo; the page opens with the typed-code form ready (issue 18's first-load budget).
 const CameraReader = lazy(() => import('./_kit/camera-reader').then((m) => ({ default: m.CameraReader })));
 
+/** The buttons' icons, drawn on the server page (the icon set stays out of the scripts). */
+export type ScanIcons = { camera: React.ReactNode; photo: React.ReactNode };
+
 /**
  * Three ways to read a bag label: the phone camera (getUserMedia + jsQR on video frames), a photo
  * or picture of the label (an image file decoded the same way), or typing the 6-character 短码
  * printed large under the QR (the long signed code is accepted too). Each hands the text to `onCode`.
  */
-export type ScanIcons = { camera: React.ReactNode; photo: React.ReactNode };
-
 export function Scanner({
   onCode,
   icons,
@@ -47,27 +48,30 @@ export function Scanner({
         {t('title')}
       </h2>
       {cameraOn ? (
-        <Suspense
-          fallback={
-            <p className="muted" role="status">
-              {t('opening')}
-            </p>
-          }
-        >
-          <CameraReader
-            onCode={(code) => {
-              setCameraOn(false);
-              onCode(code, 'scan');
-            }}
-            onUnavailable={() => {
-              setMessage(t('cameraUnavailable'));
-              setCameraOn(false);
-            }}
-          />
+        <>
+          <Suspense
+            fallback={
+              <p className="muted" role="status">
+                {t('opening')}
+              </p>
+            }
+          >
+            <CameraReader
+              onCode={(code) => {
+                setCameraOn(false);
+                onCode(code, 'scan');
+              }}
+              onUnavailable={() => {
+                setMessage(t('cameraUnavailable'));
+                setCameraOn(false);
+              }}
+            />
+          </Suspense>
+          {/* Outside the Suspense: it can stop the camera while the reader is still arriving. */}
           <button type="button" onClick={() => setCameraOn(false)} style={{ width: '100%' }}>
             {t('stopCamera')}
           </button>
-        </Suspense>
+        </>
       ) : (
         <div className="dist-grid2">
           <button
