@@ -2,7 +2,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { forgetThisDevice } from '@/app/_lib/forget-device';
 import { useTRPC } from '@/app/_lib/trpc';
 
 /**
@@ -26,9 +25,13 @@ export function SignOutButton({
     setPending(scope);
     try {
       if (scope === 'everywhere') await everywhere.mutateAsync();
+      // Fetched only now (every signed-in page carries this menu): what this browser forgets, and
+      // next-auth's client.
+      const [{ forgetThisDevice }, { signOut }] = await Promise.all([
+        import('@/app/_lib/forget-device'),
+        import('next-auth/react'),
+      ]);
       await forgetThisDevice();
-      // next-auth's client is fetched only now: every signed-in page carries this menu.
-      const { signOut } = await import('next-auth/react');
       await signOut({ callbackUrl });
     } catch {
       setPending(null);

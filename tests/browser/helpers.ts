@@ -119,12 +119,26 @@ function watchAccessibility(context: BrowserContext): { settle: () => Promise<Ax
 
 const contexts = new WeakMap<BrowserContext, Set<AxeFinding>>();
 
+/**
+ * axe on the page as it is now; when a navigation (a redirect, the router settling its URL)
+ * interrupts the run, once more on the page that replaced it, so the check is not lost.
+ */
+async function axeFindingsSettled(page: Page): Promise<AxeFinding[]> {
+  try {
+    return await axeFindings(page);
+  } catch (e) {
+    if (!/Execution context was destroyed|navigation/i.test(String(e))) throw e;
+    await page.waitForLoadState('load');
+    return axeFindings(page);
+  }
+}
+
 /** Keeps a screenshot under artifacts/screenshots/<journey>/<step>.png. */
 export async function shot(page: Page, journey: string, step: string): Promise<string> {
   const file = path.join(inject('artifactsDir'), 'screenshots', journey, `${step}.png`);
   await page.screenshot({ path: file, fullPage: true });
   const found = contexts.get(page.context());
-  if (found) for (const f of await axeFindings(page)) found.add(f);
+  if (found) for (const f of await axeFindingsSettled(page)) found.add(f);
   return file;
 }
 

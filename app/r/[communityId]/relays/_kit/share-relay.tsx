@@ -1,7 +1,6 @@
 'use client';
 import { useLocale, useTranslations } from 'next-intl';
-import { useState } from 'react';
-import { relayText } from '@/server/services/relay/relay-text';
+import { useEffect, useRef, useState } from 'react';
 import type { ChainEntry, RelayView } from './use-relay-live';
 
 type Props = {
@@ -9,6 +8,8 @@ type Props = {
   view: RelayView;
   live: { chain: ChainEntry[]; progress: RelayView['progress'] };
 };
+
+const loadRelayText = () => import('@/server/services/relay/relay-text');
 
 /** Copies with the Clipboard API, or (older WebViews, http) through a selected textarea. */
 async function copyText(text: string): Promise<boolean> {
@@ -43,7 +44,34 @@ export function ShareRelay({ communityId, view, live }: Props) {
   const path = `/r/${communityId}/relays/${view.id}`;
   const cardUrl = `${path}/share-card?v=${view.version}`;
   const url = () => new URL(path, window.location.href).toString();
-  const text = () => relayText({ ...view, chain: live.chain, progress: live.progress }, url(), locale);
+  const [shown, setShown] = useState('');
+  const section = useRef<HTMLElement>(null);
+  // The 接龙 text (and the masking it needs) arrives when this card nears the screen, not with the
+  // page (issue 18); fetched by then, the copy stays inside the tap, as some browsers require.
+  useEffect(() => {
+    const el = section.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const seen = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        seen.disconnect();
+        void loadRelayText();
+      },
+      { rootMargin: '300px' },
+    );
+    seen.observe(el);
+    return () => seen.disconnect();
+  }, []);
+  const text = async () => {
+    const { relayText } = await loadRelayText();
+    return relayText({ ...view, chain: live.chain, progress: live.progress }, url(), locale);
+  };
+  const copy = async () => {
+    const body = await text();
+    const ok = await copyText(body);
+    setShown(ok ? '' : body);
+    setCopied(ok ? 'ok' : 'failed');
+  };
 
   const share = async () => {
     setBusy(true);
@@ -65,17 +93,13 @@ export function ShareRelay({ communityId, view, live }: Props) {
   };
 
   return (
-    <section className="card" aria-labelledby="share-h" data-testid="share">
+    <section ref={section} className="card" aria-labelledby="share-h" data-testid="share">
       <h2 id="share-h">{t('title')}</h2>
       <div className="rl-share-actions">
         <button type="button" className="primary" onClick={share} disabled={busy} data-testid="share-card">
           {t('share')}
         </button>
-        <button
-          type="button"
-          onClick={async () => setCopied((await copyText(text())) ? 'ok' : 'failed')}
-          data-testid="copy-text"
-        >
+        <button type="button" onClick={() => void copy()} data-testid="copy-text">
           {t('copy')}
         </button>
       </div>
@@ -89,7 +113,7 @@ export function ShareRelay({ communityId, view, live }: Props) {
           <p className="rl-notice" data-tone="warn" role="status">
             {t('copyFailed')}
           </p>
-          <textarea className="rl-share-text" readOnly value={text()} aria-label={t('copy')} rows={8} />
+          <textarea className="rl-share-text" readOnly value={shown} aria-label={t('copy')} rows={8} />
         </>
       )}
       {fallback && (
