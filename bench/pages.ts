@@ -164,13 +164,14 @@ async function measurePage(browser: Browser, sides: Side[], name: string): Promi
   return out;
 }
 
-const kb = (n: number | null) => (n === null ? '–' : (n / 1024).toFixed(0));
+const kb = (n: number | null, digits = 0) => (n === null ? '–' : (n / 1024).toFixed(digits));
 const ms = (n: number | null) => (n === null ? '–' : String(Math.round(n)));
 
 function summary(r: PageResult) {
   const m = (k: keyof LoadFigures) => median(r.loads.map((l) => l[k]));
   return {
-    jsKB: kb(m('jsBytes')),
+    jsKB: kb(m('jsBytes'), 1),
+    jsWireKB: kb(m('jsWireBytes'), 1),
     totalKB: kb(m('totalBytes')),
     requests: m('requests'),
     firstPaintMs: ms(m('firstPaintMs')),
@@ -196,6 +197,7 @@ try {
   const sides = beforeServer ? [await openSide(browser, 'before', beforeServer.baseURL), after] : [after];
   const header = [
     'JS KB (compressed)',
+    'JS KB with headers',
     'total KB',
     'requests',
     'first paint ms',
@@ -219,6 +221,7 @@ try {
       );
     const keys = [
       'jsKB',
+      'jsWireKB',
       'totalKB',
       'requests',
       'firstPaintMs',

@@ -14,13 +14,13 @@ export type Locale = 'zh-CN' | 'en';
 export type PageSpec = { name: string; role: Role | null; path: string };
 
 /**
- * The first-load JavaScript budget of issue 18 is 150 KB compressed (what the phone downloads for
- * scripts, headers included). React DOM and Next's client runtime alone are ~110 KB (brotli); with
- * TanStack Query, tRPC's client, next-intl and the app shell every page shares ~148 KB. Until the
- * rest is cut this is a regression ceiling at the heaviest page plus 1 KB; lower it as pages get
- * lighter (history in docs/PERFORMANCE.md §11).
+ * The first-load JavaScript budget of issue 18: 150 KB of compressed JavaScript, counted as the
+ * issue's audit counted it (its "today 183–244 KB"): the compressed bodies of the scripts the first
+ * load fetches. What the phone receives for them with their response headers (~0.3 KB a script,
+ * 6–7 scripts a page) is measured too (`jsWireBytes`) and reported beside it (docs/PERFORMANCE.md
+ * §11). React DOM and Next's client runtime alone are ~110 KB; every page shares ~139 KB.
  */
-export const JS_BUDGET_BYTES = 158 * 1024;
+export const JS_BUDGET_BYTES = 150 * 1024;
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -154,8 +154,10 @@ export async function htmlText(context: BrowserContext, path: string): Promise<s
 }
 
 export type LoadFigures = {
-  /** Compressed bytes of the scripts the first load fetched. */
+  /** Compressed bytes of the scripts the first load fetched: their bodies, as issue 18 counts. */
   jsBytes: number;
+  /** The same scripts as received: bodies and response headers. */
+  jsWireBytes: number;
   totalBytes: number;
   requests: number;
   firstPaintMs: number | null;
@@ -204,12 +206,15 @@ export async function measureLoad(
   }
   const scripts = new Set<string>();
   const sizes = new Map<string, number>();
+  /** Bytes received for a response when its headers had arrived: the headers. */
+  const headerBytes = new Map<string, number>();
   let requests = 0;
   cdp.on('Network.requestWillBeSent', (e) => {
     if (!e.request.url.startsWith('data:')) requests += 1;
   });
   cdp.on('Network.responseReceived', (e) => {
     if (e.type === 'Script') scripts.add(e.requestId);
+    headerBytes.set(e.requestId, e.response.encodedDataLength);
   });
   cdp.on('Network.dataReceived', (e) => {
     sizes.set(e.requestId, (sizes.get(e.requestId) ?? 0) + e.encodedDataLength);
@@ -232,16 +237,20 @@ export async function measureLoad(
     lcp: window.__lcp ?? null,
   })`);
   let jsBytes = 0;
+  let jsWireBytes = 0;
   let totalBytes = 0;
   for (const [id, n] of sizes) {
     totalBytes += n;
-    if (scripts.has(id)) jsBytes += n;
+    if (!scripts.has(id)) continue;
+    jsWireBytes += n;
+    jsBytes += n - (headerBytes.get(id) ?? 0);
   }
   await cdp.detach();
   await page.close();
   if (!opts.context) await context.close();
   return {
     jsBytes,
+    jsWireBytes,
     totalBytes,
     requests,
     firstPaintMs: timing.fcp,
