@@ -177,13 +177,21 @@ export async function makeRelayWithOrders(
       });
       intentId = pi.id;
     }
-    await db.insert(payments).values({
-      communityId: c.id,
-      orderId: o!.id,
-      stripePaymentIntentId: intentId,
-      amountFen: total,
-      status: 'succeeded',
-    });
+    // The mock's payment_intent.succeeded webhook may have arrived first and adopted the intent
+    // (a payment row from Stripe's metadata, as after a lost insert): then this row is that one.
+    await db
+      .insert(payments)
+      .values({
+        communityId: c.id,
+        orderId: o!.id,
+        stripePaymentIntentId: intentId,
+        amountFen: total,
+        status: 'succeeded',
+      })
+      .onConflictDoUpdate({
+        target: [payments.communityId, payments.stripePaymentIntentId],
+        set: { orderId: o!.id, amountFen: total, status: 'succeeded' },
+      });
     const h = c.households.find((x) => x.id === householdId)!;
     out.push({
       id: o!.id,
