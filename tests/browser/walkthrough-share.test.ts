@@ -292,6 +292,9 @@ describe('7. the coordinator board', () => {
     await problem.waitFor();
     expect(await problem.textContent()).toContain('青菜少了一份');
     await shot(page, JOURNEY, '07-board-with-bags');
+    // The choice lives in a cookie, so the server sends the page already filtered: no jump.
+    const html = await (await page.request.get(`/c/${COMMUNITY}/board`)).text();
+    expect(html.split('data-testid="stairwell-row"').length - 1).toBe(some);
     await page.reload();
     await rows.first().waitFor();
     expect(await page.getByLabel('只看今天有袋子的楼道').isChecked()).toBe(true);

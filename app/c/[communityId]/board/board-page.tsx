@@ -2,7 +2,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useLocale, useTranslations } from 'next-intl';
 import { dayTime } from '@/app/_lib/format';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { BOARD_ONLY_WITH_BAGS_COOKIE } from './board-cookie';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
 import { hhmm, placeLabel } from '@/app/v/[communityId]/checkoff/_kit/format';
@@ -23,7 +24,14 @@ const switchLabel = {
   margin: 0,
   minHeight: 44,
 } as const;
-export function BoardPage({ communityId }: { communityId: string }) {
+export function BoardPage({
+  communityId,
+  onlyWithBagsAtFirst,
+}: {
+  communityId: string;
+  /** The coordinator's last choice, read by the server from the cookie, so the first HTML is already filtered. */
+  onlyWithBagsAtFirst: boolean;
+}) {
   const t = useTranslations('distribution');
   const locale = useLocale();
   const trpc = useTRPC();
@@ -32,7 +40,10 @@ export function BoardPage({ communityId }: { communityId: string }) {
   const query = useQuery(trpc.distribution.board.queryOptions({ communityId }));
   const notes = useQuery(trpc.distribution.boardNotes.queryOptions({ communityId })).data;
   const [onlyOpen, setOnlyOpen] = useState(false);
-  const [onlyWithBags, setOnlyWithBags] = useRememberedSwitch('linli.board.onlyWithBags');
+  const [onlyWithBags, setOnlyWithBags] = useRememberedSwitch(
+    BOARD_ONLY_WITH_BAGS_COOKIE,
+    onlyWithBagsAtFirst,
+  );
   const b = query.data;
   // Stairwells with bags today first (route order kept within each group), issue 13 item 7: of
   // 135 stairwells the few being served are at the top, not behind a hundred rows of zeros.
@@ -216,17 +227,17 @@ export function BoardPage({ communityId }: { communityId: string }) {
   );
 }
 
-/** A checkbox remembered on this phone (localStorage): the coordinator's choice survives a reload. */
-function useRememberedSwitch(key: string): [boolean, (v: boolean) => void] {
-  const [on, setOn] = useState(false);
-  useEffect(() => {
-    setOn(window.localStorage.getItem(key) === '1');
-  }, [key]);
+/**
+ * A checkbox remembered on this phone in a cookie: the coordinator's choice survives a reload, and
+ * the server renders the page with it, so the list does not arrive unfiltered and then jump.
+ */
+function useRememberedSwitch(name: string, atFirst: boolean): [boolean, (v: boolean) => void] {
+  const [on, setOn] = useState(atFirst);
   return [
     on,
     (v: boolean) => {
       setOn(v);
-      window.localStorage.setItem(key, v ? '1' : '0');
+      document.cookie = `${name}=${v ? '1' : '0'}; path=/; max-age=31536000; samesite=lax`;
     },
   ];
 }
