@@ -77,6 +77,26 @@ function useTalkError() {
   };
 }
 
+/** A form's send button: off while the text is blank or the last send is on its way. */
+export function SendButton({
+  label,
+  pending,
+  blank,
+  testId,
+}: {
+  label: string;
+  pending: boolean;
+  blank: boolean;
+  testId: string;
+}) {
+  const t = useTranslations('relay.talk');
+  return (
+    <button type="submit" className="primary" disabled={pending || blank} data-testid={testId}>
+      {pending ? t('sending') : label}
+    </button>
+  );
+}
+
 export function Outcome({ error, ok }: { error: unknown; ok: ReactNode }) {
   const errorMessage = useTalkError();
   if (error)

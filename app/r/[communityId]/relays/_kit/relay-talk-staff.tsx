@@ -8,7 +8,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useTRPC } from '@/app/_lib/trpc';
-import { Outcome, TextBox, useRefresh, type Ctx } from './relay-talk-form';
+import { Outcome, SendButton, TextBox, useRefresh, type Ctx } from './relay-talk-form';
 
 /** 发布公告: write, then confirm that it goes to every household in the relay. */
 export function NoticeForm({ communityId, relayId, merchantId, max }: Ctx & { max: number }) {
@@ -100,14 +100,12 @@ export function AnswerForm({
       }}
     >
       <TextBox label={t('answerField')} value={body} max={max} onChange={setBody} testId="answer-body" />
-      <button
-        type="submit"
-        className="primary"
-        disabled={answer.isPending || !body.trim()}
-        data-testid="answer-submit"
-      >
-        {answer.isPending ? t('sending') : t('answer')}
-      </button>
+      <SendButton
+        label={t('answer')}
+        pending={answer.isPending}
+        blank={!body.trim()}
+        testId="answer-submit"
+      />
       <Outcome error={answer.error} ok={null} />
     </form>
   );
@@ -148,14 +146,12 @@ export function HideButton({ communityId, messageId }: { communityId: string; me
         <button type="button" onClick={() => setOpen(false)} disabled={hide.isPending}>
           {t('hideCancel')}
         </button>
-        <button
-          type="submit"
-          className="primary"
-          disabled={hide.isPending || !reason.trim()}
-          data-testid="hide-confirm"
-        >
-          {hide.isPending ? t('sending') : t('hideConfirm')}
-        </button>
+        <SendButton
+          label={t('hideConfirm')}
+          pending={hide.isPending}
+          blank={!reason.trim()}
+          testId="hide-confirm"
+        />
       </div>
       <Outcome error={hide.error} ok={null} />
     </form>

@@ -5,7 +5,7 @@ import { lazy, Suspense, useState } from 'react';
 import { dayTime } from '@/app/_lib/format';
 import { useErrorMessage } from '@/app/_lib/use-error-message';
 import { useTRPC } from '@/app/_lib/trpc';
-import { Outcome, TextBox, useRefresh, type Ctx } from './relay-talk-form';
+import { Outcome, SendButton, TextBox, useRefresh, type Ctx } from './relay-talk-form';
 
 // The merchant's and the coordinator's forms arrive only when their view shows (./relay-talk-staff.tsx).
 const staff = () => import('./relay-talk-staff');
@@ -180,14 +180,7 @@ function AskForm({
     >
       <TextBox label={t('askField')} value={body} max={max} onChange={setBody} testId="ask-body" />
       <p className="rl-meta">{t('askHint', { left })}</p>
-      <button
-        type="submit"
-        className="primary"
-        disabled={ask.isPending || !body.trim()}
-        data-testid="ask-submit"
-      >
-        {ask.isPending ? t('sending') : t('ask')}
-      </button>
+      <SendButton label={t('ask')} pending={ask.isPending} blank={!body.trim()} testId="ask-submit" />
       <Outcome error={ask.error} ok={ask.isSuccess && t('asked')} />
     </form>
   );
