@@ -4,10 +4,11 @@ import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { BIG_TEXT_COOKIE } from '@/app/i18n/config';
 import { useTRPC } from '@/app/_lib/trpc';
+import { keepOnThisPhone } from '@/app/_lib/phone-preference';
 
 function apply(on: boolean) {
   document.documentElement.dataset.big = on ? '1' : '0';
-  document.cookie = `${BIG_TEXT_COOKIE}=${on ? '1' : '0'}; path=/; max-age=31536000; samesite=lax`;
+  keepOnThisPhone(BIG_TEXT_COOKIE, on ? '1' : '0');
 }
 
 function current(): boolean {

@@ -5,6 +5,7 @@ import { useLocale, useTranslations } from 'next-intl';
 import { useTransition } from 'react';
 import { LOCALE_COOKIE, type Locale } from '@/app/i18n/config';
 import { useTRPC } from '@/app/_lib/trpc';
+import { keepOnThisPhone } from '@/app/_lib/phone-preference';
 
 /**
  * 中文 ⇄ English. The choice lives in the NEXT_LOCALE cookie (read on the server by app/i18n);
@@ -25,7 +26,7 @@ export function LocaleSwitch({ signedIn = false, className }: { signedIn?: boole
       disabled={pending}
       data-action="switch-language"
       onClick={() => {
-        document.cookie = `${LOCALE_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
+        keepOnThisPhone(LOCALE_COOKIE, next);
         if (signedIn) save.mutate({ locale: next });
         startTransition(() => router.refresh());
       }}

@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation';
 import { useLocale, useTranslations } from 'next-intl';
 import { LOCALE_COOKIE } from '@/app/i18n/config';
+import { keepOnThisPhone } from '@/app/_lib/phone-preference';
 
 /** Flips between 简体中文 and English (cookie NEXT_LOCALE, read by app/i18n/request.ts). */
 export function LocaleSwitch() {
@@ -15,7 +16,7 @@ export function LocaleSwitch() {
       lang={locale === 'en' ? 'zh-CN' : 'en'}
       onClick={() => {
         const next = locale === 'en' ? 'zh-CN' : 'en';
-        document.cookie = `${LOCALE_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
+        keepOnThisPhone(LOCALE_COOKIE, next);
         router.refresh();
       }}
     >

@@ -9,6 +9,7 @@ import { useTRPC } from '@/app/_lib/trpc';
 import { hhmm, placeLabel } from '@/app/v/[communityId]/checkoff/_kit/format';
 import { useDistributionLive } from '@/app/v/[communityId]/checkoff/_kit/use-live';
 import '@/app/v/[communityId]/checkoff/_kit/distribution.css';
+import { keepOnThisPhone } from '@/app/_lib/phone-preference';
 
 /**
  * 保供看板: the compound's old tally form, live — per stairwell (households, bags, delivered,
@@ -237,7 +238,7 @@ function useRememberedSwitch(name: string, atFirst: boolean): [boolean, (v: bool
     on,
     (v: boolean) => {
       setOn(v);
-      document.cookie = `${name}=${v ? '1' : '0'}; path=/; max-age=31536000; samesite=lax`;
+      keepOnThisPhone(name, v ? '1' : '0');
     },
   ];
 }
